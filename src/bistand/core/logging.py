@@ -1,0 +1,56 @@
+"""Structured logs that never carry personal data.
+
+Code should log ids, never personal data; the redaction filter is the safety net for what slips through
+(an exception message that quotes a personnummer, say).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import UTC, datetime
+
+# 10 or 12 digits, optionally with - or + before the last four: anything that could be a personnummer or
+# samordningsnummer. Over-matching (an order number) is an acceptable price.
+PERSONNUMMER_PATTERN = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+REDACTED = "[personnummer]"
+
+
+def redact(text: str) -> str:
+    """Replace anything that looks like a personnummer with a placeholder."""
+    return PERSONNUMMER_PATTERN.sub(REDACTED, text)
+
+
+class RedactPersonalData(logging.Filter):
+    """Logging filter: render the message once and redact it, including exception text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and any `extra` fields."""
+
+    _standard = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        for key, value in vars(record).items():
+            if key not in self._standard and not key.startswith("_"):
+                entry[key] = redact(str(value)) if isinstance(value, str) else value
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False, default=str)

@@ -1,0 +1,59 @@
+"""The background worker: django-tasks-db's `db_worker`, plus a heartbeat that /healthz reads."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+
+from django.db import DatabaseError, close_old_connections, connection
+from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
+
+from bistand.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 10
+
+
+def beat(worker_id: str, started_at) -> None:
+    """Record that this worker is alive now."""
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"hostname": socket.gethostname(), "started_at": started_at, "last_seen": timezone.now()},
+    )
+
+
+def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            beat(worker_id, started_at)
+        except DatabaseError:
+            # A locked or briefly unreachable database: /healthz will say so if it lasts.
+            logger.warning("worker heartbeat could not be written", exc_info=True)
+        finally:
+            close_old_connections()
+        stop.wait(HEARTBEAT_SECONDS)
+    connection.close()
+
+
+class Command(db_worker.Command):
+    help = "Run the background worker (django-tasks-db) with a heartbeat for /healthz"
+
+    def handle(self, *args, **options) -> None:
+        if options["batch"]:
+            # Draining the queue once (tests, cron): no long-lived process to report on.
+            super().handle(*args, **options)
+            return
+        worker_id = options["worker_id"]
+        started_at = timezone.now()
+        beat(worker_id, started_at)
+        stop = threading.Event()
+        threading.Thread(
+            target=_heartbeat_loop, args=(worker_id, started_at, stop), name="heartbeat", daemon=True
+        ).start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
+            WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

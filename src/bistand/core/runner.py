@@ -1,0 +1,134 @@
+"""`bistand run`: the whole system on one machine — web server, worker and registers simulator.
+
+Migrates, loads the demo data once (in demo mode), starts the three processes, prints where to go, and
+stops them all on Ctrl-C or when one of them dies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+ACCESS_LOG_FORMAT = (
+    '{"time": "%(t)s", "logger": "access", "method": "%(m)s", "path": "%(U)s", '
+    '"status": %(s)s, "duration_ms": %(M)s}'
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument(
+        "--registers-port",
+        type=int,
+        default=int(os.environ.get("REGISTERS_PORT", "8001")),
+        help="port of the registers simulator (default 8001)",
+    )
+    parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    parser.add_argument(
+        "--demo",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="demo mode: demo data and the development eID (default: on unless BISTAND_DEMO=0)",
+    )
+
+
+def _prepare(demo: bool) -> list:
+    """Migrate and load the demo data; returns the demo logins to print."""
+    from django.core.management import call_command
+
+    from bistand.core.manage import setup_django
+
+    setup_django()
+    call_command("migrate", interactive=False, verbosity=0)
+    if not demo:
+        return []
+    from bistand.core.demo import load_demo_data, read_logins
+
+    load_demo_data()
+    return read_logins()
+
+
+def _banner(url: str, registers_url: str, logins: list) -> str:
+    lines = [
+        "",
+        f"  Bistånd is running on {url}",
+        f"  Health: {url}/healthz    Registers simulator: {registers_url}",
+    ]
+    if logins:
+        lines.append(f"  Citizens: {url}/login/ → development eID (Skatteverket test personnummer)")
+        lines.append(f"  Staff:    {url}/staff/login/")
+        lines.extend(f"    {x.username:<14} {x.password:<14} {x.role}" for x in logins)
+    lines += ["  Press Ctrl-C to stop.", ""]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    demo = args.demo if args.demo is not None else os.environ.get("BISTAND_DEMO", "1") != "0"
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bistand.settings", BISTAND_DEMO="1" if demo else "0")
+    os.environ.update(env)
+    registers_url = f"http://127.0.0.1:{args.registers_port}"
+    env.setdefault("BISTAND_REGISTERS_URL", registers_url)
+    logins = _prepare(demo)
+
+    bistand = [sys.executable, "-m", "bistand.cli"]
+    commands = {
+        "registers": [*bistand, "registers", "serve", "--port", str(args.registers_port)],
+        "worker": [*bistand, "manage", "worker", "--no-reload", "--worker-id", f"run-{os.getpid()}"],
+        "web": [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bistand.wsgi",
+            "--bind",
+            f"{args.host}:{args.port}",
+            "--workers",
+            str(args.web_workers),
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            ACCESS_LOG_FORMAT,
+            "--no-control-socket",
+        ],
+    }
+    processes: dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    for name, command in commands.items():
+        # Own process group: Ctrl-C reaches us once, and we stop the children in order.
+        processes[name] = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our own commands
+    print(_banner(f"http://{args.host}:{args.port}", registers_url, logins), flush=True)
+
+    exit_code = 0
+    while not stopping:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                print(
+                    f"bistand run: {name} stopped (exit {process.returncode}); stopping the rest", flush=True
+                )
+                exit_code = 1
+                stopping = True
+                break
+        time.sleep(0.3)
+
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+    print("bistand run: stopped.", flush=True)
+    return exit_code

@@ -1,0 +1,1 @@
+"""The rules engine: the public calculation of försörjningsstöd (pure Python, no Django)."""

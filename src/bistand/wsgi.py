@@ -1,0 +1,8 @@
+"""WSGI entry point for the web server (gunicorn in `bistand run` and in production)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bistand.settings")
+application = get_wsgi_application()

@@ -1,0 +1,74 @@
+"""Fixtures shared by the whole suite: an organisation with staff and citizens, and the worker."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from bistand.identity.models import Municipality, Person, Unit, User
+
+# Skatteverket test personnummer only (src/bistand/testdata/).
+CITIZEN_PNR = "198001139297"
+OTHER_CITIZEN_PNR = "198001249286"
+PROTECTED_PNR = "198502069993"
+STAFF_PASSWORD = "korrekt-häst-batteri-42"
+
+
+@pytest.fixture
+def municipality(db) -> Municipality:
+    return Municipality.objects.create(code="1287", name="Trelleborgs kommun")
+
+
+@pytest.fixture
+def unit(municipality) -> Unit:
+    return Unit.objects.create(municipality=municipality, name="Försörjningsstöd", handles_intake=True)
+
+
+@pytest.fixture
+def other_unit(db) -> Unit:
+    other = Municipality.objects.create(code="1280", name="Malmö stad")
+    return Unit.objects.create(municipality=other, name="Försörjningsstöd Malmö", handles_intake=True)
+
+
+def make_staff(username: str, unit: Unit | None, role: str = User.Role.CASEWORKER) -> User:
+    user = User(username=username, role=role, unit=unit, first_name="Kim", last_name="Handläggare")
+    user.set_password(STAFF_PASSWORD)
+    user.save()
+    return user
+
+
+def make_citizen(personnummer: str, municipality: Municipality, first_name: str = "Erik", **extra) -> User:
+    person = Person.objects.create(
+        personnummer=personnummer,
+        first_name=first_name,
+        last_name="Demosson",
+        municipality=municipality,
+        **extra,
+    )
+    user = User(username=f"citizen-{person.pk}", role=User.Role.CITIZEN, person=person)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@pytest.fixture
+def caseworker(unit) -> User:
+    return make_staff("handlaggare1", unit)
+
+
+@pytest.fixture
+def citizen(municipality) -> User:
+    return make_citizen(CITIZEN_PNR, municipality)
+
+
+@pytest.fixture
+def run_tasks(transactional_db):
+    """Drain the task queue with the real worker, as `bistand run` would in the background.
+
+    Transactional: the worker commits and closes connections as it would in production.
+    """
+
+    def run() -> None:
+        call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run

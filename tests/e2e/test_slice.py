@@ -1,0 +1,89 @@
+"""The thin slice, in Chromium: a citizen applies on a phone; a caseworker sees it in the unit's queue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import STAFF_PASSWORD
+from tests.e2e.conftest import assert_accessible, assert_fits_width
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_citizen_applies_and_caseworker_sees_it(
+    live_server, new_page, settings, citizen, caseworker, run_tasks
+):
+    settings.DEMO_MODE = True
+    page = new_page()
+
+    page.goto(live_server.url + "/")
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.get_by_role("link", name="Ansök nu").click()
+
+    # Not signed in: the eID page, and in demo mode the development eID.
+    expect(page.get_by_role("heading", name="Logga in")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Logga in med utvecklings-e-legitimation").click()
+    expect(page.get_by_text("inte riktig e-legitimation")).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.get_by_label("Personnummer").fill("19800113-9297")
+    page.get_by_role("button", name="Logga in", exact=True).click()
+
+    # Back at the application form it asked for.
+    expect(page.get_by_role("heading", name="Ansökan om försörjningsstöd")).to_be_visible()
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.get_by_label("Jag bor ensam").check()
+    page.get_by_label("Hur många barn under 21 år bor hos dig?").fill("0")
+    page.get_by_label("Hyra per månad (kronor)").fill("sjutusen")
+    page.get_by_label("Lön efter skatt den månad du söker för (kronor)").fill("0")
+    page.get_by_label("Andra inkomster den månad du söker för (kronor)").fill("0")
+    page.get_by_role("button", name="Skicka ansökan").click()
+
+    # A mistake: a clear message in Swedish, and nothing already typed is lost.
+    expect(page.get_by_role("alert")).to_contain_text("Skriv ett belopp i kronor med siffror")
+    expect(page.get_by_label("Hyra per månad (kronor)")).to_have_value("sjutusen")
+    expect(page.get_by_label("Jag bor ensam")).to_be_checked()
+    assert_accessible(page)
+    page.get_by_label("Hyra per månad (kronor)").fill("7 800")
+    page.get_by_label("Jag intygar att uppgifterna är riktiga och fullständiga.").check()
+    page.get_by_role("button", name="Skicka ansökan").click()
+
+    expect(page.get_by_role("heading", name="Vi har tagit emot din ansökan")).to_be_visible()
+    assert_accessible(page)
+
+    # The worker puts the application on the case's timeline.
+    run_tasks()
+    page.get_by_role("link", name="Till Mina sidor").click()
+    expect(page.get_by_text("Ansökan mottagen")).to_be_visible()
+    assert_accessible(page)
+
+    # The caseworker, in their own browser, signs in and finds it in the unit's queue.
+    staff = new_page(width=1280, height=900)
+    staff.goto(live_server.url + "/staff/login/")
+    assert_accessible(staff)
+    staff.get_by_label("Användarnamn").fill(caseworker.username)
+    staff.get_by_label("Lösenord").fill(STAFF_PASSWORD)
+    staff.get_by_role("button", name="Logga in").click()
+    expect(staff.get_by_role("heading", name="Ärenden")).to_be_visible()
+    assert_accessible(staff)
+    staff.get_by_role("link", name=citizen.person.full_name).click()
+    expect(staff).to_have_url(re.compile(r"/casework/cases/\d+/$"))
+    expect(staff.get_by_text("Ansökan mottagen")).to_be_visible()
+    assert_accessible(staff)
+
+
+@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("ar", "rtl")])
+def test_language_switcher_in_the_browser(live_server, new_page, language, direction):
+    page = new_page()
+    page.goto(live_server.url + "/")
+    page.locator(f'button[lang="{language}"]').click()
+    expect(page.locator("html")).to_have_attribute("dir", direction)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    assert_accessible(page)
+    assert_fits_width(page)
