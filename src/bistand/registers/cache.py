@@ -1,0 +1,144 @@
+"""Answers cached per (case, person, period, source), so a retried pipeline step does not ask again.
+
+Only complete answers are cached; errors and partial answers never are, so a retry asks the source again.
+The raw answer is stored, not the facts: reading it back parses it again, which keeps one code path from
+bytes to facts. Raw answers hold personal data: keep a file cache on protected storage and clear it with
+the case (the database snapshot the pipeline stores is the durable record, not this cache).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from bistand.registers.sources import Source
+
+__all__ = ["AnswerCache", "CacheKey", "CachedAnswer", "JsonFileAnswerCache", "MemoryAnswerCache"]
+
+
+@dataclass(frozen=True, slots=True)
+class CacheKey:
+    case_id: str
+    person: str  # 12 digits
+    period: str  # YYYY-MM
+    source: Source
+
+    def digest(self) -> str:
+        """A hash of the key: file names and logs must not show the person number."""
+        text = f"{self.case_id}\x1f{self.person}\x1f{self.period}\x1f{self.source.value}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    raw: str
+    fetched_at: datetime
+    request_id: str
+    upstream_id: str | None
+    attempts: int = 1
+
+
+class AnswerCache(Protocol):
+    """Where complete answers are kept. Implementations must be safe to use from several threads."""
+
+    def get(self, key: CacheKey) -> CachedAnswer | None: ...
+
+    def put(self, key: CacheKey, answer: CachedAnswer) -> None: ...
+
+    def delete(self, key: CacheKey) -> None: ...
+
+
+class MemoryAnswerCache:
+    """In-process cache, least recently used entries dropped beyond ``max_entries``."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._entries: OrderedDict[CacheKey, CachedAnswer] = OrderedDict()
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def get(self, key: CacheKey) -> CachedAnswer | None:
+        with self._lock:
+            answer = self._entries.get(key)
+            if answer is not None:
+                self._entries.move_to_end(key)
+            return answer
+
+    def put(self, key: CacheKey, answer: CachedAnswer) -> None:
+        with self._lock:
+            self._entries[key] = answer
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+    def delete(self, key: CacheKey) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class JsonFileAnswerCache:
+    """One JSON file per answer in ``directory`` (named by a hash of the key), written atomically.
+
+    Survives a worker restart, which is what a retried pipeline step needs when no database is at hand.
+    Files are created readable by their owner only.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    def _path(self, key: CacheKey) -> Path:
+        return self.directory / f"{key.digest()}.json"
+
+    def get(self, key: CacheKey) -> CachedAnswer | None:
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            return CachedAnswer(
+                raw=data["raw"],
+                fetched_at=datetime.fromisoformat(data["fetched_at"]),
+                request_id=data["request_id"],
+                upstream_id=data.get("upstream_id"),
+                attempts=int(data.get("attempts", 1)),
+            )
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # a damaged entry is a miss; the source is asked again and the file rewritten
+
+    def put(self, key: CacheKey, answer: CachedAnswer) -> None:
+        payload = {
+            "case_id": key.case_id,
+            "period": key.period,
+            "source": key.source.value,
+            "raw": answer.raw,
+            "fetched_at": answer.fetched_at.isoformat(),
+            "request_id": answer.request_id,
+            "upstream_id": answer.upstream_id,
+            "attempts": answer.attempts,
+        }
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, ensure_ascii=False)
+            os.replace(tmp, self._path(key))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def delete(self, key: CacheKey) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        """Remove every cached answer."""
+        for path in self.directory.glob("*.json"):
+            path.unlink(missing_ok=True)

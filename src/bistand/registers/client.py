@@ -1,0 +1,273 @@
+"""The register gateway: every source asked in parallel, with retries, a circuit breaker per source and a
+cache per (case, person, period, source).
+
+Sync API (it runs the sources on a thread pool), so a Django task can call it directly::
+
+    from bistand.registers import http_gateway
+    with http_gateway() as gateway:                       # BISTAND_REGISTERS_URL or http://127.0.0.1:8001
+        answer = gateway.lookup("199001012385", "2026-03", case_id="case-17")
+
+The resilience logic knows nothing about HTTP: it drives :class:`~bistand.registers.interface.SourceAdapter`
+objects, so the production SSBTEK and Navet adapters get the same retries, breaker and cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+
+from bistand.identity.personnummer import Personnummer, parse
+from bistand.registers.breaker import CircuitBreaker
+from bistand.registers.cache import AnswerCache, CachedAnswer, CacheKey
+from bistand.registers.errors import CircuitOpen, MalformedAnswer, RegisterError
+from bistand.registers.httpsource import HttpSourceAdapter
+from bistand.registers.interface import Provenance, RegisterAnswer, SourceAdapter, SourceResult
+from bistand.registers.sources import ALL_SOURCES, Period, Source
+
+__all__ = ["DEFAULT_URL", "ClientSettings", "RegisterClient", "http_gateway"]
+
+log = logging.getLogger("bistand.registers")
+
+DEFAULT_URL = "http://127.0.0.1:8001"
+URL_ENV = "BISTAND_REGISTERS_URL"
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """How patient the gateway is. Defaults suit the robot; tests use much shorter timeouts.
+
+    ``timeout`` is per attempt (httpx: connect, read, write each); ``timeouts`` overrides it per source.
+    A source gets at most ``1 + retries`` attempts, with exponential backoff (``backoff_base`` × 2ⁿ, at most
+    ``backoff_max``) and jitter between them, and only after a timeout, a 5xx or a connection failure.
+    The breaker opens after ``breaker_threshold`` failed look-ups in a row and tries again after
+    ``breaker_reset_after`` seconds.
+    """
+
+    timeout: float = 5.0
+    timeouts: Mapping[Source, float] = field(default_factory=dict)
+    retries: int = 2
+    backoff_base: float = 0.2
+    backoff_max: float = 2.0
+    breaker_threshold: int = 5
+    breaker_reset_after: float = 30.0
+    max_workers: int = 8
+
+    def timeout_for(self, source: Source) -> float:
+        return self.timeouts.get(source, self.timeout)
+
+
+class RegisterClient:
+    """A :class:`~bistand.registers.interface.RegisterGateway` over any set of source adapters.
+
+    Safe to share between threads; one instance per process is the intended use, so that the circuit
+    breakers see every look-up.
+    """
+
+    def __init__(
+        self,
+        adapters: Mapping[Source, SourceAdapter],
+        settings: ClientSettings | None = None,
+        *,
+        cache: AnswerCache | None = None,
+        on_close: Callable[[], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.adapters = dict(adapters)
+        self.settings = settings or ClientSettings()
+        self.cache = cache
+        self.breakers = {
+            s: CircuitBreaker(self.settings.breaker_threshold, self.settings.breaker_reset_after, clock)
+            for s in self.adapters
+        }
+        self._executor = ThreadPoolExecutor(
+            max_workers=self.settings.max_workers, thread_name_prefix="register-lookup"
+        )
+        self._on_close = on_close
+        self._sleep = sleep
+        self._jitter = random.Random()  # noqa: S311 — jitter, not security
+
+    # -- the interface --
+
+    def lookup(
+        self,
+        person_id: str | Personnummer,
+        period: Period | str,
+        sources: Iterable[Source | str] | None = None,
+        case_id: str | None = None,
+    ) -> RegisterAnswer:
+        """Ask the chosen sources (default: every source this gateway has) for one person and month.
+
+        Each source's result holds facts, a typed error, or both for a partial answer; this method does
+        not raise for a source's failure. ``case_id`` turns on the cache for complete answers.
+        """
+        person = person_id if isinstance(person_id, Personnummer) else parse(person_id)
+        month = Period.parse(period)
+        chosen = self._resolve(sources)
+        if len(chosen) == 1:
+            results = [self._ask(chosen[0], person, month, case_id)]
+        else:
+            results = list(self._executor.map(lambda s: self._ask(s, person, month, case_id), chosen))
+        return RegisterAnswer(person, month, case_id, {r.source: r for r in results})
+
+    def _resolve(self, sources: Iterable[Source | str] | None) -> list[Source]:
+        if sources is None:
+            return [s for s in ALL_SOURCES if s in self.adapters]
+        chosen = []
+        for item in sources:
+            source = Source(item)  # ValueError for an unknown name
+            if source not in self.adapters:
+                raise ValueError(f"this gateway has no adapter for {source.value}")
+            if source not in chosen:
+                chosen.append(source)
+        return chosen
+
+    # -- one source --
+
+    def _ask(self, source: Source, person: Personnummer, period: Period, case_id: str | None) -> SourceResult:
+        adapter = self.adapters[source]
+        key = (
+            CacheKey(case_id, person.digits, str(period), source)
+            if case_id and self.cache is not None
+            else None
+        )
+        if key is not None:
+            cached = self._from_cache(adapter, key)
+            if cached is not None:
+                return cached
+        request_id = str(uuid.uuid4())
+        breaker = self.breakers[source]
+        if not breaker.allow():
+            error = CircuitOpen(
+                source, "the circuit breaker is open after repeated failures", request_id=request_id
+            )
+            self._log(source, person, error.kind, 0)
+            return SourceResult(
+                source, None, error, Provenance(source, _now(), request_id, None, "", attempts=0)
+            )
+        attempts, raw = 0, ""
+        try:
+            while True:
+                attempts += 1
+                raw = ""
+                try:
+                    raw = adapter.fetch(person, period, request_id, self.settings.timeout_for(source)).raw
+                    parsed = adapter.parse(raw)
+                except RegisterError as error:
+                    error.request_id = error.request_id or request_id
+                    if error.retryable and attempts <= self.settings.retries:
+                        self._sleep(self._backoff(attempts))
+                        continue
+                    if error.counts_against_source:
+                        breaker.record_failure()
+                    else:
+                        breaker.record_success()
+                    self._log(source, person, error.kind, attempts)
+                    return SourceResult(
+                        source, None, error, Provenance(source, _now(), request_id, None, raw, attempts)
+                    )
+                except Exception as exc:  # a bug in an adapter must not take the other sources down with it
+                    log.exception(
+                        "register %s: unexpected %s in the adapter", source.value, type(exc).__name__
+                    )
+                    breaker.record_failure()
+                    error = RegisterError(
+                        source, f"unexpected {type(exc).__name__} in the adapter", request_id=request_id
+                    )
+                    return SourceResult(
+                        source, None, error, Provenance(source, _now(), request_id, None, raw, attempts)
+                    )
+                break
+        except BaseException:
+            breaker.record_failure()  # e.g. KeyboardInterrupt: never leave a half-open trial reserved
+            raise
+        breaker.record_success()
+        provenance = Provenance(source, _now(), request_id, parsed.upstream_id, raw, attempts)
+        if parsed.partial is not None:
+            parsed.partial.request_id = request_id
+            self._log(source, person, parsed.partial.kind, attempts)
+            return SourceResult(source, parsed.facts, parsed.partial, provenance)
+        if key is not None and self.cache is not None:
+            self.cache.put(
+                key, CachedAnswer(raw, provenance.fetched_at, request_id, parsed.upstream_id, attempts)
+            )
+        self._log(source, person, "ok", attempts)
+        return SourceResult(source, parsed.facts, None, provenance)
+
+    def _from_cache(self, adapter: SourceAdapter, key: CacheKey) -> SourceResult | None:
+        assert self.cache is not None
+        entry = self.cache.get(key)
+        if entry is None:
+            return None
+        try:
+            parsed = adapter.parse(entry.raw)
+        except MalformedAnswer:
+            self.cache.delete(key)  # cannot be read any more (e.g. an older format): ask again
+            return None
+        if parsed.partial is not None:
+            self.cache.delete(key)
+            return None
+        provenance = Provenance(
+            key.source, entry.fetched_at, entry.request_id, entry.upstream_id, entry.raw, entry.attempts, True
+        )
+        return SourceResult(key.source, parsed.facts, None, provenance)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with "equal jitter": half fixed, half random, so retries spread out."""
+        ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2 ** (attempt - 1))
+        return ceiling / 2 + self._jitter.uniform(0, ceiling / 2)
+
+    @staticmethod
+    def _log(source: Source, person: Personnummer, outcome: str, attempts: int) -> None:
+        log.info("register %s for %s: %s after %d attempt(s)", source.value, person.masked, outcome, attempts)
+
+    # -- lifecycle --
+
+    def close(self) -> None:
+        """Stop the worker threads and close the HTTP connections."""
+        self._executor.shutdown(wait=True)
+        if self._on_close is not None:
+            self._on_close()
+
+    def __enter__(self) -> RegisterClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def http_gateway(
+    base_url: str | None = None,
+    settings: ClientSettings | None = None,
+    *,
+    cache: AnswerCache | None = None,
+    sources: Iterable[Source] = ALL_SOURCES,
+    transport: httpx.BaseTransport | None = None,
+) -> RegisterClient:
+    """A gateway to the registers simulator (or anything speaking its JSON) at ``base_url``.
+
+    ``base_url`` defaults to ``$BISTAND_REGISTERS_URL``, then ``http://127.0.0.1:8001``. The returned
+    client owns its HTTP connection pool; close it (or use it as a context manager) when done.
+    """
+    url = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
+    settings = settings or ClientSettings()
+    http = httpx.Client(
+        transport=transport,
+        limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+        headers={"User-Agent": "bistand-registers/1"},
+    )
+    adapters = {s: HttpSourceAdapter(s, http, url) for s in sources}
+    return RegisterClient(adapters, settings, cache=cache, on_close=http.close)
