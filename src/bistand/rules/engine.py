@@ -1,0 +1,497 @@
+"""The calculation of försörjningsstöd: one pure function, `calculate`.
+
+    norm     = personal costs of every member (riksnorm, by age bracket, lunch, single or couple)
+             + the case's share of the common household costs            SoF (2001:937) 2 kap. 1 §
+    costs    = the reasonable costs                                        SoL 12 kap. 7 § p. 2, 12 kap. 1 §
+    income   = every net income − jobbstimulans − children's exempt salary SoL 12 kap. 1, 8, 9 §§
+    deficit  = norm + costs − income; entitlement = max(0, deficit) rounded half up to whole kronor
+
+No Django, no I/O: the same household and parameters always give the same result.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bistand.rules.messages import message
+from bistand.rules.model import (
+    COST_TYPES,
+    INCOME_TYPES,
+    Household,
+    JobbstimulansStatus,
+    Line,
+    Result,
+)
+from bistand.rules.money import ZERO, round_krona, round_ore
+from bistand.rules.parameters import MonthParameters, NormTable, ParameterSet, default_parameters
+from bistand.rules.validation import FieldError, InvalidInput, validate
+
+ADULT_ROLES = ("applicant", "co_applicant")
+
+_BRACKET_BY_AGE = {
+    0: "0",
+    1: "1-2",
+    2: "1-2",
+    3: "3",
+    4: "4-6",
+    5: "4-6",
+    6: "4-6",
+    7: "7-10",
+    8: "7-10",
+    9: "7-10",
+    10: "7-10",
+    11: "11-14",
+    12: "11-14",
+    13: "11-14",
+    14: "11-14",
+    15: "15-18",
+    16: "15-18",
+    17: "15-18",
+    18: "15-18",
+    19: "19-20",
+    20: "19-20",
+}
+_BRACKET_LABEL = {
+    "0": ("under 1 år", "under 1"),
+    "1-2": ("1–2 år", "aged 1–2"),
+    "3": ("3 år", "aged 3"),
+    "4-6": ("4–6 år", "aged 4–6"),
+    "7-10": ("7–10 år", "aged 7–10"),
+    "11-14": ("11–14 år", "aged 11–14"),
+    "15-18": ("15–18 år", "aged 15–18"),
+    "19-20": ("19–20 år", "aged 19–20"),
+}
+
+
+def age_bracket(age: int) -> str:
+    """The riksnorm age bracket for an age on the first day of the month (0 … 20)."""
+    return _BRACKET_BY_AGE[age]
+
+
+def calculate(
+    household: Household | Mapping[str, Any],
+    params: ParameterSet | None = None,
+    lang: str = "sv",
+) -> Result:
+    """Calculate försörjningsstöd for one household and month.
+
+    `household` is either a validated `Household` or the contract's JSON-shaped input (a dict), which is
+    validated first; invalid input raises `InvalidInput` with field-level errors. `lang` ("sv" or "en")
+    is the language of warnings and errors; line labels are always given in both.
+    """
+    params = params or default_parameters()
+    if not isinstance(household, Household):
+        household = validate(household, params, lang)
+    mp = params.at(household.month)
+    lines: list[Line] = []
+    unverified: list[str] = []
+
+    norm_total = household_norm(household, mp, lines, unverified)
+    costs_total = reasonable_costs(household, mp, lines)
+    status = jobbstimulans_status(household.month, household.assistance_months, mp)
+    income_total = counted_income(household, mp, status, lines)
+
+    deficit = norm_total + costs_total - income_total
+    entitlement = round_krona(deficit) if deficit > 0 else ZERO
+    table = mp.table
+    warnings = _warnings(household, mp, unverified, lines, lang)
+    return Result(
+        month=household.month_label,
+        norm_table={
+            "id": table.id,
+            "source": table.source_label,
+            "verified": not unverified,
+            "table_verified": table.fully_verified,
+            "valid_from": table.valid_from.isoformat(),
+            "source_url": table.source,
+        },
+        norm_total=norm_total,
+        costs_total=costs_total,
+        income_total=income_total,
+        deficit=deficit,
+        entitlement=entitlement,
+        lines=lines,
+        warnings=warnings,
+        jobbstimulans=status,
+        household=household,
+        lang=lang,
+    )
+
+
+# --- the norm -----------------------------------------------------------------------------------
+
+
+def household_norm(
+    household: Household, mp: MonthParameters, lines: list[Line], unverified: list[str]
+) -> Decimal:
+    """The riksnorm for the case: personal costs of every member plus its share of common costs.
+
+    Adds one line per amount and returns their sum. `unverified` collects the parameter names of
+    amounts that are not confirmed against the official table.
+    """
+    table = mp.table
+    year = table.year
+    ref = mp.references.get("norm", table.reference)
+    total = ZERO
+    adults = [m for m in household.members if m.role in ADULT_ROLES]
+    if len(adults) == 2:
+        kind, label, label_en = "couple", "Personliga kostnader, sammanboende", "Personal costs, couple"
+    else:
+        kind, label, label_en = "single", "Personliga kostnader, ensamstående", "Personal costs, single adult"
+    value = table.adults[kind]
+    name = f"riksnorm.{year}.adults.{kind}"
+    if not value.verified:
+        unverified.append(name)
+    lines.append(
+        Line(
+            "norm",
+            "+".join(a.id for a in adults),
+            label,
+            label_en,
+            value.amount,
+            f"riksnorm.adults.{kind}",
+            ref,
+            name,
+            value.verified,
+        )
+    )
+    total += value.amount
+
+    days_in_month = 0
+    for member in household.members:
+        if member.role != "child":
+            continue
+        bracket = _BRACKET_BY_AGE[member.age]
+        sv_age, en_age = _BRACKET_LABEL[bracket]
+        without_lunch = not member.lunch_at_home and member.age <= 6
+        if without_lunch:
+            value = table.without_lunch[bracket]
+            name = f"riksnorm.{year}.children_without_lunch.{bracket}"
+            rule = "riksnorm.children.without_lunch"
+            label = f"Personliga kostnader, barn {sv_age}, ej lunch 5 dagar/vecka"
+            label_en = f"Personal costs, child {en_age}, no lunch at home on weekdays"
+        else:
+            value = table.with_lunch[bracket]
+            name = f"riksnorm.{year}.children.{bracket}"
+            rule = "riksnorm.children"
+            label = f"Personliga kostnader, barn {sv_age}"
+            label_en = f"Personal costs, child {en_age}"
+        details: dict[str, Any] = {"age": member.age, "bracket": bracket}
+        amount = value.amount
+        if member.days_in_household is not None:
+            # Part of the month with the other parent: the personal cost by days (SOSFS 2013:1).
+            if not days_in_month:
+                days_in_month = calendar.monthrange(household.month.year, household.month.month)[1]
+            amount = round_ore(value.amount * member.days_in_household / days_in_month)
+            label += f", {member.days_in_household} av {days_in_month} dagar"
+            label_en += f", {member.days_in_household} of {days_in_month} days"
+            details.update(
+                days=member.days_in_household, days_in_month=days_in_month, full_amount=value.amount
+            )
+        if not value.verified:
+            unverified.append(name)
+        lines.append(
+            Line("norm", member.id, label, label_en, amount, rule, ref, name, value.verified, details)
+        )
+        total += amount
+
+    total += _common_costs(household, table, ref, lines, unverified)
+    return total
+
+
+def _common_costs(
+    household: Household, table: NormTable, ref: str, lines: list[Line], unverified: list[str]
+) -> Decimal:
+    """Common household costs for the household size, or the case's share of them.
+
+    A case in a larger shared household (hushållsgemenskap) carries common(size) × members / size;
+    for one adult on their own this is the förordning's "kvoten av de gemensamma kostnaderna".
+    """
+    size = household.household_size
+    members = len(household.members)
+    year = table.year
+    if size <= 7:
+        value = table.common[size]
+        base = value.amount
+        name = f"riksnorm.{year}.common.{size}"
+        verified = value.verified
+        details: dict[str, Any] = {"persons": size}
+    else:
+        base = table.common_amount(size)
+        name = f"riksnorm.{year}.common.7, riksnorm.{year}.common.6"
+        verified = table.common[7].verified and table.common[6].verified
+        step = table.common[7].amount - table.common[6].amount
+        details = {"persons": size, "common_7": table.common[7].amount, "per_extra_person": step}
+    if not verified:
+        unverified.append(name)
+    if members == size:
+        lines.append(
+            Line(
+                "norm",
+                "household",
+                f"Gemensamma hushållskostnader, {size} personer",
+                f"Common household costs, {size} people",
+                base,
+                "riksnorm.common",
+                ref,
+                name,
+                verified,
+                details,
+            )
+        )
+        return base
+    amount = round_ore(base * members / size)
+    details.update(case_members=members, full_amount=base)
+    lines.append(
+        Line(
+            "norm",
+            "household",
+            f"Andel av gemensamma hushållskostnader, {members} av {size} personer",
+            f"Share of common household costs, {members} of {size} people",
+            amount,
+            "riksnorm.common.share",
+            ref,
+            name,
+            verified,
+            details,
+        )
+    )
+    return amount
+
+
+# --- costs --------------------------------------------------------------------------------------
+
+
+def reasonable_costs(household: Household, mp: MonthParameters, lines: list[Line]) -> Decimal:
+    """The costs found reasonable, as given (SoL 12 kap. 7 § första stycket 2 and 12 kap. 1 §)."""
+    total = ZERO
+    refs = mp.references
+    for cost in household.costs:
+        label, label_en, statutory = COST_TYPES[cost.type]
+        ref = refs["statutory_costs"] if statutory else refs["other_costs"]
+        lines.append(Line("costs", "household", label, label_en, cost.amount, f"costs.{cost.type}", ref))
+        total += cost.amount
+    return total
+
+
+# --- incomes ------------------------------------------------------------------------------------
+
+
+def _from_ordinal(n: int) -> date:
+    return date(n // 12, n % 12 + 1, 1)
+
+
+_NOT_IN_FORCE = JobbstimulansStatus(applies=False, in_force=False)
+_NO_HISTORY = JobbstimulansStatus(applies=False)
+
+
+def jobbstimulans_status(
+    month: date, assistance_months: Sequence[date], mp: MonthParameters
+) -> JobbstimulansStatus:
+    """Whether jobbstimulans applies in `month`, derived from the months with försörjningsstöd before it.
+
+    SoL 12 kap. 8 §: six consecutive months of försörjningsstöd start a two-year period, from the month
+    after the sixth month, whether or not assistance continues. Months inside a period do not count
+    towards a new run: after the period a new run of six consecutive months is needed.
+    """
+    rule = mp.jobbstimulans
+    if rule is None:
+        return _NOT_IN_FORCE
+    if not assistance_months:
+        return _NO_HISTORY
+    need = int(rule.values["qualifying_months"])
+    length = int(rule.values["period_months"])
+    target = month.year * 12 + month.month - 1
+    period_end = -1
+    run = 0
+    previous = -2
+    last: tuple[int, int, int, int] | None = None  # run first, run last, period first, period last
+    for d in assistance_months:
+        n = d.year * 12 + d.month - 1
+        if n >= target:
+            break
+        if n <= period_end:
+            continue
+        run = run + 1 if n == previous + 1 else 1
+        previous = n
+        if run == need:
+            last = (n - need + 1, n, n + 1, n + length)
+            period_end = n + length
+            run = 0
+            previous = -2
+    if last is None:
+        return JobbstimulansStatus(applies=False)
+    applies = last[2] <= target <= last[3]
+    return JobbstimulansStatus(
+        applies=applies,
+        run_first=_from_ordinal(last[0]),
+        run_last=_from_ordinal(last[1]),
+        period_first=_from_ordinal(last[2]),
+        period_last=_from_ordinal(last[3]),
+    )
+
+
+def counted_income(
+    household: Household, mp: MonthParameters, status: JobbstimulansStatus, lines: list[Line]
+) -> Decimal:
+    """Every net income, less the parts the law leaves out. Returns the income that counts.
+
+    Each income is one line at its full amount; a part left out follows it as a negative line, so the
+    income lines always sum to the total:
+    - jobbstimulans: 25 % of an adult's salary while the period runs (SoL 12 kap. 8 §);
+    - a child's own salary, up to one prisbasbelopp per calendar year (SoL 12 kap. 9 §), using what the
+      child earned earlier in the year. Jobbstimulans never applies to a child's income.
+    """
+    roles = {m.id: m.role for m in household.members}
+    ref_income = mp.references["income"]
+    total = ZERO
+    child_earned: dict[str, Decimal] = {}
+    for income in household.incomes:
+        label, label_en = INCOME_TYPES[income.type]
+        role = roles[income.member]
+        lines.append(
+            Line("income", income.member, label, label_en, income.amount, f"income.{income.type}", ref_income)
+        )
+        total += income.amount
+        if income.type != "salary":
+            continue
+        if role == "child":
+            total -= _child_salary_exemption(income, mp, child_earned, lines)
+        elif status.applies and mp.jobbstimulans is not None:
+            rule = mp.jobbstimulans
+            share = rule.values["share"]
+            left_out = round_ore(income.amount * share)
+            if left_out:
+                lines.append(
+                    Line(
+                        "income",
+                        income.member,
+                        "Jobbstimulans: del av lönen som inte räknas",
+                        "Jobbstimulans: part of the salary not counted",
+                        -left_out,
+                        "income.jobbstimulans",
+                        rule.reference or "",
+                        "jobbstimulans.share",
+                        rule.verified,
+                        {"percent": share * 100, "salary": income.amount},
+                    )
+                )
+                total -= left_out
+    return total
+
+
+def _child_salary_exemption(income, mp: MonthParameters, child_earned: dict, lines: list[Line]) -> Decimal:
+    """The part of a child's salary that is not counted; adds its (negative) line."""
+    pbb = mp.prisbasbelopp
+    if pbb is None:  # only reachable with a Household built by hand; `validate` reports it per field
+        raise InvalidInput([FieldError("incomes", "prisbasbelopp_missing", year=mp.month.year)])
+    limit = mp.child_exemption_limit
+    earlier = (income.earned_earlier_this_year or ZERO) + child_earned.get(income.member, ZERO)
+    child_earned[income.member] = child_earned.get(income.member, ZERO) + income.amount
+    remaining = limit - earlier
+    exempt = min(income.amount, remaining) if remaining > 0 else ZERO
+    rule = mp.child_exemption
+    details = {
+        "prisbasbelopp": pbb.values["value"],
+        "yearly_limit": limit,
+        "earned_earlier_this_year": earlier,
+        "remaining_before": max(remaining, ZERO),
+        "counted": income.amount - exempt,
+    }
+    lines.append(
+        Line(
+            "income",
+            income.member,
+            "Barns egen lön som inte räknas",
+            "Child's own salary not counted",
+            -exempt,
+            "income.child_salary_exemption",
+            rule.reference or "",
+            f"prisbasbelopp.{mp.month.year}",
+            pbb.verified and rule.verified,
+            details,
+        )
+    )
+    return exempt
+
+
+# --- warnings -----------------------------------------------------------------------------------
+
+_CELL_NAMES = {
+    "adults.single": ("ensamstående", "single adult"),
+    "adults.couple": ("sammanboende", "couple"),
+}
+
+
+def _cell_label(name: str, lang: str) -> str:
+    # name: riksnorm.YEAR.group.key[, …]
+    first = name.split(",")[0].strip()
+    _, _, group, key = first.split(".", 3)
+    sv_en = _CELL_NAMES.get(f"{group}.{key}")
+    if sv_en:
+        return sv_en[lang == "en"]
+    if group == "children":
+        return ("barn " if lang != "en" else "child ") + _BRACKET_LABEL[key][lang == "en"]
+    if group == "children_without_lunch":
+        sv, en = _BRACKET_LABEL[key]
+        return f"barn {sv} ej lunch" if lang != "en" else f"child {en} without lunch"
+    if "," in name:
+        return "gemensamma kostnader 6 och 7 personer" if lang != "en" else "common costs 6 and 7 people"
+    return f"gemensamma kostnader {key} personer" if lang != "en" else f"common costs {key} people"
+
+
+_WARNING_CACHE: dict[tuple[str, int, tuple[str, ...], str], str] = {}
+
+
+def _unverified_warning(table: NormTable, unverified: tuple[str, ...], lang: str) -> str:
+    """The warning for unverified amounts; the same few texts recur, so they are made once."""
+    key = (table.origin, table.year, unverified, lang)
+    text = _WARNING_CACHE.get(key)
+    if text is None:
+        tags = {
+            value.source_tag for name, value in table.cells() if f"riksnorm.{table.year}.{name}" in unverified
+        }
+        tag = "D" if "D" in tags else (sorted(tags)[0] if tags else "?")
+        items = ", ".join(dict.fromkeys(_cell_label(n, lang) for n in unverified))
+        reason = message(f"reason_{tag}", lang)
+        text = message("unverified_norm", lang, year=table.year, reason=reason, items=items)
+        if len(_WARNING_CACHE) > 10_000:
+            _WARNING_CACHE.clear()
+        _WARNING_CACHE[key] = text
+    return text
+
+
+def _warnings(
+    household: Household, mp: MonthParameters, unverified: list[str], lines: list[Line], lang: str
+) -> list[str]:
+    warnings = [message(code, lang, **params) for code, params in household.notices]
+    if unverified:
+        warnings.append(_unverified_warning(mp.table, tuple(unverified), lang))
+    pbb_verified = mp.prisbasbelopp is None or mp.prisbasbelopp.verified
+    if not (pbb_verified and mp.child_exemption.verified) and any(
+        line.rule == "income.child_salary_exemption" for line in lines
+    ):
+        for name, record in (
+            ("Prisbasbeloppet", mp.prisbasbelopp),
+            ("Regeln om barns lön", mp.child_exemption),
+        ):
+            if record is not None and not record.verified:
+                shown = (
+                    name
+                    if lang != "en"
+                    else {"Prisbasbeloppet": "The prisbasbelopp"}.get(name, "The rule on children's salary")
+                )
+                warnings.append(
+                    message(
+                        "unverified_record",
+                        lang,
+                        name=shown,
+                        date=record.valid_from.isoformat(),
+                        note=(record.note or "").strip(),
+                    )
+                )
+    return warnings

@@ -1,0 +1,189 @@
+"""Typed input and result of the calculation (the public contract in contracts/calculation.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+ROLES = ("applicant", "co_applicant", "child")
+
+# Cost types and their labels. `statutory` costs are the försörjningsstöd items of SoL 12 kap. 7 § första
+# stycket 2; the others are "livsföringen i övrigt" (SoL 12 kap. 1 §), granted after individual assessment.
+COST_TYPES: dict[str, tuple[str, str, bool]] = {
+    "rent": ("Boendekostnad (hyra)", "Housing cost (rent)", True),
+    "electricity": ("Hushållsel", "Household electricity", True),
+    "home_insurance": ("Hemförsäkring", "Home insurance", True),
+    "work_travel": ("Arbetsresor", "Travel to work", True),
+    "union_fee": ("Avgift till fackförening", "Trade union fee", True),
+    "unemployment_fund_fee": ("Avgift till a-kassa", "Unemployment fund fee", True),
+    "childcare": ("Avgift för förskola eller fritidshem", "Childcare fee", False),
+    "medical": ("Läkarvård", "Medical care", False),
+    "medicine": ("Medicin", "Medicine", False),
+    "dental": ("Tandvård", "Dental care", False),
+    "glasses": ("Glasögon", "Glasses", False),
+    "other": ("Annan godkänd kostnad", "Other approved cost", False),
+}
+
+INCOME_TYPES: dict[str, tuple[str, str]] = {
+    "salary": ("Lön efter skatt", "Salary after tax"),
+    "child_allowance": ("Barnbidrag", "Child allowance"),
+    "housing_allowance": ("Bostadsbidrag", "Housing allowance"),
+    "maintenance_support": ("Underhållsstöd", "Maintenance support"),
+    "sickness_benefit": ("Sjukpenning", "Sickness benefit"),
+    "parental_benefit": ("Föräldrapenning", "Parental benefit"),
+    "unemployment_benefit": ("Ersättning från a-kassan", "Unemployment benefit"),
+    "activity_support": ("Aktivitetsstöd", "Activity support"),
+    "establishment_benefit": ("Etableringsersättning", "Establishment benefit"),
+    "student_grant": ("Studiebidrag", "Student grant"),
+    "student_loan": ("Studielån", "Student loan"),
+    "pension": ("Pension", "Pension"),
+    "capital": ("Inkomst av kapital", "Capital income"),
+    "other": ("Annan inkomst", "Other income"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person in the case. `age` is the age on the first day of the month (it selects the bracket)."""
+
+    id: str
+    role: str
+    birth_date: date
+    age: int
+    lunch_at_home: bool = True
+    days_in_household: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """A cost already found reasonable, per month."""
+
+    type: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Income:
+    """A net income per month of one member."""
+
+    member: str
+    type: str
+    amount: Decimal
+    earned_earlier_this_year: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    """A validated household: the input of the calculation."""
+
+    month: date  # first day of the month
+    members: tuple[Member, ...]
+    household_size: int
+    costs: tuple[Cost, ...] = ()
+    incomes: tuple[Income, ...] = ()
+    assistance_months: tuple[date, ...] = ()  # sorted, distinct, all before `month`
+    municipality: str | None = None
+    notices: tuple[tuple[str, dict[str, Any]], ...] = ()  # (message code, params): ignored input
+
+    @property
+    def month_label(self) -> str:
+        """The month as `YYYY-MM`."""
+        return f"{self.month.year:04d}-{self.month.month:02d}"
+
+
+@dataclass(slots=True)
+class Line:
+    """One amount that went into a total, with the rule, parameter and law behind it."""
+
+    section: str  # norm | costs | income
+    member: str
+    label: str
+    label_en: str
+    amount: Decimal
+    rule: str
+    reference: str
+    parameter: str | None = None
+    verified: bool = True
+    details: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON shape for a line."""
+        out: dict[str, Any] = {
+            "section": self.section,
+            "member": self.member,
+            "label": self.label,
+            "label_en": self.label_en,
+            "amount": self.amount,
+            "rule": self.rule,
+            "reference": self.reference,
+            "parameter": self.parameter,
+            "verified": self.verified,
+        }
+        if self.details:
+            out["details"] = self.details
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class JobbstimulansStatus:
+    """What the assistance history means for jobbstimulans in the month (SoL 12 kap. 8 §)."""
+
+    applies: bool
+    run_first: date | None = None  # first of the six consecutive months that started the period
+    run_last: date | None = None  # the sixth month
+    period_first: date | None = None  # first month of the 24-month period
+    period_last: date | None = None  # last month of the period
+    in_force: bool = True  # false before the rule existed (1 July 2013)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape: whether it applies and the period that makes it apply (or the last one)."""
+
+        def ym(d: date | None) -> str | None:
+            return None if d is None else f"{d.year:04d}-{d.month:02d}"
+
+        out: dict[str, Any] = {"applies": self.applies}
+        if self.run_first:
+            out["qualifying_months"] = {"from": ym(self.run_first), "to": ym(self.run_last)}
+            out["period"] = {"from": ym(self.period_first), "to": ym(self.period_last)}
+        return out
+
+
+@dataclass(slots=True)
+class Result:
+    """The calculation's answer, in the contract's shape (see `to_dict`)."""
+
+    month: str
+    norm_table: dict[str, Any]
+    norm_total: Decimal
+    costs_total: Decimal
+    income_total: Decimal
+    deficit: Decimal
+    entitlement: Decimal
+    lines: list[Line]
+    warnings: list[str]
+    jobbstimulans: JobbstimulansStatus
+    household: Household
+    lang: str = "sv"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data (Decimals stay Decimals; use `money.dumps`)."""
+        return {
+            "month": self.month,
+            "norm_table": self.norm_table,
+            "norm_total": self.norm_total,
+            "costs_total": self.costs_total,
+            "income_total": self.income_total,
+            "deficit": self.deficit,
+            "entitlement": self.entitlement,
+            "lines": [line.to_dict() for line in self.lines],
+            "warnings": list(self.warnings),
+            "jobbstimulans": self.jobbstimulans.to_dict(),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The result as JSON text with exact amounts."""
+        from bistand.rules.money import dumps
+
+        return dumps(self.to_dict(), indent=indent)
