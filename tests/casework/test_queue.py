@@ -8,6 +8,7 @@ from bistand.casework.models import Case, TimelineEvent
 from bistand.identity.models import Person
 from bistand.intake.models import Application
 from tests.conftest import PROTECTED_PNR, make_citizen, make_staff
+from tests.security.conftest import grant_protected
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,10 @@ def test_protected_person_is_shown_without_name(client, caseworker, municipality
     )
     case = open_case(protected, unit)
     client.force_login(caseworker)
+    # Only the restricted group opens a protected case (tests/security); others get the same 404 as a
+    # case that does not exist.
+    assert client.get(reverse("casework:case", args=[case.pk])).status_code == 404
+    grant_protected(caseworker)
     queue = client.get(reverse("casework:queue")).content.decode()
     detail = client.get(reverse("casework:case", args=[case.pk])).content.decode()
     assert "Johan" not in queue and "Johan" not in detail
@@ -74,3 +79,38 @@ def test_staff_sign_in_with_password(client, caseworker):
     )
     assert right.status_code == 302
     assert right["Location"] == reverse("casework:queue")
+
+
+def test_routed_applications_wait_in_the_queue_with_their_reasons_urgent_first(
+    client, caseworker, citizen, unit
+):
+    from bistand.casework.models import PipelineRun
+
+    case = open_case(citizen, unit)
+    application = case.events.get().application
+    PipelineRun.objects.create(
+        application=application,
+        case=case,
+        status="routed",
+        step="done",
+        triage={"automatic": False, "reasons": [{"code": "first_application", "message": "Första ansökan."}]},
+    )
+    other = make_citizen("198001249286", unit.municipality, first_name="Anna")
+    urgent_app = Application.objects.create(
+        applicant=other.person, municipality=unit.municipality, month="2026-11-01", answers={}
+    )
+    urgent_app.submit()
+    urgent_case = Case.objects.create(applicant=other.person, unit=unit)
+    PipelineRun.objects.create(
+        application=urgent_app,
+        case=urgent_case,
+        status="routed",
+        step="done",
+        urgent=True,
+        triage={"automatic": False, "reasons": [{"code": "emergency", "message": "Nödbistånd."}]},
+    )
+    client.force_login(caseworker)
+    page = client.get(reverse("casework:queue")).content.decode()
+    assert "Första ansökan." in page and "Nödbistånd." in page
+    assert page.index("Anna Demosson") < page.index("Erik Demosson")  # urgent first
+    assert "Brådskande" in page

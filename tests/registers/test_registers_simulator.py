@@ -17,8 +17,7 @@ from bistand.registers.population import generate
 from bistand.registers.simulator.answers import answer_for
 from bistand.registers.sources import Period, Source
 from bistand.registers.wire import path_for
-
-from .conftest import SIMULATOR_SEED, start_simulator, stop_simulator
+from tests.simulator import SIMULATOR_SEED, start_simulator, stop_simulator
 
 BODY_PERIOD = {"FromDatum": "2026-03-01", "TomDatum": "2026-03-31"}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bistand.api import openapi_intake
 from bistand.rules.model import COST_TYPES, INCOME_TYPES, ROLES
 
 _AMOUNT = {
@@ -126,6 +127,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **openapi_intake.paths(),
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -136,7 +138,10 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": _schemas()},
+        "components": {
+            "schemas": {**_schemas(), **openapi_intake.schemas()},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
     }
 
 

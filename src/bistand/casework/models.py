@@ -15,6 +15,10 @@ class Case(models.Model):
     applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases")
     opened_at = models.DateTimeField(auto_now_add=True)
+    # The caseworker who has taken the case; None: anyone in the unit may take it.
+    assigned_to = models.ForeignKey(
+        "identity.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_cases"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["applicant", "unit"], name="one_case_per_unit")]
@@ -32,6 +36,10 @@ class TimelineEvent(models.Model):
         DECISION = "decision", _("Beslut")
         PAYMENT = "payment", _("Utbetalning")
         MESSAGE = "message", _("Meddelande")
+        ROUTED = "routed", _("Hos handläggare")
+        CORRECTION = "correction", _("Beslut rättat eller ändrat")
+        APPEAL = "appeal", _("Överklagande")
+        DOCUMENTS_SUBMITTED = "documents_submitted", _("Komplettering inskickad")
 
     class Actor(models.TextChoices):
         CITIZEN = "citizen", _("Sökande")
@@ -60,3 +68,187 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} in case {self.case_id}"
+
+
+class PipelineRun(models.Model):
+    """The robot's work on one application: each step's output is stored, so a retried step resumes.
+
+    Steps run in order; `step` is the next one to run. A run ends decided (by the robot), routed (to a
+    person, with every reason named) or needing attention (a step kept failing; its error is kept).
+    """
+
+    class Step(models.TextChoices):
+        COLLECT = "collect", _("Hämtar uppgifter från register")
+        RECONCILE = "reconcile", _("Jämför uppgifter")
+        CALCULATE = "calculate", _("Beräknar")
+        TRIAGE = "triage", _("Bedömer om beslutet kan fattas automatiskt")
+        DECIDE = "decide", _("Beslutar")
+        PAY = "pay", _("Planerar utbetalning")
+        DONE = "done", _("Klar")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Pågår")
+        DECIDED = "decided", _("Beslutad automatiskt")
+        ROUTED = "routed", _("Hos handläggare")
+        NEEDS_ATTENTION = "needs_attention", _("Behöver åtgärd")
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="pipeline")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="pipeline_runs")
+    step = models.CharField(max_length=16, choices=Step.choices, default=Step.COLLECT)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    urgent = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Each step's stored output.
+    register_snapshot = models.JSONField(null=True, blank=True)
+    findings = models.JSONField(null=True, blank=True)
+    calculation_input = models.JSONField(null=True, blank=True)
+    calculation = models.JSONField(null=True, blank=True)
+    triage = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Pipeline for application {self.application_id}: {self.step}/{self.status}"
+
+    @property
+    def routing_reasons(self) -> list[dict]:
+        return (self.triage or {}).get("reasons", [])
+
+
+class ActivityPlan(models.Model):
+    """An adult's plan towards work (or the reason for an exemption), read by the aktivitetskrav check."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("Aktivitetsplan")
+        EXEMPTION = "exemption", _("Undantag från aktivitetskrav")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="activity_plans")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="activity_plans")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} for person {self.person_id}"
+
+    def covers(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class AutomationPolicy(models.Model):
+    """A version of the nämnd's automation policy for a municipality, with the delegation it rests on.
+
+    The newest version valid on a date is in force. Without any row, the default policy in
+    `casework/policies/default.yaml` applies.
+    """
+
+    municipality = models.ForeignKey(
+        "identity.Municipality", on_delete=models.PROTECT, related_name="policies"
+    )
+    version = models.CharField(max_length=32)
+    valid_from = models.DateField()
+    # The delegation decision (kommunallagen 6 kap.): body, date, paragraph.
+    delegation = models.JSONField()
+    config = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "version"], name="one_policy_version")]
+
+    def __str__(self) -> str:
+        return f"Automation policy {self.version}"
+
+
+class JournalNote(models.Model):
+    """A dated, signed note in the case (journal). Never edited: a correction is a new note."""
+
+    class Visibility(models.TextChoices):
+        CITIZEN = "citizen", _("Synlig för den sökande")
+        INTERNAL = "internal", _("Intern")
+        # E.g. violence in close relationships: only the case's caseworker and team leads.
+        RESTRICTED = "restricted", _("Begränsad")
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Anteckning")
+        HANDOVER = "handover", _("Överlämning")
+        CONTACT = "contact", _("Kontakt (möte eller samtal)")
+        CONCERN = "concern", _("Orosanmälan")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal")
+    author = models.ForeignKey("identity.User", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NOTE)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A contact: the child perspective was considered (barnperspektivet), and the next contact is due.
+    children_considered = models.BooleanField(null=True, blank=True)
+    next_contact_due = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Journal note {self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("a journal note is never edited; write a new note")
+        super().save(*args, **kwargs)
+
+
+class DecisionDraft(models.Model):
+    """A caseworker's proposed decision, possibly adjusted, waiting to be decided or approved.
+
+    Nothing reaches the citizen until it is decided; a draft can be changed freely until then.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        AWAITING_APPROVAL = "awaiting_approval", _("Väntar på godkännande")
+        RETURNED = "returned", _("Återsänt")
+        DECIDED = "decided", _("Beslutat")
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="drafts")
+    proposed_by = models.ForeignKey("identity.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    outcome = models.CharField(max_length=16)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    # [{"kind": "cost"|"income"|"norm", "type": ..., "from": "...", "to": "...", "reason": "..."}]
+    adjustments = models.JSONField(default=list)
+    calculation_input = models.JSONField(null=True, blank=True)
+    calculation = models.JSONField(null=True, blank=True)
+    motivation = models.TextField(blank=True)
+    approver = models.ForeignKey(
+        "identity.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Decision draft {self.pk}"
+
+
+class PaperScan(models.Model):
+    """A scanned page of a paper application, kept with the application it was registered as."""
+
+    # Empty until the application is registered (a scan may be read by OCR first).
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="scans"
+    )
+    file = models.FileField(upload_to="scans/%Y/%m/")
+    content_type = models.CharField(max_length=32)
+    sha256 = models.CharField(max_length=64)
+    ocr_text = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey("identity.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Scan {self.pk}"

@@ -1,9 +1,20 @@
 from django.urls import path
 
-from bistand.casework import views
+from bistand.casework import paper, views
 
 app_name = "casework"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("workload/", views.workload, name="workload"),
+    path("paper/", paper.register, name="paper"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cases/<int:case_id>/take/", views.take, name="take"),
+    path("cases/<int:case_id>/draft/", views.save_draft, name="draft"),
+    path("cases/<int:case_id>/drafts/<int:draft_id>/letter/", views.preview_letter, name="preview"),
+    path("cases/<int:case_id>/drafts/<int:draft_id>/submit/", views.submit_draft, name="submit"),
+    path("cases/<int:case_id>/drafts/<int:draft_id>/approve/", views.approve_draft, name="approve"),
+    path("cases/<int:case_id>/notes/", views.add_note, name="note"),
+    path("cases/<int:case_id>/documents/", views.request_documents, name="documents"),
+    path("cases/<int:case_id>/messages/", views.send_message, name="message"),
+    path("cases/<int:case_id>/plans/", views.add_plan, name="plan"),
 ]

@@ -1,28 +1,437 @@
-"""The caseworker's queue and case pages, limited to the caseworker's own unit."""
+"""The caseworker's workspace: the unit's queues, the case, deciding, the journal — the unit's cases only."""
 
 from __future__ import annotations
 
-from django.db.models import Max
-from django.shortcuts import get_object_or_404, render
+import datetime
+import statistics
 
-from bistand.casework.models import Case
+from django.contrib import messages
+from django.db.models import Max
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bistand.casework import workspace
+from bistand.casework.forms import (
+    ActivityPlanForm,
+    DocumentRequestForm,
+    DraftForm,
+    MessageForm,
+    NoteForm,
+    ReturnForm,
+)
+from bistand.casework.models import ActivityPlan, Case, DecisionDraft, PipelineRun
 from bistand.identity.access import caseworker_required
+from bistand.identity.models import Person, User
+
+REPLY_WITHIN = datetime.timedelta(hours=24)
+
+
+def _waiting(unit):
+    return (
+        PipelineRun.objects.filter(
+            case__unit=unit,
+            status__in=[PipelineRun.Status.ROUTED, PipelineRun.Status.NEEDS_ATTENTION],
+            application__decisions__isnull=True,
+        )
+        .select_related("application__applicant", "case__assigned_to")
+        .order_by("-urgent", "created_at")
+    )
+
+
+def _unanswered_messages(unit):
+    """Cases whose latest message is the citizen's: waiting for a reply, oldest first."""
+    from bistand.portal.models import Message
+
+    latest = {}
+    for message in (
+        Message.objects.filter(case__unit=unit).select_related("case__applicant").order_by("sent_at")
+    ):
+        latest[message.case_id] = message
+    now = timezone.now()
+    waiting = [m for m in latest.values() if m.sender_kind == "citizen"]
+    return sorted(
+        ({"message": m, "overdue": now - m.sent_at > REPLY_WITHIN} for m in waiting),
+        key=lambda x: x["message"].sent_at,
+    )
+
+
+def _open_requests(unit):
+    from bistand.portal.models import DocumentRequest
+
+    return DocumentRequest.objects.filter(case__unit=unit, status__in=["open", "answered"]).select_related(
+        "case__applicant"
+    )
+
+
+def _contacts_due(unit, within_days: int = 7):
+    horizon = timezone.localdate() + datetime.timedelta(days=within_days)
+    recent = timezone.now() - datetime.timedelta(days=62)
+    active = (
+        Case.objects.filter(unit=unit, pipeline_runs__created_at__gte=recent)
+        .distinct()
+        .select_related("applicant")
+    )
+    due = [(case, workspace.next_contact_due(case)) for case in active]
+    return sorted(((c, d) for c, d in due if d <= horizon), key=lambda x: x[1])
 
 
 @caseworker_required
 def queue(request):
-    """The unit's cases, latest activity first."""
+    """Everything waiting for a person in the unit: urgent first, then the oldest."""
+    unit = request.user.unit
+    show = request.GET.get("show", "all")
+    waiting = _waiting(unit)
+    if show == "mine":
+        waiting = waiting.filter(case__assigned_to=request.user)
+    elif show == "unassigned":
+        waiting = waiting.filter(case__assigned_to__isnull=True)
+    elif show == "urgent":
+        waiting = waiting.filter(urgent=True)
     cases = (
-        Case.objects.filter(unit=request.user.unit)
-        .select_related("applicant")
+        Case.objects.filter(unit=unit)
+        .select_related("applicant", "assigned_to")
         .annotate(last_event=Max("events__occurred_at"))
         .order_by("-last_event")[:200]
     )
-    return render(request, "casework/queue.html", {"cases": cases, "unit": request.user.unit})
+    from bistand.payments.models import RecoveryCase
+
+    recoveries = RecoveryCase.objects.filter(unit=unit, status="open").select_related("case__applicant")
+    approvals = DecisionDraft.objects.filter(run__case__unit=unit, status="awaiting_approval").exclude(
+        proposed_by=request.user
+    )
+    return render(
+        request,
+        "casework/queue.html",
+        {
+            "unit": unit,
+            "show": show,
+            "waiting": waiting[:200],
+            "approvals": approvals.select_related("run__application__applicant", "proposed_by"),
+            "requests": _open_requests(unit),
+            "unanswered": _unanswered_messages(unit),
+            "contacts": _contacts_due(unit),
+            "recoveries": recoveries,
+            "cases": cases,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@caseworker_required
+def workload(request):
+    """The unit's workload and waiting times — for the team lead, never a ranking of caseworkers."""
+    unit = request.user.unit
+    now = timezone.now()
+    waiting = list(_waiting(unit))
+    ages = [(now - run.created_at).total_seconds() / 3600 for run in waiting]
+    unanswered = _unanswered_messages(unit)
+    return render(
+        request,
+        "casework/workload.html",
+        {
+            "unit": unit,
+            "waiting_count": len(waiting),
+            "urgent_count": sum(run.urgent for run in waiting),
+            "unassigned_count": sum(run.case.assigned_to_id is None for run in waiting),
+            "median_hours": round(statistics.median(ages), 1) if ages else None,
+            "oldest_hours": round(max(ages), 1) if ages else None,
+            "requests_count": _open_requests(unit).count(),
+            "unanswered_count": len(unanswered),
+            "overdue_count": sum(x["overdue"] for x in unanswered),
+            "contacts_count": len(_contacts_due(unit, within_days=0)),
+        },
+    )
+
+
+def _case(request, case_id: int) -> Case:
+    return get_object_or_404(
+        Case.objects.select_related("applicant", "unit", "assigned_to"), pk=case_id, unit=request.user.unit
+    )
+
+
+def _latest_run(case: Case) -> PipelineRun | None:
+    return case.pipeline_runs.select_related("application").order_by("-created_at").first()
+
+
+def _adults(case: Case, run: PipelineRun | None) -> list[tuple[str, str]]:
+    name = _("Sökande") if case.applicant.is_protected else f"{_('Sökande')}: {case.applicant.full_name}"
+    adults = [(case.applicant.personnummer, name)]
+    co = (run.application.answers.get("co_applicant") or {}).get("value") if run else None
+    if co:
+        adults.append((co, _("Medsökande")))
+    return adults
 
 
 @caseworker_required
 def case_detail(request, case_id: int):
-    case = get_object_or_404(Case.objects.select_related("applicant"), pk=case_id, unit=request.user.unit)
-    events = case.events.select_related("application")
-    return render(request, "casework/case.html", {"case": case, "events": events})
+    from bistand.decisions.presentation import explanation_lines
+
+    case = _case(request, case_id)
+    run = _latest_run(case)
+    household = ((run.calculation_input or {}).get("household") if run else None) or {}
+    draft = run.drafts.exclude(status="decided").order_by("-created_at").first() if run else None
+    decided = run.application.decisions.order_by("-version").first() if run else None
+    previous = None
+    if run is not None:
+        from bistand.casework.pipeline import previous_application, values_of
+
+        prior = previous_application(run.application)
+        previous = values_of(prior) if prior else None
+    context = {
+        "case": case,
+        "run": run,
+        "runs": case.pipeline_runs.select_related("application").order_by("-created_at")[:12],
+        "answers": run.application.answers if run else {},
+        "previous": previous,
+        "snapshot": (run.register_snapshot or {}) if run else {},
+        "explanation": explanation_lines(run.calculation_input, "sv")
+        if run and run.calculation_input
+        else [],
+        "draft": draft,
+        "decided": decided,
+        "draft_form": DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None)
+        if household
+        else None,
+        "note_form": NoteForm(),
+        "request_form": DocumentRequestForm(
+            initial={"deadline": timezone.localdate() + datetime.timedelta(days=7)}
+        ),
+        "message_form": MessageForm(),
+        "plan_form": ActivityPlanForm(adults=_adults(case, run)),
+        "return_form": ReturnForm(),
+        "notes": workspace.visible_notes(case, request.user),
+        "events": case.events.select_related("application"),
+        "colleagues": User.objects.filter(unit=case.unit, role__in=["caseworker", "team_lead"]).exclude(
+            pk=request.user.pk
+        ),
+        "plans": case.activity_plans.select_related("person"),
+        "next_contact": workspace.next_contact_due(case),
+    }
+    return render(request, "casework/case.html", context)
+
+
+def _back(case: Case, anchor: str = ""):
+    return redirect(f"/casework/cases/{case.pk}/{anchor}")
+
+
+def _fail(request, case: Case, error: Exception, anchor: str = ""):
+    messages.error(request, str(error))
+    return _back(case, anchor)
+
+
+@caseworker_required
+@require_POST
+def take(request, case_id: int):
+    case = _case(request, case_id)
+    target = request.POST.get("to")
+    if target and not (target.isascii() and target.isdigit() and len(target) < 19):  # a forged form
+        return _fail(request, case, workspace.WorkspaceError(_("Välj en kollega i listan.")))
+    try:
+        if target:
+            workspace.assign(case, get_object_or_404(User, pk=target, unit=case.unit), request.user)
+        else:
+            workspace.take(case, request.user)
+    except workspace.WorkspaceError as error:
+        return _fail(request, case, error)
+    messages.success(request, _("Ärendet är tilldelat."))
+    return _back(case)
+
+
+@caseworker_required
+@require_POST
+def save_draft(request, case_id: int):
+    case = _case(request, case_id)
+    run = _latest_run(case)
+    if run is None or not run.calculation_input:
+        messages.error(request, _("Det finns ingen beräkning att utgå från."))
+        return _back(case)
+    form = DraftForm(request.POST, household=run.calculation_input["household"])
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Utkastet sparades inte: %(errors)s")
+            % {
+                "errors": "; ".join(
+                    f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+                    for f, e in form.errors.items()
+                )
+            },
+        )
+        return _back(case, "#decide")
+    try:
+        workspace.save_draft(
+            run,
+            request.user,
+            outcome=form.cleaned_data["outcome"],
+            adjustments=form.adjustments(),
+            amount=form.cleaned_data.get("amount"),
+            motivation=form.cleaned_data.get("motivation", ""),
+        )
+    except workspace.WorkspaceError as error:
+        return _fail(request, case, error, "#decide")
+    messages.success(request, _("Utkastet är sparat. Inget har skickats till den sökande."))
+    return _back(case, "#decide")
+
+
+def _draft(request, case: Case, draft_id: int) -> DecisionDraft:
+    return get_object_or_404(
+        DecisionDraft.objects.select_related("run__application", "run__case"), pk=draft_id, run__case=case
+    )
+
+
+@caseworker_required
+def preview_letter(request, case_id: int, draft_id: int):
+    """The letter as it would be sent, before anything is decided."""
+    from bistand.decisions.letters import render_letter
+    from bistand.decisions.models import Decision
+
+    case = _case(request, case_id)
+    draft = _draft(request, case, draft_id)
+    run = draft.run
+    inputs = {"calculation_input": draft.calculation_input, "adjustments": list(draft.adjustments)}
+    if draft.motivation:
+        inputs["adjustments"].append({"kind": "motivation", "reason": draft.motivation})
+    preview = Decision(
+        case=case,
+        application=run.application,
+        version=1,
+        month=run.application.month,
+        outcome=draft.outcome,
+        amount_applied=draft.amount,
+        amount_granted=draft.amount,
+        calculation=draft.calculation,
+        automated=False,
+        decided_by=draft.proposed_by,
+        decided_at=timezone.now(),
+        inputs=inputs,
+    )
+    response = HttpResponse(render_letter(preview, "sv"), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="forhandsvisning.pdf"'
+    return response
+
+
+@caseworker_required
+@require_POST
+def submit_draft(request, case_id: int, draft_id: int):
+    case = _case(request, case_id)
+    try:
+        decision = workspace.submit(_draft(request, case, draft_id), request.user)
+    except workspace.WorkspaceError as error:
+        return _fail(request, case, error, "#decide")
+    if decision is None:
+        messages.success(request, _("Utkastet väntar nu på att en kollega godkänner det."))
+    else:
+        messages.success(request, _("Beslutet är fattat och skickat till den sökande."))
+    return _back(case)
+
+
+@caseworker_required
+@require_POST
+def approve_draft(request, case_id: int, draft_id: int):
+    case = _case(request, case_id)
+    draft = _draft(request, case, draft_id)
+    try:
+        if request.POST.get("action") == "return":
+            workspace.return_draft(draft, request.user, request.POST.get("reason", ""))
+            messages.success(request, _("Utkastet är tillbakaskickat."))
+        else:
+            workspace.approve(draft, request.user)
+            messages.success(request, _("Godkänt. Beslutet är fattat och skickat till den sökande."))
+    except workspace.WorkspaceError as error:
+        return _fail(request, case, error, "#decide")
+    return _back(case)
+
+
+@caseworker_required
+@require_POST
+def add_note(request, case_id: int):
+    case = _case(request, case_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _fail(
+            request,
+            case,
+            workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values())),
+            "#journal",
+        )
+    try:
+        workspace.write_note(
+            case,
+            request.user,
+            form.cleaned_data["text"],
+            visibility=form.cleaned_data["visibility"],
+            kind=form.cleaned_data["kind"],
+            children_considered=form.cleaned_data["children_considered"],
+        )
+    except workspace.WorkspaceError as error:
+        return _fail(request, case, error, "#journal")
+    messages.success(request, _("Anteckningen är sparad."))
+    return _back(case, "#journal")
+
+
+@caseworker_required
+@require_POST
+def request_documents(request, case_id: int):
+    from bistand.portal.services import request_documents as ask
+
+    case = _case(request, case_id)
+    form = DocumentRequestForm(request.POST)
+    if not form.is_valid():
+        return _fail(
+            request,
+            case,
+            workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values())),
+            "#documents",
+        )
+    ask(case, form.cleaned_data["text"], form.cleaned_data["deadline"], request.user)
+    messages.success(request, _("Begäran är skickad till den sökande."))
+    return _back(case, "#documents")
+
+
+@caseworker_required
+@require_POST
+def send_message(request, case_id: int):
+    from bistand.portal.services import send_message as send
+
+    case = _case(request, case_id)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _fail(
+            request,
+            case,
+            workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values())),
+            "#messages",
+        )
+    send(case, form.cleaned_data["body"], request.user)
+    messages.success(request, _("Meddelandet är skickat."))
+    return _back(case, "#messages")
+
+
+@caseworker_required
+@require_POST
+def add_plan(request, case_id: int):
+    case = _case(request, case_id)
+    form = ActivityPlanForm(request.POST, adults=_adults(case, _latest_run(case)))
+    if not form.is_valid():
+        return _fail(
+            request,
+            case,
+            workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values())),
+            "#plan",
+        )
+    person, _created = Person.objects.get_or_create(
+        personnummer=form.cleaned_data["person"], defaults={"first_name": "", "last_name": ""}
+    )
+    ActivityPlan.objects.create(
+        case=case,
+        person=person,
+        kind=form.cleaned_data["kind"],
+        valid_from=form.cleaned_data["valid_from"],
+        valid_until=form.cleaned_data["valid_until"],
+        note=form.cleaned_data["note"],
+    )
+    messages.success(request, _("Planen är sparad."))
+    return _back(case, "#plan")

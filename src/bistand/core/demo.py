@@ -6,14 +6,17 @@ data folder (`demo-logins.txt`), so no password is ever committed.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from bistand.identity.models import Municipality, Person, Unit, User
+from bistand.payments.models import PayoutSchedule
 
 MUNICIPALITY = ("1287", "Trelleborgs kommun (demo)")
 UNIT = "Försörjningsstöd"
@@ -23,16 +26,53 @@ STAFF = [
     ("handlaggare1", User.Role.CASEWORKER, "Kim", "Handläggare"),
     ("handlaggare2", User.Role.CASEWORKER, "Sam", "Handläggare"),
     ("gruppledare", User.Role.TEAM_LEAD, "Alex", "Gruppledare"),
+    ("ekonomi1", User.Role.FINANCE, "Mika", "Ekonom"),
+    ("ekonomi2", User.Role.FINANCE, "Nour", "Ekonom"),
     ("admin", User.Role.ADMIN, "Robin", "Administratör"),
 ]
 
-# Skatteverket's test personnummer only (src/bistand/testdata/); the names are invented.
-CITIZENS = [
-    ("198001139297", "Erik", "Demosson", Person.Protection.NONE),
-    ("198001249286", "Anna", "Demosson", Person.Protection.NONE),
-    ("199001012385", "Fatima", "Exempel", Person.Protection.NONE),
-    ("198502069993", "Johan", "Skyddad", Person.Protection.SKYDDAD_FOLKBOKFORING),
+# Citizens are taken from the registers simulator's synthetic population (built on Skatteverket's test
+# personnummer), so that the robot finds them in the registers: (label, what to try, predicate).
+DEMO_HOUSEHOLDS = [
+    (
+        "returning",
+        "fick försörjningsstöd förra månaden; en ny ansökan utan ändringar beslutas automatiskt",
+        lambda p, h: (
+            h.kind == "single"
+            and p.situation == "no_income"
+            and not p.vehicles
+            and p.capital_base == 0
+            and h.bostadsbidrag is None
+        ),
+    ),
+    (
+        "undeclared",
+        "fick stöd förra månaden men har aktivitetsstöd som inte står i ansökan: går till handläggare",
+        lambda p, h: (
+            h.kind == "single"
+            and p.situation == "programme"
+            and not p.vehicles
+            and p.capital_base == 0
+            and h.bostadsbidrag is None
+        ),
+    ),
+    (
+        "new",
+        "ny sökande: första ansökan prövas av en handläggare",
+        lambda p, h: h.kind == "single" and p.situation == "jobseeker" and not p.vehicles,
+    ),
+    (
+        "protected",
+        "skyddad folkbokföring: adressen visas aldrig",
+        lambda p, h: p.protection == "skyddad_folkbokforing" and h.kind == "single",
+    ),
 ]
+# The answers the demo households gave last month (docs/examples/returning-household.json repeats them).
+DEMO_ANSWERS = {
+    "costs": [{"type": "rent", "amount": "5900"}, {"type": "electricity", "amount": "300"}],
+    "incomes": [],
+    "nothing_changed": True,
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +93,91 @@ def read_logins() -> list[DemoLogin]:
         return []
     rows = [line.split("\t") for line in path.read_text().splitlines() if line and not line.startswith("#")]
     return [DemoLogin(*row) for row in rows if len(row) == 3]
+
+
+def demo_citizens() -> list[tuple[str, str, str, dict]]:
+    """(label, hint, personnummer, Person fields) for each demo household, from the simulator's population."""
+    from bistand.registers.population import generate
+
+    population = generate()
+    chosen = []
+    for label, hint, wanted in DEMO_HOUSEHOLDS:
+        person = next(
+            p
+            for h in population.households
+            for p in population.members(h)
+            if p.registered
+            and p.role == "applicant"
+            and wanted(p, h)
+            and (label == "protected" or p.protection == "none")
+        )
+        protection = {"skyddad_folkbokforing": Person.Protection.SKYDDAD_FOLKBOKFORING}.get(
+            person.protection, Person.Protection.NONE
+        )
+        fields = {"first_name": person.given_name, "last_name": person.surname, "protection": protection}
+        chosen.append((label, hint, person.pnr, fields))
+    return chosen
+
+
+def load_history(month: datetime.date, caseworker: User) -> int:
+    """Last month's granted applications for the returning demo households. Needs the registers running."""
+    from bistand.casework import pipeline
+    from bistand.decisions.services import decide_as_proposed
+    from bistand.intake.models import Application
+    from bistand.intake.schema import validate_application, with_provenance
+
+    made = 0
+    for label in ("returning", "undeclared"):
+        person = Person.objects.get(account__username=f"demo-{label}")
+        values = validate_application({"month": month.isoformat()[:7], **DEMO_ANSWERS})
+        application = Application.objects.create(
+            applicant=person, municipality=person.municipality, month=month, answers=with_provenance(values)
+        )
+        application.submit()
+        run = pipeline.start(application)
+        pipeline.advance(run.pk)
+        run.refresh_from_db()
+        decide_as_proposed(run, caseworker)
+        made += 1
+    return made
+
+
+def _load_powers_of_attorney(municipality: Municipality) -> None:
+    """The ombud demo: an elderly parent living alone, and an adult who holds her registered fullmakt."""
+    from bistand.intake.models import PowerOfAttorney
+    from bistand.registers.population import generate
+
+    population = generate()
+    taken = set(Person.objects.values_list("personnummer", flat=True))
+
+    def first(predicate):
+        return next(
+            p
+            for h in population.households
+            for p in population.members(h)
+            if p.registered and p.protection == "none" and p.pnr not in taken and predicate(p, h)
+        )
+
+    parent = first(lambda p, h: h.kind == "single_senior" and p.situation == "pensioner")
+    child = first(lambda p, h: h.kind == "single" and p.situation == "low_wage")
+    people = {}
+    for label, member in (("parent", parent), ("ombud", child)):
+        person = Person.objects.create(
+            personnummer=member.pnr,
+            first_name=member.given_name,
+            last_name=member.surname,
+            municipality=municipality,
+        )
+        user = User(username=f"demo-{label}", role=User.Role.CITIZEN, person=person)
+        user.set_unusable_password()
+        user.save()
+        people[label] = person
+    PowerOfAttorney.objects.create(
+        principal=people["parent"],
+        agent=people["ombud"],
+        valid_from=timezone.localdate(),
+        note="Demo: fullmakt för ansökan om ekonomiskt bistånd",
+    )
 
 
 @transaction.atomic
@@ -78,17 +203,22 @@ def load_demo_data() -> bool:
         user.set_password(password)
         user.save()
         logins.append(DemoLogin(username, password, role))
-    for personnummer, first, last, protection in CITIZENS:
-        person = Person.objects.create(
-            personnummer=personnummer,
-            first_name=first,
-            last_name=last,
-            municipality=municipality,
-            protection=protection,
-        )
-        user = User(username=f"demo-citizen-{person.pk}", role=User.Role.CITIZEN, person=person)
+    for label, _hint, pnr, person_data in demo_citizens():
+        person = Person.objects.create(personnummer=pnr, municipality=municipality, **person_data)
+        user = User(username=f"demo-{label}", role=User.Role.CITIZEN, person=person)
         user.set_unusable_password()
         user.save()
+    _load_powers_of_attorney(municipality)
+    # Payouts on the 25th from a demo account (SEB clearing 5000; constructed to pass the check, not real).
+    PayoutSchedule.objects.create(
+        municipality=municipality,
+        payer_name=name,
+        payer_organisation_number="2120001165",
+        payer_clearing_number="5000",
+        payer_account_number="1001000",
+        payer_bic="ESSESESS",
+        cost_codes={"livelihood": "4711", "rent": "4712"},
+    )
     path = logins_file()
     path.write_text(
         "# Demo staff logins, generated on first run. Not for production.\n"
@@ -96,3 +226,15 @@ def load_demo_data() -> bool:
     )
     path.chmod(0o600)
     return True
+
+
+def load_demo_history() -> None:
+    """Give the returning demo households last month's decision (once), so this month's can be automatic."""
+    from bistand.decisions.models import Decision
+
+    if Decision.objects.exists():
+        return
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    caseworker = User.objects.get(username="handlaggare1")
+    load_history(last_month, caseworker)

@@ -37,8 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _prepare(demo: bool) -> list:
-    """Migrate and load the demo data; returns the demo logins to print."""
+def _prepare(demo: bool) -> tuple[list, list]:
+    """Migrate and load the demo data (with last month's history); returns the staff logins and citizens."""
     from django.core.management import call_command
 
     from bistand.core.manage import setup_django
@@ -46,14 +46,35 @@ def _prepare(demo: bool) -> list:
     setup_django()
     call_command("migrate", interactive=False, verbosity=0)
     if not demo:
-        return []
-    from bistand.core.demo import load_demo_data, read_logins
+        return [], []
+    from bistand.core.demo import load_demo_data, load_demo_history, read_logins
+    from bistand.identity.models import Person
 
     load_demo_data()
-    return read_logins()
+    load_demo_history()
+    citizens = list(
+        Person.objects.filter(account__username__startswith="demo-").values_list(
+            "account__username", "first_name", "last_name", "personnummer"
+        )
+    )
+    return read_logins(), citizens
 
 
-def _banner(url: str, registers_url: str, logins: list) -> str:
+def _wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"bistand run: {url} did not answer")
+
+
+def _banner(url: str, registers_url: str, logins: list, citizens: list) -> str:
     lines = [
         "",
         f"  Bistånd is running on {url}",
@@ -63,6 +84,12 @@ def _banner(url: str, registers_url: str, logins: list) -> str:
         lines.append(f"  Citizens: {url}/login/ → development eID (Skatteverket test personnummer)")
         lines.append(f"  Staff:    {url}/staff/login/")
         lines.extend(f"    {x.username:<14} {x.password:<14} {x.role}" for x in logins)
+        lines.append("  Demo citizens (development eID, or POST /api/v1/dev/token):")
+        lines.extend(
+            f"    {pnr}  {first} {last:<16} {user.removeprefix('demo-')}"
+            for user, first, last, pnr in citizens
+        )
+        lines.append("  A returning household's next application: docs/examples/returning-household.json")
     lines += ["  Press Ctrl-C to stop.", ""]
     return "\n".join(lines)
 
@@ -70,14 +97,23 @@ def _banner(url: str, registers_url: str, logins: list) -> str:
 def run(args: argparse.Namespace) -> int:
     demo = args.demo if args.demo is not None else os.environ.get("BISTAND_DEMO", "1") != "0"
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bistand.settings", BISTAND_DEMO="1" if demo else "0")
-    os.environ.update(env)
     registers_url = f"http://127.0.0.1:{args.registers_port}"
     env.setdefault("BISTAND_REGISTERS_URL", registers_url)
-    logins = _prepare(demo)
+    os.environ.update(env)
 
     bistand = [sys.executable, "-m", "bistand.cli"]
+    processes: dict[str, subprocess.Popen] = {}
+    # The registers first: the demo data's history is made by the robot, which reads them.
+    processes["registers"] = subprocess.Popen(  # noqa: S603 - our own command
+        [*bistand, "registers", "serve", "--port", str(args.registers_port)], env=env, start_new_session=True
+    )
+    try:
+        _wait_for(f"{registers_url}/healthz", processes["registers"])
+        logins, citizens = _prepare(demo)
+    except BaseException:
+        processes["registers"].terminate()
+        raise
     commands = {
-        "registers": [*bistand, "registers", "serve", "--port", str(args.registers_port)],
         "worker": [*bistand, "manage", "worker", "--no-reload", "--worker-id", f"run-{os.getpid()}"],
         "web": [
             sys.executable,
@@ -95,7 +131,6 @@ def run(args: argparse.Namespace) -> int:
             "--no-control-socket",
         ],
     }
-    processes: dict[str, subprocess.Popen] = {}
     stopping = False
 
     def stop(*_):
@@ -107,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     for name, command in commands.items():
         # Own process group: Ctrl-C reaches us once, and we stop the children in order.
         processes[name] = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our own commands
-    print(_banner(f"http://{args.host}:{args.port}", registers_url, logins), flush=True)
+    print(_banner(f"http://{args.host}:{args.port}", registers_url, logins, citizens), flush=True)
 
     exit_code = 0
     while not stopping:

@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
@@ -13,7 +14,7 @@ from django_tasks_db.management.commands import db_worker
 from bistand.core.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
-HEARTBEAT_SECONDS = 10
+SWEEP_EVERY_BEATS = 6
 
 
 def beat(worker_id: str, started_at) -> None:
@@ -25,15 +26,28 @@ def beat(worker_id: str, started_at) -> None:
 
 
 def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
+    from bistand.audit.tasks import schedule_daily as schedule_daily_cull
+    from bistand.casework.pipeline import resume_stalled
+    from bistand.payments.services import sweep_unplanned_decisions
+
+    beats = 0
     while not stop.is_set():
         try:
             beat(worker_id, started_at)
+            # A worker that died mid-step left its run behind: pick it up again.
+            resume_stalled()
+            if beats % SWEEP_EVERY_BEATS == 0:
+                # Decisions a killed worker stored but did not plan payments for.
+                sweep_unplanned_decisions()
+                # Retention (gallring): the daily cull, enqueued once a day (docs/security.md).
+                schedule_daily_cull()
+            beats += 1
         except DatabaseError:
             # A locked or briefly unreachable database: /healthz will say so if it lasts.
             logger.warning("worker heartbeat could not be written", exc_info=True)
         finally:
             close_old_connections()
-        stop.wait(HEARTBEAT_SECONDS)
+        stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
     connection.close()
 
 

@@ -1,5 +1,7 @@
 """Fixtures for the registers: the simulator as a real subprocess, and a clean fault table per test.
 
+Imported by tests/conftest.py, so every test directory can use them.
+
 ``registers_simulator`` is self-contained so it can be hoisted to tests/conftest.py for the robot pipeline:
 it starts ``bistand registers serve --port 0`` (the OS picks a free port; the command prints its URL),
 waits for /healthz and returns the base URL. ``registers`` gives each test a :class:`SimulatorAdmin` with

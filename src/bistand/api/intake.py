@@ -1,0 +1,178 @@
+"""The intake API: applications from other channels, and a case's status, decision and timeline.
+
+- `POST /api/v1/applications` (bearer token of the citizen): stores the application durably, and only then
+  answers 201 with the case's reference. The robot then works on it in the background.
+- `GET /api/v1/cases/{id}`: status, decision and timeline, for the citizen it concerns or a caseworker of
+  its unit.
+- `POST /api/v1/dev/token` (demo mode only): a bearer token for a Skatteverket test personnummer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from bistand.casework import pipeline
+from bistand.casework.models import Case, PipelineRun
+from bistand.casework.tasks import advance_pipeline
+from bistand.identity.models import Municipality, Person, User
+from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.identity.tokens import issue_token, user_from_request
+from bistand.identity.views import account_for
+from bistand.intake.models import Application
+from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
+from bistand.testdata import is_test_identity
+
+logger = logging.getLogger(__name__)
+
+
+def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _body(request: HttpRequest):
+    try:
+        return json.loads(request.body.decode("utf-8"), parse_float=Decimal)
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _unauthorised() -> JsonResponse:
+    response = _errors(
+        401, [{"field": "", "message": "Logga in: skicka en giltig token i Authorization: Bearer."}]
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def create_application(request: HttpRequest) -> HttpResponse:
+    user = user_from_request(request)
+    if user is None:
+        return _unauthorised()
+    if not user.is_citizen or user.person is None:
+        return _errors(
+            403, [{"field": "", "message": "Bara den sökande själv kan skicka in en ansökan här."}]
+        )
+    data = _body(request)
+    if data is None:
+        return _errors(400, [{"field": "", "message": "Innehållet är inte giltig JSON."}])
+    try:
+        values = validate_application(data)
+    except ApplicationInvalid as invalid:
+        return _errors(422, [e.to_dict() for e in invalid.errors])
+    person: Person = user.person
+    municipality = person.municipality or Municipality.objects.order_by("pk").first()
+    if municipality is None:
+        return _errors(422, [{"field": "", "message": "Din kommun tar inte emot ansökningar här ännu."}])
+    month = datetime.date.fromisoformat(values["month"] + "-01")
+    answers = with_provenance(_jsonable(values))
+    # Stored with its task in one transaction: once we answer 201, the application cannot be lost.
+    with transaction.atomic():
+        application = Application.objects.create(
+            applicant=person,
+            municipality=municipality,
+            month=month,
+            channel=Application.Channel.E_SERVICE,
+            answers=answers,
+        )
+        application.submit()
+        run = pipeline.start(application)
+        advance_pipeline.enqueue(run.pk)
+    logger.info(
+        "application submitted via API", extra={"application_id": application.pk, "case_id": run.case_id}
+    )
+    return JsonResponse(
+        {"application": str(application.reference), "case_id": run.case_id, "status": "received"}, status=201
+    )
+
+
+def _jsonable(values: dict) -> dict:
+    return json.loads(json.dumps(values, default=str))
+
+
+@require_http_methods(["GET"])
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = user_from_request(request, allow_session=True)
+    if user is None:
+        return _unauthorised()
+    case = Case.objects.select_related("applicant", "unit").filter(pk=case_id).first()
+    allowed = case is not None and (
+        (user.is_citizen and user.person_id == case.applicant_id)
+        or (user.is_caseworker and user.unit_id == case.unit_id)
+    )
+    if not allowed:
+        # The same answer whether the case does not exist or is someone else's: ids are not confirmed.
+        raise Http404
+    runs = PipelineRun.objects.filter(case=case).select_related("application").order_by("-created_at")
+    decisions = case.decisions.order_by("-decided_at", "-version")
+    staff = user.is_caseworker
+    body = {
+        "id": case.pk,
+        "applications": [
+            {
+                "application": str(run.application.reference),
+                "month": run.application.month.isoformat()[:7],
+                "status": run.status,
+                "step": run.step,
+                "urgent": run.urgent,
+                **({"routing_reasons": run.routing_reasons} if staff else {}),
+            }
+            for run in runs
+        ],
+        "decisions": [
+            {
+                "id": d.pk,
+                "version": d.version,
+                "month": d.month.isoformat()[:7],
+                "outcome": d.outcome,
+                "amount": str(d.amount_granted),
+                "automated": d.automated,
+                "decided_at": d.decided_at.isoformat(),
+                "in_force": d.is_in_force,
+                "motivation": d.motivation,
+                "letter": bool(d.letter),
+            }
+            for d in decisions
+        ],
+        "timeline": [
+            {"kind": e.kind, "actor": e.actor, "occurred_at": e.occurred_at.isoformat(), "data": e.data}
+            for e in case.events.all()
+            if staff or e.visible_to_citizen
+        ],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def dev_token(request: HttpRequest) -> HttpResponse:
+    if not settings.DEMO_MODE:
+        raise Http404
+    data = _body(request)
+    if not isinstance(data, dict):
+        return _errors(400, [{"field": "", "message": "Innehållet är inte giltig JSON."}])
+    try:
+        number = parse(str(data.get("personnummer", ""))).digits
+    except PersonnummerError:
+        return _errors(
+            422, [{"field": "personnummer", "message": "Det här är inte ett giltigt personnummer."}]
+        )
+    if not is_test_identity(number):
+        return _errors(
+            422,
+            [{"field": "personnummer", "message": "Utvecklingsinloggningen tar bara emot testpersonnummer."}],
+        )
+    with transaction.atomic():
+        user: User = account_for(number)
+        token = issue_token(user)
+    return JsonResponse({"token": token, "token_type": "Bearer"}, status=201)

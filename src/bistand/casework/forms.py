@@ -1,0 +1,230 @@
+"""Forms of the caseworker's workspace."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bistand.casework.models import ActivityPlan, JournalNote
+from bistand.core.forms import DesignSystemForm, MoneyField
+from bistand.rules.model import COST_TYPES, INCOME_TYPES
+
+# Standard wording a caseworker starts from and adapts; plain language the citizen understands.
+MOTIVATION_TEMPLATES = [
+    ("", _("Ingen mall")),
+    (
+        "income",
+        _(
+            "Hushållets inkomster täcker behovet enligt riksnormen och de skäliga kostnaderna den här månaden."
+        ),
+    ),
+    ("asset", _("Du har en tillgång som ska användas till försörjningen innan du kan få försörjningsstöd.")),
+    ("rent", _("Hyran är högre än vad som är skäligt för hushållet. Vi räknar med en skälig hyra.")),
+    (
+        "labour",
+        _(
+            "Du har utan godtagbara skäl inte stått till arbetsmarknadens förfogande (12 kap. 3 § socialtjänstlagen)."
+        ),
+    ),
+]
+MESSAGE_TEMPLATES = [
+    ("", _("Ingen mall")),
+    ("received", _("Tack för ditt meddelande. Vi har tagit emot det och återkommer så snart vi kan.")),
+    ("meeting", _("Vi vill gärna träffa dig. Ring oss eller svara här så bokar vi en tid som passar dig.")),
+    (
+        "documents",
+        _("Vi behöver lite mer underlag. Du ser vad som behövs och när under Kompletteringar på Mina sidor."),
+    ),
+]
+
+OUTCOMES = [
+    ("grant", _("Bifall: hela det beräknade beloppet")),
+    ("partial", _("Delvis bifall")),
+    ("reject", _("Avslag")),
+]
+
+
+class DraftForm(DesignSystemForm):
+    """The decision draft: outcome, any adjusted line with its reason, and the motivation."""
+
+    outcome = forms.ChoiceField(
+        label=_("Beslut"), choices=OUTCOMES, widget=forms.RadioSelect, initial="grant"
+    )
+    amount = MoneyField(label=_("Belopp vid delvis bifall (kronor)"), required=False)
+    motivation_template = forms.ChoiceField(
+        label=_("Mall för motivering"), choices=MOTIVATION_TEMPLATES, required=False
+    )
+    motivation = forms.CharField(
+        label=_("Motivering (krävs vid delvis bifall och avslag)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    norm_raise = MoneyField(
+        label=_("Högre norm av särskilda skäl (kronor)"), required=False, max_value=Decimal(20000)
+    )
+    norm_reason = forms.CharField(label=_("Skäl för högre norm"), required=False, max_length=1000)
+
+    def __init__(self, *args, household: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines = []
+        for cost in household.get("costs", []):
+            name = f"cost_{cost['type']}"
+            if name in self.fields:
+                continue
+            label = COST_TYPES.get(cost["type"], (cost["type"],))[0]
+            self.fields[name] = MoneyField(
+                label=_("Skälig kostnad: %(label)s") % {"label": label}, initial=cost["amount"]
+            )
+            self.fields[f"{name}_reason"] = forms.CharField(
+                label=_("Skäl om du ändrar %(label)s") % {"label": label.lower()},
+                required=False,
+                max_length=1000,
+            )
+            self.lines.append(("cost", cost["type"], None, Decimal(str(cost["amount"])), name))
+        for income in household.get("incomes", []):
+            name = f"income_{income['member']}_{income['type']}"
+            label = INCOME_TYPES.get(income["type"], (income["type"],))[0]
+            self.fields[name] = MoneyField(
+                label=_("Inkomst: %(label)s") % {"label": label}, initial=income["amount"]
+            )
+            self.fields[f"{name}_reason"] = forms.CharField(
+                label=_("Skäl om du ändrar %(label)s") % {"label": label.lower()},
+                required=False,
+                max_length=1000,
+            )
+            self.lines.append(
+                ("income", income["type"], income["member"], Decimal(str(income["amount"])), name)
+            )
+        self.order_fields(
+            [
+                "outcome",
+                "amount",
+                "motivation_template",
+                "motivation",
+                *[f for f in self.fields if f.startswith(("cost_", "income_"))],
+                "norm_raise",
+                "norm_reason",
+            ]
+        )
+
+    def clean(self):
+        data = super().clean()
+        for _kind, _type, _member, original, name in self.lines:
+            value = data.get(name)
+            if value is not None and value != original and not data.get(f"{name}_reason", "").strip():
+                self.add_error(
+                    f"{name}_reason", _("Skriv varför beloppet ändras. Skälet blir en del av motiveringen.")
+                )
+        if not data.get("motivation", "").strip() and data.get("motivation_template"):
+            data["motivation"] = str(dict(MOTIVATION_TEMPLATES)[data["motivation_template"]])
+        if data.get("norm_raise") and not data.get("norm_reason", "").strip():
+            self.add_error("norm_reason", _("Skriv de särskilda skälen för en högre norm."))
+        return data
+
+    def adjustments(self) -> list[dict]:
+        data = self.cleaned_data
+        found = []
+        for kind, type_, member, original, name in self.lines:
+            value = data.get(name)
+            if value is None or value == original:
+                continue
+            item = {
+                "kind": kind,
+                "type": type_,
+                "from": str(original),
+                "to": str(value),
+                "reason": data[f"{name}_reason"],
+            }
+            if member:
+                item["member"] = member
+            found.append(item)
+        if data.get("norm_raise"):
+            found.append({"kind": "norm", "amount": str(data["norm_raise"]), "reason": data["norm_reason"]})
+        return found
+
+
+class NoteForm(DesignSystemForm):
+    kind = forms.ChoiceField(label=_("Sort"), choices=JournalNote.Kind.choices, initial="note")
+    visibility = forms.ChoiceField(
+        label=_("Vem får läsa"), choices=JournalNote.Visibility.choices, initial="internal"
+    )
+    text = forms.CharField(
+        label=_("Anteckning"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Skriv något i anteckningen.")},
+    )
+    children_considered = forms.TypedChoiceField(
+        label=_("Vid kontakt med barnfamilj: har barnens situation tagits upp?"),
+        choices=[("", _("Inte aktuellt")), ("yes", _("Ja")), ("no", _("Nej"))],
+        required=False,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        empty_value=None,
+    )
+
+
+class DocumentRequestForm(DesignSystemForm):
+    text = forms.CharField(
+        label=_("Vad behöver den sökande skicka in?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv vad som behövs, med enkla ord.")},
+    )
+    deadline = forms.DateField(
+        label=_("Senast"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Skriv ett datum som ÅÅÅÅ-MM-DD."), "required": _("Välj ett datum.")},
+    )
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < datetime.date.today():
+            raise forms.ValidationError(_("Datumet har redan passerat. Välj ett senare datum."))
+        return deadline
+
+
+class MessageForm(DesignSystemForm):
+    template = forms.ChoiceField(label=_("Mall"), choices=MESSAGE_TEMPLATES, required=False)
+    body = forms.CharField(
+        label=_("Meddelande till den sökande"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("body", "").strip():
+            if data.get("template"):
+                data["body"] = str(dict(MESSAGE_TEMPLATES)[data["template"]])
+            else:
+                self.add_error("body", _("Skriv ett meddelande eller välj en mall."))
+        return data
+
+
+class ActivityPlanForm(DesignSystemForm):
+    person = forms.ChoiceField(label=_("Vuxen"))
+    kind = forms.ChoiceField(label=_("Sort"), choices=ActivityPlan.Kind.choices)
+    valid_from = forms.DateField(label=_("Gäller från"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("Gäller till (frivilligt)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Plan eller skäl för undantag"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, adults: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = adults
+
+
+class ReturnForm(DesignSystemForm):
+    reason = forms.CharField(
+        label=_("Varför skickas utkastet tillbaka?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,89 @@
+"""From an application's answers and the register snapshot to the rules engine's input (the contract)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bistand.casework.reconcile import register_incomes, stated_incomes
+from bistand.identity.personnummer import parse
+
+
+def engine_input(
+    values: dict[str, Any],
+    applicant_pnr: str,
+    snapshot: dict[str, Any],
+    assistance_months: list[str],
+    municipality_code: str,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Build the calculation input. Returns it with the provenance of each income line.
+
+    Incomes are the stated ones; where a register shows more of the same kind for the month, the register's
+    amount is used (the difference is also a finding, so a person will look at it).
+    """
+    members = [{"id": "a", "role": "applicant", "birth_date": parse(applicant_pnr).birth_date.isoformat()}]
+    ids = {"applicant": "a"}
+    if values.get("co_applicant"):
+        members.append(
+            {
+                "id": "b",
+                "role": "co_applicant",
+                "birth_date": parse(values["co_applicant"]).birth_date.isoformat(),
+            }
+        )
+        ids["co_applicant"] = "b"
+    for index, child in enumerate(values.get("children", []), start=1):
+        member = {
+            "id": f"c{index}",
+            "role": "child",
+            "birth_date": parse(child["personnummer"]).birth_date.isoformat(),
+        }
+        if "lunch_at_home" in child:
+            member["lunch_at_home"] = child["lunch_at_home"]
+        if child.get("days_in_household"):
+            member["days_in_household"] = child["days_in_household"]
+        members.append(member)
+        ids[child["personnummer"]] = member["id"]
+
+    costs = [{"type": c["type"], "amount": c["amount"]} for c in values.get("costs", [])]
+    costs += [{"type": n["type"], "amount": n["amount"]} for n in values.get("extra_needs", [])]
+
+    incomes: list[dict[str, Any]] = []
+    provenance: list[dict[str, Any]] = []
+    stated = stated_incomes(values)
+    registered = register_incomes(snapshot, values["month"])
+    for person in sorted(set(stated) | set(registered)):
+        member = ids.get(person)
+        if member is None:
+            continue
+        kinds = set(stated.get(person, {})) | set(registered.get(person, {}))
+        for kind in sorted(kinds):
+            said = stated.get(person, {}).get(kind, Decimal(0))
+            shown = registered.get(person, {}).get(kind, Decimal(0))
+            amount, source = (shown, "register") if shown > said else (said, "citizen")
+            if amount:
+                incomes.append({"member": member, "type": kind, "amount": str(amount)})
+                provenance.append({"member": member, "type": kind, "amount": str(amount), "source": source})
+
+    data: dict[str, Any] = {
+        "month": values["month"],
+        "municipality": municipality_code,
+        "members": members,
+        "costs": costs,
+        "incomes": incomes,
+        "assistance_months": assistance_months,
+    }
+    if values.get("household_size"):
+        data["household_size"] = values["household_size"]
+    return data, provenance
+
+
+def for_engine(household: dict[str, Any]) -> dict[str, Any]:
+    """The stored input with its amounts as numbers again.
+
+    Amounts are stored as exact decimal strings (JSON has no decimal type); the engine takes numbers.
+    """
+    converted = dict(household)
+    for key in ("costs", "incomes"):
+        converted[key] = [{**item, "amount": Decimal(str(item["amount"]))} for item in household.get(key, [])]
+    return converted

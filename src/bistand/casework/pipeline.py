@@ -1,0 +1,472 @@
+"""The robot: collect → reconcile → calculate → triage → decide → pay, one checkpointed step at a time.
+
+Each step's output is stored on the `PipelineRun` before the next begins, so a worker killed at any point
+loses nothing: the run is picked up again (`resume_stalled`) and carries on from the stored step. A step
+that fails is retried with backoff; one that keeps failing lands in "needs attention" with its error. The
+decision is unique per application and version, and payment planning is idempotent, so nothing is done
+twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import threading
+import traceback
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bistand.casework.household import engine_input, for_engine
+from bistand.casework.models import ActivityPlan, Case, PipelineRun, TimelineEvent
+from bistand.casework.policy import Policy, policy_for
+from bistand.casework.reconcile import Finding, reconcile
+from bistand.identity.models import Person
+from bistand.intake.models import Application
+from bistand.intake.schema import ApplicationInvalid, validate_application
+from bistand.registers import JsonFileAnswerCache, http_gateway
+from bistand.rules import InvalidInput, calculate
+from bistand.security.protected import learn_from_registers
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = (2, 5, 15, 30, 60)
+# Register failures that may pass: asked again before the case goes to a person with incomplete data.
+TRANSIENT_REGISTER_ERRORS = {"timeout", "unavailable", "circuit_open"}
+REGISTER_ATTEMPTS = 3
+
+
+class RetryStep(Exception):
+    """The step could not finish now and should be tried again later."""
+
+
+_gateway = None
+_gateway_lock = threading.Lock()
+
+
+def gateway():
+    """One register client per process, so that its circuit breakers see every look-up."""
+    global _gateway
+    with _gateway_lock:
+        if _gateway is None:
+            cache = JsonFileAnswerCache(settings.DATA_DIR / "register-cache")
+            _gateway = http_gateway(settings.REGISTERS_URL, cache=cache)
+        return _gateway
+
+
+def values_of(application: Application) -> dict[str, Any]:
+    return {key: entry.get("value") for key, entry in application.answers.items() if isinstance(entry, dict)}
+
+
+def previous_application(application: Application) -> Application | None:
+    """Last month's submitted application by the same applicant, if any."""
+    month = application.month
+    last_month = (month - timedelta(days=1)).replace(day=1)
+    return (
+        Application.objects.filter(applicant=application.applicant, month=last_month, status="submitted")
+        .exclude(pk=application.pk)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+def assistance_months(case: Case, before: datetime.date) -> list[str]:
+    """Months before `before` in which the case was granted försörjningsstöd (decisions in force)."""
+    from bistand.decisions.models import Decision
+
+    months = set()
+    for decision in Decision.objects.filter(case=case, month__lt=before).select_related("superseded_by"):
+        if decision.is_in_force and decision.amount_granted > 0:
+            months.add(decision.month.isoformat()[:7])
+    return sorted(months)
+
+
+# --- the steps ------------------------------------------------------------------------------------------
+
+
+def collect(run: PipelineRun) -> dict[str, Any]:
+    """Ask every register about the applicant and co-applicant for the month."""
+    application = run.application
+    values = values_of(application)
+    month = application.month.isoformat()[:7]
+    persons = {"applicant": application.applicant.personnummer}
+    if values.get("co_applicant"):
+        persons["co_applicant"] = values["co_applicant"]
+    snapshot = {}
+    transient = False
+    for role, personnummer in persons.items():
+        answer = gateway().lookup(personnummer, month, case_id=f"application-{application.reference}")
+        snapshot[role] = answer.to_dict(include_raw=True)
+        transient |= any(error.kind in TRANSIENT_REGISTER_ERRORS for error in answer.errors.values())
+    if transient and run.attempts + 1 < REGISTER_ATTEMPTS:
+        raise RetryStep("a register did not answer; asking again")
+    learn_from_registers(persons, snapshot)  # a protected person is shielded from here on
+    return {"register_snapshot": snapshot}
+
+
+def reconcile_step(run: PipelineRun) -> dict[str, Any]:
+    application = run.application
+    policy = policy_for(application.municipality, application.month)
+    try:
+        values = validate_application(values_of(application))
+    except ApplicationInvalid as invalid:
+        finding = Finding(
+            "application_incomplete",
+            "high",
+            "Ansökan saknar uppgifter som behövs för en beräkning: "
+            + "; ".join(f"{e.field}: {e.message}" for e in invalid.errors),
+        )
+        return {"findings": [finding.to_dict()]}
+    previous = previous_application(application)
+    previous_values = values_of(previous) if previous else None
+    findings = reconcile(values, run.register_snapshot, previous_values, policy)
+    return {"findings": [f.to_dict() for f in findings]}
+
+
+def calculate_step(run: PipelineRun) -> dict[str, Any]:
+    application = run.application
+    try:
+        values = validate_application(values_of(application))
+    except ApplicationInvalid:
+        return {"calculation_input": None, "calculation": None}
+    data, provenance = engine_input(
+        values,
+        application.applicant.personnummer,
+        run.register_snapshot,
+        assistance_months(run.case, application.month),
+        application.municipality.code,
+    )
+    stored_input = {"household": data, "income_provenance": provenance}
+    try:
+        result = calculate(for_engine(data))
+    except InvalidInput as invalid:
+        return {
+            "calculation_input": stored_input,
+            "calculation": {"errors": invalid.as_list("sv")},
+        }
+    # As the contract's JSON: amounts are numbers there (whole kronor, or öre with two decimals).
+    return {"calculation_input": stored_input, "calculation": json.loads(result.to_json(indent=None))}
+
+
+def triage_step(run: PipelineRun) -> dict[str, Any]:
+    application = run.application
+    policy = policy_for(application.municipality, application.month)
+    reasons = routing_reasons(run, policy)
+    return {
+        "triage": {
+            "automatic": not reasons,
+            "reasons": reasons,
+            "policy_version": policy.version,
+            "delegation": policy.delegation,
+        }
+    }
+
+
+def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
+    """Every reason the robot may not decide this application on its own (empty: it may)."""
+    rules = policy.rules
+    application = run.application
+    values = values_of(application)
+    reasons: list[dict[str, str]] = []
+
+    def reason(code: str, message: str) -> None:
+        reasons.append({"code": code, "message": message})
+
+    if values.get("emergency") and not rules["allow_emergency"]:
+        reason("emergency", "Ansökan gäller nödbistånd. En handläggare beslutar samma dag.")
+    if _protected(run) and not rules["allow_protected_identity"]:
+        reason("protected_identity", "Någon i hushållet har skyddade personuppgifter.")
+    if rules["returning_household"] and not _granted_last_month(run):
+        reason(
+            "first_application",
+            "Hushållet fick inte försörjningsstöd förra månaden. En handläggare prövar en ny ansökan.",
+        )
+    if rules["nothing_changed"] and not values.get("nothing_changed"):
+        reason("reported_change", "Den sökande har angett att något har ändrats sedan förra ansökan.")
+    for finding in run.findings or []:
+        if not policy.severity_allowed(finding["severity"]):
+            reason(finding["code"], finding["message"])
+    if values.get("extra_needs") and not rules["allow_extra_needs"]:
+        reason(
+            "extra_needs", "Ansökan gäller också kostnader utöver det vanliga, som en handläggare bedömer."
+        )
+
+    calculation = run.calculation
+    if calculation is None:
+        return reasons  # an incomplete application: its finding already says what is missing
+    if "errors" in calculation:
+        details = "; ".join(e["message"] for e in calculation["errors"])
+        reason("calculation_failed", f"Beräkningen kunde inte göras: {details}")
+        return reasons
+    if not calculation["norm_table"]["verified"] and not rules["allow_unverified_norm"]:
+        reason("unverified_norm", "Riksnormen för månaden är inte bekräftad mot författningstexten.")
+    reasons += _housing_reasons(values, policy)
+    entitlement = Decimal(str(calculation["entitlement"]))
+    if entitlement <= 0:
+        reason(
+            "no_entitlement",
+            "Beräkningen visar att inkomsterna täcker behovet. Ett avslag beslutas alltid av en handläggare.",
+        )
+    elif entitlement > rules["max_amount"]:
+        reason(
+            "large_amount",
+            f"Beloppet är högre än {rules['max_amount']} kronor och granskas av en handläggare.",
+        )
+    reasons += _aktivitetskrav_reasons(run, values, policy)
+    return reasons
+
+
+def _protected(run: PipelineRun) -> bool:
+    application = run.application
+    if application.applicant.protection != Person.Protection.NONE:
+        return True
+    values = values_of(application)
+    others = [values.get("co_applicant")] + [c["personnummer"] for c in values.get("children") or []]
+    if Person.objects.filter(personnummer__in=[p for p in others if p]).exclude(protection="none").exists():
+        return True
+    # Unknown (None) counts as protected: better a person looks than an address leaks.
+    return any(answer.get("protected") is not False for answer in (run.register_snapshot or {}).values())
+
+
+def _granted_last_month(run: PipelineRun) -> bool:
+    last_month = (run.application.month - timedelta(days=1)).replace(day=1).isoformat()[:7]
+    return last_month in assistance_months(run.case, run.application.month)
+
+
+def _housing_reasons(values: dict[str, Any], policy: Policy) -> list[dict[str, str]]:
+    adults = 2 if values.get("co_applicant") else 1
+    children = len(values.get("children") or [])
+    rent = sum(Decimal(c["amount"]) for c in values.get("costs", []) if c["type"] == "rent")
+    electricity = sum(Decimal(c["amount"]) for c in values.get("costs", []) if c["type"] == "electricity")
+    reasons = []
+    guidance = policy.rent_guidance(adults, children)
+    if rent > guidance:
+        reasons.append(
+            {
+                "code": "rent_above_guidance",
+                "message": f"Hyran ({rent:.0f} kr) är högre än kommunens riktlinje ({guidance} kr). "
+                "En handläggare bedömer om kostnaden är skälig.",
+            }
+        )
+    cap = policy.config["housing_guidance"]["electricity"]
+    if electricity > cap:
+        reasons.append(
+            {
+                "code": "electricity_above_guidance",
+                "message": f"Kostnaden för hushållsel ({electricity:.0f} kr) är högre än riktlinjen ({cap} kr).",
+            }
+        )
+    return reasons
+
+
+def _aktivitetskrav_reasons(run: PipelineRun, values: dict[str, Any], policy: Policy) -> list[dict[str, str]]:
+    rule = policy.config["aktivitetskrav"]
+    month = run.application.month
+    if month.isoformat()[:7] < rule["from_month"]:
+        return []
+    history = set(assistance_months(run.case, month))
+    consecutive, probe = 1, (month - timedelta(days=1)).replace(day=1)
+    while probe.isoformat()[:7] in history:
+        consecutive += 1
+        probe = (probe - timedelta(days=1)).replace(day=1)
+    if consecutive < rule["consecutive_months"]:
+        return []
+    adults = [run.application.applicant.personnummer]
+    if values.get("co_applicant"):
+        adults.append(values["co_applicant"])
+    covered = {
+        plan.person.personnummer
+        for plan in ActivityPlan.objects.filter(
+            case=run.case, person__personnummer__in=adults
+        ).select_related("person")
+        if plan.covers(month)
+    }
+    missing = [p for p in adults if p not in covered]
+    if not missing:
+        return []
+    return [
+        {
+            "code": "aktivitetskrav",
+            "message": f"Hushållet har haft försörjningsstöd {consecutive} månader i följd. Aktivitetsplan eller "
+            f"undantag saknas för {len(missing)} vuxen/vuxna. En handläggare följer upp; bara en person får "
+            "sätta ned eller neka stödet.",
+        }
+    ]
+
+
+def decide_step(run: PipelineRun) -> dict[str, Any]:
+    from bistand.decisions.services import decide_automatically
+
+    if run.triage["automatic"]:
+        decide_automatically(run)
+    return {}
+
+
+def pay_step(run: PipelineRun) -> dict[str, Any]:
+    from bistand.decisions.models import Decision
+    from bistand.payments.services import plan_payments
+
+    decision = Decision.objects.filter(application=run.application).order_by("-version").first()
+    if decision is not None:
+        plan_payments(decision)
+    return {}
+
+
+STEPS = {
+    PipelineRun.Step.COLLECT: (collect, PipelineRun.Step.RECONCILE),
+    PipelineRun.Step.RECONCILE: (reconcile_step, PipelineRun.Step.CALCULATE),
+    PipelineRun.Step.CALCULATE: (calculate_step, PipelineRun.Step.TRIAGE),
+    PipelineRun.Step.TRIAGE: (triage_step, PipelineRun.Step.DECIDE),
+    PipelineRun.Step.DECIDE: (decide_step, PipelineRun.Step.PAY),
+    PipelineRun.Step.PAY: (pay_step, PipelineRun.Step.DONE),
+}
+
+
+# --- running the steps ----------------------------------------------------------------------------------
+
+
+def start(application: Application) -> PipelineRun:
+    """Create the run for a submitted application (once) and put it on its case's timeline."""
+    from bistand.identity.models import Unit
+
+    unit = (
+        Unit.objects.filter(municipality=application.municipality, handles_intake=True).order_by("pk").first()
+    )
+    if unit is None:
+        raise LookupError(f"municipality {application.municipality.code} has no intake unit")
+    case, _ = Case.objects.get_or_create(applicant_id=application.applicant_id, unit=unit)
+    TimelineEvent.objects.get_or_create(
+        application=application,
+        kind=TimelineEvent.Kind.RECEIVED,
+        defaults={
+            "case": case,
+            "actor": TimelineEvent.Actor.CITIZEN,
+            "occurred_at": application.submitted_at,
+            "data": {"month": application.month.isoformat()[:7], "channel": application.channel},
+        },
+    )
+    run, _ = PipelineRun.objects.get_or_create(
+        application=application,
+        defaults={"case": case, "urgent": bool(values_of(application).get("emergency"))},
+    )
+    return run
+
+
+def advance(run_id: int) -> str:
+    """Run the pipeline's remaining steps, storing each step's output. Returns the run's status."""
+    while True:
+        run = PipelineRun.objects.select_related(
+            "application__applicant", "application__municipality", "case"
+        ).get(pk=run_id)
+        if run.status != PipelineRun.Status.RUNNING:
+            return run.status
+        if run.step == PipelineRun.Step.DONE:
+            return _finish(run)
+        step = run.step
+        handler, next_step = STEPS[step]
+        try:
+            outputs = handler(run)
+        except RetryStep as retry:
+            return _schedule_retry(run, step, str(retry))
+        except Exception as error:  # any failure: retried, then shown to a person
+            logger.exception("pipeline step failed", extra={"run_id": run.pk, "step": step})
+            return _schedule_retry(
+                run, step, f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"
+            )
+        with transaction.atomic():
+            locked = PipelineRun.objects.select_for_update().get(pk=run_id)
+            if locked.step != step or locked.status != PipelineRun.Status.RUNNING:
+                continue  # another worker finished this step meanwhile: carry on from where it is
+            for field, value in outputs.items():
+                setattr(locked, field, value)
+            locked.step = next_step
+            locked.attempts = 0
+            locked.last_error = ""
+            locked.save()
+
+
+def _finish(run: PipelineRun) -> str:
+    with transaction.atomic():
+        locked = PipelineRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status != PipelineRun.Status.RUNNING:
+            return locked.status
+        automatic = (locked.triage or {}).get("automatic")
+        locked.status = PipelineRun.Status.DECIDED if automatic else PipelineRun.Status.ROUTED
+        locked.finished_at = timezone.now()
+        locked.save()
+        if not automatic:
+            TimelineEvent.objects.get_or_create(
+                application=locked.application,
+                kind=TimelineEvent.Kind.ROUTED,
+                defaults={
+                    "case": locked.case,
+                    "actor": TimelineEvent.Actor.ROBOT,
+                    "occurred_at": locked.finished_at,
+                    "data": {"urgent": locked.urgent, "reasons": [r["code"] for r in locked.routing_reasons]},
+                },
+            )
+    logger.info("pipeline finished", extra={"run_id": run.pk, "status": locked.status})
+    return locked.status
+
+
+def _schedule_retry(run: PipelineRun, step: str, error: str) -> str:
+    from bistand.casework.tasks import advance_pipeline
+
+    with transaction.atomic():
+        locked = PipelineRun.objects.select_for_update().get(pk=run.pk)
+        if locked.step != step or locked.status != PipelineRun.Status.RUNNING:
+            return locked.status
+        locked.attempts += 1
+        locked.last_error = error[:5000]
+        if locked.attempts >= MAX_ATTEMPTS:
+            locked.status = PipelineRun.Status.NEEDS_ATTENTION
+            locked.save()
+            logger.error("pipeline needs attention", extra={"run_id": run.pk, "step": step})
+            return locked.status
+        locked.save()
+        delay = BACKOFF_SECONDS[min(locked.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+        advance_pipeline.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(run.pk)
+    return locked.status
+
+
+def resume_stalled(older_than: timedelta | None = None) -> int:
+    """Re-enqueue runs that stopped moving because a worker died mid-step.
+
+    A run still waiting in the queue is left alone (under load the queue may be long); one whose task was
+    claimed by a worker that is gone is enqueued again. Steps are idempotent, so a duplicate does no harm.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from bistand.casework.tasks import advance_pipeline
+
+    if older_than is None:
+        older_than = timedelta(seconds=settings.PIPELINE_STALLED_SECONDS)
+    cutoff = timezone.now() - older_than
+    candidates = set(
+        PipelineRun.objects.filter(status=PipelineRun.Status.RUNNING, updated_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    if not candidates:
+        return 0
+    waiting = {
+        task["args"][0]
+        for task in DBTaskResult.objects.filter(
+            status="READY", task_path=advance_pipeline.module_path
+        ).values_list("args_kwargs", flat=True)
+        if task.get("args")
+    }
+    stalled = sorted(candidates - waiting)
+    for run_id in stalled:
+        with transaction.atomic():
+            PipelineRun.objects.filter(pk=run_id).update(updated_at=timezone.now())
+            advance_pipeline.enqueue(run_id)
+    if stalled:
+        logger.warning("resumed stalled pipeline runs", extra={"count": len(stalled)})
+    return len(stalled)

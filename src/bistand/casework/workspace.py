@@ -1,0 +1,278 @@
+"""The caseworker's actions: take a case, adjust the proposal, draft, approve and decide, write the journal.
+
+Judgment stays with the caseworker: every adjustment needs a reason that becomes part of the decision's
+motivation, and nothing reaches the citizen until it is decided.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bistand.casework.household import for_engine
+from bistand.casework.models import Case, DecisionDraft, JournalNote, PipelineRun
+from bistand.casework.policy import Policy, policy_for
+from bistand.identity.models import User
+from bistand.rules import InvalidInput, calculate
+
+
+class WorkspaceError(ValueError):
+    """An action the caseworker cannot take as asked; the message says why, in Swedish."""
+
+
+def take(case: Case, user: User) -> None:
+    """The caseworker takes the case."""
+    _same_unit(case, user)
+    Case.objects.filter(pk=case.pk).update(assigned_to=user)
+
+
+def assign(case: Case, to: User, by: User) -> None:
+    """Give the case to a colleague in the same unit."""
+    _same_unit(case, by)
+    if not to.is_caseworker or to.unit_id != case.unit_id:
+        raise WorkspaceError("Ärendet kan bara lämnas till en handläggare i samma enhet.")
+    Case.objects.filter(pk=case.pk).update(assigned_to=to)
+
+
+def _same_unit(case: Case, user: User) -> None:
+    if not user.is_caseworker or user.unit_id != case.unit_id:
+        raise WorkspaceError("Du kan bara arbeta med ärenden i din egen enhet.")
+
+
+def _money(text: Any, what: str) -> Decimal:
+    try:
+        value = Decimal(str(text).replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    except InvalidOperation:
+        raise WorkspaceError(f"{what}: skriv ett belopp i kronor, till exempel 7 800.") from None
+    if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:
+        raise WorkspaceError(f"{what}: skriv ett belopp på 0 kronor eller mer, med högst två decimaler.")
+    return value
+
+
+def apply_adjustments(household: dict[str, Any], adjustments: list[dict[str, Any]]) -> dict[str, Any]:
+    """The engine input with the caseworker's adjustments applied. Each adjustment must carry a reason.
+
+    - `{"kind": "cost", "type": "rent", "to": "7000", "reason": ...}`: the reasonable amount of a cost;
+    - `{"kind": "income", "member": "a", "type": "salary", "to": "3000", "reason": ...}`;
+    - `{"kind": "norm", "amount": "500", "reason": ...}`: a higher norm for special reasons (SoL 12 kap. 7 §).
+    """
+    adjusted = copy.deepcopy(household)
+    for adjustment in adjustments:
+        if not str(adjustment.get("reason", "")).strip():
+            raise WorkspaceError(
+                "Varje ändring behöver ett skäl. Skälet blir en del av beslutets motivering."
+            )
+        kind = adjustment.get("kind")
+        if kind == "cost":
+            amount = _money(adjustment["to"], "Kostnad")
+            kept = [c for c in adjusted["costs"] if c["type"] != adjustment["type"]]
+            adjusted["costs"] = [*kept, {"type": adjustment["type"], "amount": str(amount)}]
+        elif kind == "income":
+            amount = _money(adjustment["to"], "Inkomst")
+            member, kind_of = adjustment.get("member", "a"), adjustment["type"]
+            kept = [i for i in adjusted["incomes"] if not (i["member"] == member and i["type"] == kind_of)]
+            adjusted["incomes"] = [*kept, {"member": member, "type": kind_of, "amount": str(amount)}]
+        elif kind == "norm":
+            amount = _money(adjustment["amount"], "Högre norm")
+            adjusted["costs"] = [*adjusted["costs"], {"type": "other", "amount": str(amount)}]
+        else:
+            raise WorkspaceError("Okänd sorts ändring.")
+    adjusted["costs"] = [c for c in adjusted["costs"] if Decimal(str(c["amount"])) > 0]
+    adjusted["incomes"] = [i for i in adjusted["incomes"] if Decimal(str(i["amount"])) > 0]
+    return adjusted
+
+
+def recalculate(household: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return json.loads(calculate(for_engine(household)).to_json(indent=None))
+    except InvalidInput as invalid:
+        raise WorkspaceError("; ".join(e["message"] for e in invalid.as_list("sv"))) from None
+
+
+def save_draft(
+    run: PipelineRun,
+    user: User,
+    *,
+    outcome: str,
+    adjustments: list[dict[str, Any]] | None = None,
+    amount: Any = None,
+    motivation: str = "",
+) -> DecisionDraft:
+    """Save (or replace) the caseworker's draft decision. Checked, but nothing is sent to the citizen."""
+    _same_unit(run.case, user)
+    adjustments = list(adjustments or [])
+    base = (run.calculation_input or {}).get("household")
+    if base is None:
+        raise WorkspaceError("Det finns ingen beräkning att utgå från. Komplettera ansökan först.")
+    household = apply_adjustments(base, adjustments)
+    calculation = recalculate(household)
+    entitlement = Decimal(str(calculation["entitlement"]))
+    if outcome == "grant":
+        granted = entitlement
+        if granted <= 0:
+            raise WorkspaceError("Beräkningen visar inget behov. Välj avslag och skriv en motivering.")
+    elif outcome == "partial":
+        granted = _money(amount, "Belopp")
+        if not 0 < granted < entitlement:
+            raise WorkspaceError("Ett delvis bifall ska vara mer än 0 och mindre än det beräknade beloppet.")
+    elif outcome == "reject":
+        granted = Decimal(0)
+    else:
+        raise WorkspaceError("Välj bifall, delvis bifall eller avslag.")
+    if outcome in ("partial", "reject") and not motivation.strip():
+        raise WorkspaceError("Skriv en motivering: den sökande ska förstå varför (förvaltningslagen 32 §).")
+    with transaction.atomic():
+        DecisionDraft.objects.filter(run=run, status__in=["draft", "returned"]).delete()
+        return DecisionDraft.objects.create(
+            run=run,
+            proposed_by=user,
+            outcome=outcome,
+            amount=granted,
+            adjustments=adjustments,
+            calculation_input={**run.calculation_input, "household": household},
+            calculation=calculation,
+            motivation=motivation.strip(),
+        )
+
+
+def needs_approval(draft: DecisionDraft, policy: Policy) -> bool:
+    rule = policy.config.get("second_approval", {})
+    return (
+        (draft.outcome == "reject" and rule.get("rejections", False))
+        or (draft.outcome == "partial" and rule.get("partial", False))
+        or draft.amount > Decimal(str(rule.get("above_amount", "Infinity")))
+    )
+
+
+def submit(draft: DecisionDraft, user: User):
+    """Decide the draft, or send it for a second person's approval when the municipality requires it."""
+    if draft.proposed_by_id != user.pk:
+        raise WorkspaceError("Bara den som skrev utkastet kan skicka det.")
+    if draft.status not in (DecisionDraft.Status.DRAFT, DecisionDraft.Status.RETURNED):
+        raise WorkspaceError("Utkastet är redan skickat.")
+    policy = policy_for(draft.run.application.municipality, draft.run.application.month)
+    if needs_approval(draft, policy):
+        DecisionDraft.objects.filter(pk=draft.pk).update(status=DecisionDraft.Status.AWAITING_APPROVAL)
+        return None
+    return _decide(draft, approved_by=None)
+
+
+def approve(draft: DecisionDraft, approver: User):
+    """A second person approves; the decision is then made in the proposer's name, with the approval noted."""
+    _same_unit(draft.run.case, approver)
+    if approver.pk == draft.proposed_by_id:
+        raise WorkspaceError("En annan person än den som skrev utkastet ska godkänna det.")
+    if draft.status != DecisionDraft.Status.AWAITING_APPROVAL:
+        raise WorkspaceError("Utkastet väntar inte på godkännande.")
+    return _decide(draft, approved_by=approver)
+
+
+def return_draft(draft: DecisionDraft, approver: User, reason: str) -> None:
+    _same_unit(draft.run.case, approver)
+    if not reason.strip():
+        raise WorkspaceError("Skriv varför utkastet skickas tillbaka.")
+    DecisionDraft.objects.filter(pk=draft.pk).update(
+        status=DecisionDraft.Status.RETURNED, approver=approver, returned_reason=reason.strip()
+    )
+
+
+def _decide(draft: DecisionDraft, approved_by: User | None):
+    from bistand.decisions.services import decide_by_person
+
+    decision = decide_by_person(
+        draft.run,
+        draft.proposed_by,
+        outcome=draft.outcome,
+        amount=draft.amount,
+        calculation=draft.calculation,
+        calculation_input=draft.calculation_input,
+        adjustments=draft.adjustments,
+        note=draft.motivation,
+        approved_by=approved_by,
+    )
+    DecisionDraft.objects.filter(pk=draft.pk).update(
+        status=DecisionDraft.Status.DECIDED, approver=approved_by
+    )
+    return decision
+
+
+def write_note(
+    case: Case,
+    author: User,
+    text: str,
+    *,
+    visibility: str = JournalNote.Visibility.INTERNAL,
+    kind: str = JournalNote.Kind.NOTE,
+    children_considered: bool | None = None,
+) -> JournalNote:
+    """A signed, dated journal note. A contact sets the next contact's due date by the follow-up cadence."""
+    _same_unit(case, author)
+    if not text.strip():
+        raise WorkspaceError("Skriv något i anteckningen.")
+    has_children = _has_children(case)
+    if kind == JournalNote.Kind.CONTACT and has_children and children_considered is None:
+        raise WorkspaceError("Ange om barnens situation har tagits upp (barnperspektivet).")
+    next_due = None
+    if kind == JournalNote.Kind.CONTACT:
+        next_due = timezone.localdate() + datetime.timedelta(days=follow_up_days(case))
+    if kind == JournalNote.Kind.CONCERN:
+        visibility = JournalNote.Visibility.RESTRICTED
+    return JournalNote.objects.create(
+        case=case,
+        author=author,
+        kind=kind,
+        visibility=visibility,
+        text=text.strip(),
+        children_considered=children_considered,
+        next_contact_due=next_due,
+    )
+
+
+def _has_children(case: Case) -> bool:
+    latest = case.pipeline_runs.order_by("-created_at").first()
+    if latest is None:
+        return False
+    household = (latest.calculation_input or {}).get("household") or {}
+    return any(m.get("role") == "child" for m in household.get("members", []))
+
+
+def follow_up_days(case: Case) -> int:
+    """Days until the next personal contact: shorter for households with children and long-term ones."""
+    from bistand.casework.pipeline import assistance_months
+
+    latest = case.pipeline_runs.select_related("application__municipality").order_by("-created_at").first()
+    if latest is None:
+        from bistand.casework.policy import default_policy
+
+        return default_policy().config["follow_up"]["default_days"]
+    policy = policy_for(latest.application.municipality, latest.application.month)
+    rule = policy.config["follow_up"]
+    days = rule["default_days"]
+    if _has_children(case):
+        days = min(days, rule["with_children_days"])
+    if len(assistance_months(case, latest.application.month)) >= 10:
+        days = min(days, rule["long_term_days"])
+    return days
+
+
+def next_contact_due(case: Case) -> datetime.date:
+    """When the household should next be met or called."""
+    last = case.journal.filter(kind=JournalNote.Kind.CONTACT).order_by("-created_at").first()
+    if last is not None and last.next_contact_due:
+        return last.next_contact_due
+    return timezone.localtime(case.opened_at).date() + datetime.timedelta(days=14)
+
+
+def visible_notes(case: Case, user: User):
+    """Restricted notes only for the case's own caseworker, their author and team leads."""
+    notes = case.journal.select_related("author")
+    if user.role == User.Role.TEAM_LEAD or case.assigned_to_id == user.pk:
+        return notes
+    return notes.exclude(Q(visibility=JournalNote.Visibility.RESTRICTED) & ~Q(author=user))

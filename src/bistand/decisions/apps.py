@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DecisionsConfig(AppConfig):
+    name = "bistand.decisions"
+    verbose_name = "Decisions: records, letters, corrections, replay"

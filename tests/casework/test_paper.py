@@ -1,0 +1,95 @@
+"""A paper application, scanned and read by OCR, confirmed by the caseworker, runs through the same pipeline."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from bistand.casework.models import PaperScan, PipelineRun
+from bistand.casework.paper import suggestions
+from bistand.intake.forms import month_choices
+from bistand.intake.models import Application
+from tests import samples
+from tests.casework.test_pipeline import quiet_single, robot  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def standard_form_pdf(personnummer: str) -> bytes:
+    from weasyprint import HTML
+
+    html = f"""<html><body style="font-family: DejaVu Sans; font-size: 16pt">
+    <h1>Ansökan om ekonomiskt bistånd</h1>
+    <p>Personnummer: {personnummer[:8]}-{personnummer[8:]}</p>
+    <p>Hyra: 6500 kr</p><p>El: 300 kr</p><p>Lön: 0 kr</p></body></html>"""
+    return HTML(string=html).write_pdf()
+
+
+def test_suggestions_read_the_standard_form_labels():
+    text = "Personnummer: 19900921-2384\nHyra: 6 500 kr\nEl: 300 kr\nLön: 0 kr"
+    assert suggestions(text) == {
+        "personnummer": "19900921-2384",
+        "rent": "6500",
+        "electricity": "300",
+        "salary": "0",
+    }
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="make test installs tesseract-ocr")
+def test_ocr_suggests_and_the_caseworker_confirms(client, caseworker, find, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    person = find(quiet_single)
+    client.force_login(caseworker)
+    scan = SimpleUploadedFile("blankett.pdf", standard_form_pdf(person.pnr), content_type="application/pdf")
+    page = client.post(reverse("casework:paper"), {"action": "ocr", "scans": scan}).content.decode()
+    assert "Kontrollera varje värde" in page
+    assert 'value="6500"' in page
+    assert not Application.objects.exists()  # nothing registered until confirmed
+    saved = PaperScan.objects.get()
+    assert saved.application is None and "Hyra" in saved.ocr_text
+
+
+def test_a_confirmed_paper_application_runs_through_the_pipeline(
+    client, caseworker, find, settings, tmp_path, run_tasks
+):
+    settings.MEDIA_ROOT = tmp_path
+    person = find(quiet_single)
+    client.force_login(caseworker)
+    scan = SimpleUploadedFile("sida1.png", samples.png(), content_type="image/png")
+    response = client.post(
+        reverse("casework:paper"),
+        {
+            "action": "register",
+            "channel": "paper",
+            "personnummer": person.pnr,
+            "first_name": "Pappers",
+            "last_name": "Sökande",
+            "month": month_choices()[0][0],
+            "rent": "6 500",
+            "electricity": "300",
+            "scans": scan,
+        },
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.channel == "paper" and application.is_submitted
+    assert application.answers["costs"]["source"] == "caseworker"
+    assert application.scans.count() == 1
+    run_tasks()
+    run = PipelineRun.objects.get(application=application)
+    assert run.status == "routed"  # a first application: a person decides, as for any channel
+    assert "first_application" in [r["code"] for r in run.routing_reasons]
+
+
+def test_a_file_that_is_not_a_scan_is_refused_with_a_message(client, caseworker, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(caseworker)
+    fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    page = client.post(
+        reverse("casework:paper"), {"action": "ocr", "scans": fake}, follow=True
+    ).content.decode()
+    assert "PDF, JPEG, PNG eller HEIC" in page
+    assert not PaperScan.objects.exists()

@@ -1,0 +1,138 @@
+"""The caseworker's judgment: adjust with a reason, draft freely, a second person approves where required."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from bistand.casework import workspace
+from bistand.casework.models import DecisionDraft, JournalNote
+from bistand.decisions.models import Decision
+from tests.casework.test_pipeline import THIS_MONTH, quiet_single, robot, run_to_end, submit  # noqa: F401
+from tests.conftest import make_citizen, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def routed(find, unit):
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    run = run_to_end(submit(citizen.person, unit, THIS_MONTH, costs=[{"type": "rent", "amount": "9900"}]))
+    assert run.status == "routed"
+    return run
+
+
+def test_an_adjusted_line_needs_a_reason_and_changes_the_amount(routed, caseworker):
+    with pytest.raises(workspace.WorkspaceError, match="skäl"):
+        workspace.save_draft(
+            routed, caseworker, outcome="grant", adjustments=[{"kind": "cost", "type": "rent", "to": "7000"}]
+        )
+    draft = workspace.save_draft(
+        routed,
+        caseworker,
+        outcome="grant",
+        adjustments=[
+            {"kind": "cost", "type": "rent", "to": "7000", "reason": "Hyran är högre än riktlinjen."}
+        ],
+    )
+    proposal = Decimal(str(routed.calculation["entitlement"]))
+    assert proposal - draft.amount == 2900
+    assert not Decision.objects.exists()  # a draft reaches nobody
+
+    decision = workspace.submit(draft, caseworker)
+    assert decision.amount_granted == draft.amount
+    assert "Hyran är högre än riktlinjen." in decision.motivation
+    assert decision.inputs["calculation_input"]["household"]["costs"] == [{"type": "rent", "amount": "7000"}]
+    from bistand.decisions.replay import verify
+
+    assert verify() == (1, [])  # replayed with the adjusted input it stored
+
+
+def test_a_higher_norm_for_special_reasons(routed, caseworker):
+    draft = workspace.save_draft(
+        routed,
+        caseworker,
+        outcome="grant",
+        adjustments=[{"kind": "norm", "amount": "450", "reason": "Särskild kost enligt läkarintyg."}],
+    )
+    assert draft.amount - Decimal(str(routed.calculation["entitlement"])) == 450
+
+
+def test_a_rejection_needs_a_motivation_and_a_second_person(routed, caseworker, unit):
+    with pytest.raises(workspace.WorkspaceError, match="motivering"):
+        workspace.save_draft(routed, caseworker, outcome="reject")
+    draft = workspace.save_draft(
+        routed, caseworker, outcome="reject", motivation="Hushållet har en bil som kan säljas."
+    )
+    assert workspace.submit(draft, caseworker) is None
+    draft.refresh_from_db()
+    assert draft.status == DecisionDraft.Status.AWAITING_APPROVAL
+    assert not Decision.objects.exists()
+    with pytest.raises(workspace.WorkspaceError, match="annan person"):
+        workspace.approve(draft, caseworker)
+    colleague = make_staff("handlaggare2", unit)
+    decision = workspace.approve(draft, colleague)
+    assert decision.outcome == "reject" and decision.amount_granted == 0
+    assert decision.decided_by == caseworker and decision.approved_by == colleague
+    assert "Hushållet har en bil som kan säljas." in decision.motivation
+
+
+def test_a_partial_grant_must_be_below_the_calculation(routed, caseworker):
+    with pytest.raises(workspace.WorkspaceError, match="mindre än"):
+        workspace.save_draft(routed, caseworker, outcome="partial", amount="999999", motivation="x")
+
+
+def test_a_caseworker_of_another_unit_cannot_draft_or_open(routed, other_unit, client):
+    outsider = make_staff("malmo1", other_unit)
+    with pytest.raises(workspace.WorkspaceError):
+        workspace.save_draft(routed, outsider, outcome="grant")
+    client.force_login(outsider)
+    assert client.get(reverse("casework:case", args=[routed.case_id])).status_code == 404
+    assert client.post(reverse("casework:take", args=[routed.case_id])).status_code == 404
+    assert client.get(f"/api/v1/cases/{routed.case_id}").status_code == 404
+
+
+def test_journal_notes_are_signed_and_restricted_ones_are_hidden(routed, caseworker, unit):
+    colleague = make_staff("handlaggare2", unit)
+    workspace.take(routed.case, caseworker)
+    routed.case.refresh_from_db()
+    workspace.write_note(routed.case, caseworker, "Våld i nära relation: se akt.", visibility="restricted")
+    workspace.write_note(routed.case, caseworker, "Ringde, bokade möte.", kind="contact")
+    notes = list(workspace.visible_notes(routed.case, colleague))
+    assert [n.text for n in notes] == ["Ringde, bokade möte."]
+    assert len(workspace.visible_notes(routed.case, caseworker)) == 2
+    note = JournalNote.objects.get(kind="contact")
+    assert note.author == caseworker and note.next_contact_due is not None
+    with pytest.raises(ValueError):
+        note.save()  # never edited
+    concern = workspace.write_note(
+        routed.case, caseworker, "Oro för barnet.", kind="concern", visibility="internal"
+    )
+    assert concern.visibility == "restricted"
+
+
+def test_the_case_page_shows_reasons_registers_and_proposal(routed, caseworker, client):
+    client.force_login(caseworker)
+    page = client.get(reverse("casework:case", args=[routed.case_id])).content.decode()
+    assert "Hyran (9900 kr) är högre än kommunens riktlinje" in page
+    assert "Robotens förslag" in page
+    # Register facts with their provenance: each source, and the request id of the look-up.
+    assert "navet" in page and "fk" in page and "Förfrågan" in page
+    assert routed.register_snapshot["applicant"]["sources"]["fk"]["provenance"]["request_id"] in page
+
+
+def test_templates_fill_an_empty_motivation_and_message(routed, caseworker, client):
+    from bistand.casework.forms import DraftForm, MessageForm
+
+    household = routed.calculation_input["household"]
+    form = DraftForm(
+        {"outcome": "reject", "motivation_template": "income", "cost_rent": "9900"}, household=household
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["motivation"].startswith("Hushållets inkomster täcker behovet")
+    message = MessageForm({"template": "meeting"})
+    assert message.is_valid() and "boka" in message.cleaned_data["body"]
+    empty = MessageForm({})
+    assert not empty.is_valid() and "Skriv ett meddelande eller välj en mall." in str(empty.errors)

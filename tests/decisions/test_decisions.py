@@ -1,0 +1,104 @@
+"""Decisions are immutable; corrections are new versions; replay finds any decision that would differ."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bistand.casework import pipeline
+from bistand.casework.models import TimelineEvent
+from bistand.decisions.models import Decision
+from bistand.decisions.replay import verify
+from bistand.decisions.services import correct, decide_as_proposed
+from tests.casework.test_pipeline import LAST_MONTH, letter_text, quiet_single, robot, submit  # noqa: F401
+from tests.conftest import make_citizen
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decision(find, unit, caseworker) -> Decision:
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    run = submit(citizen.person, unit, LAST_MONTH)
+    pipeline.advance(run.pk)
+    run.refresh_from_db()
+    return decide_as_proposed(run, caseworker)
+
+
+def test_a_decision_cannot_be_edited(decision):
+    decision.amount_granted = Decimal("1")
+    with pytest.raises(ValidationError):
+        decision.save()
+    assert Decision.objects.get().amount_granted != 1
+
+
+def test_a_caseworkers_decision_names_who_decided_and_how_to_appeal(decision, caseworker):
+    assert not decision.automated and decision.decided_by == caseworker
+    text = letter_text(decision.letter)
+    assert "Kim Handläggare" in text
+    assert "förvaltningsrätten" in text and "tre veckor" in text
+    assert decision.letter_sha256 and len(decision.letter_sha256) == 64
+
+
+def test_a_correction_is_a_new_version_with_its_reason_shown(decision, caseworker):
+    corrected = correct(
+        decision,
+        kind="rattelse",
+        reason="Hyran var felskriven: 5 900 kr, inte 6 900 kr.",
+        by=caseworker,
+        amount_granted=decision.amount_granted - 1000,
+    )
+    decision.refresh_from_db()
+    assert corrected.version == 2 and corrected.supersedes == decision
+    assert not decision.is_in_force and corrected.is_in_force
+    assert decision.amount_granted - corrected.amount_granted == 1000  # the old version is untouched
+    assert "Hyran var felskriven" in corrected.motivation
+    event = TimelineEvent.objects.get(kind="correction")
+    assert event.visible_to_citizen and event.data["correction_reason"].startswith("Hyran")
+    assert "Hyran var felskriven" in letter_text(corrected.letter)
+    with pytest.raises(ValueError):
+        correct(decision, kind="rattelse", reason="igen", by=caseworker)  # only the version in force
+    with pytest.raises(ValueError):
+        correct(corrected, kind="andring", reason="  ", by=caseworker)  # a reason is required
+
+
+def test_replay_finds_a_decision_that_would_differ(decision):
+    assert verify() == (1, [])
+    stored = dict(decision.calculation, entitlement=decision.calculation["entitlement"] + 100)
+    Decision.objects.filter(pk=decision.pk).update(calculation=stored)  # tampering, as a test
+    checked, differences = verify()
+    assert checked == 1 and [d.decision_id for d in differences] == [decision.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_verify_command_reports_no_differences(decision, settings, tmp_path):
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {"DATABASE_URL": url, "BISTAND_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bistand.cli", "decisions", "verify"], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 decisions replayed, 0 differ." in result.stdout
+
+
+def test_the_letter_comes_in_the_citizens_language_too(find, unit, caseworker):
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    run = submit(citizen.person, unit, LAST_MONTH, language="en")
+    pipeline.advance(run.pk)
+    run.refresh_from_db()
+    decision = decide_as_proposed(run, caseworker)
+    assert decision.letter_language == "en"
+    assert "Beslut om ekonomiskt bistånd" in letter_text(decision.letter)
+    english = letter_text(decision.letter_translation)
+    assert "Decision on financial assistance" in english
+    assert "three weeks" in english
