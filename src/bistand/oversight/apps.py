@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    name = "bistand.oversight"
+    verbose_name = "Oversight: random checks, statistics, fairness, the transparency page"
