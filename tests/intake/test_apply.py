@@ -1,80 +1,32 @@
-"""The citizen's application: validated in Swedish, nothing lost on error, immutable once submitted."""
+"""The application's rules: sign-in first, immutable once submitted, received once, seen only by its own."""
+
+import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from bistand.casework.models import Case, TimelineEvent
-from bistand.intake.forms import month_choices
 from bistand.intake.models import Application
+from tests.conftest import OTHER_CITIZEN_PNR, make_citizen
+from tests.intake.helpers import fill_first_application
 
 pytestmark = pytest.mark.django_db
 
 
-def valid_answers(**overrides) -> dict:
-    answers = {
-        "month": month_choices()[0][0],
-        "living": "alone",
-        "children": "1",
-        "rent": "7 800",
-        "salary": "0",
-        "other_income": "1250,50",
-        "message": "",
-        "truthful": "on",
-    }
-    answers.update(overrides)
-    return answers
+def submit(client) -> Application:
+    client.post(reverse("intake:start"))
+    application = Application.objects.get(status="draft")
+    fill_first_application(client, application)
+    client.post(reverse("intake:sign", args=[application.reference]))
+    application.refresh_from_db()
+    return application
 
 
-def test_the_form_requires_an_eid_sign_in(client):
+def test_the_application_requires_an_eid_sign_in(client):
     response = client.get(reverse("intake:apply"))
     assert response.status_code == 302
     assert reverse("identity:citizen-login") in response["Location"]
-
-
-def test_submitting_stores_the_application_and_shows_a_receipt(client, citizen, unit, run_tasks):
-    client.force_login(citizen)
-    response = client.post(reverse("intake:apply"), valid_answers())
-    application = Application.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("intake:received", args=[application.reference])
-    assert application.is_submitted
-    assert application.answers["rent"] == {"value": "7800", "source": "citizen"}
-    assert application.answers["other_income"]["value"] == "1250.50"
-    receipt = client.get(response["Location"])
-    assert "Vi har tagit emot din ansökan" in receipt.content.decode()
-
-    # The worker puts it on the case's timeline.
-    assert not TimelineEvent.objects.exists()
-    run_tasks()
-    event = TimelineEvent.objects.get()
-    assert event.kind == TimelineEvent.Kind.RECEIVED
-    assert event.case.unit == unit
-    assert event.case.applicant == citizen.person
-
-
-def test_errors_are_in_swedish_and_keep_what_was_typed(client, citizen, unit):
-    client.force_login(citizen)
-    response = client.post(
-        reverse("intake:apply"),
-        valid_answers(rent="sjutusen", children="-1", truthful="", message="Jag har sökt jobb."),
-    )
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Skriv ett belopp i kronor med siffror" in page
-    assert "Antalet barn kan inte vara mindre än 0." in page
-    assert "Du behöver intyga att uppgifterna stämmer" in page
-    assert 'value="sjutusen"' in page
-    assert "Jag har sökt jobb." in page
-    assert 'aria-invalid="true"' in page
-    assert not Application.objects.exists()
-
-
-def test_a_month_outside_the_list_is_refused(client, citizen, unit):
-    client.force_login(citizen)
-    response = client.post(reverse("intake:apply"), valid_answers(month="2019-01"))
-    assert "Välj en av månaderna i listan." in response.content.decode()
-    assert not Application.objects.exists()
 
 
 def test_a_submitted_application_cannot_be_changed(citizen, municipality):
@@ -88,25 +40,79 @@ def test_a_submitted_application_cannot_be_changed(citizen, municipality):
     assert Application.objects.get().answers == {}
 
 
-def test_receiving_twice_records_one_event(client, citizen, unit, run_tasks):
+def test_submitting_enqueues_the_robot_and_receiving_twice_records_one_event(
+    client, citizen, unit, no_registers, run_tasks
+):
     from bistand.casework.tasks import receive_application
 
     client.force_login(citizen)
-    client.post(reverse("intake:apply"), valid_answers())
-    application = Application.objects.get()
-    receive_application.call(application.pk)
-    receive_application.call(application.pk)
+    application = submit(client)
+    assert application.is_submitted
+    assert application.answers["costs"]["value"] == [
+        {"type": "rent", "amount": "7800"},
+        {"type": "electricity", "amount": "300"},
+    ]
+    receipt = client.get(reverse("intake:received", args=[application.reference])).content.decode()
+    assert "Vi har tagit emot din ansökan" in receipt
     run_tasks()
-    assert TimelineEvent.objects.count() == 1
-    assert Case.objects.count() == 1
+    receive_application.call(application.pk)
+    assert TimelineEvent.objects.filter(kind="received").count() == 1
+    assert Case.objects.get().applicant == citizen.person
 
 
-def test_a_citizen_cannot_see_another_citizens_receipt(client, citizen, municipality, unit):
-    from tests.conftest import OTHER_CITIZEN_PNR, make_citizen
-
+def test_a_citizen_cannot_see_another_citizens_receipt_or_draft(
+    client, citizen, municipality, unit, no_registers
+):
     client.force_login(citizen)
-    client.post(reverse("intake:apply"), valid_answers())
-    application = Application.objects.get()
+    application = submit(client)
+    client.post(reverse("intake:start"))
+    draft = Application.objects.get(status="draft")
     other = make_citizen(OTHER_CITIZEN_PNR, municipality, first_name="Anna")
     client.force_login(other)
     assert client.get(reverse("intake:received", args=[application.reference])).status_code == 404
+    assert client.get(reverse("intake:step", args=[draft.reference, "housing"])).status_code == 404
+    assert client.get(reverse("intake:review", args=[draft.reference])).status_code == 404
+
+
+def test_one_draft_at_a_time(client, citizen, unit, no_registers):
+    client.force_login(citizen)
+    client.post(reverse("intake:start"))
+    client.post(reverse("intake:start"))
+    assert Application.objects.filter(status="draft").count() == 1
+
+
+def test_a_draft_expires_after_the_stated_time_with_a_warning_before(
+    client, citizen, unit, no_registers, settings
+):
+    from django.utils import timezone
+
+    client.force_login(citizen)
+    client.post(reverse("intake:start"))
+    draft = Application.objects.get(status="draft")
+    days = (draft.expires_at - timezone.now()).days
+    assert days == settings.DRAFT_LIFETIME_DAYS - 1 or days == settings.DRAFT_LIFETIME_DAYS
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "Det sparas till" in page
+    # Two days left: a warning on Mina sidor and on every step.
+    Application.objects.filter(pk=draft.pk).update(expires_at=timezone.now() + datetime.timedelta(days=2))
+    assert "tas bort" in client.get(reverse("portal:home")).content.decode()
+    step = client.get(reverse("intake:step", args=[draft.reference, "housing"])).content.decode()
+    assert "Ditt utkast tas bort" in step
+    # Past its time it is gone.
+    Application.objects.filter(pk=draft.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert client.get(reverse("intake:step", args=[draft.reference, "housing"])).status_code == 404
+    assert not Application.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_daily_command_deletes_expired_drafts_only(client, citizen, unit, no_registers):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client.force_login(citizen)
+    application = submit(client)
+    client.post(reverse("intake:start"))
+    Application.objects.filter(status="draft").update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    call_command("expire_drafts")
+    assert list(Application.objects.all()) == [application]

@@ -1,9 +1,15 @@
-"""The application (ansökan): what the citizen says, stored durably before we say "received"."""
+"""The application (ansökan): what the citizen says, stored durably before we say "received".
+
+An application starts as a server-side draft (it survives a closed browser and expires after a stated
+time), is signed by every adult who applies (each with their own eID), and is submitted when the last one
+has signed. From then on it never changes.
+"""
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -17,6 +23,8 @@ class Application(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
+        # Signed by the applicant (or the representative); waits for the co-applicant's own signature.
+        SIGNING = "signing", _("Väntar på underskrift")
         SUBMITTED = "submitted", _("Inskickad")
 
     class Channel(models.TextChoices):
@@ -24,19 +32,52 @@ class Application(models.Model):
         PAPER = "paper", _("Pappersansökan")
         PHONE = "phone", _("Telefon")
 
+    class Kind(models.TextChoices):
+        FIRST = "first", _("Första ansökan")
+        RENEWAL = "renewal", _("Ansökan för en ny månad")
+
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT)
     month = models.DateField(_("månad"), help_text=_("Första dagen i den månad ansökan gäller."))
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.E_SERVICE)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    # Each answer as {"value": ..., "source": "citizen"}: provenance travels with the fact.
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.FIRST)
+    # The submitted application this one repeats (a monthly re-application), if any.
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="followed_by"
+    )
+    # Each answer as {"value": ..., "source": "citizen" | "register:<src>"}: provenance travels with the fact.
     answers = models.JSONField(default=dict)
+    # The wizard's working state while a draft: each step's typed values and the register prefill.
+    draft = models.JSONField(default=dict, blank=True)
+    # The co-applicant who must sign too, known once the applicant has signed.
+    co_applicant = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="co_applications"
+    )
+    # A representative (ombud) who applied on the applicant's behalf, and the power of attorney used.
+    representative = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="represented_applications"
+    )
+    power_of_attorney = models.ForeignKey(
+        "PowerOfAttorney", on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # A draft (or an application waiting for a signature) is deleted after this moment.
+    expires_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # One application in progress per person: two drafts would only confuse.
+            models.UniqueConstraint(
+                fields=["applicant"],
+                condition=models.Q(status__in=["draft", "signing"]),
+                name="one_open_application_per_applicant",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Application {self.reference}"
@@ -52,8 +93,85 @@ class Application(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.SIGNING}
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_open and self.expires_at is not None and self.expires_at <= timezone.now()
+
     def submit(self) -> None:
         """Mark the application submitted; after this it can no longer change."""
         self.status = self.Status.SUBMITTED
         self.submitted_at = timezone.now()
+        self.expires_at = None
+        self.draft = {}
         self.save()
+
+
+class Signature(models.Model):
+    """One adult's signature on an application, made with their own eID. Never changed, only withdrawn
+    (deleted) together with the others when the application goes back to being a draft."""
+
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("Sökande")
+        CO_APPLICANT = "co_applicant", _("Medsökande")
+        REPRESENTATIVE = "representative", _("Ombud")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="signatures")
+    signer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="signatures")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    signed_at = models.DateTimeField(default=timezone.now)
+    # Which eID: "dev-eid" (demo mode only) or "oidc:<issuer>"; and the eID's own reference (a hash).
+    method = models.CharField(max_length=200)
+    eid_reference = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "signer"], name="one_signature_per_signer"),
+            models.UniqueConstraint(fields=["application", "role"], name="one_signature_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature {self.pk} ({self.role})"
+
+
+class PowerOfAttorney(models.Model):
+    """A registered power of attorney (fullmakt): the agent may apply and follow the case for the principal.
+
+    Registered by staff after checking the written fullmakt (in demo mode it comes with the demo data).
+    """
+
+    principal = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="powers_given")
+    agent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="powers_held")
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-valid_from", "pk"]
+
+    def __str__(self) -> str:
+        return f"Power of attorney {self.pk}"
+
+    def is_valid_on(self, day) -> bool:
+        if self.revoked_at is not None:
+            return False
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @classmethod
+    def valid_for(cls, agent: Person, day=None) -> models.QuerySet[PowerOfAttorney]:
+        """The powers the agent holds on the given day (default today)."""
+        day = day or timezone.localdate()
+        return (
+            cls.objects.filter(agent=agent, revoked_at__isnull=True, valid_from__lte=day)
+            .filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day))
+            .select_related("principal")
+        )

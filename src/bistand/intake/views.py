@@ -1,50 +1,380 @@
-"""The citizen applies: the form, then a receipt once the application is stored."""
+"""The citizen applies: a start page, one page per step, a summary to sign, co-signing, and a receipt.
+
+Every step is saved on the server before it is checked, so closing the browser loses nothing. A returning
+household whose situation is unchanged confirms last month's answers on one page and signs.
+"""
 
 from __future__ import annotations
 
 import datetime
 import logging
 
-from django.db import transaction
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from bistand.casework.tasks import receive_application
 from bistand.identity.access import citizen_required
-from bistand.identity.models import Municipality
-from bistand.intake.forms import ApplicationForm
-from bistand.intake.models import Application
+from bistand.intake import signing, summary, wizard
+from bistand.intake.acting import act_for, acting_person, acting_power
+from bistand.intake.drafts import (
+    last_submitted,
+    municipality_for,
+    next_month,
+    open_application,
+    resume_url,
+)
+from bistand.intake.models import Application, PowerOfAttorney
+from bistand.intake.schema import ApplicationInvalid
 
 logger = logging.getLogger(__name__)
 
 
-def _municipality_for(person) -> Municipality | None:
-    return person.municipality or Municipality.objects.order_by("pk").first()
+def _own_draft(request: HttpRequest, reference, status=Application.Status.DRAFT) -> Application:
+    """The acting person's open application, or 404 (also when it expired)."""
+    person = acting_person(request)
+    application = get_object_or_404(
+        Application.objects.select_related("applicant", "representative"),
+        reference=reference,
+        applicant=person,
+    )
+    if application.is_expired:
+        application.delete()
+        raise Http404
+    if status is not None and application.status != status:
+        raise Http404
+    return application
+
+
+def _wizard_context(application: Application, **extra) -> dict:
+    steps = wizard.STEPS
+    return {
+        "application": application,
+        "steps": steps,
+        "expires_soon": wizard.expires_soon(application),
+        "prefill_failed": application.draft.get("prefill", {}).get("failed", []),
+        **extra,
+    }
+
+
+@citizen_required
+@require_http_methods(["GET"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """Start: continue an open application, apply for the next month, or begin the first application."""
+    person = acting_person(request)
+    application = open_application(person)
+    if application is not None:
+        return render(
+            request, "intake/start.html", {"open": application, "resume_url": resume_url(application)}
+        )
+    waiting = Application.objects.filter(co_applicant=request.user.person, status=Application.Status.SIGNING)
+    month = next_month(person)
+    return render(
+        request,
+        "intake/start.html",
+        {
+            "previous": last_submitted(person),
+            "month": month,
+            "month_date": datetime.date.fromisoformat(f"{month}-01") if month else None,
+            "waiting": waiting,
+            "power": acting_power(request),
+            "no_municipality": municipality_for(person) is None,
+        },
+    )
+
+
+@citizen_required
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    """Create the draft (prefilled from the registers) and go to its first page."""
+    person = acting_person(request)
+    existing = open_application(person)
+    if existing is not None:
+        return redirect(resume_url(existing))
+    municipality = municipality_for(person)
+    month = next_month(person)
+    if municipality is None or month is None:
+        return redirect("intake:apply")
+    power = acting_power(request)
+    previous = last_submitted(person)
+    try:
+        with transaction.atomic():
+            application = wizard.new_draft(
+                person,
+                municipality,
+                month,
+                previous=previous,
+                representative=request.user.person if power else None,
+                power_of_attorney=power,
+            )
+    except IntegrityError:
+        # Two clicks at once: the other request created the draft.
+        return redirect("intake:apply")
+    logger.info("application draft started", extra={"application_id": application.pk})
+    return redirect(resume_url(application))
 
 
 @citizen_required
 @require_http_methods(["GET", "POST"])
-def apply(request):
-    """The one-page application. Nothing is lost on an error: the form comes back filled in."""
-    person = request.user.person
-    municipality = _municipality_for(person)
-    form = ApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and municipality is not None:
-        month = datetime.date.fromisoformat(form.cleaned_data["month"] + "-01")
-        # The application and its task are stored in one transaction: either both or neither.
-        with transaction.atomic():
-            application = Application.objects.create(
-                applicant=person, municipality=municipality, month=month, answers=form.answers()
+def step(request: HttpRequest, reference, name: str) -> HttpResponse:
+    if name not in wizard.STEP_NAMES:
+        raise Http404
+    application = _own_draft(request, reference)
+    index = wizard.STEP_NAMES.index(name)
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        old_month = wizard.month_of(application)
+        wizard.save_raw(application, name, request.POST)
+        if application.kind == Application.Kind.RENEWAL:
+            application.draft["changed"] = True
+        if action == "add_child":
+            data = wizard.raw_of(application, name)
+            total = int(data.get("child-TOTAL_FORMS", "0") or 0)
+            application.draft["steps"][name]["child-TOTAL_FORMS"] = [str(min(total + 1, 15))]
+            application.save()
+            return redirect(
+                reverse("intake:step", args=[reference, name]) + f"#id_child-{total}-personnummer"
             )
-            application.submit()
-            receive_application.enqueue(application.pk)
-        logger.info("application submitted", extra={"application_id": application.pk})
-        return redirect("intake:received", reference=application.reference)
-    return render(request, "intake/apply.html", {"form": form, "no_municipality": municipality is None})
+        form, formset = wizard.build(application, name, wizard.raw_of(application, name))
+        valid = form.is_valid() and (formset is None or formset.is_valid())
+        if name == "month" and valid:
+            chosen = form.cleaned_data["month_applied"]
+            if chosen != old_month:
+                application.month = datetime.date.fromisoformat(f"{chosen}-01")
+                wizard.refresh_prefill(application)
+        target = None
+        if action == "back":
+            target = wizard.STEP_NAMES[max(index - 1, 0)]
+        elif valid:
+            last = action == "review" or index + 1 == len(wizard.STEP_NAMES)
+            target = "review" if last else wizard.STEP_NAMES[index + 1]
+        # Coming back later (another browser, another day) starts where the citizen was going.
+        application.draft["resume_step"] = target or name
+        application.save()
+        if target == "review":
+            return redirect("intake:review", reference=reference)
+        if target is not None:
+            return redirect("intake:step", reference=reference, name=target)
+    else:
+        form, formset = wizard.build(application, name)
+    return render(
+        request,
+        f"intake/step_{name}.html",
+        _wizard_context(
+            application,
+            step=wizard.STEP_BY_NAME[name],
+            index=index + 1,
+            form=form,
+            formset=formset,
+            has_errors=request.method == "POST"
+            and (bool(form.errors) or bool(formset and formset.total_error_count())),
+            names=wizard.names(application),
+        ),
+    )
+
+
+def _preview(application: Application, *, nothing_changed: bool):
+    try:
+        answers = wizard.assemble(application, nothing_changed=nothing_changed, language=get_language())
+    except wizard.Incomplete as incomplete:
+        return None, incomplete.steps
+    except ApplicationInvalid:
+        return None, list(wizard.STEPS)
+    return answers, []
 
 
 @citizen_required
-def received(request, reference):
+@require_http_methods(["GET"])
+def review(request: HttpRequest, reference) -> HttpResponse:
+    application = _own_draft(request, reference)
+    answers, missing = _preview(application, nothing_changed=False)
+    return render(
+        request,
+        "intake/review.html",
+        _wizard_context(
+            application,
+            sections=summary.sections(answers, wizard.names(application)) if answers else [],
+            missing=missing,
+        ),
+    )
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def renewal(request: HttpRequest, reference) -> HttpResponse:
+    """The short re-application: last month's answers and fresh register amounts on one page."""
+    application = _own_draft(request, reference)
+    if application.kind != Application.Kind.RENEWAL:
+        return redirect("intake:review", reference=reference)
+    if request.method == "POST" and request.POST.get("action") == "change":
+        application.draft["changed"] = True
+        wizard.touch(application)
+        application.save()
+        return redirect("intake:step", reference=reference, name="household")
+    answers, missing = _preview(application, nothing_changed=True)
+    if answers is None:
+        application.draft["changed"] = True
+        application.save()
+        return redirect("intake:step", reference=reference, name=missing[0].name if missing else "household")
+    previous = application.draft.get("previous") or {}
+    changed_rows = _register_changes(application, previous)
+    return render(
+        request,
+        "intake/renewal.html",
+        _wizard_context(
+            application,
+            sections=summary.sections(answers, wizard.names(application)),
+            register_changes=changed_rows,
+        ),
+    )
+
+
+def _register_changes(application: Application, previous: dict) -> list[dict]:
+    """Register amounts that differ from last month, so the citizen sees what is new."""
+    from bistand.intake.forms import INCOME_LABELS
+
+    before = {(i["person"], i["type"]): i["amount"] for i in previous.get("incomes", [])}
+    changes = []
+    for row in application.draft.get("income_rows", []):
+        if not row.get("source", "").startswith("register:"):
+            continue
+        old = before.get((row["person"], row["type"]))
+        if old is None or not wizard._same_amount(old, row["amount"]):
+            changes.append(
+                {
+                    "label": INCOME_LABELS.get(row["type"], INCOME_LABELS["other"]),
+                    "amount": summary.kr(row["amount"]),
+                    "before": summary.kr(old) if old is not None else None,
+                    "source": summary.f.source_label(row["source"]),
+                }
+            )
+    return changes
+
+
+def _eid_method(request: HttpRequest) -> str:
+    return request.session.get("eid_method", "dev-eid")
+
+
+@citizen_required
+@require_POST
+def sign(request: HttpRequest, reference) -> HttpResponse:
+    """The applicant (or ombud) signs. Submitted at once, or waiting for the co-applicant."""
+    application = _own_draft(request, reference)
+    nothing_changed = (
+        application.kind == Application.Kind.RENEWAL
+        and not application.draft.get("changed")
+        and request.POST.get("nothing_changed") == "yes"
+    )
+    try:
+        signing.sign_first(
+            application,
+            request.user.person,
+            method=_eid_method(request),
+            nothing_changed=nothing_changed,
+            language=get_language(),
+        )
+    except wizard.Incomplete as incomplete:
+        messages.error(request, _("Några delar av ansökan behöver fyllas i innan du kan skriva under."))
+        return redirect("intake:step", reference=reference, name=incomplete.steps[0].name)
+    except signing.SigningRefused:
+        raise Http404 from None
+    application.refresh_from_db()
+    if application.is_submitted:
+        return redirect("intake:received", reference=reference)
+    return redirect("intake:waiting", reference=reference)
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def waiting(request: HttpRequest, reference) -> HttpResponse:
+    """The first signer sees the application waiting for the co-applicant; they may take it back."""
+    application = _own_draft(request, reference, status=None)
+    if application.is_submitted:
+        return redirect("intake:received", reference=reference)
+    if application.status != Application.Status.SIGNING:
+        return redirect(resume_url(application))
+    if request.method == "POST":
+        signing.return_to_draft(application, request.user.person, declined=False)
+        return redirect("intake:review", reference=reference)
+    return render(
+        request,
+        "intake/waiting.html",
+        {
+            "application": application,
+            "co_name": application.co_applicant.first_name if application.co_applicant else "",
+            "sections": summary.sections(application.answers, wizard.names(application)),
+            "signatures": application.signatures.select_related("signer"),
+        },
+    )
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def cosign(request: HttpRequest, reference) -> HttpResponse:
+    """The co-applicant, signed in with their own eID, reads and signs (or asks for a change)."""
+    application = get_object_or_404(
+        Application.objects.select_related("applicant"), reference=reference, co_applicant=request.user.person
+    )
+    if application.is_submitted:
+        return redirect("intake:received", reference=reference)
+    if application.status != Application.Status.SIGNING or application.is_expired:
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("action") == "decline":
+            signing.return_to_draft(application, request.user.person, declined=True)
+            messages.success(
+                request, _("Ansökan är tillbaka hos den som fyllde i den. Ingenting har skickats.")
+            )
+            return redirect("portal:home")
+        signing.sign_as_co_applicant(application, request.user.person, method=_eid_method(request))
+        return redirect("intake:received", reference=reference)
+    names = wizard.names(application)
+    names[application.applicant.personnummer] = application.applicant.first_name
+    return render(
+        request,
+        "intake/cosign.html",
+        {
+            "application": application,
+            "sections": summary.sections(application.answers, names),
+            "applicant_name": application.applicant.first_name,
+        },
+    )
+
+
+@citizen_required
+@require_POST
+def discard(request: HttpRequest, reference) -> HttpResponse:
+    application = _own_draft(request, reference, status=None)
+    if application.is_submitted:
+        raise Http404
+    application.delete()
+    messages.success(request, _("Utkastet är borttaget."))
+    return redirect("portal:home")
+
+
+@citizen_required
+def received(request: HttpRequest, reference) -> HttpResponse:
     """The receipt: shown only after the application is safely stored."""
-    application = get_object_or_404(Application, reference=reference, applicant=request.user.person)
+    person = acting_person(request)
+    application = get_object_or_404(
+        Application.objects.filter(status=Application.Status.SUBMITTED).filter(applicant=person)
+        | Application.objects.filter(status=Application.Status.SUBMITTED, co_applicant=request.user.person),
+        reference=reference,
+    )
     return render(request, "intake/received.html", {"application": application})
+
+
+@citizen_required
+@require_POST
+def act(request: HttpRequest, power_id: int | None = None) -> HttpResponse:
+    """Start (or stop) acting as ombud for a principal."""
+    if power_id is None:
+        act_for(request, None)
+    else:
+        power = get_object_or_404(PowerOfAttorney.valid_for(request.user.person), pk=power_id)
+        act_for(request, power)
+    return redirect("portal:home")

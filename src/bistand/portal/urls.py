@@ -3,4 +3,18 @@ from django.urls import path
 from bistand.portal import views
 
 app_name = "portal"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("applications/<uuid:reference>/", views.application_detail, name="application"),
+    path("decisions/<int:decision_id>/", views.decision_detail, name="decision"),
+    path("decisions/<int:decision_id>/letter.pdf", views.decision_letter, name="letter"),
+    path(
+        "decisions/<int:decision_id>/letter-translated.pdf",
+        views.decision_letter,
+        {"translated": True},
+        name="letter-translated",
+    ),
+    path("decisions/<int:decision_id>/appeal/", views.appeal, name="appeal"),
+    path("requests/<int:request_id>/", views.request_detail, name="request"),
+    path("cases/<int:case_id>/messages/", views.messages, name="messages"),
+]

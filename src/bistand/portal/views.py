@@ -1,22 +1,220 @@
-"""Mina sidor: the citizen's own applications and what has happened with them."""
+"""Mina sidor: the citizen's applications, the case timeline, decisions with their calculation, requests
+for documents with upload, messages with the caseworker, and appeals.
+
+Every page shows only the signed-in person's own cases (or, for an ombud, the principal's); nothing here
+ever shows an address.
+"""
 
 from __future__ import annotations
 
-from django.shortcuts import render
+import datetime
 
-from bistand.casework.models import TimelineEvent
+from django.contrib import messages as flash
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bistand.casework.models import Case, TimelineEvent
+from bistand.decisions.models import Decision
 from bistand.identity.access import citizen_required
+from bistand.identity.models import Person
+from bistand.intake import summary, wizard
+from bistand.intake.acting import acting_person, acting_power
+from bistand.intake.drafts import last_submitted, next_month, open_application, resume_url
+from bistand.intake.models import Application, PowerOfAttorney
+from bistand.portal import files, presentation, services
+from bistand.portal.forms import AppealForm, MessageForm, UploadForm
+from bistand.portal.models import DocumentRequest, Message
+from bistand.portal.timeline import describe
+
+
+def visible_cases(person: Person):
+    """The cases a person may follow: their own, and those where they co-signed an application."""
+    return Case.objects.filter(Q(applicant=person) | Q(events__application__co_applicant=person)).distinct()
+
+
+def _decision_for(request: HttpRequest, decision_id: int) -> Decision:
+    person = acting_person(request)
+    return get_object_or_404(
+        Decision.objects.select_related("application", "case"), pk=decision_id, case__in=visible_cases(person)
+    )
 
 
 @citizen_required
-def home(request):
-    person = request.user.person
-    applications = person.applications.order_by("-created_at")[:24]
+def home(request: HttpRequest) -> HttpResponse:
+    person = acting_person(request)
+    power = acting_power(request)
+    cases = visible_cases(person)
     events = (
-        TimelineEvent.objects.filter(case__applicant=person, visible_to_citizen=True)
+        TimelineEvent.objects.filter(case__in=cases, visible_to_citizen=True)
         .select_related("application")
-        .order_by("-occurred_at")[:50]
+        .order_by("-occurred_at", "-pk")[:50]
     )
+    open_requests = DocumentRequest.objects.filter(case__in=cases, status=DocumentRequest.Status.OPEN)
+    unread = Message.objects.filter(
+        case__in=cases, sender_kind=Message.Sender.CASEWORKER, read_at__isnull=True
+    ).count()
+    decisions = [
+        d for d in Decision.objects.filter(case__in=cases).select_related("application") if d.is_in_force
+    ][:12]
+    month = next_month(person)
     return render(
-        request, "portal/home.html", {"person": person, "applications": applications, "events": events}
+        request,
+        "portal/home.html",
+        {
+            "person": person,
+            "power": power,
+            "powers": PowerOfAttorney.valid_for(request.user.person) if not power else [],
+            "open": (application := open_application(person)),
+            "open_url": resume_url(application) if application else "",
+            "expires_soon": wizard.expires_soon(application) if application else False,
+            "waiting": []
+            if power
+            else Application.objects.filter(
+                co_applicant=request.user.person, status=Application.Status.SIGNING
+            ),
+            "month": month,
+            "month_date": datetime.date.fromisoformat(f"{month}-01") if month else None,
+            "returning": last_submitted(person) is not None,
+            "entries": [describe(e) for e in events],
+            "open_requests": open_requests,
+            "unread": unread,
+            "cases": cases,
+            "decisions": decisions,
+            "applications": person.applications.filter(status=Application.Status.SUBMITTED).order_by(
+                "-month"
+            )[:12],
+        },
     )
+
+
+@citizen_required
+def application_detail(request: HttpRequest, reference) -> HttpResponse:
+    person = acting_person(request)
+    application = get_object_or_404(
+        Application.objects.filter(Q(applicant=person) | Q(co_applicant=person)),
+        reference=reference,
+        status=Application.Status.SUBMITTED,
+    )
+    names = {}
+    if application.co_applicant:
+        names[application.co_applicant.personnummer] = application.co_applicant.first_name
+    return render(
+        request,
+        "portal/application.html",
+        {
+            "application": application,
+            "sections": summary.sections(application.answers, names),
+            "signatures": application.signatures.select_related("signer"),
+        },
+    )
+
+
+@citizen_required
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision_for(request, decision_id)
+    return render(
+        request,
+        "portal/decision.html",
+        {
+            "decision": decision,
+            "sections": presentation.sections(decision.calculation),
+            "reasons": presentation.reasons(decision, get_language()),
+            "explanation": presentation.explanation(decision, get_language()),
+            "versions": presentation.versions(decision),
+            "can_appeal": services.can_appeal(decision),
+            "appeal_deadline": services.appeal_deadline(decision),
+            "appeals": decision.appeals.all(),
+            "entitlement": summary.kr(decision.amount_granted),
+        },
+    )
+
+
+@citizen_required
+def decision_letter(request: HttpRequest, decision_id: int, translated: bool = False) -> FileResponse:
+    """The decision letter as PDF, only for the person it concerns."""
+    decision = _decision_for(request, decision_id)
+    letter = getattr(decision, "letter_translation", None) if translated else decision.letter
+    if not letter:
+        raise Http404
+    return FileResponse(
+        letter.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"beslut-{decision.month:%Y-%m}-v{decision.version}{'-' + decision.letter_language if translated else ''}.pdf",
+    )
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def appeal(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision_for(request, decision_id)
+    if not services.can_appeal(decision):
+        return render(
+            request,
+            "portal/appeal.html",
+            {"decision": decision, "too_late": True, "deadline": services.appeal_deadline(decision)},
+        )
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.lodge_appeal(decision, form.cleaned_data["text"], request.user.person)
+        flash.success(
+            request, _("Vi har tagit emot ditt överklagande. Vi prövar beslutet igen och hör av oss.")
+        )
+        return redirect("portal:decision", decision_id=decision.pk)
+    return render(
+        request,
+        "portal/appeal.html",
+        {"decision": decision, "form": form, "deadline": services.appeal_deadline(decision)},
+    )
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A request for documents: what is asked, the deadline, the files sent so far, and an upload."""
+    person = acting_person(request)
+    doc_request = get_object_or_404(DocumentRequest, pk=request_id, case__in=visible_cases(person))
+    form = UploadForm()
+    error = None
+    if request.method == "POST" and doc_request.status == DocumentRequest.Status.OPEN:
+        if request.POST.get("action") == "submit":
+            if not doc_request.uploads.exists():
+                error = _("Lägg till minst en fil innan du skickar in.")
+            else:
+                services.submit_documents(doc_request, request.user.person)
+                flash.success(request, _("Tack! Vi har fått dina filer. Handläggaren tittar på dem."))
+                return redirect("portal:home")
+        else:
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    services.add_upload(doc_request, form.cleaned_data["file"], request.user.person)
+                except files.UploadRejected as rejected:
+                    form.add_error("file", rejected.message)
+                else:
+                    flash.success(request, _("Filen är tillagd. Lägg till fler eller skicka in."))
+                    return redirect("portal:request", request_id=doc_request.pk)
+    return render(
+        request,
+        "portal/request.html",
+        {"doc_request": doc_request, "form": form, "error": error, "uploads": doc_request.uploads.all()},
+    )
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def messages(request: HttpRequest, case_id: int) -> HttpResponse:
+    person = acting_person(request)
+    case = get_object_or_404(visible_cases(person), pk=case_id)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.send_message(case, form.cleaned_data["body"], request.user)
+        flash.success(request, _("Ditt meddelande är skickat."))
+        return redirect("portal:messages", case_id=case.pk)
+    thread = list(case.messages.select_related("sender"))
+    services.mark_read([m for m in thread if m.sender_kind == Message.Sender.CASEWORKER])
+    return render(request, "portal/messages.html", {"case": case, "thread": thread, "form": form})

@@ -1,0 +1,190 @@
+"""Prefill from the registers: the household from Navet and the incomes the registers know.
+
+The result is plain JSON kept on the draft, each value with its source, so the citizen sees where it came
+from and can change it. A register that does not answer gives no values and is named in ``failed``: the
+form then says so plainly and the citizen fills in the values; nothing is ever made up.
+
+Addresses are never read from the answers: a protected person's address must not reach a page, a letter
+or a log, and nobody else's address is needed here either.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.registers import ClientSettings, RegisterError, Source, http_gateway
+
+logger = logging.getLogger(__name__)
+
+# Försäkringskassan's and Pensionsmyndigheten's benefit codes (LEFI) as income types of the schema.
+FK_INCOME_TYPES = {
+    "FK:ABB": "child_allowance",
+    "FK:BOB": "housing_allowance",
+    "FK:US": "maintenance_support",
+    "FK:SJP": "sickness_benefit",
+    "FK:FP": "parental_benefit",
+    "FK:SA": "sickness_benefit",
+    "FK:AS": "activity_support",
+    "FK:ET": "establishment_benefit",
+    "PM:AP": "pension",
+    "PM:BTI": "housing_allowance",
+}
+ADULT_SOURCES = (Source.NAVET, Source.FK, Source.SO, Source.CSN)
+CHILD_AGE_LIMIT = 21
+
+# The gateway is created per look-up; tests swap this factory for one with a canned answer.
+GatewayFactory = Callable[[], AbstractContextManager]
+
+
+def default_gateway() -> AbstractContextManager:
+    """A short-tempered gateway: a citizen waits for this page, so one quick attempt per source."""
+    return http_gateway(
+        settings.REGISTERS_URL,
+        ClientSettings(timeout=3.0, retries=0, breaker_threshold=1000),
+    )
+
+
+gateway_factory: GatewayFactory = default_gateway
+
+
+def _amount(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _age_on(pnr: str, day: datetime.date) -> int | None:
+    try:
+        return parse(pnr).age_on(day)
+    except PersonnummerError:
+        return None
+
+
+def _incomes(answer, person: str, failed: set[str]) -> list[dict[str, Any]]:
+    """Income rows from FK (and Pensionsmyndigheten), the a-kassa and CSN for one adult."""
+    rows: list[dict[str, Any]] = []
+    fk = answer[Source.FK]
+    if fk.facts is not None:
+        by_code: dict[str, Decimal] = {}
+        for payment in fk.facts.payments:
+            by_code[payment.code] = by_code.get(payment.code, Decimal(0)) + payment.net
+        for code, net in sorted(by_code.items()):
+            if net > 0:
+                rows.append(
+                    {
+                        "person": person,
+                        "type": FK_INCOME_TYPES.get(code, "other"),
+                        "code": code,
+                        "amount": _amount(net),
+                        "source": "register:fk",
+                    }
+                )
+    so = answer[Source.SO]
+    if so.facts is not None and so.facts.net_after_tax > 0:
+        rows.append(
+            {
+                "person": person,
+                "type": "unemployment_benefit",
+                "code": "SO",
+                "amount": _amount(so.facts.net_after_tax),
+                "source": "register:so",
+            }
+        )
+    csn = answer[Source.CSN]
+    if csn.facts is not None:
+        grant = sum((p.grant for p in csn.facts.payments), Decimal(0))
+        loan = sum((p.loan for p in csn.facts.payments), Decimal(0))
+        for kind, total in (("student_grant", grant), ("student_loan", loan)):
+            if total > 0:
+                rows.append(
+                    {
+                        "person": person,
+                        "type": kind,
+                        "code": "CSN",
+                        "amount": _amount(total),
+                        "source": "register:csn",
+                    }
+                )
+    for source in (Source.FK, Source.SO, Source.CSN):
+        if answer[source].error is not None:
+            failed.add(source.value)
+    return rows
+
+
+def fetch(personnummer: str, month: str, factory: GatewayFactory | None = None) -> dict[str, Any]:
+    """Look the applicant's household up for ``month`` (YYYY-MM) and return the prefill as JSON."""
+    factory = factory or gateway_factory
+    first_day = datetime.date.fromisoformat(f"{month}-01")
+    failed: set[str] = set()
+    result: dict[str, Any] = {
+        "fetched_at": timezone.now().isoformat(),
+        "month": month,
+        "failed": [],
+        "protection": None,
+        "name": None,
+        "co_applicant": None,
+        "children": [],
+        "incomes": [],
+    }
+    try:
+        with factory() as gateway:
+            answer = gateway.lookup(personnummer, month, sources=ADULT_SOURCES)
+            navet = answer[Source.NAVET]
+            if navet.facts is None:
+                failed.add("navet")
+            else:
+                facts = navet.facts
+                if navet.error is not None:
+                    failed.add("navet")
+                result["protection"] = facts.protection.value
+                result["name"] = {"first": facts.given_name, "last": facts.surname}
+                at_address = {m.personnummer for m in facts.household}
+                spouse = next(
+                    (
+                        r.personnummer
+                        for r in facts.relations
+                        if r.kind == "MAKE_MAKA" and r.personnummer in at_address
+                    ),
+                    None,
+                )
+                children = [
+                    r.personnummer
+                    for r in facts.relations
+                    if r.kind == "BARN"
+                    and r.personnummer in at_address
+                    and (_age_on(r.personnummer, first_day) or 0) < CHILD_AGE_LIMIT
+                ]
+                if spouse:
+                    result["co_applicant"] = {"personnummer": spouse, "name": "", "source": "register:navet"}
+                result["children"] = [
+                    {"personnummer": pnr, "name": "", "source": "register:navet"} for pnr in children
+                ]
+            result["incomes"] = _incomes(answer, "applicant", failed)
+
+            if result["co_applicant"]:
+                co_answer = gateway.lookup(
+                    result["co_applicant"]["personnummer"], month, sources=ADULT_SOURCES
+                )
+                co_navet = co_answer[Source.NAVET].facts
+                if co_navet is not None:
+                    result["co_applicant"]["name"] = co_navet.given_name
+                result["incomes"] += _incomes(co_answer, "co_applicant", failed)
+            for child in result["children"]:
+                child_facts = gateway.lookup(child["personnummer"], month, sources=(Source.NAVET,))[
+                    Source.NAVET
+                ].facts
+                if child_facts is not None:
+                    child["name"] = child_facts.given_name
+    except (RegisterError, OSError, ValueError) as error:
+        # The registers as a whole did not answer: the citizen fills everything in.
+        logger.warning("register prefill failed", extra={"error": type(error).__name__})
+        failed.update(s.value for s in ADULT_SOURCES)
+    result["failed"] = sorted(failed)
+    return result

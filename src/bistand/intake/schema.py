@@ -1,0 +1,272 @@
+"""The application's answers: one shape for every channel (e-service, API, paper, phone).
+
+`validate_application(data)` checks a JSON object and returns the normalised answers, or raises
+`ApplicationInvalid` with field-level errors a person understands. Stored on `Application.answers`, each
+answer carries its provenance: `{"value": ..., "source": "citizen" | "caseworker" | "register:<src>"}`.
+
+    {
+      "month": "2026-12",
+      "co_applicant": "198001249286",                       # or null: the couple norm applies
+      "children": [{"personnummer": "201501012395", "lunch_at_home": false, "days_in_household": 15}],
+      "household_size": 3,                                   # optional: a larger shared household
+      "costs": [{"type": "rent", "amount": "7800"}],        # housing and other statutory costs
+      "incomes": [{"person": "applicant", "type": "salary", "amount": "4000"}],
+      "assets": [{"type": "bank", "value": "1200", "description": ""}],
+      "extra_needs": [{"type": "dental", "amount": "1200", "description": "akut tandvård"}],
+      "emergency": false,                                    # nödbistånd: same day, always a person
+      "nothing_changed": true,                               # the citizen confirms last month's answers
+      "payout_account": {"clearing_number": "8327", "account_number": "..."},
+      "language": "sv",                                      # letters in Swedish and this language
+      "message": "",                                         # optional: free text to the caseworker
+      "representative": "194001079120",                     # optional: the ombud who applied, or null
+      "registers_unavailable": ["fk"]                        # optional: prefill sources that did not answer
+    }
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.rules.model import INCOME_TYPES
+
+STATED_COST_TYPES = (
+    "rent",
+    "electricity",
+    "home_insurance",
+    "work_travel",
+    "union_fee",
+    "unemployment_fund_fee",
+)
+EXTRA_NEED_TYPES = ("childcare", "medical", "medicine", "dental", "glasses", "other")
+ASSET_TYPES = ("bank", "vehicle", "property", "shares", "other")
+LANGUAGES = ("sv", "en", "ar")
+MAX_AMOUNT = Decimal("1000000")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": str(self.message)}
+
+
+class ApplicationInvalid(ValueError):
+    """The application cannot be accepted; `errors` names every field that is wrong."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(f"{len(errors)} invalid field(s)")
+        self.errors = errors
+
+
+def _amount(raw: Any, field: str, errors: list[FieldError]) -> str | None:
+    if isinstance(raw, bool) or raw is None or isinstance(raw, float):
+        # Floats are refused: money is exact, send "7800.50" or 7800.
+        errors.append(
+            FieldError(field, _('Skriv beloppet som ett tal i kronor, till exempel "7800" eller "7800.50".'))
+        )
+        return None
+    try:
+        value = Decimal(str(raw).replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        errors.append(
+            FieldError(field, _('Skriv beloppet som ett tal i kronor, till exempel "7800" eller "7800.50".'))
+        )
+        return None
+    if not value.is_finite() or value < 0:
+        errors.append(FieldError(field, _("Beloppet kan inte vara mindre än 0 kronor.")))
+        return None
+    if value > MAX_AMOUNT or value.as_tuple().exponent < -2:
+        errors.append(FieldError(field, _("Beloppet är för stort eller har fler än två decimaler.")))
+        return None
+    return str(value)
+
+
+def _person(raw: Any, field: str, errors: list[FieldError]) -> str | None:
+    try:
+        return parse(str(raw)).digits
+    except (PersonnummerError, TypeError, ValueError):
+        errors.append(FieldError(field, _("Det här är inte ett giltigt personnummer. Skriv 12 siffror.")))
+        return None
+
+
+def _month(raw: Any, errors: list[FieldError]) -> str | None:
+    try:
+        month = datetime.date.fromisoformat(f"{raw}-01")
+    except (TypeError, ValueError):
+        errors.append(FieldError("month", _("Ange månaden som ÅÅÅÅ-MM, till exempel 2026-12.")))
+        return None
+    return month.isoformat()[:7]
+
+
+def _list(data: dict, key: str, errors: list[FieldError]) -> list:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        errors.append(FieldError(key, _("Ska vara en lista.")))
+        return []
+    return value
+
+
+def _choice(item: dict, key: str, allowed, field: str, errors: list[FieldError]) -> str | None:
+    value = item.get(key)
+    if value not in allowed:
+        errors.append(FieldError(field, _("Välj en av: %(allowed)s.") % {"allowed": ", ".join(allowed)}))
+        return None
+    return value
+
+
+def validate_application(data: Any) -> dict[str, Any]:
+    """Check an application and return its normalised values (without provenance)."""
+    if not isinstance(data, dict):
+        raise ApplicationInvalid([FieldError("", _("Ansökan ska vara ett JSON-objekt."))])
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {"month": _month(data.get("month"), errors)}
+
+    co = data.get("co_applicant")
+    out["co_applicant"] = _person(co, "co_applicant", errors) if co else None
+
+    children = []
+    for i, child in enumerate(_list(data, "children", errors)):
+        where = f"children[{i}]"
+        if not isinstance(child, dict):
+            errors.append(FieldError(where, _("Ska vara ett objekt med personnummer.")))
+            continue
+        entry = {"personnummer": _person(child.get("personnummer"), f"{where}.personnummer", errors)}
+        if "lunch_at_home" in child:
+            if not isinstance(child["lunch_at_home"], bool):
+                errors.append(FieldError(f"{where}.lunch_at_home", _("Svara ja (true) eller nej (false).")))
+            entry["lunch_at_home"] = child["lunch_at_home"]
+        if child.get("days_in_household") is not None:
+            days = child["days_in_household"]
+            if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 31:
+                errors.append(FieldError(f"{where}.days_in_household", _("Ange antal dagar, 1–31.")))
+            entry["days_in_household"] = days
+        children.append(entry)
+    out["children"] = children
+
+    size = data.get("household_size")
+    if size is not None and (not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 30):
+        errors.append(FieldError("household_size", _("Ange antalet personer i hushållet, 1–30.")))
+    out["household_size"] = size
+
+    costs = []
+    for i, cost in enumerate(_list(data, "costs", errors)):
+        where = f"costs[{i}]"
+        if not isinstance(cost, dict):
+            errors.append(FieldError(where, _("Ska vara ett objekt med typ och belopp.")))
+            continue
+        costs.append(
+            {
+                "type": _choice(cost, "type", STATED_COST_TYPES, f"{where}.type", errors),
+                "amount": _amount(cost.get("amount"), f"{where}.amount", errors),
+            }
+        )
+    out["costs"] = costs
+
+    incomes = []
+    for i, income in enumerate(_list(data, "incomes", errors)):
+        where = f"incomes[{i}]"
+        if not isinstance(income, dict):
+            errors.append(FieldError(where, _("Ska vara ett objekt med person, typ och belopp.")))
+            continue
+        person = income.get("person", "applicant")
+        if person not in ("applicant", "co_applicant"):
+            person = _person(person, f"{where}.person", errors)
+        incomes.append(
+            {
+                "person": person,
+                "type": _choice(income, "type", tuple(INCOME_TYPES), f"{where}.type", errors),
+                "amount": _amount(income.get("amount"), f"{where}.amount", errors),
+            }
+        )
+    out["incomes"] = incomes
+
+    assets = []
+    for i, asset in enumerate(_list(data, "assets", errors)):
+        where = f"assets[{i}]"
+        if not isinstance(asset, dict):
+            errors.append(FieldError(where, _("Ska vara ett objekt med typ och värde.")))
+            continue
+        assets.append(
+            {
+                "type": _choice(asset, "type", ASSET_TYPES, f"{where}.type", errors),
+                "value": _amount(asset.get("value"), f"{where}.value", errors),
+                "description": str(asset.get("description", ""))[:500],
+            }
+        )
+    out["assets"] = assets
+
+    needs = []
+    for i, need in enumerate(_list(data, "extra_needs", errors)):
+        where = f"extra_needs[{i}]"
+        if not isinstance(need, dict):
+            errors.append(FieldError(where, _("Ska vara ett objekt med typ och belopp.")))
+            continue
+        needs.append(
+            {
+                "type": _choice(need, "type", EXTRA_NEED_TYPES, f"{where}.type", errors),
+                "amount": _amount(need.get("amount"), f"{where}.amount", errors),
+                "description": str(need.get("description", ""))[:1000],
+            }
+        )
+    out["extra_needs"] = needs
+
+    for flag in ("emergency", "nothing_changed"):
+        value = data.get(flag, False)
+        if not isinstance(value, bool):
+            errors.append(FieldError(flag, _("Svara ja (true) eller nej (false).")))
+        out[flag] = value is True
+
+    account = data.get("payout_account")
+    if account is not None and not isinstance(account, dict):
+        errors.append(
+            FieldError("payout_account", _("Ange clearingnummer och kontonummer, eller bankgironummer."))
+        )
+        account = None
+    out["payout_account"] = account
+
+    language = data.get("language", "sv")
+    if language not in LANGUAGES:
+        errors.append(
+            FieldError("language", _("Välj en av: %(allowed)s.") % {"allowed": ", ".join(LANGUAGES)})
+        )
+    out["language"] = language
+
+    message = data.get("message", "")
+    if not isinstance(message, str) or len(message) > 2000:
+        errors.append(FieldError("message", _("Skriv högst 2000 tecken.")))
+        message = ""
+    out["message"] = message
+
+    representative = data.get("representative")
+    out["representative"] = _person(representative, "representative", errors) if representative else None
+
+    unavailable = data.get("registers_unavailable", [])
+    if not isinstance(unavailable, list) or not all(isinstance(s, str) for s in unavailable):
+        errors.append(FieldError("registers_unavailable", _("Ska vara en lista.")))
+        unavailable = []
+    out["registers_unavailable"] = sorted(set(unavailable))
+
+    if errors:
+        raise ApplicationInvalid(errors)
+    return out
+
+
+def with_provenance(values: dict[str, Any], source: str = "citizen") -> dict[str, Any]:
+    """Wrap each answer with where it came from, as stored on `Application.answers`."""
+    return {key: {"value": value, "source": source} for key, value in values.items()}
+
+
+def answer(answers: dict[str, Any], key: str, default: Any = None) -> Any:
+    """The value of one stored answer, whatever its source."""
+    entry = answers.get(key)
+    if isinstance(entry, dict) and "value" in entry:
+        return entry["value"]
+    return default

@@ -1,0 +1,159 @@
+"""An application's answers as a person reads them: sections of rows, each saying where the value came from.
+
+Used before signing, by the co-applicant who signs, and on Mina sidor. Names and birth dates are shown,
+never an address, and never a full personnummer of someone else; account numbers are masked.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake import forms as f
+
+
+def kr(value: Any) -> str:
+    """An amount in kronor as Swedish authorities write it: 7 800 kr, 7 800,50 kr."""
+    amount = Decimal(str(value))
+    places = 0 if amount == amount.to_integral() else 2
+    return _("%(amount)s kr") % {"amount": number_format(amount, places, use_l10n=True, force_grouping=True)}
+
+
+def born(pnr: str) -> str:
+    try:
+        return date_format(parse(pnr).birth_date, "j F Y")
+    except PersonnummerError:
+        return ""
+
+
+@dataclass
+class Row:
+    label: str
+    value: str
+    source: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    empty: str = ""
+
+
+def _source(entry_source: str | None) -> str:
+    return f.source_label(entry_source or "citizen")
+
+
+def person_name(pnr: str, names: dict[str, str]) -> str:
+    name = names.get(pnr) or ""
+    when = born(pnr)
+    if name and when:
+        return _("%(name)s, född %(date)s") % {"name": name, "date": when}
+    return _("Född %(date)s") % {"date": when} if when else name
+
+
+def sections(answers: dict[str, Any], names: dict[str, str] | None = None) -> list[Section]:
+    """Group the stored answers (value + source) into readable sections."""
+    names = names or {}
+
+    def entry(key: str) -> dict[str, Any]:
+        value = answers.get(key)
+        return value if isinstance(value, dict) else {"value": None, "source": "citizen"}
+
+    out: list[Section] = []
+    month = entry("month")["value"]
+    if month:
+        out.append(
+            Section(
+                "month",
+                _("Månad"),
+                [Row(_("Ansökan gäller"), date_format(datetime.date.fromisoformat(f"{month}-01"), "F Y"))],
+            )
+        )
+
+    household = Section("household", _("Hushållet"))
+    co = entry("co_applicant")
+    if co["value"]:
+        household.rows.append(
+            Row(_("Make, maka eller sambo"), person_name(co["value"], names), _source(co["source"]))
+        )
+    else:
+        household.rows.append(Row(_("Make, maka eller sambo"), _("Ingen"), _source(co["source"])))
+    children = entry("children")
+    child_sources = children.get("sources") or []
+    for index, child in enumerate(children["value"] or []):
+        details = [person_name(child["personnummer"], names)]
+        if child.get("lunch_at_home") is False:
+            details.append(_("äter lunch i förskolan"))
+        if child.get("days_in_household"):
+            details.append(_("bor här %(days)s dagar i månaden") % {"days": child["days_in_household"]})
+        source = child_sources[index] if index < len(child_sources) else children["source"]
+        household.rows.append(Row(_("Barn"), ", ".join(details), _source(source)))
+    if not children["value"]:
+        household.rows.append(Row(_("Barn"), _("Inga barn"), _source(children["source"])))
+    size = entry("household_size")["value"]
+    if size:
+        household.rows.append(Row(_("Personer i bostaden"), str(size), _source("citizen")))
+    out.append(household)
+
+    costs = Section("housing", _("Boende och kostnader"), empty=_("Inga kostnader angivna"))
+    for cost in entry("costs")["value"] or []:
+        costs.rows.append(
+            Row(str(f.COST_LABELS.get(cost["type"], cost["type"])), kr(cost["amount"]), _source("citizen"))
+        )
+    out.append(costs)
+
+    incomes = Section("income", _("Inkomster"), empty=_("Inga inkomster angivna"))
+    income_entry = entry("incomes")
+    income_sources = income_entry.get("sources") or []
+    co_name = names.get(co["value"] or "", "") or _("medsökande")
+    for index, income in enumerate(income_entry["value"] or []):
+        who = _("du") if income["person"] == "applicant" else co_name
+        label = f"{f.INCOME_LABELS.get(income['type'], f.INCOME_LABELS['other'])} ({who})"
+        source = income_sources[index] if index < len(income_sources) else income_entry["source"]
+        incomes.rows.append(Row(label, kr(income["amount"]), _source(source)))
+    out.append(incomes)
+
+    assets = Section("assets", _("Tillgångar"), empty=_("Inga tillgångar angivna"))
+    for asset in entry("assets")["value"] or []:
+        assets.rows.append(
+            Row(str(f.ASSET_LABELS.get(asset["type"], asset["type"])), kr(asset["value"]), _source("citizen"))
+        )
+    out.append(assets)
+
+    needs = Section("needs", _("Andra behov"), empty=_("Inga andra behov angivna"))
+    for need in entry("extra_needs")["value"] or []:
+        needs.rows.append(
+            Row(str(f.NEED_LABELS.get(need["type"], need["type"])), kr(need["amount"]), _source("citizen"))
+        )
+        if need.get("description"):
+            needs.rows.append(Row(_("Beskrivning"), need["description"], _source("citizen")))
+    if entry("emergency")["value"]:
+        needs.rows.append(Row(_("Akut behov"), _("Ja"), _source("citizen")))
+    if entry("message")["value"]:
+        needs.rows.append(
+            Row(_("Meddelande till handläggaren"), entry("message")["value"], _source("citizen"))
+        )
+    out.append(needs)
+
+    payout = Section("payout", _("Utbetalning"), empty=_("Inget konto angivet"))
+    account = entry("payout_account")["value"] or {}
+    if "bankgiro" in account:
+        payout.rows.append(Row(_("Bankgiro"), "****" + account["bankgiro"][-4:], _source("citizen")))
+    elif account:
+        payout.rows.append(
+            Row(
+                _("Bankkonto"),
+                f"{account['clearing_number']} ****{account['account_number'][-4:]}",
+                _source("citizen"),
+            )
+        )
+    out.append(payout)
+    return out

@@ -1,0 +1,154 @@
+"""The citizen side's service API: requests for documents, uploads, messages and appeals.
+
+The caseworker workspace calls `request_documents` and `send_message`; Mina sidor calls the rest. Every
+call puts an event on the case's timeline, so citizen and caseworker read one history.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from collections.abc import Iterable
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bistand.casework.models import Case, TimelineEvent
+from bistand.decisions.models import APPEAL_WEEKS, Decision
+from bistand.identity.models import Person
+from bistand.portal import files
+from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
+from bistand.security.uploads import sanitise
+
+MAX_FILES_PER_REQUEST = 20
+
+
+def request_documents(
+    case: Case,
+    text: str,
+    deadline: datetime.date,
+    by_user=None,
+    *,
+    reason: str = DocumentRequest.Reason.CASEWORKER,
+) -> DocumentRequest:
+    """Ask the citizen for documents by a deadline (a caseworker, or the random check with ``by_user=None``)."""
+    if not text.strip():
+        raise ValueError("say what is asked for")
+    with transaction.atomic():
+        request = DocumentRequest.objects.create(
+            case=case, text=text.strip(), deadline=deadline, requested_by=by_user, reason=reason
+        )
+        TimelineEvent.objects.create(
+            case=case,
+            kind=TimelineEvent.Kind.DOCUMENTS_REQUESTED,
+            actor=TimelineEvent.Actor.CASEWORKER if by_user else TimelineEvent.Actor.ROBOT,
+            occurred_at=timezone.now(),
+            data={"request_id": request.pk, "deadline": deadline.isoformat(), "reason": reason},
+        )
+    return request
+
+
+def send_message(case: Case, body: str, sender) -> Message:
+    """A message in the case from the citizen (a citizen account) or from a caseworker (a staff account)."""
+    body = body.strip()
+    if not body:
+        raise ValueError("a message needs a text")
+    kind = Message.Sender.CITIZEN if sender.is_citizen else Message.Sender.CASEWORKER
+    with transaction.atomic():
+        message = Message.objects.create(case=case, sender=sender, sender_kind=kind, body=body)
+        TimelineEvent.objects.create(
+            case=case,
+            kind=TimelineEvent.Kind.MESSAGE,
+            actor=TimelineEvent.Actor.CITIZEN
+            if kind == Message.Sender.CITIZEN
+            else TimelineEvent.Actor.CASEWORKER,
+            occurred_at=message.sent_at,
+            data={"message_id": message.pk, "from": kind},
+        )
+    return message
+
+
+def add_upload(request: DocumentRequest, upload: UploadedFile, person: Person) -> Upload:
+    """Store one checked file for a request (it is sent with `submit_documents`)."""
+    if request.status == DocumentRequest.Status.CLOSED:
+        raise files.UploadRejected("closed")
+    if request.uploads.count() >= MAX_FILES_PER_REQUEST:
+        raise files.UploadRejected(
+            _("Du kan skicka högst %(n)d filer till en begäran. Samla flera sidor i en PDF.")
+            % {"n": MAX_FILES_PER_REQUEST}
+        )
+    kind = files.check(upload)
+    kind, upload = sanitise(upload, kind)  # re-encoded image / PDF without active content
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:120] or "fil"
+    stored = Upload(
+        request=request,
+        uploaded_by=person,
+        kind=kind,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        display_name=name,
+    )
+    stored.file.save(f"{uuid.uuid4().hex}.{files.EXTENSIONS[kind]}", upload, save=False)
+    stored.save()
+    return stored
+
+
+def submit_documents(request: DocumentRequest, person: Person) -> None:
+    """The citizen is done: the request is answered and the caseworker sees it on the timeline."""
+    with transaction.atomic():
+        request.status = DocumentRequest.Status.ANSWERED
+        request.answered_at = timezone.now()
+        request.save(update_fields=["status", "answered_at"])
+        TimelineEvent.objects.create(
+            case=request.case,
+            kind=TimelineEvent.Kind.DOCUMENTS_SUBMITTED,
+            actor=TimelineEvent.Actor.CITIZEN,
+            occurred_at=request.answered_at,
+            data={"request_id": request.pk, "files": request.uploads.count()},
+        )
+
+
+def appeal_deadline(decision: Decision) -> datetime.date:
+    """The last day to appeal: three weeks from the decision (FL 44 §), counted from the day it was made."""
+    return timezone.localtime(decision.decided_at).date() + datetime.timedelta(weeks=APPEAL_WEEKS)
+
+
+def can_appeal(decision: Decision, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return today <= appeal_deadline(decision)
+
+
+class AppealRefused(Exception):
+    pass
+
+
+def lodge_appeal(decision: Decision, text: str, person: Person) -> Appeal:
+    """Record an appeal and put it on the timeline and before the caseworker."""
+    if timezone.localdate() > appeal_deadline(decision):
+        raise AppealRefused("too late")
+    if not text.strip():
+        raise AppealRefused("empty")
+    with transaction.atomic():
+        appeal = Appeal.objects.create(decision=decision, lodged_by=person, text=text.strip())
+        TimelineEvent.objects.create(
+            case=decision.case,
+            application=decision.application,
+            kind=TimelineEvent.Kind.APPEAL,
+            actor=TimelineEvent.Actor.CITIZEN,
+            occurred_at=appeal.lodged_at,
+            data={"appeal_id": appeal.pk, "decision_id": decision.pk, "version": decision.version},
+        )
+    return appeal
+
+
+def mark_read(messages: Iterable[Message]) -> None:
+    ids = [m.pk for m in messages if m.read_at is None]
+    if ids:
+        Message.objects.filter(pk__in=ids).update(read_at=timezone.now())

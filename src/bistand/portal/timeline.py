@@ -1,0 +1,82 @@
+"""The case timeline as the citizen reads it: each event in words, with a link where there is more."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from bistand.casework.models import TimelineEvent
+from bistand.intake.summary import kr
+
+
+@dataclass
+class Entry:
+    event: TimelineEvent
+    title: str
+    detail: str = ""
+    link: str = ""
+    link_text: str = ""
+
+
+def _date(value: str) -> str:
+    try:
+        return date_format(datetime.date.fromisoformat(value), "j F")
+    except (TypeError, ValueError):
+        return ""
+
+
+def describe(event: TimelineEvent) -> Entry:
+    data = event.data or {}
+    kind = event.kind
+    if kind == TimelineEvent.Kind.RECEIVED:
+        month = event.application.month if event.application else None
+        detail = _("Ansökan för %(month)s") % {"month": date_format(month, "F Y")} if month else ""
+        return Entry(event, _("Ansökan mottagen"), detail)
+    if kind == "routed":
+        return Entry(event, _("En handläggare går igenom din ansökan"))
+    if kind == TimelineEvent.Kind.DOCUMENTS_REQUESTED:
+        return Entry(
+            event,
+            _("Vi behöver underlag från dig"),
+            _("Skicka in senast %(date)s") % {"date": _date(data.get("deadline", ""))},
+            reverse("portal:request", args=[data["request_id"]]) if data.get("request_id") else "",
+            _("Se vad vi behöver och skicka in"),
+        )
+    if kind == "documents_submitted":
+        return Entry(event, _("Du skickade in underlag"))
+    if kind in (TimelineEvent.Kind.DECISION, "correction"):
+        title = (
+            _("Beslut") if kind == TimelineEvent.Kind.DECISION else _("Beslutet har rättats eller ändrats")
+        )
+        detail = ""
+        if data.get("amount") is not None:
+            detail = _("Beviljat belopp: %(amount)s") % {"amount": kr(data["amount"])}
+        link = reverse("portal:decision", args=[data["decision_id"]]) if data.get("decision_id") else ""
+        return Entry(event, title, detail, link, _("Läs beslutet och beräkningen"))
+    if kind == TimelineEvent.Kind.PAYMENT:
+        amount = kr(data["amount"]) if data.get("amount") else ""
+        if data.get("status") == "paid":
+            return Entry(event, _("Utbetalt %(date)s") % {"date": _date(data.get("payout_date", ""))}, amount)
+        return Entry(
+            event, _("Utbetalning planerad %(date)s") % {"date": _date(data.get("payout_date", ""))}, amount
+        )
+    if kind == TimelineEvent.Kind.MESSAGE:
+        title = (
+            _("Du skickade ett meddelande")
+            if data.get("from") == "citizen"
+            else _("Nytt meddelande från handläggaren")
+        )
+        return Entry(event, title, "", reverse("portal:messages", args=[event.case_id]), _("Läs meddelanden"))
+    if kind == "appeal":
+        return Entry(
+            event,
+            _("Du överklagade beslutet"),
+            _(
+                "Vi prövar beslutet igen. Ändrar vi det inte skickar vi överklagandet till förvaltningsrätten."
+            ),
+        )
+    return Entry(event, event.get_kind_display())
