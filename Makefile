@@ -44,7 +44,8 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 messages: venv
-	cd src/bistand && ../../$(BIN)/django-admin makemessages -l sv -l en -l ar --no-obsolete
+	cd src/bistand && ../../$(BIN)/bistand manage makemessages -l sv -l en -l ar --no-obsolete --ignore "rules/*" --ignore "registers/*" --ignore "decisions/*" --ignore "oversight/*" --ignore "audit/*" --ignore "security/*"
+	@for app in decisions oversight audit security; do (cd src/bistand/$$app && ../../../$(BIN)/bistand manage makemessages -l sv -l en -l ar --no-obsolete); done
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.12 --universal -o requirements.lock -q

@@ -5,6 +5,8 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)  # reading letters in tests
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr tesseract-ocr-swe)  # OCR of paper applications
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "Installing from Debian's packages: ${missing[*]}"
 SUDO=""

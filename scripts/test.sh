@@ -10,6 +10,9 @@ echo "== ruff"
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+echo "== pip-audit (known vulnerabilities in the locked dependencies)"
+bash scripts/audit-dependencies.sh
+
 workdir=$(mktemp -d)
 pg_dir=$(mktemp -d)  # its own folder: the postgres user must be able to reach it
 cleanup() { bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$workdir" "$pg_dir"; }

@@ -6,12 +6,27 @@ import pytest
 from django.core.management import call_command
 
 from bistand.identity.models import Municipality, Person, Unit, User
+from bistand.payments.models import PayoutSchedule
+from tests.browser import browser, new_page  # noqa: F401
+from tests.simulator import _registers_admin, find, population, registers, registers_simulator  # noqa: F401
 
 # Skatteverket test personnummer only (src/bistand/testdata/).
 CITIZEN_PNR = "198001139297"
 OTHER_CITIZEN_PNR = "198001249286"
 PROTECTED_PNR = "198502069993"
 STAFF_PASSWORD = "korrekt-häst-batteri-42"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Staff accounts are made in many tests; the production hasher would cost most of a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def staff_without_second_factor(settings):
+    """Staff sign in with a TOTP code in production; tests/security checks that step, the rest skip it."""
+    settings.STAFF_TWO_FACTOR = False
 
 
 @pytest.fixture
@@ -59,6 +74,29 @@ def caseworker(unit) -> User:
 @pytest.fixture
 def citizen(municipality) -> User:
     return make_citizen(CITIZEN_PNR, municipality)
+
+
+@pytest.fixture
+def schedule(municipality) -> PayoutSchedule:
+    return PayoutSchedule.objects.create(
+        municipality=municipality,
+        payer_name="Trelleborgs kommun",
+        payer_organisation_number="2120001165",
+        payer_clearing_number="5000",
+        payer_account_number="1001000",
+        payer_bic="ESSESESS",
+        cost_codes={"livelihood": "4711", "rent": "4712"},
+    )
+
+
+@pytest.fixture
+def finance(unit) -> User:
+    return make_staff("ekonomi1", unit, role=User.Role.FINANCE)
+
+
+@pytest.fixture
+def finance2(unit) -> User:
+    return make_staff("ekonomi2", unit, role=User.Role.FINANCE)
 
 
 @pytest.fixture

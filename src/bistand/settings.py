@@ -29,6 +29,10 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 (DATA_DIR / "static").mkdir(exist_ok=True)
 
 
+# In production every secret comes from the environment; `check --deploy` warns when the key did not.
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
+
+
 def _secret_key() -> str:
     """The given secret key, or one generated on first run and kept in the data folder."""
     if given := os.environ.get("SECRET_KEY"):
@@ -65,11 +69,18 @@ INSTALLED_APPS = [
     "bistand.identity",
     "bistand.intake",
     "bistand.casework",
+    "bistand.decisions",
+    "bistand.payments",
+    "bistand.portal",
     "bistand.api",
+    "bistand.oversight",
+    "bistand.audit",
+    "bistand.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +88,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Security (docs/security.md): login lockout, staff idle timeout and second factor, then the access
+    # log (which also keeps protected cases closed), then headers.
+    "bistand.security.middleware.LoginThrottleMiddleware",
+    "bistand.security.middleware.StaffSessionMiddleware",
+    "bistand.audit.middleware.AccessLogMiddleware",
+    "bistand.security.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -162,14 +179,71 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG and not DEMO_MODE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS: HSTS and the redirect are for production, behind TLS (see docs/security.md and operations.md).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# The load balancer's health check speaks plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and X-Forwarded-For, read by the login
+# throttle). Only when the proxy is the sole way in: otherwise a client could claim HTTPS itself.
+BEHIND_PROXY = env_bool("BISTAND_BEHIND_PROXY")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content security policy: everything from our own origin, no inline scripts or styles, no frames.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Staff: signed out after this long without a request, and (unless turned off, which only the test suite
+# does) signed in with a second factor — a TOTP code from an authenticator app.
+STAFF_IDLE_SECONDS = int(os.environ.get("BISTAND_STAFF_IDLE_MINUTES", "30")) * 60
+STAFF_TWO_FACTOR = env_bool("BISTAND_STAFF_2FA", default=True)
+# Login lockout: this many failures for one account name, or from one address, within the window.
+LOGIN_MAX_FAILURES_PER_USER = int(os.environ.get("BISTAND_LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("BISTAND_LOGIN_MAX_FAILURES_PER_IP", "20"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("BISTAND_LOGIN_LOCKOUT_MINUTES", "15"))
+# Retention (gallring), SoL 16 kap. 1 §: a case's personal content is culled this many years after its
+# last entry.
+RETENTION_YEARS = int(os.environ.get("BISTAND_RETENTION_YEARS", "5"))
 
 # The registers: the simulator in development, the SSBTEK adapter in production.
 REGISTERS_URL = os.environ.get("BISTAND_REGISTERS_URL", "http://127.0.0.1:8001")
+# The citizen's e-application: drafts are kept this many days after they were last saved, with a warning
+# this many days before they go; uploads are limited to this size.
+DRAFT_LIFETIME_DAYS = int(os.environ.get("BISTAND_DRAFT_DAYS", "14"))
+DRAFT_WARNING_DAYS = int(os.environ.get("BISTAND_DRAFT_WARNING_DAYS", "3"))
+UPLOAD_MAX_BYTES = int(os.environ.get("BISTAND_UPLOAD_MAX_MB", "10")) * 1024 * 1024
+# Images are decoded to be re-encoded: larger ones are refused before decoding (decompression bombs).
+UPLOAD_MAX_PIXELS = int(os.environ.get("BISTAND_UPLOAD_MAX_MEGAPIXELS", "40")) * 1_000_000
+UPLOAD_MAX_PDF_PAGES = int(os.environ.get("BISTAND_UPLOAD_MAX_PDF_PAGES", "200"))
+
+# Citizen sign-in through the municipality's eID broker (OpenID Connect); off when OIDC_ISSUER is empty.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PERSONNUMMER_CLAIM = os.environ.get("OIDC_PERSONNUMMER_CLAIM", "personal_number")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid")
+
 # How old the worker's last heartbeat may be before /healthz answers 503.
 WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("BISTAND_WORKER_MAX_AGE", "60"))
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("BISTAND_WORKER_HEARTBEAT", "10"))
+# A pipeline run that has not moved for this long is taken up again (its worker died mid-step).
+PIPELINE_STALLED_SECONDS = float(os.environ.get("BISTAND_PIPELINE_STALLED_AFTER", "120"))
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -183,5 +257,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Per-request chatter from libraries: our own logs say what happened, once.
+        "httpx": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

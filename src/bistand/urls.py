@@ -11,4 +11,8 @@ urlpatterns = [
     path("my/", include("bistand.portal.urls")),
     path("casework/", include("bistand.casework.urls")),
     path("api/", include("bistand.api.urls")),
+    path("finance/", include("bistand.payments.urls")),
+    path("", include("bistand.oversight.urls")),
+    path("", include("bistand.audit.urls")),
+    path("", include("bistand.security.urls")),
 ]

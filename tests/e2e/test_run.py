@@ -89,7 +89,7 @@ def test_run_serves_health_sign_in_and_registers_and_keeps_data(tmp_path):
     logins = (tmp_path / "demo-logins.txt").read_text()
     with sqlite3.connect(tmp_path / "bistand.sqlite3") as db:
         (users,) = db.execute("SELECT count(*) FROM identity_user").fetchone()
-    assert users == 8  # four staff, four citizens
+    assert users == 13  # seven staff, four citizens, and a parent and her ombud (the fullmakt demo)
 
     # A second run keeps the data: the same logins, no second load of the demo data.
     process = start(tmp_path, web, registers)

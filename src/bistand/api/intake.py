@@ -78,6 +78,23 @@ def create_application(request: HttpRequest) -> HttpResponse:
     answers = with_provenance(_jsonable(values))
     # Stored with its task in one transaction: once we answer 201, the application cannot be lost.
     with transaction.atomic():
+        # One application per person and month: a replayed request must not become a second application
+        # (and a second payment). The person's row is locked so two identical requests cannot both pass.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        earlier = Application.objects.filter(
+            applicant=person, month=month, status=Application.Status.SUBMITTED
+        ).first()
+        if earlier is not None:
+            return _errors(
+                409,
+                [
+                    {
+                        "field": "month",
+                        "message": "Du har redan ansökt för den månaden. Ändringar skickar du som meddelande.",
+                        "application": str(earlier.reference),
+                    }
+                ],
+            )
         application = Application.objects.create(
             applicant=person,
             municipality=municipality,

@@ -134,6 +134,7 @@ def paths() -> dict[str, Any]:
                     "400": {"description": "The body is not JSON.", "content": ERRORS},
                     "401": {"description": "No valid token.", "content": ERRORS},
                     "403": {"description": "Not a citizen's token.", "content": ERRORS},
+                    "409": {"description": "Already applied for that month (a replay).", "content": ERRORS},
                     "422": {"description": "Field-level errors.", "content": ERRORS},
                 },
             }

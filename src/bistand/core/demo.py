@@ -29,7 +29,10 @@ STAFF = [
     ("ekonomi1", User.Role.FINANCE, "Mika", "Ekonom"),
     ("ekonomi2", User.Role.FINANCE, "Nour", "Ekonom"),
     ("admin", User.Role.ADMIN, "Robin", "Administratör"),
+    ("granskare", User.Role.AUDITOR, "Lo", "Granskare"),
 ]
+# Staff in the restricted group who may open cases of persons with protected identity (docs/security.md).
+PROTECTED_STAFF = ("handlaggare1", "gruppledare")
 
 # Citizens are taken from the registers simulator's synthetic population (built on Skatteverket's test
 # personnummer), so that the robot finds them in the registers: (label, what to try, predicate).
@@ -202,6 +205,10 @@ def load_demo_data() -> bool:
         )
         user.set_password(password)
         user.save()
+        if username in PROTECTED_STAFF:
+            from bistand.security.protected import grant_protected
+
+            grant_protected(user)
         logins.append(DemoLogin(username, password, role))
     for label, _hint, pnr, person_data in demo_citizens():
         person = Person.objects.create(personnummer=pnr, municipality=municipality, **person_data)

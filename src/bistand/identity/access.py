@@ -39,3 +39,36 @@ def caseworker_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def finance_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Only finance staff (ekonomi) who belong to a unit, and so to a municipality."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("identity:staff-login"))
+        if not user.is_finance or user.unit_id is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+MANAGER_ROLES = frozenset({"team_lead", "admin", "auditor"})
+
+
+def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Only team leads, administrators and auditors who belong to a unit (oversight dashboards)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("identity:staff-login"))
+        if user.role not in MANAGER_ROLES or user.unit_id is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

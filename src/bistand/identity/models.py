@@ -65,6 +65,8 @@ class User(AbstractUser):
         CITIZEN = "citizen", _("Medborgare")
         CASEWORKER = "caseworker", _("Handläggare")
         TEAM_LEAD = "team_lead", _("Gruppledare")
+        FINANCE = "finance", _("Ekonomi")
+        AUDITOR = "auditor", _("Granskare")
         ADMIN = "admin", _("Administratör")
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CITIZEN)
@@ -80,3 +82,19 @@ class User(AbstractUser):
     @property
     def is_caseworker(self) -> bool:
         return self.role in {self.Role.CASEWORKER, self.Role.TEAM_LEAD}
+
+    @property
+    def is_finance(self) -> bool:
+        return self.role == self.Role.FINANCE
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its hash is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"API token {self.pk}"

@@ -23,10 +23,16 @@ logger = logging.getLogger(__name__)
 
 def citizen_login(request: HttpRequest) -> HttpResponse:
     """The citizen's way in: e-legitimation (BankID, Freja) through the municipality's eID broker."""
-    return render(request, "identity/citizen_login.html", {"dev_eid_enabled": settings.DEMO_MODE})
+    from bistand.identity import oidc
+
+    return render(
+        request,
+        "identity/citizen_login.html",
+        {"dev_eid_enabled": settings.DEMO_MODE, "oidc_enabled": oidc.enabled()},
+    )
 
 
-def _account_for(personnummer: str) -> User:
+def account_for(personnummer: str) -> User:
     """The citizen account of the person with this number, created on first sign-in."""
     person, _created = Person.objects.get_or_create(
         personnummer=personnummer, defaults={"first_name": "Testperson", "last_name": ""}
@@ -49,8 +55,10 @@ def dev_eid(request: HttpRequest) -> HttpResponse:
     form = DevEidForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            user = _account_for(form.cleaned_data["personnummer"])
+            user = account_for(form.cleaned_data["personnummer"])
         auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # Signatures record which eID was used (after login: the session is new).
+        request.session["eid_method"] = "dev-eid"
         logger.info("citizen signed in with development eID", extra={"user_id": user.pk})
         next_url = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
@@ -71,6 +79,11 @@ class StaffLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
+        user = self.request.user
+        if user.is_finance:
+            return str(reverse_lazy("payments:overview"))
+        if user.role in (User.Role.ADMIN, User.Role.AUDITOR):
+            return "/oversight/"
         return str(reverse_lazy("casework:queue"))
 
 

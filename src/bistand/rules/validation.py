@@ -342,7 +342,7 @@ def _costs(raw: Any, errors: list[FieldError], notices: list) -> list[Cost]:
         if not COST_FIELDS.issuperset(item):
             _unknown(item, COST_FIELDS, f"{where}.", notices)
         kind = item.get("type")
-        if kind not in COST_TYPES:
+        if not isinstance(kind, str) or kind not in COST_TYPES:  # a list or object here is not hashable
             if kind is None:
                 errors.append(FieldError(f"{where}.type", "required"))
             else:
@@ -355,7 +355,7 @@ def _costs(raw: Any, errors: list[FieldError], notices: list) -> list[Cost]:
             errors.append(FieldError(f"{where}.amount", "required"))
             continue
         amount = parse_amount(item["amount"], f"{where}.amount", errors)
-        if amount is not None and kind in COST_TYPES:
+        if amount is not None and isinstance(kind, str) and kind in COST_TYPES:
             costs.append(Cost(kind, amount))
     return costs
 
@@ -383,7 +383,7 @@ def _incomes(raw: Any, roles: dict[str, str], errors: list[FieldError], notices:
             errors.append(FieldError(f"{where}.member", "income_member_unknown", id=member))
             ok = False
         kind = item.get("type")
-        if kind not in INCOME_TYPES:
+        if not isinstance(kind, str) or kind not in INCOME_TYPES:  # a list or object here is not hashable
             ok = False
             if kind is None:
                 errors.append(FieldError(f"{where}.type", "required"))

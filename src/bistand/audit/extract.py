@@ -1,0 +1,146 @@
+"""The register extract (registerutdrag, GDPR Art. 15): everything Bistånd holds about one person.
+
+A ZIP with `registerutdrag.json` (every record about the person, field by field, with the register
+answers fetched about them and who read their data) and the files: decision letters and uploaded
+documents. Journal notes marked *restricted* are listed but their text is left out: under OSL 26 kap. such
+notes need a person's secrecy assessment before they are given out; the JSON says how many there are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+from django.core import serializers
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+
+from bistand.audit.models import AccessLogEntry
+from bistand.identity.models import Person, Unit, User
+
+FORMAT_VERSION = 1
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "hex") and hasattr(value, "version"):  # UUID
+        return str(value)
+    return value
+
+
+def _rows(queryset: QuerySet | list[Model], drop: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Each record as its fields (foreign keys as ids), without the fields in `drop`."""
+    rows = []
+    for item in serializers.serialize("python", list(queryset)):
+        fields = {k: _plain(v) for k, v in item["fields"].items() if k not in drop}
+        rows.append({"id": item["pk"], **fields})
+    return rows
+
+
+def collect(person: Person) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The extract's JSON content and its files (path in the ZIP -> bytes)."""
+    from bistand.casework.models import ActivityPlan, Case, JournalNote, PipelineRun, TimelineEvent
+    from bistand.decisions.models import Decision
+    from bistand.intake.models import Application, PowerOfAttorney, Signature
+    from bistand.payments.models import PaymentOrder
+    from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
+
+    cases = Case.objects.filter(
+        Q(applicant=person) | Q(pipeline_runs__application__co_applicant=person)
+    ).distinct()
+    applications = Application.objects.filter(Q(applicant=person) | Q(co_applicant=person)).order_by("pk")
+    decisions = Decision.objects.filter(case__in=cases).order_by("pk")
+    notes = JournalNote.objects.filter(case__in=cases).order_by("pk")
+    restricted = notes.filter(visibility=JournalNote.Visibility.RESTRICTED)
+    uploads = Upload.objects.filter(request__case__in=cases).order_by("pk")
+    units = {u.pk: u.name for u in Unit.objects.all()}
+    roles = dict(User.Role.choices)
+    log = AccessLogEntry.objects.filter(
+        Q(person_id=person.pk) | Q(case_id__in=list(cases.values_list("pk", flat=True)))
+    )
+    data: dict[str, Any] = {
+        "format": "bistand-registerutdrag",
+        "version": FORMAT_VERSION,
+        "created_at": timezone.now().isoformat(),
+        "legal_basis": "Dataskyddsförordningen (EU) 2016/679 art. 15",
+        "person": _rows([person])[0],
+        "accounts": _rows(
+            User.objects.filter(person=person), drop=("password", "user_permissions", "groups")
+        ),
+        "powers_of_attorney": _rows(PowerOfAttorney.objects.filter(Q(principal=person) | Q(agent=person))),
+        "applications": _rows(applications),
+        "signatures": _rows(Signature.objects.filter(application__in=applications)),
+        "cases": _rows(cases),
+        "timeline": _rows(TimelineEvent.objects.filter(case__in=cases).order_by("pk")),
+        "register_answers": _rows(
+            PipelineRun.objects.filter(case__in=cases).order_by("pk"),
+            drop=("calculation", "calculation_input"),
+        ),
+        "decisions": _rows(decisions, drop=("letter", "letter_translation")),
+        "journal_notes": _rows(notes.exclude(pk__in=restricted)),
+        "journal_notes_withheld_for_secrecy_review": restricted.count(),
+        "activity_plans": _rows(ActivityPlan.objects.filter(Q(case__in=cases) | Q(person=person))),
+        "document_requests": _rows(DocumentRequest.objects.filter(case__in=cases)),
+        "uploads": _rows(uploads, drop=("file",)),
+        "messages": _rows(Message.objects.filter(case__in=cases)),
+        "appeals": _rows(Appeal.objects.filter(Q(decision__in=decisions) | Q(lodged_by=person))),
+        "payments": _rows(PaymentOrder.objects.filter(Q(case__in=cases) | Q(person=person)).order_by("pk")),
+        # Art. 15(1)(c): who has been given access — by role and unit.
+        "access_log": [
+            {
+                "at": e.at.isoformat(),
+                "role": str(roles.get(e.role, e.role)),
+                "unit": units.get(e.unit_id, ""),
+                "action": e.action,
+                "object": e.object_type,
+                "case_id": e.case_id,
+            }
+            for e in log.exclude(role__in=["", User.Role.CITIZEN]).order_by("seq")
+        ],
+    }
+    files: dict[str, bytes] = {}
+    for decision in decisions:
+        for field in ("letter", "letter_translation"):
+            stored = getattr(decision, field, None)
+            if stored:
+                files[f"brev/beslut-{decision.pk}-{field}.pdf"] = _read(stored)
+    for upload in uploads:
+        if upload.file:
+            files[f"underlag/{upload.reference}-{upload.file.name.rsplit('/', 1)[-1]}"] = _read(upload.file)
+    return data, files
+
+
+def _read(stored) -> bytes:
+    try:
+        with stored.open("rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        return b""
+
+
+def build_zip(person: Person) -> bytes:
+    """The extract as a ZIP file."""
+    data, files = collect(person)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("registerutdrag.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        for path, content in sorted(files.items()):
+            archive.writestr(path, content)
+    return buffer.getvalue()
+
+
+def build_json(person: Person) -> bytes:
+    """The extract's JSON alone (no files)."""
+    data, _files = collect(person)
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()

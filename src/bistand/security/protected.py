@@ -1,0 +1,82 @@
+"""Protected identity (skyddade personuppgifter): only a named group of staff may open such a case.
+
+A case is protected when its applicant, or a co-applicant on any of its applications, has
+sekretessmarkering or skyddad folkbokföring. Members of the group "Skyddade personuppgifter" (given by an
+administrator, as a municipality's routine for protected persons would name them) may open it; anyone else
+is refused, whatever their unit. Lists still show that such a case exists, as "Skyddad person", so the
+work is not lost — but never a name or an address.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from bistand.identity.models import Person
+
+PROTECTED_GROUP = "Skyddade personuppgifter"
+
+
+def may_handle_protected(user) -> bool:
+    """Whether this account belongs to the restricted group (cached on the user for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_may_handle_protected", None)
+    if cached is None:
+        cached = user.groups.filter(name=PROTECTED_GROUP).exists()
+        user._may_handle_protected = cached
+    return cached
+
+
+def case_is_protected(case_id: int) -> bool:
+    """Whether anyone the case is about has protected personal data."""
+    from bistand.casework.models import Case
+
+    protected = ~Q(protection=Person.Protection.NONE)
+    return (
+        Case.objects.filter(pk=case_id)
+        .filter(
+            Q(applicant__in=Person.objects.filter(protected))
+            | Q(pipeline_runs__application__co_applicant__in=Person.objects.filter(protected))
+        )
+        .exists()
+    )
+
+
+def may_open_case(user, case_id: int) -> bool:
+    """False only for a protected case and an account outside the restricted group."""
+    return may_handle_protected(user) or not case_is_protected(case_id)
+
+
+_LEVELS = [
+    Person.Protection.NONE,
+    Person.Protection.SEKRETESSMARKERING,
+    Person.Protection.SKYDDAD_FOLKBOKFORING,
+]
+
+
+def learn_from_registers(persons: dict[str, str], snapshot: dict) -> None:
+    """Raise each person's protection to what the registers answered — never lower it.
+
+    An application can arrive without the wizard's prefill (the API, paper): the robot's register answers
+    are then the first to say a person is protected, and every screen that hides a name or an address reads
+    `Person.protection`. Lowering is left to a person who has checked (a register can be wrong).
+    """
+    for role, personnummer in persons.items():
+        answer = snapshot.get(role) or {}
+        if answer.get("protected") is not True:
+            continue
+        navet = ((answer.get("sources") or {}).get("navet") or {}).get("facts") or {}
+        level = navet.get("protection")
+        if level not in _LEVELS[1:]:
+            level = Person.Protection.SEKRETESSMARKERING  # Arbetsförmedlingen's flag, or an unknown code
+        lower = _LEVELS[: _LEVELS.index(level)]
+        Person.objects.filter(personnummer=personnummer, protection__in=lower).update(protection=level)
+
+
+def grant_protected(user) -> None:
+    """Put a member of staff in the restricted group."""
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=PROTECTED_GROUP)
+    user.groups.add(group)
+    user.__dict__.pop("_may_handle_protected", None)
