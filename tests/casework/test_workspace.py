@@ -136,3 +136,20 @@ def test_templates_fill_an_empty_motivation_and_message(routed, caseworker, clie
     assert message.is_valid() and "boka" in message.cleaned_data["body"]
     empty = MessageForm({})
     assert not empty.is_valid() and "Skriv ett meddelande eller välj en mall." in str(empty.errors)
+
+
+def test_a_reminder_reaches_mina_sidor_before_the_deadline_once(routed, caseworker, client):
+    import datetime
+
+    from bistand.portal.services import remind_due_requests, request_documents
+
+    today = datetime.date(2026, 11, 22)
+    later = request_documents(routed.case, "Kontoutdrag", today + datetime.timedelta(days=10), caseworker)
+    soon = request_documents(routed.case, "Hyreskontrakt", today + datetime.timedelta(days=2), caseworker)
+    assert remind_due_requests(today) == 1
+    assert remind_due_requests(today) == 0  # once
+    soon.refresh_from_db()
+    later.refresh_from_db()
+    assert soon.reminded_at is not None and later.reminded_at is None
+    reminder = routed.case.events.get(kind="documents_requested", data__reminder=True)
+    assert reminder.visible_to_citizen and reminder.data["request_id"] == soon.pk

@@ -101,3 +101,29 @@ def test_a_documentation_request_round_trip(live_server, new_page, caseworker, r
     page.goto(live_server.url + f"/casework/cases/{run.case_id}/")
     expect(page.get_by_text("Hyreskontraktet, alla sidor.")).to_be_visible()
     expect(page.get_by_text("(1 filer)")).to_be_visible()
+
+
+def test_a_paper_application_registered_in_the_browser_runs_through_the_pipeline(
+    live_server, new_page, caseworker, find, settings, tmp_path, run_tasks
+):
+    from bistand.casework.models import PipelineRun
+
+    settings.MEDIA_ROOT = tmp_path
+    person = find(quiet_single)
+    pipeline._gateway = None
+    page = sign_in_staff(new_page, live_server, caseworker)
+    page.get_by_role("link", name="Registrera papper- eller telefonansökan").click()
+    assert_accessible(page)
+    page.get_by_label("Den sökandes personnummer").fill(person.pnr)
+    page.get_by_label("Förnamn").fill("Pappers")
+    page.get_by_label("Efternamn").fill("Sökande")
+    page.get_by_label("Hyra (kronor)").fill("6 500")
+    page.get_by_role("button", name="Registrera ansökan").click()
+    expect(page.get_by_text("Ansökan är registrerad och handläggs nu som alla andra.")).to_be_visible()
+    run_tasks()
+    run = PipelineRun.objects.get(application__channel="paper")
+    assert run.status == "routed" and "first_application" in [r["code"] for r in run.routing_reasons]
+    page.reload()
+    expect(page.get_by_text("Pappersansökan").first).to_be_visible()
+    expect(page.get_by_text("Robotens förslag")).to_be_visible()
+    assert_accessible(page)

@@ -36,6 +36,8 @@ class DocumentRequest(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # A reminder on Mina sidor shortly before the deadline, sent once.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["deadline", "pk"]

@@ -152,3 +152,38 @@ def mark_read(messages: Iterable[Message]) -> None:
     ids = [m.pk for m in messages if m.read_at is None]
     if ids:
         Message.objects.filter(pk__in=ids).update(read_at=timezone.now())
+
+
+REMIND_DAYS_BEFORE = 2
+
+
+def remind_due_requests(today: datetime.date | None = None) -> int:
+    """Remind the citizen of open documentation requests due within two days (once per request).
+
+    The reminder is an event on the case's timeline, shown on Mina sidor; what happens at the deadline is
+    still a caseworker's decision. Returns how many reminders were sent.
+    """
+    today = today or timezone.localdate()
+    due = DocumentRequest.objects.filter(
+        status=DocumentRequest.Status.OPEN,
+        reminded_at__isnull=True,
+        deadline__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
+        deadline__gte=today,
+    )
+    sent = 0
+    for request in due:
+        with transaction.atomic():
+            # Claimed under the update, so two workers never remind twice.
+            if not DocumentRequest.objects.filter(pk=request.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                continue
+            TimelineEvent.objects.create(
+                case=request.case,
+                kind=TimelineEvent.Kind.DOCUMENTS_REQUESTED,
+                actor=TimelineEvent.Actor.ROBOT,
+                occurred_at=timezone.now(),
+                data={"request_id": request.pk, "deadline": request.deadline.isoformat(), "reminder": True},
+            )
+        sent += 1
+    return sent

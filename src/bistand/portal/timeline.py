@@ -41,7 +41,9 @@ def describe(event: TimelineEvent) -> Entry:
     if kind == TimelineEvent.Kind.DOCUMENTS_REQUESTED:
         return Entry(
             event,
-            _("Vi behöver underlag från dig"),
+            _("Påminnelse: vi väntar på underlag från dig")
+            if data.get("reminder")
+            else _("Vi behöver underlag från dig"),
             _("Skicka in senast %(date)s") % {"date": _date(data.get("deadline", ""))},
             reverse("portal:request", args=[data["request_id"]]) if data.get("request_id") else "",
             _("Se vad vi behöver och skicka in"),

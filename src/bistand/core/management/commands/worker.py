@@ -29,6 +29,7 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
     from bistand.audit.tasks import schedule_daily as schedule_daily_cull
     from bistand.casework.pipeline import resume_stalled
     from bistand.payments.services import sweep_unplanned_decisions
+    from bistand.portal.services import remind_due_requests
 
     beats = 0
     while not stop.is_set():
@@ -41,6 +42,8 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
                 sweep_unplanned_decisions()
                 # Retention (gallring): the daily cull, enqueued once a day (docs/security.md).
                 schedule_daily_cull()
+                # Documentation requests due within two days: a reminder on Mina sidor.
+                remind_due_requests()
             beats += 1
         except DatabaseError:
             # A locked or briefly unreachable database: /healthz will say so if it lasts.
