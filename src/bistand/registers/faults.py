@@ -21,7 +21,11 @@ Modes:
 * ``not_found``: answer 404 as if the source did not know the person.
 
 ``times`` limits a rule to that many matching requests (then it is removed), which is how a test makes a
-source fail twice and then recover. A person-specific rule wins over a wildcard one; among equals the
+source fail twice and then recover. ``probability`` (0–1) makes a rule apply to only that share of the
+requests it matches, e.g. ``{"mode": "error", "probability": 0.2}`` fails about a fifth of all calls; the
+draws come from the rule's own ``random.Random(seed)`` (``seed`` defaults to 1), so the same sequence of
+matching requests meets the same faults on every run. A request the draw spares is answered as if the
+rule were not there, and does not use up its ``times``. A person-specific rule wins over a wildcard one; among equals the
 oldest wins. Rules are set through the admin endpoints (``POST``/``PUT``/``DELETE``/``GET /admin/faults``)
 or a watched JSON file (``{"rules": [...]}``, which replaces all rules whenever it changes).
 """
@@ -31,7 +35,9 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import math
 import os
+import random
 import threading
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
@@ -75,6 +81,8 @@ class FaultRule:
     status: int = 503
     variant: str | None = None
     times: int | None = None  # None: until removed
+    probability: float | None = None  # None: every matching request
+    seed: int = 1
 
     @classmethod
     def from_dict(cls, data: Any, rule_id: str) -> FaultRule:
@@ -89,6 +97,8 @@ class FaultRule:
             "status",
             "variant",
             "times",
+            "probability",
+            "seed",
         }
         if unknown:
             raise ValueError(f"unknown fields in fault rule: {', '.join(sorted(unknown))}")
@@ -115,6 +125,8 @@ class FaultRule:
             status=_int(data, "status", 503, 500, 599),
             variant=variant,
             times=_int(data, "times", None, 1, 1_000_000),
+            probability=_probability(data),
+            seed=_int(data, "seed", 1, 0, 2**63 - 1),
         )
         if mode is FaultMode.LATENCY and rule.latency_ms <= 0:
             raise ValueError("a latency rule needs latency_ms > 0")
@@ -136,6 +148,17 @@ def _int(data: dict, key: str, default: int | None, low: int, high: int) -> Any:
     return value
 
 
+def _probability(data: dict) -> float | None:
+    value = data.get("probability")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError("probability must be a number from 0 to 1")
+    if not 0 <= value <= 1:
+        raise ValueError("probability must be a number from 0 to 1")
+    return float(value)
+
+
 @dataclass(frozen=True, slots=True)
 class FaultDecision:
     """What to do with one request: wait ``latency_ms``, then apply ``rule`` (None: answer normally)."""
@@ -151,6 +174,8 @@ class FaultTable:
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
         self._ids = itertools.count(1)
+        # One generator per probabilistic rule, by rule id: the rule is frozen, its draws are not.
+        self._draws: dict[str, random.Random] = {}
 
     def parse(self, payload: Any) -> list[FaultRule]:
         """Rules from a JSON payload: one rule, a list of rules, or ``{"rules": [...]}``."""
@@ -164,10 +189,18 @@ class FaultTable:
     def add(self, rules: list[FaultRule]) -> None:
         with self._lock:
             self._rules.extend(rules)
+            self._seed_draws(rules)
 
     def replace(self, rules: list[FaultRule]) -> None:
         with self._lock:
             self._rules = list(rules)
+            self._draws = {}
+            self._seed_draws(self._rules)
+
+    def _seed_draws(self, rules: list[FaultRule]) -> None:
+        for rule in rules:
+            if rule.probability is not None:
+                self._draws[rule.id] = random.Random(rule.seed)  # noqa: S311 - fault injection, not secrets
 
     def clear(self) -> None:
         self.replace([])
@@ -179,7 +212,7 @@ class FaultTable:
     def decide(self, source: Source, person: str) -> FaultDecision:
         """Pick the faults for one request and use up one of each rule's ``times``."""
         with self._lock:
-            matching = [r for r in self._rules if r.matches(source, person)]
+            matching = [r for r in self._rules if r.matches(source, person) and self._fires(r)]
             if not matching:
                 return FaultDecision()
             latency = [r for r in matching if r.mode is FaultMode.LATENCY]
@@ -191,12 +224,20 @@ class FaultTable:
                 self._use(rule)
             return FaultDecision(sum(r.latency_ms for r in latency), chosen)
 
+    def _fires(self, rule: FaultRule) -> bool:
+        """Whether a matching rule applies to this request: always, or by its own seeded draw."""
+        if rule.probability is None:
+            return True
+        # One draw per matching request: the rule's n-th matching request always meets the same draw.
+        return self._draws[rule.id].random() < rule.probability
+
     def _use(self, rule: FaultRule) -> None:
         if rule.times is None:
             return
         index = next(i for i, r in enumerate(self._rules) if r.id == rule.id)
         if rule.times <= 1:
             del self._rules[index]
+            self._draws.pop(rule.id, None)
         else:
             self._rules[index] = replace(rule, times=rule.times - 1)
 
