@@ -50,3 +50,9 @@ def test_personnummer_in_an_exception_is_redacted():
 
 def test_redact_leaves_ordinary_numbers_alone():
     assert redact("case 1234 paid 16440 kr") == "case 1234 paid 16440 kr"
+
+
+def test_uuids_and_hashes_are_not_mistaken_for_personnummer():
+    text = "task 123e4567-e89b-12d3-a456-426614174000 and digest 5b198001139297aa"
+    assert redact(text) == text
+    assert redact("person=198001139297, other 800113-9297") == "person=[personnummer], other [personnummer]"

@@ -12,8 +12,9 @@ import re
 from datetime import UTC, datetime
 
 # 10 or 12 digits, optionally with - or + before the last four: anything that could be a personnummer or
-# samordningsnummer. Over-matching (an order number) is an acceptable price.
-PERSONNUMMER_PATTERN = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+]?\d{4}(?!\d)")
+# samordningsnummer. Over-matching (an order number) is an acceptable price; digits inside a longer token
+# (a UUID's groups, a hash) are not a personnummer and are left alone.
+PERSONNUMMER_PATTERN = re.compile(r"(?<![0-9A-Za-z-])(?:\d{2})?\d{6}[-+]?\d{4}(?![0-9A-Za-z])")
 REDACTED = "[personnummer]"
 
 
