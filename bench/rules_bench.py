@@ -22,29 +22,14 @@ from decimal import Decimal
 
 import numpy as np
 
+from bistand.api.openapi import EXAMPLE_INPUT
 from bistand.rules import calculate, default_parameters, explain, validate
 from bistand.rules.batch import build_columns, compute, read_jsonl
 from bistand.rules.money import dumps
 from bistand.rules.synthetic import random_household
 
-CONTRACT_EXAMPLE = {
-    "month": "2021-03",
-    "municipality": "1287",
-    "members": [
-        {"id": "a", "role": "applicant", "birth_date": "1985-02-11"},
-        {"id": "b", "role": "co_applicant", "birth_date": "1987-07-30"},
-        {"id": "c", "role": "child", "birth_date": "2016-05-01", "lunch_at_home": False},
-        {"id": "d", "role": "child", "birth_date": "2012-01-20"},
-    ],
-    "household_size": 4,
-    "costs": [{"type": "rent", "amount": 7800}, {"type": "electricity", "amount": 350}],
-    "incomes": [
-        {"member": "a", "type": "salary", "amount": 4000},
-        {"member": "a", "type": "child_allowance", "amount": 1250},
-        {"member": "d", "type": "salary", "amount": 1500, "earned_earlier_this_year": 12000},
-    ],
-    "assistance_months": ["2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01", "2021-02"],
-}
+# The contract's example household, as the OpenAPI document shows it.
+CONTRACT_EXAMPLE = EXAMPLE_INPUT
 
 
 def per_call_median_us(fn, items, rounds: int) -> float:

@@ -9,24 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-EXAMPLE = {
-    "month": "2021-03",
-    "municipality": "1287",
-    "members": [
-        {"id": "a", "role": "applicant", "birth_date": "1985-02-11"},
-        {"id": "b", "role": "co_applicant", "birth_date": "1987-07-30"},
-        {"id": "c", "role": "child", "birth_date": "2016-05-01", "lunch_at_home": False},
-        {"id": "d", "role": "child", "birth_date": "2012-01-20"},
-    ],
-    "household_size": 4,
-    "costs": [{"type": "rent", "amount": 7800}, {"type": "electricity", "amount": 350}],
-    "incomes": [
-        {"member": "a", "type": "salary", "amount": 4000},
-        {"member": "a", "type": "child_allowance", "amount": 1250},
-        {"member": "d", "type": "salary", "amount": 1500, "earned_earlier_this_year": 12000},
-    ],
-    "assistance_months": ["2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01", "2021-02"],
-}
+from bistand.api.openapi import EXAMPLE_INPUT
+
+# The contract's example household, as the OpenAPI document shows it.
+EXAMPLE = EXAMPLE_INPUT
 URL = "/api/v1/calculate"
 
 
