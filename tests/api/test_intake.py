@@ -158,3 +158,12 @@ def test_the_openapi_document_describes_the_intake_api(client):
     document = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/applications", "/api/v1/cases/{id}", "/api/v1/dev/token"} <= set(document["paths"])
     assert document["paths"]["/api/v1/applications"]["post"]["responses"]["201"]
+
+
+@pytest.mark.django_db
+def test_a_municipality_without_an_intake_unit_gets_a_clear_answer(client, municipality):
+    citizen = make_citizen("198001139297", municipality)
+    response = post(client, issue_token(citizen), body("2026-11"))
+    assert response.status_code == 422
+    assert "tar inte emot ansökningar" in response.json()["errors"][0]["message"]
+    assert not Application.objects.exists()

@@ -93,3 +93,20 @@ def test_a_file_that_is_not_a_scan_is_refused_with_a_message(client, caseworker,
     ).content.decode()
     assert "PDF, JPEG, PNG eller HEIC" in page
     assert not PaperScan.objects.exists()
+
+
+def test_the_same_person_and_month_cannot_be_registered_twice(client, caseworker, find, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    person = find(quiet_single)
+    client.force_login(caseworker)
+    data = {
+        "action": "register",
+        "channel": "phone",
+        "personnummer": person.pnr,
+        "month": month_choices()[0][0],
+        "rent": "6500",
+    }
+    assert client.post(reverse("casework:paper"), data).status_code == 302
+    again = client.post(reverse("casework:paper"), data)
+    assert "redan en ansökan för månaden" in again.content.decode()
+    assert Application.objects.count() == 1

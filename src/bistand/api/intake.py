@@ -72,7 +72,7 @@ def create_application(request: HttpRequest) -> HttpResponse:
         return _errors(422, [e.to_dict() for e in invalid.errors])
     person: Person = user.person
     municipality = person.municipality or Municipality.objects.order_by("pk").first()
-    if municipality is None:
+    if municipality is None or not municipality.units.filter(handles_intake=True).exists():
         return _errors(422, [{"field": "", "message": "Din kommun tar inte emot ansökningar här ännu."}])
     month = datetime.date.fromisoformat(values["month"] + "-01")
     answers = with_provenance(_jsonable(values))

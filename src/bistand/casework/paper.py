@@ -207,6 +207,10 @@ def register(request):
             request, "casework/paper.html", {"form": form, "scan_ids": scan_ids, "ocr_text": ocr_text}
         )
 
+    if request.method == "POST" and form.is_valid() and _already_applied(form):
+        form.add_error(
+            "month", _("Den här personen har redan en ansökan för månaden. Öppna ärendet i stället.")
+        )
     if request.method == "POST" and form.is_valid():
         try:
             values = validate_application(form.answers())
@@ -225,6 +229,16 @@ def register(request):
                 messages.success(request, _("Ansökan är registrerad och handläggs nu som alla andra."))
                 return redirect("casework:case", application.pipeline.case_id)
     return render(request, "casework/paper.html", {"form": form, "scan_ids": scan_ids, "ocr_text": ocr_text})
+
+
+def _already_applied(form: PaperApplicationForm) -> bool:
+    """One application per person and month, whatever the channel: a second would be decided and paid twice."""
+    month = datetime.date.fromisoformat(form.cleaned_data["month"] + "-01")
+    return Application.objects.filter(
+        applicant__personnummer=form.cleaned_data["personnummer"],
+        month=month,
+        status=Application.Status.SUBMITTED,
+    ).exists()
 
 
 def _register(user, data: dict, values: dict, scan_ids: list[int]) -> Application:
