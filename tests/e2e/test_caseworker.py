@@ -101,6 +101,10 @@ def test_a_documentation_request_round_trip(live_server, new_page, caseworker, r
     page.goto(live_server.url + f"/casework/cases/{run.case_id}/")
     expect(page.get_by_text("Hyreskontraktet, alla sidor.")).to_be_visible()
     expect(page.get_by_text("(1 filer)")).to_be_visible()
+    # The caseworker opens the document the citizen sent.
+    link = page.get_by_role("link", name="PDF", exact=False).first
+    opened = page.request.get(live_server.url + link.get_attribute("href"))
+    assert opened.status == 200 and opened.headers["content-type"] == "application/pdf"
 
 
 def test_a_paper_application_registered_in_the_browser_runs_through_the_pipeline(

@@ -65,6 +65,7 @@ def _fixed(object_type: str, action: str = READ, object_kw: str | None = None):
 ROUTES: dict[str, Callable[[dict[str, Any]], Target]] = {
     "casework:case": _case_route("casework.case"),
     "casework:preview": _case_route("decisions.letter_preview", "draft_id", DOWNLOAD),
+    "casework:upload": _case_route("portal.upload", "upload", DOWNLOAD),
     "api:case": _case_route("casework.case"),
     "casework:queue": _fixed("casework.queue"),
     "oversight:random-check": _random_check,

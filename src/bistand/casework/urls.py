@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:case_id>/drafts/<int:draft_id>/approve/", views.approve_draft, name="approve"),
     path("cases/<int:case_id>/notes/", views.add_note, name="note"),
     path("cases/<int:case_id>/documents/", views.request_documents, name="documents"),
+    path("cases/<int:case_id>/uploads/<uuid:upload>/", views.open_upload, name="upload"),
     path("cases/<int:case_id>/messages/", views.send_message, name="message"),
     path("cases/<int:case_id>/plans/", views.add_plan, name="plan"),
 ]

@@ -435,3 +435,24 @@ def add_plan(request, case_id: int):
     )
     messages.success(request, _("Planen är sparad."))
     return _back(case, "#plan")
+
+
+@caseworker_required
+def open_upload(request, case_id: int, upload):
+    """A document the citizen sent, for the case's own unit (the access log records the download)."""
+    from django.http import FileResponse
+
+    from bistand.portal.models import Upload
+
+    case = _case(request, case_id)
+    upload = get_object_or_404(Upload, reference=upload, request__case=case)
+    content_types = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png", "heic": "image/jpeg"}
+    response = FileResponse(
+        upload.file.open("rb"), content_type=content_types.get(upload.kind, "application/octet-stream")
+    )
+    # Shown, never run: the browser must not guess another type, and the file opens in its own context.
+    response["Content-Disposition"] = (
+        f'inline; filename="{upload.kind}-{str(upload.reference)[:8]}.{upload.kind}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
