@@ -114,6 +114,18 @@ def _list(data: dict, key: str, errors: list[FieldError]) -> list:
     return value
 
 
+def _items(data: dict, key: str, not_object: str, errors: list[FieldError]) -> list[tuple[str, dict]]:
+    """The objects of a list field with their field paths; anything that is not an object is an error."""
+    found = []
+    for i, item in enumerate(_list(data, key, errors)):
+        where = f"{key}[{i}]"
+        if isinstance(item, dict):
+            found.append((where, item))
+        else:
+            errors.append(FieldError(where, not_object))
+    return found
+
+
 def _choice(item: dict, key: str, allowed, field: str, errors: list[FieldError]) -> str | None:
     value = item.get(key)
     if value not in allowed:
@@ -156,26 +168,18 @@ def validate_application(data: Any) -> dict[str, Any]:
         errors.append(FieldError("household_size", _("Ange antalet personer i hushållet, 1–30.")))
     out["household_size"] = size
 
-    costs = []
-    for i, cost in enumerate(_list(data, "costs", errors)):
-        where = f"costs[{i}]"
-        if not isinstance(cost, dict):
-            errors.append(FieldError(where, _("Ska vara ett objekt med typ och belopp.")))
-            continue
-        costs.append(
-            {
-                "type": _choice(cost, "type", STATED_COST_TYPES, f"{where}.type", errors),
-                "amount": _amount(cost.get("amount"), f"{where}.amount", errors),
-            }
-        )
-    out["costs"] = costs
+    out["costs"] = [
+        {
+            "type": _choice(cost, "type", STATED_COST_TYPES, f"{where}.type", errors),
+            "amount": _amount(cost.get("amount"), f"{where}.amount", errors),
+        }
+        for where, cost in _items(data, "costs", _("Ska vara ett objekt med typ och belopp."), errors)
+    ]
 
     incomes = []
-    for i, income in enumerate(_list(data, "incomes", errors)):
-        where = f"incomes[{i}]"
-        if not isinstance(income, dict):
-            errors.append(FieldError(where, _("Ska vara ett objekt med person, typ och belopp.")))
-            continue
+    for where, income in _items(
+        data, "incomes", _("Ska vara ett objekt med person, typ och belopp."), errors
+    ):
         person = income.get("person", "applicant")
         if person not in ("applicant", "co_applicant"):
             person = _person(person, f"{where}.person", errors)
@@ -188,35 +192,23 @@ def validate_application(data: Any) -> dict[str, Any]:
         )
     out["incomes"] = incomes
 
-    assets = []
-    for i, asset in enumerate(_list(data, "assets", errors)):
-        where = f"assets[{i}]"
-        if not isinstance(asset, dict):
-            errors.append(FieldError(where, _("Ska vara ett objekt med typ och värde.")))
-            continue
-        assets.append(
-            {
-                "type": _choice(asset, "type", ASSET_TYPES, f"{where}.type", errors),
-                "value": _amount(asset.get("value"), f"{where}.value", errors),
-                "description": str(asset.get("description", ""))[:500],
-            }
-        )
-    out["assets"] = assets
+    out["assets"] = [
+        {
+            "type": _choice(asset, "type", ASSET_TYPES, f"{where}.type", errors),
+            "value": _amount(asset.get("value"), f"{where}.value", errors),
+            "description": str(asset.get("description", ""))[:500],
+        }
+        for where, asset in _items(data, "assets", _("Ska vara ett objekt med typ och värde."), errors)
+    ]
 
-    needs = []
-    for i, need in enumerate(_list(data, "extra_needs", errors)):
-        where = f"extra_needs[{i}]"
-        if not isinstance(need, dict):
-            errors.append(FieldError(where, _("Ska vara ett objekt med typ och belopp.")))
-            continue
-        needs.append(
-            {
-                "type": _choice(need, "type", EXTRA_NEED_TYPES, f"{where}.type", errors),
-                "amount": _amount(need.get("amount"), f"{where}.amount", errors),
-                "description": str(need.get("description", ""))[:1000],
-            }
-        )
-    out["extra_needs"] = needs
+    out["extra_needs"] = [
+        {
+            "type": _choice(need, "type", EXTRA_NEED_TYPES, f"{where}.type", errors),
+            "amount": _amount(need.get("amount"), f"{where}.amount", errors),
+            "description": str(need.get("description", ""))[:1000],
+        }
+        for where, need in _items(data, "extra_needs", _("Ska vara ett objekt med typ och belopp."), errors)
+    ]
 
     for flag in ("emergency", "nothing_changed"):
         value = data.get(flag, False)
