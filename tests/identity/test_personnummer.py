@@ -74,9 +74,9 @@ def test_error_message_never_repeats_the_number():
 
 
 def test_samordningsnummer_day_plus_sixty():
-    number = parse("701063-2391", today=TODAY)
+    number = parse("600375-2380", today=TODAY)  # Skatteverket test samordningsnummer
     assert number.is_samordningsnummer
-    assert number.birth_date == date(1970, 10, 3)
+    assert number.birth_date == date(1960, 3, 15)
     assert number.birth_date_is_complete
 
 

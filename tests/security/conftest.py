@@ -18,7 +18,7 @@ from bistand.portal.models import DocumentRequest
 from tests.conftest import CITIZEN_PNR, OTHER_CITIZEN_PNR, make_citizen, make_staff
 from tests.portal.conftest import CALCULATION, make_decision
 
-AGENT_PNR = "198112189876"
+AGENT_PNR = "198112199289"  # Skatteverket test personnummer
 
 
 @dataclass

@@ -7,7 +7,8 @@ Rules (Skatteverket, rättslig vägledning; see shared/domain/rules-and-law.md �
 * A number is the birth date ``YYMMDD``, a three-digit birth number ``NNN`` and a check digit ``C``.
   The birth number's last digit (the 9th digit of the ten-digit form) is odd for men, even for women.
 * The check digit is the Luhn (modulus 10, weights 2,1,2,1…) digit of the nine digits ``YYMMDDNNN``.
-* A samordningsnummer has the same structure with 60 added to the day (``701063-2391`` is 3 Oct 1970).
+* A samordningsnummer has the same structure with 60 added to the day (the test number ``600375-2380``
+  is 15 March 1960).
   When the birth date is not fully known, a samordningsnummer may state month ``00`` and/or day ``00``
   (written ``60``); Skatteverket's own test samordningsnummer include such numbers.
 * The separator is ``-``, or ``+`` from the year the person turns 100. Stored form: 12 digits with the
