@@ -17,6 +17,17 @@ PROTECTED_PNR = "198502069993"
 STAFF_PASSWORD = "korrekt-häst-batteri-42"
 
 
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for the real worker and command subprocesses tests start."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Staff accounts are made in many tests; the production hasher would cost most of a second each."""

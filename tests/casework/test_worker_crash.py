@@ -13,23 +13,15 @@ import sys
 import time
 
 import pytest
-from django.db import connection
 
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
 from bistand.casework.tasks import advance_pipeline
 from bistand.decisions.models import Decision
 from tests.casework.test_pipeline import LAST_MONTH, THIS_MONTH, quiet_single, submit
-from tests.conftest import make_citizen
+from tests.conftest import database_url, make_citizen
 
 HOUSEHOLDS = 6
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def start_worker(tmp_path, registers_url: str) -> subprocess.Popen:

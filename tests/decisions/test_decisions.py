@@ -15,7 +15,7 @@ from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
 from bistand.decisions.services import correct, decide_as_proposed
 from tests.casework.test_pipeline import LAST_MONTH, letter_text, quiet_single, robot, submit  # noqa: F401
-from tests.conftest import make_citizen
+from tests.conftest import database_url, make_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +76,7 @@ def test_replay_finds_a_decision_that_would_differ(decision):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_verify_command_reports_no_differences(decision, settings, tmp_path):
-    from django.db import connection
-
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {"DATABASE_URL": url, "BISTAND_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {"DATABASE_URL": database_url(), "BISTAND_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [sys.executable, "-m", "bistand.cli", "decisions", "verify"], capture_output=True, text=True, env=env
     )

@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from bistand.casework.models import TimelineEvent
@@ -34,19 +33,12 @@ from bistand.payments.services import (
 )
 from bistand.payments.tasks import plan_payments_for_decision
 from bistand.testdata import skatteverket_personnummer
+from tests.conftest import database_url
 from tests.payments.conftest import LANDLORD_BANKGIRO, PARTNER_ACCOUNT, PAYOUT_DAY, answers, make_decision
 from tests.payments.test_bankstatus import camt054
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def database_url() -> str:
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings.get("PASSWORD") else "")
-    return f"postgres://{auth}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 def start_worker() -> subprocess.Popen:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from bistand.audit import chain
 from bistand.audit.models import AccessLogEntry, AppendOnlyError, ChainHead
 from bistand.identity.models import User
-from tests.conftest import make_staff
+from tests.conftest import database_url, make_staff
 
 pytestmark = pytest.mark.django_db
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -164,15 +164,7 @@ def test_the_command_exits_1_on_a_tampered_log(unit):
     caseworker = make_staff("hl1", unit)
     for i in range(3):
         chain.append(user=caseworker, object_type="casework.case", object_id=i)
-    settings_dict = connection.settings_dict
-    if connection.vendor == "postgresql":
-        url = (
-            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST']}:"
-            f"{settings_dict['PORT']}/{settings_dict['NAME']}"
-        )
-    else:
-        url = f"sqlite:///{settings_dict['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(SRC)}
+    env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONPATH": str(SRC)}
     command = [sys.executable, "-m", "bistand.cli", "manage", "verify_access_log"]
     ok = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0 and "access log OK: 3 entries" in ok.stdout, ok.stderr

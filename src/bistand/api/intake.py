@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods
 
 from bistand.casework import pipeline
 from bistand.casework.models import Case, PipelineRun
-from bistand.casework.tasks import advance_pipeline
 from bistand.identity.models import Municipality, Person, User
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.identity.tokens import issue_token, user_from_request
@@ -103,8 +102,7 @@ def create_application(request: HttpRequest) -> HttpResponse:
             answers=answers,
         )
         application.submit()
-        run = pipeline.start(application)
-        advance_pipeline.enqueue(run.pk)
+        run = pipeline.begin(application)
     logger.info(
         "application submitted via API", extra={"application_id": application.pk, "case_id": run.case_id}
     )

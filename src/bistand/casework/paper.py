@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from bistand.casework import pipeline
 from bistand.casework.models import PaperScan
-from bistand.casework.tasks import advance_pipeline
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person
@@ -265,6 +264,5 @@ def _register(user, data: dict, values: dict, scan_ids: list[int]) -> Applicatio
         PaperScan.objects.filter(pk__in=scan_ids, application__isnull=True, uploaded_by=user).update(
             application=application
         )
-        run = pipeline.start(application)
-        advance_pipeline.enqueue(run.pk)
+        pipeline.begin(application)
     return application

@@ -358,6 +358,15 @@ def start(application: Application) -> PipelineRun:
     return run
 
 
+def begin(application: Application) -> PipelineRun:
+    """Start the robot on a submitted application: the run, and its task in the same transaction."""
+    from bistand.casework.tasks import advance_pipeline
+
+    run = start(application)
+    advance_pipeline.enqueue(run.pk)
+    return run
+
+
 def advance(run_id: int) -> str:
     """Run the pipeline's remaining steps, storing each step's output. Returns the run's status."""
     while True:

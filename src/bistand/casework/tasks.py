@@ -18,8 +18,7 @@ def receive_application(application_id: int) -> int:
     """Put a submitted application on its case's timeline and start the robot on it. Returns the case id."""
     with transaction.atomic():
         application = Application.objects.select_related("municipality").get(pk=application_id)
-        run = pipeline.start(application)
-        advance_pipeline.enqueue(run.pk)
+        run = pipeline.begin(application)
     logger.info("application received", extra={"application_id": application_id, "case_id": run.case_id})
     return run.case_id
 

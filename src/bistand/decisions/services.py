@@ -14,6 +14,7 @@ from bistand.decisions.letters import attach_letters
 from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text
 from bistand.decisions.versioning import rules_version
+from bistand.intake.schema import answer
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def decide_automatically(run) -> Decision:
         inputs=_inputs(run),
         rules_version=rules_version(),
         policy_version=run.triage["policy_version"],
-        letter_language=(application.answers.get("language") or {}).get("value") or "sv",
+        letter_language=answer(application.answers, "language") or "sv",
     )
     return _store(decision, actor=TimelineEvent.Actor.ROBOT)
 
@@ -114,7 +115,7 @@ def decide_by_person(
         inputs=inputs,
         rules_version=rules_version(),
         policy_version=(run.triage or {}).get("policy_version", ""),
-        letter_language=(application.answers.get("language") or {}).get("value") or "sv",
+        letter_language=answer(application.answers, "language") or "sv",
     )
     decision = _store(decision, actor=TimelineEvent.Actor.CASEWORKER)
     _plan_payments(decision)
