@@ -121,18 +121,16 @@ def _next_year(factor: Decimal, data_dir: Path) -> Path:
 
     doc.update(year=2027, valid_from="2027-01-01", amendment="SFS 2026:9999", verified=True, source_tag="A")
     doc["source"] = "https://www.regeringen.se/ (test)"
-    doc.pop("published_totals")
-    doc.pop("method")
-    doc.pop("note")
+    for key in ("published_totals", "method", "note"):
+        doc.pop(key, None)
     for group in (
         doc["children"]["with_lunch"],
         doc["children"]["without_lunch"],
         doc["adults"],
         doc["common"],
     ):
-        values = group.pop("values")
-        for key in ("derivation", "method", "verified", "source_tag"):
-            group.pop(key, None)
+        values = group.pop("values", None) or dict(group)
+        group.clear()
         for key, value in values.items():
             group[key] = up(value["value"] if isinstance(value, dict) else value)
     adults = doc["adults"]

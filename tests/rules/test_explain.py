@@ -131,7 +131,7 @@ def test_an_unverified_table_is_flagged_in_the_text():
         {"month": "2025-03", "members": [{"id": "a", "role": "applicant", "birth_date": "1980-01-01"}]}
     )
     assert "Att tänka på:" in out
-    assert "Riksnormen för 2025 är inte kontrollerad mot den officiella texten (SFS)." in out
+    assert "Riksnormen för 2025 är inte kontrollerad mot författningstexten (SFS)." in out
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -27,7 +27,14 @@ from bistand.rules.model import (
     Result,
 )
 from bistand.rules.money import ZERO, round_krona, round_ore
-from bistand.rules.parameters import MonthParameters, NormTable, ParameterSet, default_parameters
+from bistand.rules.parameters import (
+    MonthParameters,
+    NormTable,
+    ParameterSet,
+    ParamValue,
+    default_parameters,
+    weakest,
+)
 from bistand.rules.validation import FieldError, InvalidInput, validate
 
 ADULT_ROLES = ("applicant", "co_applicant")
@@ -91,6 +98,7 @@ def calculate(
     unverified: list[str] = []
 
     norm_total = household_norm(household, mp, lines, unverified)
+    reliability = weakest(_used_values(mp.table, lines))
     costs_total = reasonable_costs(household, mp, lines)
     status = jobbstimulans_status(household.month, household.assistance_months, mp)
     income_total = counted_income(household, mp, status, lines)
@@ -106,6 +114,7 @@ def calculate(
             "source": table.source_label,
             "verified": not unverified,
             "table_verified": table.fully_verified,
+            "reliability": reliability,
             "valid_from": table.valid_from.isoformat(),
             "source_url": table.source,
         },
@@ -123,6 +132,16 @@ def calculate(
 
 
 # --- the norm -----------------------------------------------------------------------------------
+
+
+def _used_values(table: NormTable, lines: list[Line]) -> list[str]:
+    """The reliability of every table amount behind the norm lines."""
+    cells: dict[str, ParamValue] = {f"riksnorm.{table.year}.{name}": value for name, value in table.cells()}
+    found = []
+    for line in lines:
+        if line.section == "norm" and line.parameter:
+            found += [cells[name.strip()].reliability for name in line.parameter.split(",")]
+    return found
 
 
 def household_norm(
@@ -455,7 +474,7 @@ def _unverified_warning(table: NormTable, unverified: tuple[str, ...], lang: str
         tags = {
             value.source_tag for name, value in table.cells() if f"riksnorm.{table.year}.{name}" in unverified
         }
-        tag = "D" if "D" in tags else (sorted(tags)[0] if tags else "?")
+        tag = max(tags, key="ABC?D".index, default="?")  # the weakest source explains the warning
         items = ", ".join(dict.fromkeys(_cell_label(n, lang) for n in unverified))
         reason = message(f"reason_{tag}", lang)
         text = message("unverified_norm", lang, year=table.year, reason=reason, items=items)

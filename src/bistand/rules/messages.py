@@ -194,10 +194,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} applies only to children aged 0–6. The child is {age}, so it was not used.",
     ),
     "unverified_norm": (
-        "Riksnormen för {year} är inte kontrollerad mot den officiella texten (SFS). {reason} "
-        "Belopp som används här: {items}. Kontrollera beloppen innan beslut.",
-        "The riksnorm for {year} has not been checked against the official text (SFS). {reason} "
-        "Amounts used here: {items}. Check the amounts before a decision.",
+        "Riksnormen för {year} är inte kontrollerad mot författningstexten (SFS). {reason} "
+        "Belopp som används här: {items}.",
+        "The riksnorm for {year} has not been checked against the text of the ordinance (SFS). {reason} "
+        "Amounts used here: {items}.",
     ),
     "unverified_record": (
         "{name} för {date} är inte kontrollerat mot den officiella texten: {note}",
@@ -212,11 +212,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The amounts come from a secondary source, not from the ordinance.",
     ),
     "reason_B": (
-        "Beloppen kommer från en kommuns återgivning av den officiella tabellen.",
-        "The amounts come from a municipality's copy of the official table.",
+        "Beloppen kommer från en återgivning av den officiella tabellen i andra hand.",
+        "The amounts come from a second-hand copy of the official table.",
     ),
     "reason_?": ("Källan är inte kontrollerad.", "The source has not been checked."),
-    "reason_A": ("", ""),
+    "reason_A": (
+        "Beloppen kommer från myndighetens officiella uppgifter.",
+        "The amounts come from the authority's official publication.",
+    ),
 }
 
 

@@ -38,6 +38,17 @@ YOUNG_BRACKETS: tuple[str, ...] = ("0", "1-2", "3", "4-6")  # the "ej lunch 5 da
 COMMON_SIZES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
 ADULT_KINDS: tuple[str, ...] = ("single", "couple")
 SOURCE_TAGS = frozenset({"A", "B", "C", "D", "?"})
+# How far an amount can be relied on, from its source tag (rules-and-law.md: [A] official, [B] a copy or
+# secondary source, [C] third party, [D] derived by us). `verified` is a different question: whether the
+# amount was checked against the SFS text itself.
+RELIABILITY_BY_TAG: dict[str, str] = {"A": "official", "B": "secondary", "C": "secondary", "D": "derived"}
+RELIABILITIES: tuple[str, ...] = ("official", "secondary", "derived")  # strongest first
+
+
+def weakest(reliabilities: Iterable[str]) -> str:
+    """The least reliable of `reliabilities` ("official" when there are none)."""
+    return max(reliabilities, key=RELIABILITIES.index, default="official")
+
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -57,6 +68,11 @@ class ParamValue:
     method: str | None = None
     note: str | None = None
     derivation: Mapping[str, Any] | None = None
+
+    @property
+    def reliability(self) -> str:
+        """ "official", "secondary" or "derived" (an unknown source counts as derived)."""
+        return RELIABILITY_BY_TAG.get(self.source_tag, "derived")
 
 
 @dataclass(frozen=True)
@@ -88,7 +104,7 @@ class NormTable:
 
     @cached_property
     def fully_verified(self) -> bool:
-        """True only when every amount in the table is confirmed against the official table."""
+        """True only when every amount in the table is checked against the SFS text."""
         return all(v.verified for v in self.all_values())
 
     @property
