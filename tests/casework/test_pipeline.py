@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from bistand.casework import pipeline
-from bistand.casework.models import ActivityPlan, PipelineRun, TimelineEvent
+from bistand.casework.models import ActivityPlan, AutomationPolicy, PipelineRun, TimelineEvent
+from bistand.casework.policy import default_policy
 from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
 from bistand.decisions.services import decide_as_proposed
@@ -112,6 +113,27 @@ def test_returning_household_with_no_changes_is_decided_automatically(find, unit
     assert event.actor == "robot" and event.visible_to_citizen
     # The decision replays to the same outcome.
     assert verify() == (2, [])
+
+
+def test_norm_amounts_the_policy_does_not_accept_go_to_a_person_with_that_reason(find, unit, caseworker):
+    """The 2026 table is a secondary source; a municipality that accepts only official amounts gets a person."""
+    AutomationPolicy.objects.create(
+        municipality=unit.municipality,
+        version="only-official",
+        valid_from=datetime.date(2026, 1, 1),
+        delegation=default_policy().delegation,
+        config={
+            "decides_automatically": {**default_policy().rules, "norm_reliability_accepted": ["official"]}
+        },
+    )
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    returning(citizen.person, unit, caseworker)
+
+    run = run_to_end(submit(citizen.person, unit, THIS_MONTH))
+
+    assert run.status == PipelineRun.Status.ROUTED
+    assert codes(run) == ["norm_reliability"]
+    assert "andrahandskälla" in run.routing_reasons[0]["message"]
 
 
 def test_undeclared_income_goes_to_a_caseworker_with_that_reason(find, unit, caseworker):
@@ -234,15 +256,21 @@ def test_a_crash_between_steps_resumes_where_it_stopped(find, unit, caseworker, 
     assert run.status == PipelineRun.Status.DECIDED
 
 
-def test_aktivitetskrav_from_the_third_month_needs_a_plan(find, unit, caseworker):
+def test_aktivitetskrav_after_three_granted_months_needs_a_plan(find, unit, caseworker):
     citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
     person = citizen.person
-    # September and October granted; November is the third month in a row.
-    for month in (datetime.date(2026, 9, 1), LAST_MONTH):
+    # August and September granted: October is applied for after two months, which is not three.
+    for month in (datetime.date(2026, 8, 1), datetime.date(2026, 9, 1)):
         run = run_to_end(submit(person, unit, month))
         decide_as_proposed(run, caseworker)
+    october = run_to_end(submit(person, unit, LAST_MONTH))
+    assert "aktivitetskrav" not in codes(october)
+    decide_as_proposed(october, caseworker)
+
     run = run_to_end(submit(person, unit, THIS_MONTH))
     assert "aktivitetskrav" in codes(run)
+    reason = next(r for r in run.routing_reasons if r["code"] == "aktivitetskrav")
+    assert "3 månader i följd" in reason["message"]
 
     ActivityPlan.objects.create(case=run.case, person=person, kind="plan", valid_from=LAST_MONTH)
     december = run_to_end(submit(person, unit, datetime.date(2026, 12, 1)))

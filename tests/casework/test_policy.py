@@ -43,3 +43,13 @@ def test_a_municipalitys_own_version_applies_from_its_date(municipality):
     assert december.version == "trelleborg-2026.2"
     assert december.rules["max_amount"] == 20000
     assert "Arbetsmarknadsnämnden" in describe(december)[0]
+
+
+def test_by_default_the_robot_decides_with_official_and_secondary_norm_amounts_not_derived_ones():
+    policy = default_policy()
+    assert policy.accepts_norm("official") and policy.accepts_norm("secondary")
+    assert not policy.accepts_norm("derived")
+    assert (
+        "– Riksnormens belopp för hushållet är officiella eller hämtade ur en andrahandskälla."
+        in describe(policy)
+    )

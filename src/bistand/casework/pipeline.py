@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from bistand.casework.household import engine_input, for_engine
 from bistand.casework.models import ActivityPlan, Case, PipelineRun, TimelineEvent
-from bistand.casework.policy import Policy, policy_for
+from bistand.casework.policy import NORM_RELIABILITY_SV, Policy, policy_for
 from bistand.casework.reconcile import Finding, reconcile
 from bistand.identity.models import Person
 from bistand.intake.models import Application
@@ -204,8 +204,14 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
         details = "; ".join(e["message"] for e in calculation["errors"])
         reason("calculation_failed", f"Beräkningen kunde inte göras: {details}")
         return reasons
-    if not calculation["norm_table"]["verified"] and not rules["allow_unverified_norm"]:
-        reason("unverified_norm", "Riksnormen för månaden är inte bekräftad mot författningstexten.")
+    # A calculation stored before reliabilities existed counts as derived: a person looks.
+    reliability = calculation["norm_table"].get("reliability", "derived")
+    if not policy.accepts_norm(reliability):
+        reason(
+            "norm_reliability",
+            f"Riksnormen för månaden bygger på belopp som är {NORM_RELIABILITY_SV[reliability]} "
+            "och som kommunens policy inte låter datorn besluta med. En handläggare beslutar.",
+        )
     reasons += _housing_reasons(values, policy)
     entitlement = Decimal(str(calculation["entitlement"]))
     if entitlement <= 0:
@@ -271,7 +277,8 @@ def _aktivitetskrav_reasons(run: PipelineRun, values: dict[str, Any], policy: Po
     if month.isoformat()[:7] < rule["from_month"]:
         return []
     history = set(assistance_months(run.case, month))
-    consecutive, probe = 1, (month - timedelta(days=1)).replace(day=1)
+    # Only months already granted count: the month applied for is not (yet) a month with försörjningsstöd.
+    consecutive, probe = 0, (month - timedelta(days=1)).replace(day=1)
     while probe.isoformat()[:7] in history:
         consecutive += 1
         probe = (probe - timedelta(days=1)).replace(day=1)

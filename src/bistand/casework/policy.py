@@ -17,6 +17,11 @@ import yaml
 
 DEFAULT_FILE = Path(__file__).parent / "policies" / "default.yaml"
 SEVERITIES = ("info", "notice", "warning", "high")
+NORM_RELIABILITY_SV = {
+    "official": "officiella",
+    "secondary": "hämtade ur en andrahandskälla",
+    "derived": "framräknade",
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,13 @@ class Policy:
 
     def severity_allowed(self, severity: str) -> bool:
         return SEVERITIES.index(severity) <= SEVERITIES.index(self.rules["max_finding_severity"])
+
+    def accepts_norm(self, reliability: str) -> bool:
+        """Whether the robot may decide with riksnorm amounts of this reliability (official/secondary/derived)."""
+        accepted = self.rules.get("norm_reliability_accepted")
+        if accepted is None:  # a municipality's version recorded before the key existed: the default
+            accepted = default_policy().rules["norm_reliability_accepted"]
+        return reliability in accepted
 
     def rent_guidance(self, adults: int, children: int) -> int:
         rent = self.config["housing_guidance"]["rent"]
@@ -79,6 +91,9 @@ def describe(policy: Policy) -> list[str]:
         else "– Registeruppgifterna kan vara ofullständiga.",
         "– Jämförelsen med registren har inte hittat några skillnader som behöver bedömas.",
         "– Boendekostnaden ligger inom kommunens riktlinje.",
+        "– Riksnormens belopp för hushållet är "
+        + " eller ".join(NORM_RELIABILITY_SV[r] for r in NORM_RELIABILITY_SV if policy.accepts_norm(r))
+        + ".",
         "– Ingen söker för något utöver det vanliga, till exempel tandvård, läkarvård eller glasögon."
         if not rules["allow_extra_needs"]
         else "",

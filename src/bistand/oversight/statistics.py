@@ -45,6 +45,7 @@ REASON_LABELS = {
     "no_entitlement": _("Inkomsterna täcker behovet (avslag prövas av handläggare)"),
     "large_amount": _("Högt belopp"),
     "unverified_norm": _("Riksnormen är inte bekräftad"),
+    "norm_reliability": _("Riksnormens belopp är inte godtagna för automatiskt beslut"),
     "calculation_failed": _("Beräkningen kunde inte göras"),
     "aktivitetskrav": _("Aktivitetsplan saknas"),
 }
