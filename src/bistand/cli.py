@@ -18,7 +18,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "norm": ("bistand.rules.commands.norm", "show or import the yearly riksnorm tables"),
     "simulate": ("bistand.rules.commands.simulate", "calculate many households at once (policy questions)"),
     "registers": ("bistand.registers.commands", "the registers simulator and register look-ups"),
-    "decisions": ("bistand.decisions.commands", "replay decisions: bistand decisions verify [--since DATE]"),
+    "decisions": (
+        "bistand.decisions.commands",
+        "replay decisions: bistand decisions verify | review-norm [--since DATE]",
+    ),
     "manage": ("bistand.core.manage", "Django management commands (migrate, createsuperuser, …)"),
 }
 

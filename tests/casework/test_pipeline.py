@@ -109,6 +109,7 @@ def test_returning_household_with_no_changes_is_decided_automatically(find, unit
     assert "Beslut om ekonomiskt bistånd" in text
     assert "11 420" in text
     assert "automatiserad beslutsfunktion" in text
+    assert "Kontrollera beloppen" not in text  # no letter asks anyone to check amounts
     event = TimelineEvent.objects.get(application=run.application, kind="decision")
     assert event.actor == "robot" and event.visible_to_citizen
     # The decision replays to the same outcome.

@@ -95,3 +95,45 @@ def test_the_letter_comes_in_the_citizens_language_too(find, unit, caseworker):
     english = letter_text(decision.letter_translation)
     assert "Decision on financial assistance" in english
     assert "three weeks" in english
+
+
+def _as_if_decided_with_an_older_table(decision: Decision) -> None:
+    """Store the decision as if the single adult's amount had been the old derived 3 930 kr (2026)."""
+    calculation = dict(decision.calculation)
+    calculation["lines"] = [
+        dict(line, amount=3930) if line.get("parameter") == "riksnorm.2026.adults.single" else line
+        for line in calculation["lines"]
+    ]
+    calculation["norm_total"] = calculation["norm_total"] - 10
+    Decision.objects.filter(pk=decision.pk).update(calculation=calculation)  # as a test
+
+
+def test_review_norm_lists_decisions_whose_norm_lines_would_change(decision):
+    from bistand.decisions.norm_review import review_all
+
+    assert review_all() == (1, [])
+    _as_if_decided_with_an_older_table(decision)
+    checked, found = review_all()
+    assert checked == 1 and [r.decision_id for r in found] == [decision.pk]
+    change = found[0]
+    assert change.difference == 10 and change.month == "2026-10"
+    assert [(c.parameter, c.stored, c.current) for c in change.lines] == [
+        ("riksnorm.2026.adults.single", 3930, 3940)
+    ]
+    assert "+10 kr" in str(change)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_review_norm_command_names_the_decision_and_the_difference(decision, tmp_path):
+    _as_if_decided_with_an_older_table(decision)
+    env = {"DATABASE_URL": database_url(), "BISTAND_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bistand.cli", "decisions", "review-norm"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "1 decisions in force reviewed, 1 with norm lines that would change." in result.stdout
+    assert f"decision {decision.pk} v1" in result.stdout
+    assert "riksnorm.2026.adults.single (a): 3930 -> 3940 (+10 kr)" in result.stdout

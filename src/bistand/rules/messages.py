@@ -116,6 +116,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Födelsedatumet är efter den månad som beräkningen gäller ({month}).",
         "The date of birth is after the month of the calculation ({month}).",
     ),
+    "birth_date_too_early": (
+        "Födelsedatumet {date} kan inte stämma. Ange ett datum från 1900-01-01.",
+        "The date of birth {date} cannot be right. Give a date from 1900-01-01.",
+    ),
+    "adult_too_young": (
+        "Den som söker eller är medsökande ska vara minst 18 år. Den här personen är {age} år. "
+        "Ett barn finns med som barn (role: child) i vårdnadshavarens ansökan.",
+        "The applicant or co-applicant must be at least 18. This person is {age}. "
+        "A child is included as a child (role: child) in the guardian's application.",
+    ),
+    "in_school_not_young_adult": (
+        "Uppgiften om gymnasiet gäller bara barn som har fyllt 18 men inte 21 år.",
+        "School status applies only to a child aged 18 to 20.",
+    ),
+    "young_adult_own_case": (
+        "En ungdom som fyllt 18 och inte går i gymnasiet räknas inte som barn i hushållets norm. "
+        "Personen är {age} år och kan söka försörjningsstöd i ett eget ärende.",
+        "A young person aged 18 or over who is not in upper-secondary school is not a child in the "
+        "household's norm. This person is {age} and can apply for försörjningsstöd in a case of their own.",
+    ),
+    "assistance_months_adult": (
+        "Månader med försörjningsstöd anges bara för vuxna (jobbstimulans gäller inte barns inkomster).",
+        "Months with försörjningsstöd are given only for adults (jobbstimulans does not apply to children).",
+    ),
+    "school_unknown": (
+        "Det är inte känt om {id} ({age} år) går i gymnasiet. Beräkningen räknar med att hen gör det; "
+        "en handläggare tar ställning.",
+        "It is not known whether {id} (aged {age}) is in upper-secondary school. The calculation assumes so; "
+        "a caseworker decides.",
+    ),
     "child_too_old": (
         "Ett barn i beräkningen ska vara under 21 år den första dagen i månaden. "
         "Den här personen är {age} år. "
@@ -186,8 +216,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # notices (input that was ignored) and warnings
     "unknown_field": (
-        "Fältet {field} är okänt och har inte använts.",
-        "The field {field} is unknown and was not used.",
+        "Fältet {name} finns inte i beräkningens uppgifter och gissas inte. Tillåtna fält här: {allowed}.",
+        "The field {name} is not part of the calculation's input and is not guessed at. "
+        "Fields allowed here: {allowed}.",
     ),
     "lunch_ignored": (
         "{field} gäller bara barn 0–6 år. Barnet är {age} år, så uppgiften har inte använts.",

@@ -1,4 +1,4 @@
-"""Typed input and result of the calculation (the public contract in contracts/calculation.md)."""
+"""Typed input and result of the calculation (the public contract in docs/calculation.md)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,17 @@ class Member:
     age: int
     lunch_at_home: bool = True
     days_in_household: int | None = None
+    # A child aged 18–20: in upper-secondary school (True) or not known (None). False is an input error:
+    # a young adult who is not in school has a case of their own.
+    in_school: bool | None = None
+    # An adult's own months with försörjningsstöd, in any case (jobbstimulans is personal, SoL 12 kap. 8 §);
+    # None: not given, the household's deprecated `assistance_months` is used instead.
+    assistance_months: tuple[date, ...] | None = None
+
+    @property
+    def school_unknown(self) -> bool:
+        """A child aged 18–20 whose school status is not known: a person must settle it."""
+        return self.role == "child" and self.age >= 18 and self.in_school is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,9 @@
 """Input checking: JSON-shaped data in, a `Household` out, or field-level errors.
 
-Invalid input is never guessed at (calculation contract): every problem becomes
+Invalid input is never guessed at (docs/calculation.md): every problem becomes
 `{"field": "members[2].birth_date", "message": "..."}` in Swedish, or English with `lang="en"`.
-Fields the contract does not know are not errors: they are reported back as notices in the result's
-warnings, so that a typo such as `lunch_at_hom` is visible without breaking an integration.
+A field the contract does not know is an error too: a misspelt `income` or `lunch_at_hom` would otherwise
+be silently left out of the calculation.
 """
 
 from __future__ import annotations
@@ -20,12 +20,17 @@ from bistand.rules.parameters import ParameterSet, default_parameters
 
 MAX_AMOUNT = Decimal(10_000_000)
 MAX_HOUSEHOLD = 99
-CHILD_AGE_LIMIT = 21  # "barn och ungdomar under 21 år" (SOSFS 2013:1); 19–20 only while in school
+CHILD_AGE_LIMIT = 21  # "barn och ungdomar under 21 år" (SOSFS 2013:1); 18–20 only while in school
+SCHOOL_AGE = 18  # from 18 the parents' duty of maintenance lasts only while in school (FB 7 kap. 1 §)
+ADULT_AGE = 18  # an applicant or co-applicant younger than this applies through a guardian
+EARLIEST_BIRTH = date(1900, 1, 1)
 
 TOP_FIELDS = frozenset(
     {"month", "municipality", "members", "household_size", "costs", "incomes", "assistance_months"}
 )
-MEMBER_FIELDS = frozenset({"id", "role", "birth_date", "lunch_at_home", "days_in_household"})
+MEMBER_FIELDS = frozenset(
+    {"id", "role", "birth_date", "lunch_at_home", "days_in_household", "in_school", "assistance_months"}
+)
 COST_FIELDS = frozenset({"type", "amount"})
 INCOME_FIELDS = frozenset({"member", "type", "amount", "earned_earlier_this_year"})
 _CENT = Decimal("0.01")
@@ -146,10 +151,11 @@ def parse_amount(raw: Any, field: str, errors: list[FieldError]) -> Decimal | No
     return value
 
 
-def _unknown(data: Mapping[str, Any], known: frozenset[str], prefix: str, notices: list) -> None:
+def _unknown(data: Mapping[str, Any], known: frozenset[str], prefix: str, errors: list[FieldError]) -> None:
     for key in data:
         if key not in known:
-            notices.append(("unknown_field", {"field": f"{prefix}{key}"}))
+            name = f"{prefix}{key}"
+            errors.append(FieldError(name, "unknown_field", name=name, allowed=", ".join(sorted(known))))
 
 
 def validate(data: Any, params: ParameterSet | None = None, lang: str = "sv") -> Household:
@@ -163,7 +169,7 @@ def validate(data: Any, params: ParameterSet | None = None, lang: str = "sv") ->
     errors: list[FieldError] = []
     notices: list[tuple[str, dict[str, Any]]] = []
     if len(data) > len(TOP_FIELDS) or not TOP_FIELDS.issuperset(data):
-        _unknown(data, TOP_FIELDS, "", notices)
+        _unknown(data, TOP_FIELDS, "", errors)
 
     # month: selects the norm table, so it must be inside the years Bistånd has tables for
     month = None
@@ -204,8 +210,8 @@ def validate(data: Any, params: ParameterSet | None = None, lang: str = "sv") ->
         else:
             household_size = size
 
-    costs = _costs(data.get("costs"), errors, notices)
-    incomes = _incomes(data.get("incomes"), member_roles, errors, notices)
+    costs = _costs(data.get("costs"), errors)
+    incomes = _incomes(data.get("incomes"), member_roles, errors)
     assistance = _assistance(data.get("assistance_months"), month, errors)
     if month is not None and not errors and params.at(month).prisbasbelopp is None:
         # The yearly exemption of a child's salary needs the year's prisbasbelopp (SoL 12 kap. 9 §).
@@ -250,7 +256,7 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not MEMBER_FIELDS.issuperset(item):
-            _unknown(item, MEMBER_FIELDS, f"{where}.", notices)
+            _unknown(item, MEMBER_FIELDS, f"{where}.", errors)
         ok = True
         member_id = item.get("id")
         if not isinstance(member_id, str) or not member_id.strip():
@@ -279,6 +285,9 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
             code = "required" if item.get("birth_date") is None else "birth_date_format"
             errors.append(FieldError(f"{where}.birth_date", code))
             ok = False
+        elif birth < EARLIEST_BIRTH:
+            errors.append(FieldError(f"{where}.birth_date", "birth_date_too_early", date=birth.isoformat()))
+            ok = False
         elif month is not None:
             if birth > last_day:
                 errors.append(FieldError(f"{where}.birth_date", "birth_date_future", month=f"{month:%Y-%m}"))
@@ -289,6 +298,30 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
                 if role == "child" and age >= CHILD_AGE_LIMIT:
                     errors.append(FieldError(f"{where}.birth_date", "child_too_old", age=age))
                     ok = False
+                elif role in ("applicant", "co_applicant") and age < ADULT_AGE:
+                    errors.append(FieldError(f"{where}.birth_date", "adult_too_young", age=age, role=role))
+                    ok = False
+        in_school = item.get("in_school")
+        if in_school is not None and not isinstance(in_school, bool):
+            errors.append(FieldError(f"{where}.in_school", "must_be_bool"))
+            ok = False
+        elif in_school is not None and (role != "child" or age < SCHOOL_AGE) and ok:
+            errors.append(FieldError(f"{where}.in_school", "in_school_not_young_adult"))
+            ok = False
+        elif in_school is False and role == "child" and ok:
+            # Not in upper-secondary school: no longer maintained by the parents, so not a child in
+            # the household's norm; the young adult applies in a case of their own.
+            errors.append(FieldError(f"{where}.in_school", "young_adult_own_case", age=age))
+            ok = False
+        own_months: tuple[date, ...] | None = None
+        if item.get("assistance_months") is not None:
+            if role == "child":
+                errors.append(FieldError(f"{where}.assistance_months", "assistance_months_adult"))
+                ok = False
+            else:
+                own_months = _assistance(
+                    item["assistance_months"], month, errors, f"{where}.assistance_months"
+                )
         lunch = item.get("lunch_at_home")
         if lunch is None:  # not given (or null): eats lunch at home, the contract's default
             lunch = True
@@ -318,7 +351,7 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
                 elif days == in_month:
                     days = None  # the whole month: the same as not saying
         if ok and birth is not None:
-            members.append(Member(member_id, role, birth, age, lunch, days))
+            members.append(Member(member_id, role, birth, age, lunch, days, in_school, own_months))
         elif isinstance(member_id, str) and role in ROLES:
             # Keep the id known so that incomes naming it do not get a second, misleading error.
             members.append(Member(member_id, role, date.min, 0, True, None))
@@ -327,7 +360,7 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
     return members
 
 
-def _costs(raw: Any, errors: list[FieldError], notices: list) -> list[Cost]:
+def _costs(raw: Any, errors: list[FieldError]) -> list[Cost]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -340,7 +373,7 @@ def _costs(raw: Any, errors: list[FieldError], notices: list) -> list[Cost]:
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not COST_FIELDS.issuperset(item):
-            _unknown(item, COST_FIELDS, f"{where}.", notices)
+            _unknown(item, COST_FIELDS, f"{where}.", errors)
         kind = item.get("type")
         if not isinstance(kind, str) or kind not in COST_TYPES:  # a list or object here is not hashable
             if kind is None:
@@ -360,7 +393,7 @@ def _costs(raw: Any, errors: list[FieldError], notices: list) -> list[Cost]:
     return costs
 
 
-def _incomes(raw: Any, roles: dict[str, str], errors: list[FieldError], notices: list) -> list[Income]:
+def _incomes(raw: Any, roles: dict[str, str], errors: list[FieldError]) -> list[Income]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -373,7 +406,7 @@ def _incomes(raw: Any, roles: dict[str, str], errors: list[FieldError], notices:
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not INCOME_FIELDS.issuperset(item):
-            _unknown(item, INCOME_FIELDS, f"{where}.", notices)
+            _unknown(item, INCOME_FIELDS, f"{where}.", errors)
         ok = True
         member = item.get("member")
         if member is None:
@@ -411,21 +444,21 @@ def _incomes(raw: Any, roles: dict[str, str], errors: list[FieldError], notices:
     return incomes
 
 
-def _assistance(raw: Any, month: date | None, errors: list[FieldError]) -> tuple[date, ...]:
+def _assistance(
+    raw: Any, month: date | None, errors: list[FieldError], field: str = "assistance_months"
+) -> tuple[date, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        errors.append(FieldError("assistance_months", "must_be_list"))
+        errors.append(FieldError(field, "must_be_list"))
         return ()
     months = set()
     for i, item in enumerate(raw):
         parsed = parse_month(item)
         if parsed is None:
-            errors.append(FieldError(f"assistance_months[{i}]", "month_format"))
+            errors.append(FieldError(f"{field}[{i}]", "month_format"))
         elif month is not None and parsed >= month:
-            errors.append(
-                FieldError(f"assistance_months[{i}]", "assistance_month_not_before", month=f"{month:%Y-%m}")
-            )
+            errors.append(FieldError(f"{field}[{i}]", "assistance_month_not_before", month=f"{month:%Y-%m}"))
         else:
             months.add(parsed)
     return tuple(sorted(months))
