@@ -49,6 +49,8 @@ def test_an_added_child_never_lowers_the_norm(data, age, lunch, rng):
     child = {"id": "new-child", "role": "child", "birth_date": _birth(rng, month, age).isoformat()}
     if age <= 6 and not lunch:
         child["lunch_at_home"] = False
+    if age >= 18:
+        child["in_school"] = True
     bigger["members"].append(child)
     if "household_size" in bigger:
         bigger["household_size"] += 1  # the child joins the shared household too

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from bistand.rules.engine import ADULT_ROLES, jobbstimulans_status
+from bistand.rules.engine import ADULT_ROLES, assistance_history, jobbstimulans_status
 from bistand.rules.model import Household
 from bistand.rules.parameters import BRACKETS, ParameterSet
 from bistand.rules.validation import InvalidInput, validate
@@ -45,7 +45,7 @@ class Columns:
     size: np.ndarray
     members: np.ndarray
     costs: np.ndarray  # öre
-    jobbstimulans: np.ndarray  # the period covers the month
+    income_jobbstimulans: np.ndarray  # per income: the earner's own period covers the month
     child_household: np.ndarray
     child_bracket: np.ndarray
     child_without_lunch: np.ndarray
@@ -89,7 +89,6 @@ def build_columns(households: Sequence[Household], params: ParameterSet) -> Colu
     size = np.empty(n, dtype=np.int64)
     members = np.empty(n, dtype=np.int64)
     costs = np.empty(n, dtype=np.int64)
-    jobb = np.empty(n, dtype=bool)
     ch_hh: list[int] = []
     ch_age: list[int] = []
     ch_nolunch: list[bool] = []
@@ -100,6 +99,7 @@ def build_columns(households: Sequence[Household], params: ParameterSet) -> Colu
     in_kind: list[int] = []
     in_earlier: list[int] = []
     in_child: list[int] = []
+    in_jobb: list[bool] = []
     child_keys: dict[tuple[int, str], int] = {}
     days_cache: dict[date, int] = {}
     for i, h in enumerate(households):
@@ -133,7 +133,11 @@ def build_columns(households: Sequence[Household], params: ParameterSet) -> Colu
         members[i] = len(h.members)
         costs[i] = sum(_ore(c.amount) for c in h.costs)
         mp = params.at(m)
-        jobb[i] = jobbstimulans_status(m, h.assistance_months, mp).applies if h.assistance_months else False
+        jobb: dict[str, bool] = {}
+        for member in h.members:
+            if member.role in ADULT_ROLES:
+                history = assistance_history(h, member)
+                jobb[member.id] = jobbstimulans_status(m, history, mp).applies if history else False
         for income in h.incomes:
             in_hh.append(i)
             in_amount.append(_ore(income.amount))
@@ -147,6 +151,7 @@ def build_columns(households: Sequence[Household], params: ParameterSet) -> Colu
                 kind = KIND_ADULT_SALARY
             in_kind.append(kind)
             in_child.append(child)
+            in_jobb.append(kind == KIND_ADULT_SALARY and jobb[income.member])
             in_earlier.append(_ore(income.earned_earlier_this_year) if income.earned_earlier_this_year else 0)
     return Columns(
         months=months,
@@ -155,7 +160,6 @@ def build_columns(households: Sequence[Household], params: ParameterSet) -> Colu
         size=size,
         members=members,
         costs=costs,
-        jobbstimulans=jobb,
         child_household=np.array(ch_hh, dtype=np.int64),
         child_bracket=_AGE_TO_BRACKET[np.array(ch_age, dtype=np.int64)] if ch_age else np.array([], np.int64),
         child_without_lunch=np.array(ch_nolunch, dtype=bool),
@@ -166,6 +170,7 @@ def build_columns(households: Sequence[Household], params: ParameterSet) -> Colu
         income_kind=np.array(in_kind, dtype=np.int64),
         income_earlier=np.array(in_earlier, dtype=np.int64),
         income_child=np.array(in_child, dtype=np.int64),
+        income_jobbstimulans=np.array(in_jobb, dtype=bool),
     )
 
 
@@ -253,7 +258,7 @@ def compute(columns: Columns, params: ParameterSet) -> Totals:
         amounts = columns.income_amount
         np.add.at(income, ih, amounts)
         kind = columns.income_kind
-        adult = (kind == KIND_ADULT_SALARY) & columns.jobbstimulans[ih]
+        adult = columns.income_jobbstimulans
         if adult.any():
             im = mk[ih[adult]]
             left_out = _half_up_div(amounts[adult] * t.jobb_num[im], t.jobb_den[im])

@@ -24,6 +24,7 @@ from bistand.rules.model import (
     Household,
     JobbstimulansStatus,
     Line,
+    Member,
     Result,
 )
 from bistand.rules.money import ZERO, round_krona, round_ore
@@ -100,13 +101,18 @@ def calculate(
     norm_total = household_norm(household, mp, lines, unverified)
     reliability = weakest(_used_values(mp.table, lines))
     costs_total = reasonable_costs(household, mp, lines)
-    status = jobbstimulans_status(household.month, household.assistance_months, mp)
-    income_total = counted_income(household, mp, status, lines)
+    statuses = {
+        m.id: jobbstimulans_status(household.month, assistance_history(household, m), mp)
+        for m in household.members
+        if m.role in ADULT_ROLES
+    }
+    income_total = counted_income(household, mp, statuses, lines)
 
     deficit = norm_total + costs_total - income_total
     entitlement = round_krona(deficit) if deficit > 0 else ZERO
     table = mp.table
     warnings = _warnings(household, mp, unverified, lines, lang)
+    applicant = next((m.id for m in household.members if m.role == "applicant"), None)
     return Result(
         month=household.month_label,
         norm_table={
@@ -125,9 +131,10 @@ def calculate(
         entitlement=entitlement,
         lines=lines,
         warnings=warnings,
-        jobbstimulans=status,
+        jobbstimulans=statuses.get(applicant, _NO_HISTORY),
         household=household,
         lang=lang,
+        jobbstimulans_by_member=statuses,
     )
 
 
@@ -308,6 +315,17 @@ _NOT_IN_FORCE = JobbstimulansStatus(applies=False, in_force=False)
 _NO_HISTORY = JobbstimulansStatus(applies=False)
 
 
+def assistance_history(household: Household, member: Member) -> tuple[date, ...]:
+    """The months with försörjningsstöd that count for one adult's jobbstimulans.
+
+    The person's own months (in any case) when given; otherwise the household's list, which the contract
+    keeps for one version (deprecated: it gives a new sambo the household's months).
+    """
+    if member.assistance_months is not None:
+        return member.assistance_months
+    return household.assistance_months
+
+
 def jobbstimulans_status(
     month: date, assistance_months: Sequence[date], mp: MonthParameters
 ) -> JobbstimulansStatus:
@@ -355,13 +373,16 @@ def jobbstimulans_status(
 
 
 def counted_income(
-    household: Household, mp: MonthParameters, status: JobbstimulansStatus, lines: list[Line]
+    household: Household,
+    mp: MonthParameters,
+    statuses: Mapping[str, JobbstimulansStatus],
+    lines: list[Line],
 ) -> Decimal:
     """Every net income, less the parts the law leaves out. Returns the income that counts.
 
     Each income is one line at its full amount; a part left out follows it as a negative line, so the
     income lines always sum to the total:
-    - jobbstimulans: 25 % of an adult's salary while the period runs (SoL 12 kap. 8 §);
+    - jobbstimulans: 25 % of an adult's salary while that adult's own period runs (SoL 12 kap. 8 §);
     - a child's own salary, up to one prisbasbelopp per calendar year (SoL 12 kap. 9 §), using what the
       child earned earlier in the year. Jobbstimulans never applies to a child's income.
     """
@@ -380,7 +401,7 @@ def counted_income(
             continue
         if role == "child":
             total -= _child_salary_exemption(income, mp, child_earned, lines)
-        elif status.applies and mp.jobbstimulans is not None:
+        elif statuses[income.member].applies and mp.jobbstimulans is not None:
             rule = mp.jobbstimulans
             share = rule.values["share"]
             left_out = round_ore(income.amount * share)

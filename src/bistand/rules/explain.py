@@ -405,7 +405,7 @@ def _income_line(w: _Writer, line: Line, result: Result, member: Member, kr: Cal
     lang = w.lang
     d = line.details
     if line.rule == "income.jobbstimulans":
-        status = result.jobbstimulans
+        status = result.jobbstimulans_for(line.member)
         w.say("jobb_head", "    ", amount=kr(-line.amount))
         w.say(
             "jobb_why",

@@ -141,9 +141,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Months with försörjningsstöd are given only for adults (jobbstimulans does not apply to children).",
     ),
     "school_unknown": (
-        "Det är inte känt om {id} ({age} år) går i gymnasiet. Beräkningen räknar med att hen gör det; "
-        "en handläggare tar ställning.",
-        "It is not known whether {id} (aged {age}) is in upper-secondary school. The calculation assumes so; "
+        "Ange om ungdomen ({age} år) går i gymnasiet: in_school true eller false. Barnets norm och "
+        "undantaget för barns lön gäller bara i gymnasiet. Är det inte känt tar en handläggare ställning.",
+        "Say whether the young person (aged {age}) is in upper-secondary school: in_school true or false. "
+        "The child's norm and the exemption of a child's salary apply only in school. If it is not known, "
         "a caseworker decides.",
     ),
     "child_too_old": (

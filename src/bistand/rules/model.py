@@ -54,17 +54,12 @@ class Member:
     age: int
     lunch_at_home: bool = True
     days_in_household: int | None = None
-    # A child aged 18–20: in upper-secondary school (True) or not known (None). False is an input error:
-    # a young adult who is not in school has a case of their own.
+    # A child aged 18–20 is in upper-secondary school (validation refuses anything else: not in school is
+    # a case of their own, unknown is for a person to settle); None for everyone else.
     in_school: bool | None = None
     # An adult's own months with försörjningsstöd, in any case (jobbstimulans is personal, SoL 12 kap. 8 §);
     # None: not given, the household's deprecated `assistance_months` is used instead.
     assistance_months: tuple[date, ...] | None = None
-
-    @property
-    def school_unknown(self) -> bool:
-        """A child aged 18–20 whose school status is not known: a person must settle it."""
-        return self.role == "child" and self.age >= 18 and self.in_school is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,9 +169,16 @@ class Result:
     entitlement: Decimal
     lines: list[Line]
     warnings: list[str]
-    jobbstimulans: JobbstimulansStatus
+    jobbstimulans: (
+        JobbstimulansStatus  # the applicant's (kept for one version; see `jobbstimulans_by_member`)
+    )
     household: Household
     lang: str = "sv"
+    jobbstimulans_by_member: dict[str, JobbstimulansStatus] | None = None  # every adult's own status
+
+    def jobbstimulans_for(self, member: str) -> JobbstimulansStatus:
+        """The jobbstimulans status of one adult (SoL 12 kap. 8 § speaks of the person)."""
+        return (self.jobbstimulans_by_member or {}).get(member, self.jobbstimulans)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data (Decimals stay Decimals; use `money.dumps`)."""
@@ -190,7 +192,10 @@ class Result:
             "entitlement": self.entitlement,
             "lines": [line.to_dict() for line in self.lines],
             "warnings": list(self.warnings),
-            "jobbstimulans": self.jobbstimulans.to_dict(),
+            "jobbstimulans": {
+                **self.jobbstimulans.to_dict(),
+                "members": {k: v.to_dict() for k, v in (self.jobbstimulans_by_member or {}).items()},
+            },
         }
 
     def to_json(self, indent: int | None = 2) -> str:

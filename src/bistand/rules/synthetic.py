@@ -54,6 +54,8 @@ def random_household(
         }
         if age <= 6 and rng.random() < 0.5:
             child["lunch_at_home"] = False
+        if age >= 18:
+            child["in_school"] = True  # a young adult not in school has a case of their own
         if rng.random() < 0.1:
             child["days_in_household"] = rng.randint(1, calendar.monthrange(month.year, month.month)[1])
         members.append(child)
@@ -84,6 +86,18 @@ def random_household(
                     months.add(cursor - k)
             cursor -= run + rng.randint(0, 3)
         data["assistance_months"] = sorted(_ym(_months_before(month, k)) for k in months)
+    adults = [m for m in members if m["role"] != "child"]
+    if rng.random() < 0.3:
+        # Jobbstimulans is personal: an adult's own months, e.g. a new sambo with none, or a longer history.
+        adult = rng.choice(adults)
+        own = data.get("assistance_months", [])
+        adult["assistance_months"] = (
+            []
+            if rng.random() < 0.4
+            else [*own[: rng.randint(0, len(own))]]
+            + [_ym(_months_before(month, k)) for k in range(len(own) + 1, len(own) + rng.randint(1, 9))]
+        )
+        adult["assistance_months"] = sorted(set(adult["assistance_months"]))
     return data
 
 

@@ -302,13 +302,19 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
                     errors.append(FieldError(f"{where}.birth_date", "adult_too_young", age=age, role=role))
                     ok = False
         in_school = item.get("in_school")
+        young_adult = ok and role == "child" and age >= SCHOOL_AGE
         if in_school is not None and not isinstance(in_school, bool):
             errors.append(FieldError(f"{where}.in_school", "must_be_bool"))
             ok = False
-        elif in_school is not None and (role != "child" or age < SCHOOL_AGE) and ok:
+        elif in_school is not None and ok and not young_adult:
             errors.append(FieldError(f"{where}.in_school", "in_school_not_young_adult"))
             ok = False
-        elif in_school is False and role == "child" and ok:
+        elif young_adult and in_school is None:
+            # The child's norm and the salary exemption hold only in upper-secondary school; not knowing
+            # is for a person to settle, never assumed.
+            errors.append(FieldError(f"{where}.in_school", "school_unknown", age=age))
+            ok = False
+        elif young_adult and in_school is False:
             # Not in upper-secondary school: no longer maintained by the parents, so not a child in
             # the household's norm; the young adult applies in a case of their own.
             errors.append(FieldError(f"{where}.in_school", "young_adult_own_case", age=age))
