@@ -75,6 +75,21 @@ def test_invalid_input_is_422_with_field_errors(api):
     assert "ÅÅÅÅ-MM-DD" in errors[0]["message"]
 
 
+def test_an_unknown_field_is_422_with_the_field_named(api):
+    response = post(api, {**EXAMPLE, "income": [{"member": "a", "type": "salary", "amount": 15000}]})
+    assert response.status_code == 422
+    errors = json.loads(response.content)["errors"]
+    assert [e["field"] for e in errors] == ["income"]
+    assert "gissas inte" in errors[0]["message"]
+
+
+def test_an_applicant_born_in_1800_is_422(api):
+    members = [{"id": "a", "role": "applicant", "birth_date": "1800-01-01"}]
+    response = post(api, {"month": "2026-03", "members": members})
+    assert response.status_code == 422
+    assert json.loads(response.content)["errors"][0]["field"] == "members[0].birth_date"
+
+
 def test_accept_language_english(api):
     response = post(
         api, {"month": "2012-01", "members": []}, **{"Accept-Language": "en-GB,en;q=0.9,sv;q=0.5"}

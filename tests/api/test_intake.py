@@ -120,6 +120,17 @@ def test_field_errors_name_the_field_in_the_asked_language(client, citizen):
 
 
 @pytest.mark.django_db
+def test_an_unknown_field_in_the_application_is_refused_with_its_name(client, citizen):
+    token = issue_token(citizen)
+    bad = body("2026-12", income=[{"person": "applicant", "type": "salary", "amount": "4000"}])
+    bad["costs"][0]["amout"] = "1"
+    response = post(client, token, bad)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"income", "costs[0].amout"}
+    assert not Application.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_case_is_seen_only_by_its_citizen_and_its_unit(client, citizen, unit, other_unit, municipality):
     from bistand.casework.models import Case
 

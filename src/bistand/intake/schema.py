@@ -8,6 +8,7 @@ answer carries its provenance: `{"value": ..., "source": "citizen" | "caseworker
       "month": "2026-12",
       "co_applicant": "198001249286",                       # or null: the couple norm applies
       "children": [{"personnummer": "201501012395", "lunch_at_home": false, "days_in_household": 15}],
+                                                             # in_school: true/false/null for a child aged 18–20
       "household_size": 3,                                   # optional: a larger shared household
       "costs": [{"type": "rent", "amount": "7800"}],        # housing and other statutory costs
       "incomes": [{"person": "applicant", "type": "salary", "amount": "4000"}],
@@ -47,6 +48,21 @@ EXTRA_NEED_TYPES = ("childcare", "medical", "medicine", "dental", "glasses", "ot
 ASSET_TYPES = ("bank", "vehicle", "property", "shares", "other")
 LANGUAGES = ("sv", "en", "ar")
 MAX_AMOUNT = Decimal("1000000")
+# The fields an application may hold; anything else is refused with its name, never silently dropped.
+FIELDS = frozenset(
+    {
+        "month", "co_applicant", "children", "household_size", "costs", "incomes", "assets", "extra_needs",
+        "emergency", "nothing_changed", "payout_account", "language", "message", "representative",
+        "registers_unavailable",
+    }
+)  # fmt: skip
+ITEM_FIELDS = {
+    "children": frozenset({"personnummer", "lunch_at_home", "days_in_household", "in_school"}),
+    "costs": frozenset({"type", "amount"}),
+    "incomes": frozenset({"person", "type", "amount"}),
+    "assets": frozenset({"type", "value", "description"}),
+    "extra_needs": frozenset({"type", "amount", "description"}),
+}
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,18 @@ def _items(data: dict, key: str, not_object: str, errors: list[FieldError]) -> l
     return found
 
 
+def _unknown(data: dict, known: frozenset[str], prefix: str, errors: list[FieldError]) -> None:
+    for key in data:
+        if key not in known:
+            errors.append(
+                FieldError(
+                    f"{prefix}{key}",
+                    _("Fältet %(field)s finns inte i ansökan och gissas inte. Tillåtna fält: %(allowed)s.")
+                    % {"field": f"{prefix}{key}", "allowed": ", ".join(sorted(known))},
+                )
+            )
+
+
 def _choice(item: dict, key: str, allowed, field: str, errors: list[FieldError]) -> str | None:
     value = item.get(key)
     if value not in allowed:
@@ -139,6 +167,12 @@ def validate_application(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ApplicationInvalid([FieldError("", _("Ansökan ska vara ett JSON-objekt."))])
     errors: list[FieldError] = []
+    _unknown(data, FIELDS, "", errors)
+    for key, known in ITEM_FIELDS.items():
+        items = data.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                _unknown(item, known, f"{key}[{i}].", errors)
     out: dict[str, Any] = {"month": _month(data.get("month"), errors)}
 
     co = data.get("co_applicant")
@@ -155,6 +189,11 @@ def validate_application(data: Any) -> dict[str, Any]:
             if not isinstance(child["lunch_at_home"], bool):
                 errors.append(FieldError(f"{where}.lunch_at_home", _("Svara ja (true) eller nej (false).")))
             entry["lunch_at_home"] = child["lunch_at_home"]
+        if child.get("in_school") is not None:
+            # An 18–20-year-old in upper-secondary school is still a child of the household (FB 7 kap. 1 §).
+            if not isinstance(child["in_school"], bool):
+                errors.append(FieldError(f"{where}.in_school", _("Svara ja (true) eller nej (false).")))
+            entry["in_school"] = child["in_school"]
         if child.get("days_in_household") is not None:
             days = child["days_in_household"]
             if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 31:
