@@ -283,3 +283,46 @@ def test_protected_identity_goes_to_a_person(find, unit, caseworker):
     returning(citizen.person, unit, caseworker)
     run = run_to_end(submit(citizen.person, unit, THIS_MONTH))
     assert "protected_identity" in codes(run)
+
+
+YOUNG_ADULT = "200601212384"  # Skatteverket test personnummer, born 2006-01-21: 20 years old in November 2026
+
+
+def test_a_young_adult_whose_schooling_is_not_known_goes_to_a_person(find, unit, caseworker):
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    returning(citizen.person, unit, caseworker)
+    run = run_to_end(submit(citizen.person, unit, THIS_MONTH, children=[{"personnummer": YOUNG_ADULT}]))
+    assert run.status == PipelineRun.Status.ROUTED
+    assert "school_status" in codes(run) and "calculation_failed" not in codes(run)
+    reason = next(r for r in run.routing_reasons if r["code"] == "school_status")
+    assert "gymnasiet" in reason["message"]
+
+
+def test_a_childs_earlier_salary_this_year_counts_against_the_yearly_cap(find, unit, caseworker):
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    child = {"personnummer": YOUNG_ADULT, "in_school": True}
+    salary = {"person": YOUNG_ADULT, "type": "salary"}
+    october = run_to_end(
+        submit(citizen.person, unit, LAST_MONTH, children=[child], incomes=[{**salary, "amount": "50000"}])
+    )
+    decide_as_proposed(october, caseworker)
+    run = run_to_end(
+        submit(citizen.person, unit, THIS_MONTH, children=[child], incomes=[{**salary, "amount": "15000"}])
+    )
+    household = run.calculation_input["household"]
+    assert household["members"][1]["in_school"] is True
+    line = next(i for i in household["incomes"] if i["member"] == "c1")
+    assert line["earned_earlier_this_year"] == "50000"
+    exemption = next(l for l in run.calculation["lines"] if l["rule"] == "income.child_salary_exemption")
+    assert exemption["amount"] == -9200  # 59 200 − 50 000, not all 15 000
+
+
+def test_jobbstimulans_history_is_each_adults_own(find, unit, caseworker):
+    from bistand.casework.history import person_assistance_months
+
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    returning(citizen.person, unit, caseworker)
+    assert person_assistance_months(citizen.person.personnummer, THIS_MONTH) == ["2026-10"]
+    assert person_assistance_months(YOUNG_ADULT, THIS_MONTH) == []
+    run = run_to_end(submit(citizen.person, unit, THIS_MONTH))
+    assert run.calculation_input["household"]["members"][0]["assistance_months"] == ["2026-10"]

@@ -109,7 +109,10 @@ ISSUE_EXAMPLE = {  # issue 14, findings 6 and 10
 def test_calc_refuses_an_unknown_field_a_young_child_applicant_and_an_unknown_school_status():
     data = {
         **ISSUE_EXAMPLE,
-        "members": [{"id": "a", "role": "applicant", "birth_date": "2023-01-01"}, ISSUE_EXAMPLE["members"][1]],
+        "members": [
+            {"id": "a", "role": "applicant", "birth_date": "2023-01-01"},
+            ISSUE_EXAMPLE["members"][1],
+        ],
         "income": [{"member": "a", "type": "salary", "amount": 1}],
     }
     done = bistand("calc", "-", stdin=json.dumps(data))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from bistand.casework.reconcile import register_incomes, stated_incomes
 from bistand.identity.personnummer import parse
+from bistand.rules.validation import SCHOOL_AGE as YOUNG_ADULT_AGE
 
 
 def engine_input(
@@ -15,12 +17,21 @@ def engine_input(
     snapshot: dict[str, Any],
     assistance_months: list[str],
     municipality_code: str,
+    *,
+    person_months: dict[str, list[str]] | None = None,
+    child_earnings: dict[str, Decimal] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Build the calculation input. Returns it with the provenance of each income line.
+
+    `person_months` gives each adult's own months with försörjningsstöd (by personnummer; jobbstimulans is
+    personal), `child_earnings` what each child earned earlier in the year (the yearly cap on a child's
+    salary). A child aged 18–20 carries the citizen's answer on upper-secondary school.
 
     Incomes are the stated ones; where a register shows more of the same kind for the month, the register's
     amount is used (the difference is also a finding, so a person will look at it).
     """
+    month = datetime.date.fromisoformat(f"{values['month']}-01")
+    person_months = person_months or {}
     members = [{"id": "a", "role": "applicant", "birth_date": parse(applicant_pnr).birth_date.isoformat()}]
     ids = {"applicant": "a"}
     if values.get("co_applicant"):
@@ -32,6 +43,9 @@ def engine_input(
             }
         )
         ids["co_applicant"] = "b"
+    for member, pnr in zip(members, (applicant_pnr, values.get("co_applicant")), strict=False):
+        if pnr in person_months:
+            member["assistance_months"] = person_months[pnr]
     for index, child in enumerate(values.get("children", []), start=1):
         member = {
             "id": f"c{index}",
@@ -42,9 +56,17 @@ def engine_input(
             member["lunch_at_home"] = child["lunch_at_home"]
         if child.get("days_in_household"):
             member["days_in_household"] = child["days_in_household"]
+        if (
+            parse(child["personnummer"]).age_on(month) >= YOUNG_ADULT_AGE
+            and child.get("in_school") is not None
+        ):
+            member["in_school"] = child[
+                "in_school"
+            ]  # not answered: the calculation asks, a person settles it
         members.append(member)
         ids[child["personnummer"]] = member["id"]
 
+    children = {child["personnummer"] for child in values.get("children", [])}
     costs = [{"type": c["type"], "amount": c["amount"]} for c in values.get("costs", [])]
     costs += [{"type": n["type"], "amount": n["amount"]} for n in values.get("extra_needs", [])]
 
@@ -62,7 +84,11 @@ def engine_input(
             shown = registered.get(person, {}).get(kind, Decimal(0))
             amount, source = (shown, "register") if shown > said else (said, "citizen")
             if amount:
-                incomes.append({"member": member, "type": kind, "amount": str(amount)})
+                line = {"member": member, "type": kind, "amount": str(amount)}
+                earlier = (child_earnings or {}).get(person)
+                if kind == "salary" and person in children and earlier:
+                    line["earned_earlier_this_year"] = str(earlier)
+                incomes.append(line)
                 provenance.append({"member": member, "type": kind, "amount": str(amount), "source": source})
 
     data: dict[str, Any] = {
@@ -84,6 +110,19 @@ def for_engine(household: dict[str, Any]) -> dict[str, Any]:
     Amounts are stored as exact decimal strings (JSON has no decimal type); the engine takes numbers.
     """
     converted = dict(household)
-    for key in ("costs", "incomes"):
-        converted[key] = [{**item, "amount": Decimal(str(item["amount"]))} for item in household.get(key, [])]
+    converted["costs"] = [
+        {**item, "amount": Decimal(str(item["amount"]))} for item in household.get("costs", [])
+    ]
+    converted["incomes"] = [
+        {
+            **item,
+            "amount": Decimal(str(item["amount"])),
+            **(
+                {"earned_earlier_this_year": Decimal(str(item["earned_earlier_this_year"]))}
+                if "earned_earlier_this_year" in item
+                else {}
+            ),
+        }
+        for item in household.get("incomes", [])
+    ]
     return converted

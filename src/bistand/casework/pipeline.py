@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bistand.casework.history import child_earnings_this_year, person_assistance_months
 from bistand.casework.household import engine_input, for_engine
 from bistand.casework.models import ActivityPlan, Case, PipelineRun, TimelineEvent
 from bistand.casework.policy import NORM_RELIABILITY_SV, Policy, policy_for
@@ -135,12 +136,18 @@ def calculate_step(run: PipelineRun) -> dict[str, Any]:
         values = validate_application(values_of(application))
     except ApplicationInvalid:
         return {"calculation_input": None, "calculation": None}
+    adults = [
+        application.applicant.personnummer,
+        *([values["co_applicant"]] if values.get("co_applicant") else []),
+    ]
     data, provenance = engine_input(
         values,
         application.applicant.personnummer,
         run.register_snapshot,
         assistance_months(run.case, application.month),
         application.municipality.code,
+        person_months={pnr: person_assistance_months(pnr, application.month) for pnr in adults},
+        child_earnings=child_earnings_this_year(run.case, application.month),
     )
     stored_input = {"household": data, "income_provenance": provenance}
     try:
@@ -201,8 +208,18 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
     if calculation is None:
         return reasons  # an incomplete application: its finding already says what is missing
     if "errors" in calculation:
-        details = "; ".join(e["message"] for e in calculation["errors"])
-        reason("calculation_failed", f"Beräkningen kunde inte göras: {details}")
+        school = [e for e in calculation["errors"] if e["field"].endswith(".in_school")]
+        if school:
+            # An 18–20-year-old whose upper-secondary schooling is not known: a person settles it.
+            reason(
+                "school_status",
+                "Det är inte känt om ett barn som fyllt 18 går i gymnasiet. Barnets norm och undantaget för "
+                "barns lön gäller bara i gymnasiet; går barnet inte där söker hen i ett eget ärende.",
+            )
+        others = [e for e in calculation["errors"] if e not in school]
+        if others:
+            details = "; ".join(e["message"] for e in others)
+            reason("calculation_failed", f"Beräkningen kunde inte göras: {details}")
         return reasons
     # A calculation stored before reliabilities existed counts as derived: a person looks.
     reliability = calculation["norm_table"].get("reliability", "derived")

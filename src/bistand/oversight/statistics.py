@@ -46,6 +46,7 @@ REASON_LABELS = {
     "large_amount": _("Högt belopp"),
     "unverified_norm": _("Riksnormen är inte bekräftad"),
     "norm_reliability": _("Riksnormens belopp är inte godtagna för automatiskt beslut"),
+    "school_status": _("Okänt om ungdom över 18 går i gymnasiet"),
     "calculation_failed": _("Beräkningen kunde inte göras"),
     "aktivitetskrav": _("Aktivitetsplan saknas"),
 }
