@@ -313,7 +313,7 @@ def test_a_childs_earlier_salary_this_year_counts_against_the_yearly_cap(find, u
     assert household["members"][1]["in_school"] is True
     line = next(i for i in household["incomes"] if i["member"] == "c1")
     assert line["earned_earlier_this_year"] == "50000"
-    exemption = next(l for l in run.calculation["lines"] if l["rule"] == "income.child_salary_exemption")
+    exemption = next(x for x in run.calculation["lines"] if x["rule"] == "income.child_salary_exemption")
     assert exemption["amount"] == -9200  # 59 200 − 50 000, not all 15 000
 
 
