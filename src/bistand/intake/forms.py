@@ -20,6 +20,8 @@ from bistand.identity.personnummer import PersonnummerError, parse
 
 CHILD_AGE_LIMIT = 21
 LUNCH_AGE_LIMIT = 7
+SCHOOL_AGE = 18  # from 18 a child counts in the household only while in upper-secondary school
+SCHOOL_CHOICES = {"yes": True, "no": False, "unknown": None}
 
 INCOME_LABELS = {
     "salary": _("Lön efter skatt"),
@@ -234,6 +236,18 @@ class ChildForm(DesignSystemForm):
         },
     )
 
+    in_school = forms.ChoiceField(
+        label=_("Går ungdomen i gymnasiet? (gäller den som har fyllt 18 men inte 21 år)"),
+        help_text=_("Vi har fyllt i ja om CSN betalar studiehjälp till ungdomen."),
+        choices=[
+            ("yes", _("Ja, går i gymnasiet")),
+            ("no", _("Nej")),
+            ("unknown", _("Vet inte")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
     def __init__(self, *args, month: datetime.date, **kwargs) -> None:
         self.month = month
         super().__init__(*args, **kwargs)
@@ -243,6 +257,21 @@ class ChildForm(DesignSystemForm):
 
     def clean_personnummer(self) -> str:
         return check_personnummer(self.cleaned_data["personnummer"], adult=False, month=self.month)
+
+    def clean(self):
+        data = super().clean()
+        pnr = data.get("personnummer")
+        left_school = data.get("in_school") == "no" and not data.get("DELETE")
+        if pnr and left_school and parse(pnr).age_on(self.month) >= SCHOOL_AGE:
+            # Not in upper-secondary school: the parents' duty of maintenance has ended (FB 7 kap. 1 §).
+            self.add_error(
+                "in_school",
+                _(
+                    "En ungdom som har fyllt 18 och inte går i gymnasiet räknas inte med i din ansökan. "
+                    "Hen kan söka försörjningsstöd själv, i en egen ansökan. Ta bort hen härifrån."
+                ),
+            )
+        return data
 
 
 class BaseChildFormSet(forms.BaseFormSet):
@@ -284,6 +313,10 @@ class BaseChildFormSet(forms.BaseFormSet):
                 child["lunch_at_home"] = not data.get("lunch_at_preschool")
             if data.get("days_in_household"):
                 child["days_in_household"] = data["days_in_household"]
+            if parse(data["personnummer"]).age_on(self.month) >= SCHOOL_AGE:
+                school = SCHOOL_CHOICES.get(data.get("in_school") or "unknown")
+                if school is not None:  # not known: left out, and a caseworker settles it
+                    child["in_school"] = school
             children.append(child)
         return children
 
@@ -301,6 +334,7 @@ def children_initial(values: dict[str, Any], names: dict[str, str], sources: dic
             "source": sources.get(child["personnummer"], ""),
             "lunch_at_preschool": child.get("lunch_at_home") is False,
             "days_in_household": child.get("days_in_household"),
+            "in_school": {True: "yes", False: "no"}.get(child.get("in_school"), ""),
         }
         for child in values.get("children") or []
     ]

@@ -40,6 +40,7 @@ FK_INCOME_TYPES = {
 }
 ADULT_SOURCES = (Source.NAVET, Source.FK, Source.SO, Source.CSN)
 CHILD_AGE_LIMIT = 21
+SCHOOL_AGE = 18  # an 18–20-year-old counts as a child only in upper-secondary school
 
 # The gateway is created per look-up; tests swap this factory for one with a canned answer.
 GatewayFactory = Callable[[], AbstractContextManager]
@@ -58,6 +59,11 @@ gateway_factory: GatewayFactory = default_gateway
 
 def _amount(value: Decimal) -> str:
     return str(value.quantize(Decimal("0.01")))
+
+
+def _gets_studiehjalp(facts: Any) -> bool:
+    """Whether CSN pays studiehjälp (upper-secondary school) in the month: then the youth is in school."""
+    return facts is not None and any(p.kind == "STUDIEHJALP" for p in facts.payments)
 
 
 def _age_on(pnr: str, day: datetime.date) -> int | None:
@@ -177,11 +183,14 @@ def fetch(personnummer: str, month: str, factory: GatewayFactory | None = None) 
                     result["co_applicant"]["name"] = co_navet.given_name
                 result["incomes"] += _incomes(co_answer, "co_applicant", failed)
             for child in result["children"]:
-                child_facts = gateway.lookup(child["personnummer"], month, sources=(Source.NAVET,))[
-                    Source.NAVET
-                ].facts
+                young_adult = (_age_on(child["personnummer"], first_day) or 0) >= SCHOOL_AGE
+                sources = (Source.NAVET, Source.CSN) if young_adult else (Source.NAVET,)
+                child_answer = gateway.lookup(child["personnummer"], month, sources=sources)
+                child_facts = child_answer[Source.NAVET].facts
                 if child_facts is not None:
                     child["name"] = child_facts.given_name
+                if young_adult and _gets_studiehjalp(child_answer[Source.CSN].facts):
+                    child["in_school"] = True
     except (RegisterError, OSError, ValueError) as error:
         # The registers as a whole did not answer: the citizen fills everything in.
         logger.warning("register prefill failed", extra={"error": type(error).__name__})

@@ -155,7 +155,10 @@ def base_values(application: Application) -> dict[str, Any]:
     else:
         values = {
             "month": month_of(application),
-            "children": [{"personnummer": c["personnummer"]} for c in pre.get("children", [])],
+            "children": [
+                {"personnummer": c["personnummer"], **({"in_school": True} if c.get("in_school") else {})}
+                for c in pre.get("children", [])
+            ],
         }
         # A spouse is in Navet; a sambo is not, so without a spouse the question is left for the citizen.
         if pre.get("co_applicant"):
