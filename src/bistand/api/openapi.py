@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 document for the public calculation, written by hand from contracts/calculation.md.
+"""The OpenAPI 3.1 document for the public calculation, written by hand from docs/calculation.md.
 
 The lists of cost and income types come from the rules package, so the document cannot drift from what
 the engine accepts.
@@ -50,14 +50,19 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "Bistånd — public calculation of försörjningsstöd",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "description": (
                 "Calculates försörjningsstöd (income support) for one household and month, with every amount "
                 "traced to its rule, parameter and law. The same calculation is available as `bistand calc` "
                 "and as the Python function `bistand.rules.calculate`. Messages are in Swedish, or English "
-                "with `Accept-Language: en`."
+                "with `Accept-Language: en`. A field the contract does not know is refused (422), never "
+                "ignored. The contract, every field and every error: docs/calculation.md in the repository."
             ),
             "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        },
+        "externalDocs": {
+            "description": "The calculation contract (docs/calculation.md)",
+            "url": "docs/calculation.md",
         },
         "paths": {
             "/api/v1/calculate": {
@@ -176,9 +181,14 @@ def _schemas() -> dict[str, Any]:
                 "assistance_months": {
                     "type": "array",
                     "items": _MONTH,
-                    "description": "Months before `month` with försörjningsstöd (gives jobbstimulans).",
+                    "deprecated": True,
+                    "description": (
+                        "Deprecated (kept for one version): the household's months before `month` with "
+                        "försörjningsstöd, used for an adult without `members[].assistance_months`."
+                    ),
                 },
             },
+            "additionalProperties": False,
         },
         "Member": {
             "type": "object",
@@ -206,12 +216,29 @@ def _schemas() -> dict[str, Any]:
                     "maximum": 31,
                     "description": "A child living part of the month elsewhere: personal cost by days.",
                 },
+                "in_school": {
+                    "type": "boolean",
+                    "description": (
+                        "Required for a child aged 18–20: true (in upper-secondary school). false is refused: "
+                        "a young adult not in school applies in a case of their own."
+                    ),
+                },
+                "assistance_months": {
+                    "type": "array",
+                    "items": _MONTH,
+                    "description": (
+                        "An adult's own months before `month` with försörjningsstöd, in any case "
+                        "(jobbstimulans, SoL 12 kap. 8 §)."
+                    ),
+                },
             },
+            "additionalProperties": False,
         },
         "Cost": {
             "type": "object",
             "required": ["type", "amount"],
             "properties": {"type": {"type": "string", "enum": list(COST_TYPES)}, "amount": _AMOUNT},
+            "additionalProperties": False,
         },
         "Income": {
             "type": "object",
@@ -225,6 +252,7 @@ def _schemas() -> dict[str, Any]:
                     "description": "A child's salary only: earned earlier in the calendar year.",
                 },
             },
+            "additionalProperties": False,
         },
         "Result": {
             "type": "object",
@@ -255,6 +283,11 @@ def _schemas() -> dict[str, Any]:
                             "type": "boolean",
                             "description": "Every amount of the table is confirmed.",
                         },
+                        "reliability": {
+                            "type": "string",
+                            "enum": ["official", "secondary", "derived"],
+                            "description": "The least reliable source among the norm amounts used.",
+                        },
                         "valid_from": {"type": "string", "format": "date"},
                         "source_url": {"type": "string"},
                     },
@@ -278,6 +311,10 @@ def _schemas() -> dict[str, Any]:
                         "applies": {"type": "boolean"},
                         "qualifying_months": {"type": "object", "properties": {"from": _MONTH, "to": _MONTH}},
                         "period": {"type": "object", "properties": {"from": _MONTH, "to": _MONTH}},
+                        "members": {
+                            "type": "object",
+                            "description": "Each adult's own status by member id (the top level: the applicant).",
+                        },
                     },
                 },
                 "explanation": {"type": "string", "description": "Only with ?explain=1."},

@@ -2,7 +2,7 @@
 
 Pure Python, no Django: `calculate(household)` takes the contract's input (a dict or a validated
 `Household`) and returns a `Result` whose lines name the rule, parameter and law behind every amount.
-See docs/rules.md and contracts/calculation.md.
+See docs/rules.md and docs/calculation.md.
 
     from bistand.rules import calculate, explain
     result = calculate({"month": "2021-03", "members": [...]})

@@ -492,13 +492,18 @@ def _unverified_warning(table: NormTable, unverified: tuple[str, ...], lang: str
     key = (table.origin, table.year, unverified, lang)
     text = _WARNING_CACHE.get(key)
     if text is None:
-        tags = {
-            value.source_tag for name, value in table.cells() if f"riksnorm.{table.year}.{name}" in unverified
-        }
-        tag = max(tags, key="ABC?D".index, default="?")  # the weakest source explains the warning
-        items = ", ".join(dict.fromkeys(_cell_label(n, lang) for n in unverified))
-        reason = message(f"reason_{tag}", lang)
-        text = message("unverified_norm", lang, year=table.year, reason=reason, items=items)
+        cells = {f"riksnorm.{table.year}.{name}": value for name, value in table.cells()}
+        by_tag: dict[str, list[str]] = {}  # each source's reason, with the amounts it covers
+        for name in unverified:
+            tag = cells[name.split(",")[0].strip()].source_tag
+            label = _cell_label(name, lang)
+            if label not in by_tag.setdefault(tag, []):
+                by_tag[tag].append(label)
+        reasons = " ".join(
+            f"{message(f'reason_{tag}', lang).rstrip('.')}: {', '.join(labels)}."
+            for tag, labels in sorted(by_tag.items(), key=lambda item: "ABC?D".index(item[0]))
+        )
+        text = message("unverified_norm", lang, year=table.year, reasons=reasons)
         if len(_WARNING_CACHE) > 10_000:
             _WARNING_CACHE.clear()
         _WARNING_CACHE[key] = text

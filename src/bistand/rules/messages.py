@@ -226,10 +226,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} applies only to children aged 0–6. The child is {age}, so it was not used.",
     ),
     "unverified_norm": (
-        "Riksnormen för {year} är inte kontrollerad mot författningstexten (SFS). {reason} "
-        "Belopp som används här: {items}.",
-        "The riksnorm for {year} has not been checked against the text of the ordinance (SFS). {reason} "
-        "Amounts used here: {items}.",
+        "Riksnormen för {year} är inte kontrollerad mot författningstexten (SFS). {reasons}",
+        "The riksnorm for {year} has not been checked against the text of the ordinance (SFS). {reasons}",
     ),
     "unverified_record": (
         "{name} för {date} är inte kontrollerat mot den officiella texten: {note}",

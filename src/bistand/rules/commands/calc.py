@@ -26,7 +26,7 @@ from bistand.rules.validation import InvalidInput
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the command's options."""
     parser.add_argument(
-        "file", help="the household as JSON (see contracts/calculation.md), or - for standard input"
+        "file", help="the household as JSON (see docs/calculation.md), or - for standard input"
     )
     parser.add_argument(
         "--explain", action="store_true", help="print the calculation as plain text instead of JSON"
