@@ -29,6 +29,7 @@ def schemas() -> dict[str, Any]:
     return {
         "Application": {
             "type": "object",
+            "description": "A field not listed here is refused (422) with its name, never ignored.",
             "required": ["month"],
             "properties": {
                 "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
@@ -42,7 +43,15 @@ def schemas() -> dict[str, Any]:
                             "personnummer": {"type": "string"},
                             "lunch_at_home": {"type": "boolean"},
                             "days_in_household": {"type": "integer", "minimum": 1, "maximum": 31},
+                            "in_school": {
+                                "type": ["boolean", "null"],
+                                "description": (
+                                    "A child aged 18–20: in upper-secondary school. Not given: a caseworker "
+                                    "finds out (docs/calculation.md)."
+                                ),
+                            },
                         },
+                        "additionalProperties": False,
                     },
                 },
                 "household_size": {"type": ["integer", "null"], "minimum": 1, "maximum": 30},
