@@ -267,3 +267,14 @@ def test_the_calculator_page_opens_with_a_get(client, unit):
     response = client.get(reverse("oversight:calculator", args=[unit.municipality.code]))
     assert response.status_code == 200
     assert response.context["result"] is None
+
+
+def test_the_calculator_counts_a_child_of_19_as_a_child_in_school(client, unit):
+    response = client.post(
+        reverse("oversight:calculator", args=[unit.municipality.code]),
+        {"month": "2026-03", "adults": "single", "child1_birth": "2007-01-20"},
+    )
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [line.amount for line in result.lines if line.member == "1"] == [Decimal(4990)]
+    assert "räknas med bara om hen går i gymnasiet" in response.content.decode()

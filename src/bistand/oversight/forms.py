@@ -13,6 +13,7 @@ from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.oversight.models import AppealOutcome, Investigation, OversightSettings, RandomCheck
 from bistand.oversight.periods import Period, add_months, month_label, month_start, parse_month
 from bistand.rules import default_parameters
+from bistand.rules.validation import SCHOOL_AGE, age_on
 
 MAX_CHILDREN = 6
 # The adults' age does not change the norm; the engine needs a birth date, so any adult's will do.
@@ -71,6 +72,7 @@ class CalculatorForm(DesignSystemForm):
         for i in range(1, MAX_CHILDREN + 1):
             self.fields[f"child{i}_birth"] = forms.CharField(
                 label=_("Barn %(n)d: födelsedatum") % {"n": i},
+                help_text=_("Ett barn som har fyllt 18 räknas med bara om hen går i gymnasiet."),
                 required=False,
                 max_length=10,
                 widget=forms.TextInput(
@@ -166,6 +168,8 @@ class CalculatorForm(DesignSystemForm):
             fields[f"members[{len(members)}].birth_date"] = f"child{i}_birth"
             fields[f"members[{len(members)}].lunch_at_home"] = f"child{i}_preschool_lunch"
             member = {"id": str(i), "role": "child", "birth_date": birth.isoformat()}
+            if age_on(birth, data["month"]) >= SCHOOL_AGE:
+                member["in_school"] = True  # the field's help text: only a child in upper-secondary school
             if data.get(f"child{i}_preschool_lunch"):
                 member["lunch_at_home"] = False
             members.append(member)
