@@ -153,3 +153,31 @@ def test_a_reminder_reaches_mina_sidor_before_the_deadline_once(routed, casework
     assert soon.reminded_at is not None and later.reminded_at is None
     reminder = routed.case.events.get(kind="documents_requested", data__reminder=True)
     assert reminder.visible_to_citizen and reminder.data["request_id"] == soon.pk
+
+
+@pytest.mark.parametrize(("answer", "members", "norm_change"), [("yes", 2, 4990), ("no", 1, 0)])
+def test_a_caseworker_settles_a_young_adults_schooling(find, unit, caseworker, answer, members, norm_change):
+    """The citizen did not know; the caseworker finds out and the calculation follows (issue 14, finding 6)."""
+    from bistand.casework.forms import DraftForm
+    from tests.casework.test_pipeline import YOUNG_ADULT
+
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    run = run_to_end(submit(citizen.person, unit, THIS_MONTH, children=[{"personnummer": YOUNG_ADULT}]))
+    assert "school_status" in [r["code"] for r in run.routing_reasons]
+    household = run.calculation_input["household"]
+    costs = {f"cost_{c['type']}": c["amount"] for c in household["costs"]}
+    form = DraftForm(
+        {"outcome": "grant", "school_c1": answer, "school_c1_reason": "Intyg från gymnasiet / CSN.", **costs},
+        household=household,
+    )
+    assert form.is_valid(), form.errors
+    draft = workspace.save_draft(run, caseworker, outcome="grant", adjustments=form.adjustments())
+    calculation = draft.calculation
+    assert (
+        len([x for x in calculation["lines"] if x["section"] == "norm" and x["member"] != "household"])
+        == members
+    )
+    # Not in school: not a child of the case, still in the household, so the case has 1 of 2 common costs.
+    single, common_2 = 3940, 1410
+    expected = single + norm_change + (common_2 if answer == "yes" else common_2 / 2)
+    assert calculation["norm_total"] == expected

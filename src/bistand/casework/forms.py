@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bistand.casework.models import ActivityPlan, JournalNote
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.rules.model import COST_TYPES, INCOME_TYPES
+from bistand.rules.validation import SCHOOL_AGE, age_on
 
 # Standard wording a caseworker starts from and adapts; plain language the citizen understands.
 MOTIVATION_TEMPLATES = [
@@ -99,12 +100,32 @@ class DraftForm(DesignSystemForm):
             self.lines.append(
                 ("income", income["type"], income["member"], Decimal(str(income["amount"])), name)
             )
+        self.schools = []
+        month = household.get("month", "")
+        for member in household.get("members", []):
+            if member.get("role") != "child" or "in_school" in member or not month:
+                continue
+            birth = datetime.date.fromisoformat(member["birth_date"])
+            if age_on(birth, datetime.date.fromisoformat(f"{month}-01")) < SCHOOL_AGE:
+                continue
+            # An 18–20-year-old whose schooling the citizen did not know: the caseworker settles it.
+            name = f"school_{member['id']}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Går ungdomen (född %(date)s) i gymnasiet?") % {"date": member["birth_date"]},
+                choices=[("", "–"), ("yes", _("Ja, går i gymnasiet")), ("no", _("Nej: eget ärende"))],
+                required=False,
+            )
+            self.fields[f"{name}_reason"] = forms.CharField(
+                label=_("Hur det är utrett"), required=False, max_length=1000
+            )
+            self.schools.append((member["id"], name))
         self.order_fields(
             [
                 "outcome",
                 "amount",
                 "motivation_template",
                 "motivation",
+                *[f for f in self.fields if f.startswith("school_")],
                 *[f for f in self.fields if f.startswith(("cost_", "income_"))],
                 "norm_raise",
                 "norm_reason",
@@ -123,6 +144,11 @@ class DraftForm(DesignSystemForm):
             data["motivation"] = str(dict(MOTIVATION_TEMPLATES)[data["motivation_template"]])
         if data.get("norm_raise") and not data.get("norm_reason", "").strip():
             self.add_error("norm_reason", _("Skriv de särskilda skälen för en högre norm."))
+        for _member, name in self.schools:
+            if data.get(name) and not data.get(f"{name}_reason", "").strip():
+                self.add_error(
+                    f"{name}_reason", _("Skriv hur det är utrett, till exempel intyg från skolan.")
+                )
         return data
 
     def adjustments(self) -> list[dict]:
@@ -144,6 +170,11 @@ class DraftForm(DesignSystemForm):
             found.append(item)
         if data.get("norm_raise"):
             found.append({"kind": "norm", "amount": str(data["norm_raise"]), "reason": data["norm_reason"]})
+        for member, name in self.schools:
+            if data.get(name):
+                found.append(
+                    {"kind": "school", "member": member, "to": data[name], "reason": data[f"{name}_reason"]}
+                )
         return found
 
 

@@ -61,7 +61,10 @@ def apply_adjustments(household: dict[str, Any], adjustments: list[dict[str, Any
 
     - `{"kind": "cost", "type": "rent", "to": "7000", "reason": ...}`: the reasonable amount of a cost;
     - `{"kind": "income", "member": "a", "type": "salary", "to": "3000", "reason": ...}`;
-    - `{"kind": "norm", "amount": "500", "reason": ...}`: a higher norm for special reasons (SoL 12 kap. 7 §).
+    - `{"kind": "norm", "amount": "500", "reason": ...}`: a higher norm for special reasons (SoL 12 kap. 7 §);
+    - `{"kind": "school", "member": "c1", "to": "yes" | "no", "reason": ...}`: what the caseworker found out
+      about an 18–20-year-old's upper-secondary school. "no": the young adult is not a child of the case
+      (their own case), but still lives in the household, so the case keeps its share of common costs.
     """
     adjusted = copy.deepcopy(household)
     for adjustment in adjustments:
@@ -82,6 +85,19 @@ def apply_adjustments(household: dict[str, Any], adjustments: list[dict[str, Any
         elif kind == "norm":
             amount = _money(adjustment["amount"], "Högre norm")
             adjusted["costs"] = [*adjusted["costs"], {"type": "other", "amount": str(amount)}]
+        elif kind == "school":
+            member = adjustment["member"]
+            if adjustment.get("to") == "yes":
+                adjusted["members"] = [
+                    {**m, "in_school": True} if m["id"] == member else m for m in adjusted["members"]
+                ]
+            elif adjustment.get("to") == "no":
+                size = adjusted.get("household_size") or len(adjusted["members"])
+                adjusted["members"] = [m for m in adjusted["members"] if m["id"] != member]
+                adjusted["incomes"] = [i for i in adjusted["incomes"] if i["member"] != member]
+                adjusted["household_size"] = size
+            else:
+                raise WorkspaceError("Svara ja eller nej om gymnasiet.")
         else:
             raise WorkspaceError("Okänd sorts ändring.")
     adjusted["costs"] = [c for c in adjusted["costs"] if Decimal(str(c["amount"])) > 0]
