@@ -52,3 +52,32 @@ def test_studiehjalp_from_csn_means_in_school():
     assert _gets_studiehjalp(CsnFacts(payments=(payment("STUDIEHJALP"),)))
     assert not _gets_studiehjalp(CsnFacts(payments=(payment("STUDIEMEDEL"),)))
     assert not _gets_studiehjalp(None)
+
+
+def test_the_prefill_says_in_school_where_csn_pays_studiehjalp(db, with_registers, population):
+    from bistand.intake import prefill
+    from bistand.registers.facts import Protection
+    from bistand.registers.population import Period, Role, study_support_paid
+
+    def young_adult_in_school(members):
+        for p in members:
+            young = p.role in (Role.CHILD, Role.ADULT_CHILD) and 18 <= p.age_on(NOVEMBER) <= 20
+            if young and study_support_paid(p.study, Period(2026, 11), p.birth_date):
+                return p
+        return None
+
+    tried = 0
+    for household in population.households:
+        members = population.members(household)
+        applicant = next((p for p in members if p.role is Role.APPLICANT), None)
+        youth = young_adult_in_school(members)
+        if not (applicant and youth and population.household_protection(household) is Protection.NONE):
+            continue
+        found = prefill.fetch(applicant.pnr, "2026-11")
+        children = {c["personnummer"]: c for c in found["children"]}
+        if youth.pnr in children:  # a child of the applicant, at the same address
+            assert children[youth.pnr]["in_school"] is True
+            return
+        tried += 1
+        assert tried < 20, "no applicant's child aged 18-20 in school found"
+    raise LookupError("no household with a young adult in school")
