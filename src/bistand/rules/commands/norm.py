@@ -128,7 +128,7 @@ def table_text(table: NormTable, params: ParameterSet | None = None, lang: str =
             f"Källa: {table.source} [{table.source_tag}]",
             f"Source: {table.source} [{table.source_tag}]",
         ),
-        _t(lang, "Kontrollerad mot officiell tabell: ", "Checked against the official table: ")
+        _t(lang, "Kontrollerad mot författningstexten (SFS): ", "Checked against the SFS text: ")
         + (
             _t(lang, "ja", "yes")
             if table.fully_verified
@@ -197,14 +197,14 @@ def table_text(table: NormTable, params: ParameterSet | None = None, lang: str =
     notes = []
     for name, value in table.cells():
         if not value.verified:
-            notes.append((name, value.method or value.note or ""))
+            notes.append((name, f"[{value.reliability}] {value.method or value.note or ''}"))
     if notes:
         out += [
             "",
             _t(
                 lang,
-                "* Inte kontrollerat mot den officiella tabellen:",
-                "* Not checked against the official table:",
+                "* Inte kontrollerat mot författningstexten (SFS):",
+                "* Not checked against the SFS text:",
             ),
         ]
         seen: set[str] = set()
