@@ -131,6 +131,16 @@ def test_an_unknown_field_in_the_application_is_refused_with_its_name(client, ci
 
 
 @pytest.mark.django_db
+def test_a_co_applicant_under_18_or_a_child_of_21_is_refused_with_the_field_named(client, citizen):
+    token = issue_token(citizen)
+    # 201501012395 is 11 in December 2026; 199010292390 is 36.
+    bad = body("2026-12", co_applicant="201501012395", children=[{"personnummer": "199010292390"}])
+    response = post(client, token, bad)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"co_applicant", "children[0].personnummer"}
+
+
+@pytest.mark.django_db
 def test_a_case_is_seen_only_by_its_citizen_and_its_unit(client, citizen, unit, other_unit, municipality):
     from bistand.casework.models import Case
 

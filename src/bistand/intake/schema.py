@@ -48,6 +48,8 @@ EXTRA_NEED_TYPES = ("childcare", "medical", "medicine", "dental", "glasses", "ot
 ASSET_TYPES = ("bank", "vehicle", "property", "shares", "other")
 LANGUAGES = ("sv", "en", "ar")
 MAX_AMOUNT = Decimal("1000000")
+ADULT_AGE = 18  # a co-applicant is an adult
+CHILD_AGE = 21  # children and youths under 21 whom the parents support (SOSFS 2013:1)
 # The fields an application may hold; anything else is refused with its name, never silently dropped.
 FIELDS = frozenset(
     {
@@ -177,6 +179,11 @@ def validate_application(data: Any) -> dict[str, Any]:
 
     co = data.get("co_applicant")
     out["co_applicant"] = _person(co, "co_applicant", errors) if co else None
+    first_day = datetime.date.fromisoformat(f"{out['month']}-01") if out["month"] else None
+    if out["co_applicant"] and first_day and parse(out["co_applicant"]).age_on(first_day) < ADULT_AGE:
+        errors.append(
+            FieldError("co_applicant", _("Den som söker tillsammans med dig ska vara minst 18 år."))
+        )
 
     children = []
     for i, child in enumerate(_list(data, "children", errors)):
@@ -185,6 +192,17 @@ def validate_application(data: Any) -> dict[str, Any]:
             errors.append(FieldError(where, _("Ska vara ett objekt med personnummer.")))
             continue
         entry = {"personnummer": _person(child.get("personnummer"), f"{where}.personnummer", errors)}
+        if (
+            entry["personnummer"]
+            and first_day
+            and parse(entry["personnummer"]).age_on(first_day) >= CHILD_AGE
+        ):
+            errors.append(
+                FieldError(
+                    f"{where}.personnummer",
+                    _("Ett barn i ansökan ska vara under 21 år. En vuxen söker i en egen ansökan."),
+                )
+            )
         if "lunch_at_home" in child:
             if not isinstance(child["lunch_at_home"], bool):
                 errors.append(FieldError(f"{where}.lunch_at_home", _("Svara ja (true) eller nej (false).")))
