@@ -94,3 +94,26 @@ def test_the_explanation_states_the_result_in_both_languages(data):
         assert "inte rätt till försörjningsstöd" in swedish
         assert "not entitled" in english
     assert format_sek(result.norm_total, "sv") in swedish
+
+
+@settings(max_examples=200, deadline=None)
+@given(households, st.text(min_size=1, max_size=12), st.integers(min_value=0, max_value=20))
+def test_a_field_the_contract_does_not_know_is_always_refused_by_name(data, name, where):
+    """Never guessed at (docs/calculation.md): an unknown field anywhere is an error naming it."""
+    from bistand.rules import InvalidInput
+    from bistand.rules.validation import COST_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, TOP_FIELDS
+
+    spots = [("", data, TOP_FIELDS)]
+    spots += [(f"members[{i}].", m, MEMBER_FIELDS) for i, m in enumerate(data["members"])]
+    spots += [(f"costs[{i}].", c, COST_FIELDS) for i, c in enumerate(data["costs"])]
+    spots += [(f"incomes[{i}].", x, INCOME_FIELDS) for i, x in enumerate(data["incomes"])]
+    prefix, target, known = spots[where % len(spots)]
+    if name in known:
+        return
+    target[name] = 1
+    try:
+        calculate(data)
+    except InvalidInput as invalid:
+        assert f"{prefix}{name}" in [e["field"] for e in invalid.as_list()]
+    else:
+        raise AssertionError(f"{prefix}{name} was accepted")
