@@ -244,6 +244,10 @@ WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("BISTAND_WORKER_MAX_AGE", "60"))
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("BISTAND_WORKER_HEARTBEAT", "10"))
 # A pipeline run that has not moved for this long is taken up again (its worker died mid-step).
 PIPELINE_STALLED_SECONDS = float(os.environ.get("BISTAND_PIPELINE_STALLED_AFTER", "120"))
+# A register that does not answer: the robot asks again this often, for this long, before the case goes to
+# a person with the gap named (nödbistånd goes at once).
+REGISTER_GAP_RETRY_SECONDS = float(os.environ.get("BISTAND_REGISTER_GAP_RETRY", "60"))
+REGISTER_GAP_WAIT_SECONDS = float(os.environ.get("BISTAND_REGISTER_GAP_WAIT", str(6 * 3600)))
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
