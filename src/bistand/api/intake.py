@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -28,9 +29,8 @@ from bistand.identity.tokens import issue_token, user_from_request
 from bistand.identity.views import account_for
 from bistand.intake import signing
 from bistand.intake.drafts import open_application
-from bistand.intake.forms import month_choices
 from bistand.intake.models import Application, MonthTaken
-from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
+from bistand.intake.schema import ApplicationInvalid, month_not_open, validate_application, with_provenance
 from bistand.testdata import is_test_identity
 
 logger = logging.getLogger(__name__)
@@ -41,10 +41,28 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
 
 
 def _body(request: HttpRequest):
+    """The JSON body, or None. Its size is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (a larger one is a 400),
+    and nesting deep enough to exhaust the parser's recursion is refused like any other bad JSON."""
     try:
-        return json.loads(request.body.decode("utf-8"), parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError):
+        data = json.loads(request.body.decode("utf-8"), parse_float=Decimal)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
+    return None if _deeper_than(data, MAX_DEPTH) else data
+
+
+MAX_DEPTH = 16  # an application is three levels deep; the limit only keeps hostile bodies out
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Whether `value` nests lists and objects more than `limit` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _unauthorised() -> JsonResponse:
@@ -76,11 +94,9 @@ def create_application(request: HttpRequest) -> HttpResponse:
     municipality = person.municipality or Municipality.objects.order_by("pk").first()
     if municipality is None or not municipality.units.filter(handles_intake=True).exists():
         return _errors(422, [{"field": "", "message": "Din kommun tar inte emot ansökningar här ännu."}])
-    if values["month"] not in dict(month_choices()):
-        return _errors(
-            422,
-            [{"field": "month", "message": "Du kan ansöka för den här månaden och nästa, inte för andra."}],
-        )
+    closed = month_not_open(values["month"], timezone.localdate())
+    if closed is not None:
+        return _errors(422, [closed.to_dict()])
     month = datetime.date.fromisoformat(values["month"] + "-01")
     answers = with_provenance(_jsonable(values))
     if values["co_applicant"] == person.personnummer:
