@@ -128,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
             "-",
             "--access-logformat",
             ACCESS_LOG_FORMAT,
+            "--logger-class",
+            "bistand.core.gunicornlog.RedactingLogger",
             "--no-control-socket",
         ],
     }
