@@ -290,3 +290,12 @@ def test_protected_identity_goes_to_a_person(find, unit, caseworker):
     returning(citizen.person, unit, caseworker)
     run = run_to_end(submit(citizen.person, unit, THIS_MONTH))
     assert "protected_identity" in codes(run)
+
+
+def test_emergency_beside_the_regular_application_warns_the_caseworker(find, unit):
+    """Issue 20 #4: nödbistånd may stand beside the month's regular application, but never unseen."""
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    regular = run_to_end(submit(citizen.person, unit, THIS_MONTH))
+    emergency = run_to_end(submit(citizen.person, unit, THIS_MONTH, emergency=True))
+    assert "same_month" not in codes(regular)
+    assert emergency.status == PipelineRun.Status.ROUTED and "same_month" in codes(emergency)

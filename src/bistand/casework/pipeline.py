@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bistand.casework.household import engine_input, for_engine
@@ -194,6 +195,12 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
         reason("emergency", "Ansökan gäller nödbistånd. En handläggare beslutar samma dag.")
     if _protected(run) and not rules["allow_protected_identity"]:
         reason("protected_identity", "Någon i hushållet har skyddade personuppgifter.")
+    if _same_month(application):
+        reason(
+            "same_month",
+            "Hushållet har en annan ansökan för samma månad (nödbistånd bredvid den ordinarie). "
+            "Kontrollera att inget beviljas eller betalas två gånger.",
+        )
     if values.get("co_applicant") and not application.confirmed_co_applicant:
         reason(
             "co_applicant_unsigned",
@@ -250,6 +257,18 @@ def _protected(run: PipelineRun) -> bool:
     # Only a register's yes counts. Unknown (a register did not answer) is not "protected": the gap is
     # named by its own finding (register_incomplete), and addresses are never shown to begin with.
     return any(answer.get("protected") is True for answer in (run.register_snapshot or {}).values())
+
+
+def _same_month(application: Application) -> bool:
+    """Whether another submitted application of the same adults is for the same month. Only nödbistånd
+    can stand beside the regular one (the database keeps regular ones to one per adult and month)."""
+    adults = application.adults
+    return (
+        Application.objects.filter(month=application.month, status=Application.Status.SUBMITTED)
+        .filter(Q(applicant_id__in=adults) | Q(co_applicant_id__in=adults))
+        .exclude(pk=application.pk)
+        .exists()
+    )
 
 
 def _granted_last_month(run: PipelineRun) -> bool:
