@@ -177,7 +177,7 @@ def validate_application(data: Any) -> dict[str, Any]:
     if nul:
         # PostgreSQL cannot store a NUL character in text; no honest answer holds one.
         raise ApplicationInvalid(
-            [FieldError(path, _("Tecknet NUL (\\u0000) är inte tillåtet.")) for path in nul]
+            [FieldError(path, _("Nolltecken (NUL) är inte tillåtna i texten.")) for path in nul]
         )
     errors: list[FieldError] = []
     out: dict[str, Any] = {"month": _month(data.get("month"), errors)}
