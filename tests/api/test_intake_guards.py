@@ -136,3 +136,20 @@ def test_an_open_web_draft_is_a_409_not_a_500(client, citizen, unit):
     response = post(client, issue_token(citizen), body(this_month()))
     assert response.status_code == 409
     assert "påbörjad" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.django_db
+def test_with_demo_mode_off_the_dev_token_is_gone_from_the_document_and_its_tokens_stop_working(
+    client, settings, unit
+):
+    """Issue 20 #9: the OpenAPI document listed /api/v1/dev/token, and demo tokens stayed valid."""
+    settings.DEMO_MODE = True
+    token = client.post(
+        "/api/v1/dev/token", {"personnummer": "198001139297"}, content_type="application/json"
+    ).json()["token"]
+    assert "/api/v1/dev/token" in client.get("/api/v1/openapi.json").json()["paths"]
+    assert post(client, token, body("2026-13")).status_code == 422  # accepted as a sign-in
+
+    settings.DEMO_MODE = False
+    assert "/api/v1/dev/token" not in client.get("/api/v1/openapi.json").json()["paths"]
+    assert post(client, token, body("2026-13")).status_code == 401

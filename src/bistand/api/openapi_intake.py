@@ -108,6 +108,16 @@ def schemas() -> dict[str, Any]:
 
 
 def paths() -> dict[str, Any]:
+    """The intake API's paths; the development token only in demo mode, where it exists."""
+    from django.conf import settings
+
+    found = _paths()
+    if not settings.DEMO_MODE:
+        found.pop("/api/v1/dev/token")
+    return found
+
+
+def _paths() -> dict[str, Any]:
     bearer = [{"bearer": []}]
     return {
         "/api/v1/applications": {
