@@ -170,7 +170,7 @@ def _cell(value: str) -> str:
 @auditor_required
 @require_safe
 def verify(request: HttpRequest) -> HttpResponse:
-    verdict = chain.verify()
+    verdict = chain.witnessed()
     return render(request, "audit/verify.html", {"verdict": verdict})
 
 
