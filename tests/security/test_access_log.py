@@ -78,10 +78,18 @@ def test_every_kind_of_staff_read_is_logged(world):
     assert chain.verify().ok
 
 
-def test_refused_and_citizen_requests_are_not_staff_reads(world):
-    _client(world.other_caseworker).get(reverse("casework:case", args=[world.case.pk]))
+def test_citizen_requests_are_not_staff_reads_and_refused_snooping_leaves_a_trace(world):
+    """Issue 20 #9: a caseworker of another unit trying a case id left no entry at all."""
     _client(world.owner).get(reverse("portal:home"))
     assert not AccessLogEntry.objects.exists()
+    response = _client(world.other_caseworker).get(reverse("casework:case", args=[world.case.pk]))
+    assert response.status_code == 404
+    entry = AccessLogEntry.objects.get()
+    assert (entry.action, entry.user_id, entry.case_id) == (
+        "refused",
+        world.other_caseworker.pk,
+        world.case.pk,
+    )
 
 
 def test_no_page_without_its_log_entry(world, monkeypatch):
