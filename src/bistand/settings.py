@@ -25,7 +25,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("BISTAND_DATA_DIR", PROJECT_DIR / "var")).resolve()
+# The data folder holds the SQLite database, uploads, letters and the register cache: personal data. Only
+# the account Bistånd runs as may read it — files it creates from here on (umask), and the folder itself,
+# so that files made before (world-readable under the usual umask 022) cannot be reached either.
+os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 (DATA_DIR / "static").mkdir(exist_ok=True)
 
 
