@@ -30,7 +30,8 @@ DATA_DIR = Path(os.environ.get("BISTAND_DATA_DIR", PROJECT_DIR / "var")).resolve
 # so that files made before (world-readable under the usual umask 022) cannot be reached either.
 os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-DATA_DIR.chmod(0o700)
+if DATA_DIR.stat().st_uid == os.getuid():  # a folder another account owns is that account's to set
+    DATA_DIR.chmod(0o700)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 (DATA_DIR / "static").mkdir(exist_ok=True)
