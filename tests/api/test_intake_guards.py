@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from bistand.casework import pipeline
@@ -19,7 +20,6 @@ from bistand.casework.models import PipelineRun
 from bistand.identity.models import Person
 from bistand.identity.tokens import issue_token
 from bistand.identity.views import account_for
-from bistand.intake import signing
 from bistand.intake.models import Application, MonthClaim
 from tests.api.test_intake import body, post
 from tests.casework.test_pipeline import quiet_single
@@ -57,7 +57,13 @@ def test_a_co_applicant_who_never_signed_is_never_looked_up(client, find, unit, 
     assert application.status == Application.Status.SIGNING and application.confirmed_co_applicant is None
 
     # The co-applicant signs with their own eID (the e-service's cosign page): now they are asked about.
-    signing.sign_as_co_applicant(application, account_for(target.pnr).person, method="dev-eid")
+    client.force_login(account_for(target.pnr))
+    page = client.get(reverse("intake:cosign", args=[application.reference]))
+    assert page.status_code == 200 and "5900" in page.content.decode().replace("\xa0", "").replace(" ", "")
+    assert (
+        client.post(reverse("intake:cosign", args=[application.reference]), {"action": "sign"}).status_code
+        == 302
+    )
     run_tasks()
     application.refresh_from_db()
     assert application.is_submitted and application.confirmed_co_applicant == target.pnr
