@@ -142,6 +142,7 @@ class Stack:
             BISTAND_REGISTERS_URL=self.registers_url,
             BISTAND_WORKER_HEARTBEAT=str(self.heartbeat),
             BISTAND_PIPELINE_STALLED_AFTER=str(self.stalled_after),
+            BISTAND_REGISTER_GAP_RETRY="2",  # a failed register is asked again soon, within the run
             LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT / "src"),
         )

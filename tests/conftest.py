@@ -40,6 +40,15 @@ def staff_without_second_factor(settings):
     settings.STAFF_TWO_FACTOR = False
 
 
+@pytest.fixture(autouse=True)
+def own_access_log_witness(monkeypatch, tmp_path):
+    """Each test keeps its access-log head in its own folder: a head kept by another test's database
+    would not be in this one's chain."""
+    from bistand.audit import chain
+
+    monkeypatch.setattr(chain, "_witness_path", lambda: tmp_path / "access-log-head")
+
+
 @pytest.fixture
 def municipality(db) -> Municipality:
     return Municipality.objects.create(code="1287", name="Trelleborgs kommun")

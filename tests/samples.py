@@ -29,12 +29,12 @@ def heic(size: tuple[int, int] = (8, 8)) -> bytes:
     return out.getvalue()
 
 
-def pdf(extra_catalog: str = "", extra_objects: str = "", tail: bytes = b"") -> bytes:
+def pdf(extra_catalog: str = "", extra_objects: str = "", tail: bytes = b"", extra_page: str = "") -> bytes:
     """A one-page PDF written by hand (so tests can add what a hostile file would carry)."""
     objects = [
         f"<< /Type /Catalog /Pages 2 0 R {extra_catalog} >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] {extra_page} >>",
     ]
     if extra_objects:
         objects.append(extra_objects)

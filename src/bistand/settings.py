@@ -25,7 +25,15 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("BISTAND_DATA_DIR", PROJECT_DIR / "var")).resolve()
+# The data folder holds the SQLite database, uploads, letters and the register cache: personal data. Only
+# the account Bistånd runs as may read it — files it creates from here on (umask), and the folder itself,
+# so that files made before (world-readable under the usual umask 022) cannot be reached either.
+os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+if DATA_DIR.stat().st_uid == os.getuid():  # a folder another account owns is that account's to set
+    DATA_DIR.chmod(0o700)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 (DATA_DIR / "static").mkdir(exist_ok=True)
 
 
@@ -244,6 +252,10 @@ WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("BISTAND_WORKER_MAX_AGE", "60"))
 WORKER_HEARTBEAT_SECONDS = float(os.environ.get("BISTAND_WORKER_HEARTBEAT", "10"))
 # A pipeline run that has not moved for this long is taken up again (its worker died mid-step).
 PIPELINE_STALLED_SECONDS = float(os.environ.get("BISTAND_PIPELINE_STALLED_AFTER", "120"))
+# A register that does not answer: the robot asks again this often, for this long, before the case goes to
+# a person with the gap named (nödbistånd goes at once).
+REGISTER_GAP_RETRY_SECONDS = float(os.environ.get("BISTAND_REGISTER_GAP_RETRY", "60"))
+REGISTER_GAP_WAIT_SECONDS = float(os.environ.get("BISTAND_REGISTER_GAP_WAIT", str(6 * 3600)))
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

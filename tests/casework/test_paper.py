@@ -110,3 +110,35 @@ def test_the_same_person_and_month_cannot_be_registered_twice(client, caseworker
     again = client.post(reverse("casework:paper"), data)
     assert "redan en ansökan för månaden" in again.content.decode()
     assert Application.objects.count() == 1
+
+
+def test_a_co_applicant_only_with_their_own_signature_and_the_household_once_a_month(
+    client, caseworker, find, settings, tmp_path
+):
+    """Issue 20 #2 and #4 on the staff channel: the partner's signature is confirmed, and the partner
+    cannot be registered again for the same month as an applicant of their own."""
+    settings.MEDIA_ROOT = tmp_path
+    applicant, partner = (
+        find(quiet_single),
+        find(lambda p, h: p.pnr != find(quiet_single).pnr and p.registered),
+    )
+    client.force_login(caseworker)
+    data = {
+        "action": "register",
+        "channel": "paper",
+        "personnummer": applicant.pnr,
+        "co_applicant": partner.pnr,
+        "month": month_choices()[0][0],
+        "rent": "6500",
+    }
+    unsigned = client.post(reverse("casework:paper"), data)
+    assert unsigned.status_code == 200 and "skrivit under själv" in unsigned.content.decode()
+    assert not Application.objects.exists()
+    assert client.post(reverse("casework:paper"), {**data, "co_applicant_signed": "on"}).status_code == 302
+    application = Application.objects.get()
+    assert application.confirmed_co_applicant == partner.pnr
+
+    alone = {**data, "personnummer": partner.pnr, "co_applicant": ""}
+    again = client.post(reverse("casework:paper"), alone)
+    assert "Hushållet har redan en ansökan för månaden" in again.content.decode()
+    assert Application.objects.count() == 1

@@ -71,3 +71,31 @@ def test_sqlite_runs_in_wal_mode():
 
 def test_languages_are_swedish_english_and_arabic():
     assert [code for code, _ in settings.LANGUAGES] == ["sv", "en", "ar"]
+
+
+def test_the_data_folder_and_what_is_made_in_it_are_for_bistand_alone(tmp_path):
+    """Issue 20 #9: the SQLite file and var/files/ were world-readable."""
+    data = tmp_path / "var"
+    data.mkdir(mode=0o755)
+    (data / "old-upload.pdf").write_bytes(b"%PDF")  # made before, under the usual umask
+    script = (
+        "import os, django; django.setup();"
+        "from django.core.files.base import ContentFile; from django.core.files.storage import default_storage;"
+        "from django.db import connection; connection.ensure_connection();"
+        "name = default_storage.save('uploads/a.pdf', ContentFile(b'%PDF'));"
+        "print(oct(os.stat(default_storage.path(name)).st_mode & 0o777),"
+        " oct(os.stat(os.path.dirname(default_storage.path(name))).st_mode & 0o777))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bistand.settings",
+        "BISTAND_DATA_DIR": str(data),
+        "DATABASE_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0o600", "0o700"]
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert (data / "bistand.sqlite3").stat().st_mode & 0o077 == 0

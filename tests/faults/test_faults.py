@@ -64,6 +64,8 @@ def start_worker(tmp_path: Path, registers_url: str) -> subprocess.Popen:
         "BISTAND_REGISTERS_URL": registers_url,
         "BISTAND_WORKER_HEARTBEAT": "0.5",
         "BISTAND_PIPELINE_STALLED_AFTER": "2",
+        # A register that keeps failing is asked again after 2 s (not a minute): the run must finish in time.
+        "BISTAND_REGISTER_GAP_RETRY": "2",
         "LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "bistand.cli", "manage", "worker", "--no-reload", "--interval", "0.1"]

@@ -206,19 +206,32 @@ def test_register_variety(population):
     assert all(situations.get(s.value, 0) > 0 for s in Situation)
 
 
-def test_protected_households_never_reveal_their_address(population):
+def test_navet_sends_the_address_as_the_real_navet_does(population):
+    """Skyddad folkbokföring: never an address. Sekretessmarkering: Navet still sends it (a flag beside the
+    address), so Bistånd's own shield is what keeps it out of storage — the client tests prove that."""
     period = Period(2026, 3)
-    protected = [
-        h for h in population.households if population.household_protection(h) is not Protection.NONE
-    ]
-    assert len(protected) > 50
-    for household in protected:
+    by_level = {
+        level: [h for h in population.households if population.household_protection(h) is level]
+        for level in (Protection.SKYDDAD_FOLKBOKFORING, Protection.SEKRETESSMARKERING)
+    }
+    assert len(by_level[Protection.SKYDDAD_FOLKBOKFORING]) > 20
+    for household in by_level[Protection.SKYDDAD_FOLKBOKFORING]:
         street = household.address.street
         for person in population.members(household):
             for source in Source:
                 raw = json.dumps(answer_for(population, source, person, period), ensure_ascii=False)
                 assert street not in raw
                 assert "Folkbokforingsadress" not in raw
+    marked = next(
+        p
+        for h in by_level[Protection.SEKRETESSMARKERING]
+        for p in population.members(h)
+        if p.protection is Protection.SEKRETESSMARKERING and p.registered
+    )
+    post = answer_for(population, Source.NAVET, marked, period)["Personpost"]
+    assert post["Skyddsmarkering"] == "SEKRETESSMARKERING"
+    assert post["Folkbokforingsadress"]["Utdelningsadress"] == population.household_of(marked).address.street
+    assert answer_for(population, Source.AF, marked, period)["Arbetssokande"]["Sekretessmarkering"] is True
     # …while unprotected persons do get their address from Navet.
     open_household = next(
         h

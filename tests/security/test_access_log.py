@@ -78,10 +78,18 @@ def test_every_kind_of_staff_read_is_logged(world):
     assert chain.verify().ok
 
 
-def test_refused_and_citizen_requests_are_not_staff_reads(world):
-    _client(world.other_caseworker).get(reverse("casework:case", args=[world.case.pk]))
+def test_citizen_requests_are_not_staff_reads_and_refused_snooping_leaves_a_trace(world):
+    """Issue 20 #9: a caseworker of another unit trying a case id left no entry at all."""
     _client(world.owner).get(reverse("portal:home"))
     assert not AccessLogEntry.objects.exists()
+    response = _client(world.other_caseworker).get(reverse("casework:case", args=[world.case.pk]))
+    assert response.status_code == 404
+    entry = AccessLogEntry.objects.get()
+    assert (entry.action, entry.user_id, entry.case_id) == (
+        "refused",
+        world.other_caseworker.pk,
+        world.case.pk,
+    )
 
 
 def test_no_page_without_its_log_entry(world, monkeypatch):
@@ -138,6 +146,21 @@ def test_the_verifier_finds_a_removed_or_rewritten_tail(world):
     assert not verdict.ok and verdict.reason == "entries after the last one were removed"
 
 
+def test_a_truncated_tail_with_the_head_moved_back_is_found_by_the_plain_check(world):
+    """Issue 20 #9: remove the newest entries and move the head row back, and the chain checks out —
+    unless the last check kept the head outside the database, as `verify_access_log` now does."""
+    entries = _fill(world)
+    call_command("verify_access_log", stdout=io.StringIO())  # an operator's routine check
+    _tamper("DELETE FROM audit_accesslogentry WHERE seq >= %s", [entries[3].seq])
+    ChainHead.objects.filter(pk=1).update(seq=entries[2].seq, hash=entries[2].hash)
+    assert chain.verify().ok  # the chain alone cannot tell
+    with pytest.raises(CommandError, match="kept head is no longer in the chain"):
+        call_command("verify_access_log")
+    auditor = Client()
+    auditor.force_login(world.auditor)
+    assert "Kedjan är bruten" in auditor.get(reverse("audit:verify")).content.decode()
+
+
 def test_a_kept_head_shows_a_rebuilt_chain(world):
     entries = _fill(world, 3)
     kept = (entries[-1].seq, entries[-1].hash)
@@ -159,12 +182,17 @@ def test_a_kept_head_shows_a_rebuilt_chain(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_command_exits_1_on_a_tampered_log(unit):
+def test_the_command_exits_1_on_a_tampered_log(unit, tmp_path):
     """`bistand manage verify_access_log` as an operator runs it, against this test database."""
     caseworker = make_staff("hl1", unit)
     for i in range(3):
         chain.append(user=caseworker, object_type="casework.case", object_id=i)
-    env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONPATH": str(SRC)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "PYTHONPATH": str(SRC),
+        "BISTAND_DATA_DIR": str(tmp_path),
+    }
     command = [sys.executable, "-m", "bistand.cli", "manage", "verify_access_log"]
     ok = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0 and "access log OK: 3 entries" in ok.stdout, ok.stderr

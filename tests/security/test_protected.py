@@ -94,6 +94,7 @@ def test_a_protected_address_is_in_no_output(
     team_lead = make_staff("gl", unit, role=User.Role.TEAM_LEAD)
     finance = make_staff("ek", unit, role=User.Role.FINANCE)
     auditor = make_staff("gr", unit, role=User.Role.AUDITOR)
+    grant_protected(auditor)  # a protected person's extract is for the restricted group only (issue 20 #1)
 
     api = Client()
     run = _apply(api, citizen)

@@ -83,6 +83,26 @@ def test_a_clean_pdf_is_rewritten_without_open_actions_or_a_glued_on_payload():
     assert len(PdfReader(io.BytesIO(cleaned)).pages) == 1
 
 
+def test_a_link_to_another_file_is_refused_and_annotation_actions_are_removed():
+    """Issue 20 #9: /GoToR to a network path, and an annotation's /AA, survived the cleaning."""
+    remote = samples.pdf(
+        extra_catalog="/OpenAction << /S /GoToR /F (\\\\attacker\\share\\x.pdf) /D [0 /Fit] >>"
+    )
+    assert "program" in _refused("remote.pdf", remote)
+    link = "<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /AA << /E << /S /GoTo /D [3 0 R /Fit] >> >> >>"
+    kind, cleaned = _clean("lank.pdf", samples.pdf(extra_page="/Annots [4 0 R]", extra_objects=link))
+    assert kind == "pdf" and b"/AA" not in cleaned and b"/Annot" in cleaned
+
+
+def test_a_jpeg_comment_does_not_survive():
+    """Issue 20 #9: Pillow wrote a JPEG's comment (COM segment) back when re-encoding."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 200, 30)).save(out, format="JPEG", comment=b"Storgatan 1, Trelleborg")
+    assert b"Storgatan" in out.getvalue()
+    kind, cleaned = _clean("foto.jpg", out.getvalue())
+    assert kind == "jpeg" and b"Storgatan" not in cleaned
+
+
 def test_broken_and_encrypted_pdfs_are_refused():
     assert "gick inte att läsa" in _refused("trasig.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50)
 

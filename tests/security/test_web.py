@@ -143,7 +143,12 @@ def _signed_in_staff(user, settings) -> Client:
     return client
 
 
-def test_staff_must_enrol_and_then_use_the_second_factor(settings, caseworker):
+def test_staff_must_enrol_and_then_use_the_second_factor(settings, caseworker, monkeypatch):
+    # A fixed clock: the replay check below failed when the test ran across a 30-second TOTP boundary
+    # (the "replayed" code then belonged to a newer step and was rightly accepted). Issue 20 #9.
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(totp, "time", SimpleNamespace(time=lambda: 1_796_299_990.0))  # 2026-12-03, mid-step
     client = _signed_in_staff(caseworker, settings)
     response = client.get(reverse("casework:queue"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("security:enrol"))

@@ -15,8 +15,9 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -26,8 +27,10 @@ from bistand.identity.models import Municipality, Person, User
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.identity.tokens import issue_token, user_from_request
 from bistand.identity.views import account_for
-from bistand.intake.models import Application
-from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
+from bistand.intake import signing
+from bistand.intake.drafts import open_application
+from bistand.intake.models import Application, MonthTaken
+from bistand.intake.schema import ApplicationInvalid, month_not_open, validate_application, with_provenance
 from bistand.testdata import is_test_identity
 
 logger = logging.getLogger(__name__)
@@ -38,10 +41,28 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
 
 
 def _body(request: HttpRequest):
+    """The JSON body, or None. Its size is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (a larger one is a 400),
+    and nesting deep enough to exhaust the parser's recursion is refused like any other bad JSON."""
     try:
-        return json.loads(request.body.decode("utf-8"), parse_float=Decimal)
-    except (UnicodeDecodeError, ValueError):
+        data = json.loads(request.body.decode("utf-8"), parse_float=Decimal)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
+    return None if _deeper_than(data, MAX_DEPTH) else data
+
+
+MAX_DEPTH = 16  # an application is three levels deep; the limit only keeps hostile bodies out
+
+
+def _deeper_than(value, limit: int) -> bool:
+    """Whether `value` nests lists and objects more than `limit` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 def _unauthorised() -> JsonResponse:
@@ -73,36 +94,59 @@ def create_application(request: HttpRequest) -> HttpResponse:
     municipality = person.municipality or Municipality.objects.order_by("pk").first()
     if municipality is None or not municipality.units.filter(handles_intake=True).exists():
         return _errors(422, [{"field": "", "message": "Din kommun tar inte emot ansökningar här ännu."}])
+    closed = month_not_open(values["month"], timezone.localdate())
+    if closed is not None:
+        return _errors(422, [closed.to_dict()])
     month = datetime.date.fromisoformat(values["month"] + "-01")
     answers = with_provenance(_jsonable(values))
-    # Stored with its task in one transaction: once we answer 201, the application cannot be lost.
-    with transaction.atomic():
-        # One application per person and month: a replayed request must not become a second application
-        # (and a second payment). The person's row is locked so two identical requests cannot both pass.
-        Person.objects.select_for_update().filter(pk=person.pk).first()
-        earlier = Application.objects.filter(
-            applicant=person, month=month, status=Application.Status.SUBMITTED
-        ).first()
-        if earlier is not None:
-            return _errors(
-                409,
-                [
-                    {
-                        "field": "month",
-                        "message": "Du har redan ansökt för den månaden. Ändringar skickar du som meddelande.",
-                        "application": str(earlier.reference),
-                    }
-                ],
-            )
-        application = Application.objects.create(
-            applicant=person,
-            municipality=municipality,
-            month=month,
-            channel=Application.Channel.E_SERVICE,
-            answers=answers,
+    if values["co_applicant"] == person.personnummer:
+        return _errors(422, [{"field": "co_applicant", "message": "Medsökande kan inte vara du själv."}])
+    if open_application(person) is not None:
+        # The database allows one open application per person; say so instead of failing on it.
+        return _errors(
+            409,
+            [
+                {
+                    "field": "",
+                    "message": "Du har en påbörjad ansökan i e-tjänsten. Skicka in eller ta bort den först.",
+                }
+            ],
         )
-        application.submit()
-        run = pipeline.begin(application)
+    try:
+        # Stored with its task in one transaction: once we answer 201, the application cannot be lost.
+        with transaction.atomic():
+            application = Application.objects.create(
+                applicant=person,
+                municipality=municipality,
+                month=month,
+                channel=Application.Channel.E_SERVICE,
+                answers=answers,
+            )
+            # The bearer token is the applicant's own eID; a co-applicant signs with theirs, in the e-service.
+            signing.sign_complete(application, person, method="api")
+            run = pipeline.begin(application) if application.is_submitted else None
+    except MonthTaken as taken:
+        # One regular application per household and month: a replay must not become a second payment.
+        return _errors(
+            409,
+            [
+                {
+                    "field": "month",
+                    "message": "Ni har redan ansökt för den månaden. Ändringar skickar du som meddelande.",
+                    **({"application": str(taken.earlier.reference)} if taken.earlier else {}),
+                }
+            ],
+        )
+    except IntegrityError:
+        return _errors(409, [{"field": "", "message": "Ansökan skickades redan. Försök inte igen."}])
+    if run is None:
+        logger.info(
+            "application awaits the co-applicant's signature", extra={"application_id": application.pk}
+        )
+        return JsonResponse(
+            {"application": str(application.reference), "status": "awaiting_co_applicant_signature"},
+            status=202,
+        )
     logger.info(
         "application submitted via API", extra={"application_id": application.pk, "case_id": run.case_id}
     )
@@ -160,7 +204,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             for d in decisions
         ],
         "timeline": [
-            {"kind": e.kind, "actor": e.actor, "occurred_at": e.occurred_at.isoformat(), "data": e.data}
+            {
+                "kind": e.kind,
+                "actor": e.actor,
+                "occurred_at": e.occurred_at.isoformat(),
+                "data": e.data if staff else e.citizen_data,
+            }
             for e in case.events.all()
             if staff or e.visible_to_citizen
         ],
@@ -189,5 +238,5 @@ def dev_token(request: HttpRequest) -> HttpResponse:
         )
     with transaction.atomic():
         user: User = account_for(number)
-        token = issue_token(user)
+        token = issue_token(user, demo=True)
     return JsonResponse({"token": token, "token_type": "Bearer"}, status=201)

@@ -33,7 +33,11 @@ def schemas() -> dict[str, Any]:
             "required": ["month"],
             "properties": {
                 "month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
-                "co_applicant": {"type": ["string", "null"], "description": "personnummer, 12 digits"},
+                "co_applicant": {
+                    "type": ["string", "null"],
+                    "description": "personnummer, 12 digits. The co-applicant signs in the e-service before the "
+                    "application is submitted (202 until then).",
+                },
                 "children": {
                     "type": "array",
                     "items": {
@@ -117,6 +121,16 @@ def schemas() -> dict[str, Any]:
 
 
 def paths() -> dict[str, Any]:
+    """The intake API's paths; the development token only in demo mode, where it exists."""
+    from django.conf import settings
+
+    found = _paths()
+    if not settings.DEMO_MODE:
+        found.pop("/api/v1/dev/token")
+    return found
+
+
+def _paths() -> dict[str, Any]:
     bearer = [{"bearer": []}]
     return {
         "/api/v1/applications": {
@@ -140,10 +154,19 @@ def paths() -> dict[str, Any]:
                             "application/json": {"schema": {"$ref": "#/components/schemas/Received"}}
                         },
                     },
-                    "400": {"description": "The body is not JSON.", "content": ERRORS},
+                    "202": {
+                        "description": "Stored, waiting for the co-applicant to sign with their own eID in "
+                        "the e-service; nobody is looked up before that.",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "400": {"description": "The body is not JSON, or nested too deeply.", "content": ERRORS},
                     "401": {"description": "No valid token.", "content": ERRORS},
                     "403": {"description": "Not a citizen's token.", "content": ERRORS},
-                    "409": {"description": "Already applied for that month (a replay).", "content": ERRORS},
+                    "409": {
+                        "description": "The household already applied for that month (nödbistånd excepted), "
+                        "or an application is open in the e-service.",
+                        "content": ERRORS,
+                    },
                     "422": {"description": "Field-level errors.", "content": ERRORS},
                 },
             }

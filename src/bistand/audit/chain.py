@@ -178,3 +178,31 @@ def verify(*, expect: tuple[int, str] | None = None, batch: int = 2000) -> Verdi
             False, checked, previous_seq, previous_hash, expect[0], "the kept head is no longer in the chain"
         )
     return Verdict(True, checked, previous_seq, previous_hash)
+
+
+def _witness_path():
+    from django.conf import settings
+
+    return settings.DATA_DIR / "access-log-head"
+
+
+def witnessed(*, expect: tuple[int, str] | None = None) -> Verdict:
+    """`verify`, also against the head the last verification kept in the data folder — outside the
+    database — and keep the new head there when the chain holds.
+
+    Without it, someone who removed entries from the end and moved the chain head back left a chain that
+    checks out. The file is one line, `SEQ:HASH`; keep the data folder where the database's
+    administrators cannot write, or keep printed heads elsewhere too (`--expect`).
+    """
+    path = _witness_path()
+    kept = None
+    if path.is_file():
+        seq, _, digest = path.read_text().strip().partition(":")
+        kept = (int(seq), digest) if seq.isdigit() and len(digest) == 64 else None
+    verdict = verify(expect=expect)
+    if verdict.ok and kept is not None and kept != expect:
+        verdict = verify(expect=kept)
+    if verdict.ok:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{verdict.head_seq}:{verdict.head_hash}\n")
+    return verdict

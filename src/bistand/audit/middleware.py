@@ -3,7 +3,8 @@
 Before the view: the route is described (`routes.target_for`); a case about a person with protected
 identity is refused — with the same 404 as a case that does not exist, so a case id never tells whether
 its person is protected — unless the account belongs to the restricted group.
-After the view: a page that was shown (2xx) or an action that went through (3xx) is logged. If the log
+After the view: a page that was shown (2xx) or an action that went through (3xx) is logged, and so is a
+refusal (403/404) — trying to open another unit's or a protected case leaves a trace. If the log
 cannot be written, the page is not shown either (503): no read without its entry.
 """
 
@@ -36,6 +37,11 @@ def _staff_user(request: HttpRequest, route: str):
     return user
 
 
+def _id(value: int | None) -> int | None:
+    """An id as the log's integer columns hold it; a refused probe can name ids no database holds."""
+    return value if value is None or -(2**63) <= value < 2**63 else None
+
+
 class AccessLogMiddleware:
     """Log staff reads of personal data in the hash-chained access log; shield protected cases."""
 
@@ -45,17 +51,21 @@ class AccessLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         target: Target | None = getattr(request, "_access_target", None)
-        if target is None or not (200 <= response.status_code < 400):
+        refused = response.status_code in (403, 404)
+        if target is None or not (200 <= response.status_code < 400 or refused):
             return response
-        action = target.action if request.method in SAFE_METHODS else AccessLogEntry.Action.WRITE
+        if refused:
+            action = AccessLogEntry.Action.REFUSED
+        else:
+            action = target.action if request.method in SAFE_METHODS else AccessLogEntry.Action.WRITE
         try:
             chain.append(
                 user=request._access_user,
                 action=action,
                 object_type=target.object_type,
                 object_id=target.object_id,
-                case_id=target.case_id,
-                person_id=target.person_id,
+                case_id=_id(target.case_id),
+                person_id=_id(target.person_id),
                 purpose=f"{request.method} {request.resolver_match.view_name}",
             )
         except DatabaseError:
@@ -81,12 +91,12 @@ class AccessLogMiddleware:
             target = None
         if target is None:
             return None
+        request._access_target = target
+        request._access_user = user
         if target.case_id is not None and not may_open_case(user, target.case_id):
             logger.warning(
                 "a protected case was refused",
                 extra={"user_id": user.pk, "route": route, "case_id": target.case_id},
             )
-            raise Http404
-        request._access_target = target
-        request._access_user = user
+            raise Http404  # logged as refused on the way out
         return None

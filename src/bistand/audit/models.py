@@ -50,6 +50,9 @@ class AccessLogEntry(models.Model):
         SEARCH = "search", _("Sökte")
         EXTRACT = "extract", _("Registerutdrag")
         WRITE = "write", _("Ändrade")
+        # Tried to open something and was refused (another unit's case, a protected case): snooping leaves
+        # a trace too.
+        REFUSED = "refused", _("Nekades åtkomst")
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)

@@ -26,6 +26,7 @@ from bistand.audit import chain, extract
 from bistand.audit.forms import ExtractForm, SearchForm
 from bistand.audit.models import AccessLogEntry
 from bistand.identity.models import Person, Unit, User
+from bistand.security.scope import visible_person
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 100_000
@@ -88,7 +89,7 @@ def _filtered(request: HttpRequest) -> tuple[SearchForm, QuerySet, Person | None
     if form.is_valid():
         data = form.cleaned_data
         if data["personnummer"]:
-            person = Person.objects.filter(personnummer=data["personnummer"]).first()
+            person = visible_person(request.user, data["personnummer"])
             entries = entries.filter(person_id=person.pk) if person else entries.none()
             described.append(f"person={person.pk if person else '?'}")
         if data["username"]:
@@ -169,7 +170,7 @@ def _cell(value: str) -> str:
 @auditor_required
 @require_safe
 def verify(request: HttpRequest) -> HttpResponse:
-    verdict = chain.verify()
+    verdict = chain.witnessed()
     return render(request, "audit/verify.html", {"verdict": verdict})
 
 
@@ -181,7 +182,8 @@ def register_extract(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            person = Person.objects.filter(personnummer=form.cleaned_data["personnummer"]).first()
+            # Scoped like every staff view of a person: own municipality, protected only in the group.
+            person = visible_person(request.user, form.cleaned_data["personnummer"])
             if person is not None:
                 content = extract.build_zip(person)
                 chain.append(

@@ -69,6 +69,16 @@ class TimelineEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} in case {self.case_id}"
 
+    # What the robot noted for staff only. The routing reasons say, among other things, that someone in the
+    # household has protected personal data — shown to the applicant, that would tell them about another
+    # person (whose number they may only have typed in).
+    STAFF_ONLY_DATA = frozenset({"reasons"})
+
+    @property
+    def citizen_data(self) -> dict:
+        """The event's data as the citizen may read it."""
+        return {k: v for k, v in (self.data or {}).items() if k not in self.STAFF_ONLY_DATA}
+
 
 class PipelineRun(models.Model):
     """The robot's work on one application: each step's output is stored, so a retried step resumes.

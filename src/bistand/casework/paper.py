@@ -28,7 +28,7 @@ from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake.forms import month_choices
-from bistand.intake.models import Application
+from bistand.intake.models import Application, MonthTaken
 from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
 from bistand.portal.files import UploadRejected, check
 from bistand.security.uploads import sanitise
@@ -54,6 +54,11 @@ class PaperApplicationForm(DesignSystemForm):
     month = forms.ChoiceField(label=_lazy("Månad"))
     co_applicant = forms.CharField(
         label=_lazy("Medsökandes personnummer (frivilligt)"), max_length=13, required=False
+    )
+    co_applicant_signed = forms.BooleanField(
+        label=_lazy("Medsökande har själv skrivit under ansökan"),
+        required=False,
+        help_text=_lazy("Ingen görs till medsökande, eller slås upp i registren, utan egen underskrift."),
     )
     children = forms.CharField(
         label=_lazy("Barnens personnummer, ett per rad (frivilligt)"),
@@ -94,6 +99,17 @@ class PaperApplicationForm(DesignSystemForm):
     def clean_co_applicant(self) -> str | None:
         raw = self.cleaned_data["co_applicant"].strip()
         return self._number(raw, "co_applicant") if raw else None
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("co_applicant") and not data.get("co_applicant_signed"):
+            self.add_error(
+                "co_applicant_signed",
+                _(
+                    "Medsökande måste ha skrivit under själv. Utan underskrift registrerar du ansökan utan medsökande."
+                ),
+            )
+        return data
 
     def clean_children(self) -> list[str]:
         numbers = [line.strip() for line in self.cleaned_data["children"].splitlines() if line.strip()]
@@ -206,10 +222,6 @@ def register(request):
             request, "casework/paper.html", {"form": form, "scan_ids": scan_ids, "ocr_text": ocr_text}
         )
 
-    if request.method == "POST" and form.is_valid() and _already_applied(form):
-        form.add_error(
-            "month", _("Den här personen har redan en ansökan för månaden. Öppna ärendet i stället.")
-        )
     if request.method == "POST" and form.is_valid():
         try:
             values = validate_application(form.answers())
@@ -222,22 +234,21 @@ def register(request):
             except UploadRejected as rejected:
                 form.add_error("scans", rejected.message)
             else:
-                application = _register(
-                    request.user, form.cleaned_data, values, [*scan_ids, *(s.pk for s in scans)]
-                )
+                try:
+                    application = _register(
+                        request.user, form.cleaned_data, values, [*scan_ids, *(s.pk for s in scans)]
+                    )
+                except MonthTaken:
+                    form.add_error(
+                        "month",
+                        _("Hushållet har redan en ansökan för månaden. Öppna ärendet i stället."),
+                    )
+                    return render(
+                        request, "casework/paper.html", {"form": form, "scan_ids": scan_ids, "ocr_text": ""}
+                    )
                 messages.success(request, _("Ansökan är registrerad och handläggs nu som alla andra."))
                 return redirect("casework:case", application.pipeline.case_id)
     return render(request, "casework/paper.html", {"form": form, "scan_ids": scan_ids, "ocr_text": ocr_text})
-
-
-def _already_applied(form: PaperApplicationForm) -> bool:
-    """One application per person and month, whatever the channel: a second would be decided and paid twice."""
-    month = datetime.date.fromisoformat(form.cleaned_data["month"] + "-01")
-    return Application.objects.filter(
-        applicant__personnummer=form.cleaned_data["personnummer"],
-        month=month,
-        status=Application.Status.SUBMITTED,
-    ).exists()
 
 
 def _register(user, data: dict, values: dict, scan_ids: list[int]) -> Application:
@@ -250,6 +261,12 @@ def _register(user, data: dict, values: dict, scan_ids: list[int]) -> Applicatio
                 "municipality": user.unit.municipality,
             },
         )
+        co_applicant = None
+        if values["co_applicant"]:
+            co_applicant, _created = Person.objects.get_or_create(
+                personnummer=values["co_applicant"],
+                defaults={"first_name": "", "last_name": "", "municipality": user.unit.municipality},
+            )
         month = datetime.date.fromisoformat(values["month"] + "-01")
         answers = with_provenance(values, source="caseworker")
         answers["registered_by"] = {"value": user.get_full_name() or user.username, "source": "caseworker"}
@@ -259,8 +276,9 @@ def _register(user, data: dict, values: dict, scan_ids: list[int]) -> Applicatio
             month=month,
             channel=data["channel"],
             answers=answers,
+            co_applicant=co_applicant,
         )
-        application.submit()
+        application.submit()  # MonthTaken when the household already applied: nothing is stored
         PaperScan.objects.filter(pk__in=scan_ids, application__isnull=True, uploaded_by=user).update(
             application=application
         )

@@ -13,13 +13,13 @@ import datetime
 import json
 import logging
 import threading
-import traceback
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bistand.casework.history import child_earnings_this_year, person_assistance_months
@@ -45,6 +45,15 @@ REGISTER_ATTEMPTS = 3
 
 class RetryStep(Exception):
     """The step could not finish now and should be tried again later."""
+
+
+class AwaitRegisters(RetryStep):
+    """A register is down: ask again later, without counting towards "needs attention".
+
+    The run stays with the robot and re-collects when the source is back, instead of reaching a person
+    with a hole in its facts. Urgent runs (nödbistånd) and runs that have waited longer than
+    `REGISTER_GAP_WAIT_SECONDS` go on to a person, with the gap named.
+    """
 
 
 _gateway = None
@@ -94,11 +103,12 @@ def assistance_months(case: Case, before: datetime.date) -> list[str]:
 def collect(run: PipelineRun) -> dict[str, Any]:
     """Ask every register about the applicant and co-applicant for the month."""
     application = run.application
-    values = values_of(application)
     month = application.month.isoformat()[:7]
     persons = {"applicant": application.applicant.personnummer}
-    if values.get("co_applicant"):
-        persons["co_applicant"] = values["co_applicant"]
+    # Only a co-applicant who signed (or whose signed paper form staff confirmed) is looked up: anyone's
+    # number typed into an application must not fetch their register facts.
+    if application.confirmed_co_applicant:
+        persons["co_applicant"] = application.confirmed_co_applicant
     snapshot = {}
     transient = False
     for role, personnummer in persons.items():
@@ -107,6 +117,9 @@ def collect(run: PipelineRun) -> dict[str, Any]:
         transient |= any(error.kind in TRANSIENT_REGISTER_ERRORS for error in answer.errors.values())
     if transient and run.attempts + 1 < REGISTER_ATTEMPTS:
         raise RetryStep("a register did not answer; asking again")
+    waited = (timezone.now() - run.created_at).total_seconds()
+    if transient and not run.urgent and waited < settings.REGISTER_GAP_WAIT_SECONDS:
+        raise AwaitRegisters("Ett register svarar inte. Roboten frågar igen när det svarar.")
     learn_from_registers(persons, snapshot)  # a protected person is shielded from here on
     return {"register_snapshot": snapshot}
 
@@ -189,6 +202,17 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
         reason("emergency", "Ansökan gäller nödbistånd. En handläggare beslutar samma dag.")
     if _protected(run) and not rules["allow_protected_identity"]:
         reason("protected_identity", "Någon i hushållet har skyddade personuppgifter.")
+    if _same_month(application):
+        reason(
+            "same_month",
+            "Hushållet har en annan ansökan för samma månad (nödbistånd bredvid den ordinarie). "
+            "Kontrollera att inget beviljas eller betalas två gånger.",
+        )
+    if values.get("co_applicant") and not application.confirmed_co_applicant:
+        reason(
+            "co_applicant_unsigned",
+            "Medsökande har inte skrivit under ansökan själv och har inte slagits upp i registren.",
+        )
     if rules["returning_household"] and not _granted_last_month(run):
         reason(
             "first_application",
@@ -253,8 +277,21 @@ def _protected(run: PipelineRun) -> bool:
     others = [values.get("co_applicant")] + [c["personnummer"] for c in values.get("children") or []]
     if Person.objects.filter(personnummer__in=[p for p in others if p]).exclude(protection="none").exists():
         return True
-    # Unknown (None) counts as protected: better a person looks than an address leaks.
-    return any(answer.get("protected") is not False for answer in (run.register_snapshot or {}).values())
+    # Only a register's yes counts. Unknown (a register did not answer) is not "protected": the gap is
+    # named by its own finding (register_incomplete), and addresses are never shown to begin with.
+    return any(answer.get("protected") is True for answer in (run.register_snapshot or {}).values())
+
+
+def _same_month(application: Application) -> bool:
+    """Whether another submitted application of the same adults is for the same month. Only nödbistånd
+    can stand beside the regular one (the database keeps regular ones to one per adult and month)."""
+    adults = application.adults
+    return (
+        Application.objects.filter(month=application.month, status=Application.Status.SUBMITTED)
+        .filter(Q(applicant_id__in=adults) | Q(co_applicant_id__in=adults))
+        .exclude(pk=application.pk)
+        .exists()
+    )
 
 
 def _granted_last_month(run: PipelineRun) -> bool:
@@ -405,12 +442,18 @@ def advance(run_id: int) -> str:
         handler, next_step = STEPS[step]
         try:
             outputs = handler(run)
+        except AwaitRegisters as wait:
+            return _schedule_retry(run, step, str(wait), counts=False)
         except RetryStep as retry:
             return _schedule_retry(run, step, str(retry))
         except Exception as error:  # any failure: retried, then shown to a person
+            # The traceback goes to the log; the person who gets the case reads a sentence.
             logger.exception("pipeline step failed", extra={"run_id": run.pk, "step": step})
             return _schedule_retry(
-                run, step, f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=5)}"
+                run,
+                step,
+                f"Roboten kunde inte slutföra steget ”{PipelineRun.Step(step).label}” ({type(error).__name__}). "
+                "Teknisk information finns i systemloggen. Handlägg ansökan manuellt.",
             )
         with transaction.atomic():
             locked = PipelineRun.objects.select_for_update().get(pk=run_id)
@@ -448,12 +491,18 @@ def _finish(run: PipelineRun) -> str:
     return locked.status
 
 
-def _schedule_retry(run: PipelineRun, step: str, error: str) -> str:
+def _schedule_retry(run: PipelineRun, step: str, error: str, *, counts: bool = True) -> str:
     from bistand.casework.tasks import advance_pipeline
 
     with transaction.atomic():
         locked = PipelineRun.objects.select_for_update().get(pk=run.pk)
         if locked.step != step or locked.status != PipelineRun.Status.RUNNING:
+            return locked.status
+        if not counts:  # waiting for a register: not a failure of the step
+            locked.last_error = error
+            locked.save()
+            later = timezone.now() + timedelta(seconds=settings.REGISTER_GAP_RETRY_SECONDS)
+            advance_pipeline.using(run_after=later).enqueue(run.pk)
             return locked.status
         locked.attempts += 1
         locked.last_error = error[:5000]

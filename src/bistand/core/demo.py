@@ -132,6 +132,8 @@ def load_history(month: datetime.date, caseworker: User) -> int:
     made = 0
     for label in ("returning", "undeclared"):
         person = Person.objects.get(account__username=f"demo-{label}")
+        if Application.objects.filter(applicant=person, month=month, status="submitted").exists():
+            continue  # an earlier start stopped half-way: the month is claimed already
         values = validate_application({"month": month.isoformat()[:7], **DEMO_ANSWERS})
         application = Application.objects.create(
             applicant=person, municipality=person.municipality, month=month, answers=with_provenance(values)

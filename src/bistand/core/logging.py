@@ -35,6 +35,20 @@ class RedactPersonalData(logging.Filter):
         return True
 
 
+def _redacted(value):
+    """Every field redacted, whatever its type: an object in `extra` (Django puts the request in its
+    error records) is turned into text here — and its text carries the path, which may hold a number."""
+    if isinstance(value, dict):
+        return {str(k): _redacted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(v) for v in value]
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value if redact(str(value)) == str(value) else REDACTED
+    return redact(str(value))
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and any `extra` fields."""
 
@@ -49,9 +63,9 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in self._standard and not key.startswith("_"):
-                entry[key] = redact(str(value)) if isinstance(value, str) else value
+                entry[key] = value
         if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info))
+            entry["exception"] = self.formatException(record.exc_info)
         elif record.exc_text:
             entry["exception"] = record.exc_text
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return json.dumps(_redacted(entry), ensure_ascii=False)

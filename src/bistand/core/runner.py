@@ -1,7 +1,7 @@
 """`bistand run`: the whole system on one machine — web server, worker and registers simulator.
 
-Migrates, loads the demo data once (in demo mode), starts the three processes, prints where to go, and
-stops them all on Ctrl-C or when one of them dies.
+Migrates, loads the demo data once (in demo mode), starts the three processes, prints where to go,
+restarts a process that dies, and stops them all on Ctrl-C (or when one keeps dying).
 """
 
 from __future__ import annotations
@@ -94,6 +94,43 @@ def _banner(url: str, registers_url: str, logins: list, citizens: list) -> str:
     return "\n".join(lines)
 
 
+RESTARTS_PER_MINUTE = 5
+
+
+def supervise(
+    processes: dict[str, subprocess.Popen],
+    commands: dict[str, list[str]],
+    env: dict[str, str],
+    stopping,
+    *,
+    poll: float = 0.3,
+    clock=time.monotonic,
+) -> int:
+    """Watch the child processes until `stopping()`; restart one that dies instead of stopping the rest.
+
+    A child that keeps dying (more than RESTARTS_PER_MINUTE times in a minute) is a fault a restart will
+    not cure: then everything stops, with exit code 1.
+    """
+    restarts: dict[str, list[float]] = {name: [] for name in processes}
+    while not stopping():
+        for name, process in list(processes.items()):
+            if process.poll() is None:
+                continue
+            now = clock()
+            recent = [t for t in restarts[name] if now - t < 60] + [now]
+            restarts[name] = recent
+            if len(recent) > RESTARTS_PER_MINUTE:
+                print(
+                    f"bistand run: {name} keeps stopping (exit {process.returncode}); stopping all",
+                    flush=True,
+                )
+                return 1
+            print(f"bistand run: {name} stopped (exit {process.returncode}); starting it again", flush=True)
+            processes[name] = subprocess.Popen(commands[name], env=env, start_new_session=True)  # noqa: S603
+        time.sleep(poll)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     demo = args.demo if args.demo is not None else os.environ.get("BISTAND_DEMO", "1") != "0"
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bistand.settings", BISTAND_DEMO="1" if demo else "0")
@@ -128,6 +165,8 @@ def run(args: argparse.Namespace) -> int:
             "-",
             "--access-logformat",
             ACCESS_LOG_FORMAT,
+            "--logger-class",
+            "bistand.core.gunicornlog.RedactingLogger",
             "--no-control-socket",
         ],
     }
@@ -144,17 +183,11 @@ def run(args: argparse.Namespace) -> int:
         processes[name] = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our own commands
     print(_banner(f"http://{args.host}:{args.port}", registers_url, logins, citizens), flush=True)
 
-    exit_code = 0
-    while not stopping:
-        for name, process in processes.items():
-            if process.poll() is not None:
-                print(
-                    f"bistand run: {name} stopped (exit {process.returncode}); stopping the rest", flush=True
-                )
-                exit_code = 1
-                stopping = True
-                break
-        time.sleep(0.3)
+    all_commands = {
+        "registers": [*bistand, "registers", "serve", "--port", str(args.registers_port)],
+        **commands,
+    }
+    exit_code = supervise(processes, all_commands, env, lambda: stopping)
 
     for process in processes.values():
         if process.poll() is None:

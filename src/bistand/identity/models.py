@@ -95,6 +95,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # Issued by the development sign-in (demo mode only): worthless once demo mode is off.
+    demo = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"API token {self.pk}"

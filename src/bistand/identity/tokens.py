@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -18,10 +19,10 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, lifetime: timedelta = TOKEN_LIFETIME) -> str:
+def issue_token(user: User, lifetime: timedelta = TOKEN_LIFETIME, *, demo: bool = False) -> str:
     """Create a token for the user and return it (the only time it is seen in clear)."""
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=_hash(token), expires_at=timezone.now() + lifetime)
+    ApiToken.objects.create(user=user, key_hash=_hash(token), expires_at=timezone.now() + lifetime, demo=demo)
     return token
 
 
@@ -38,7 +39,9 @@ def user_from_request(request: HttpRequest, *, allow_session: bool = False) -> U
             .filter(key_hash=_hash(header.removeprefix("Bearer ").strip()), expires_at__gt=timezone.now())
             .first()
         )
-        return row.user if row and row.user.is_active else None
+        if row is None or (row.demo and not settings.DEMO_MODE):
+            return None  # a development token does not outlive demo mode
+        return row.user if row.user.is_active else None
     if allow_session and request.user.is_authenticated:
         return request.user
     return None

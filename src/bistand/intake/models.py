@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +67,9 @@ class Application(models.Model):
     # A draft (or an application waiting for a signature) is deleted after this moment.
     expires_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Nödbistånd: set from the answers at submission. An emergency application claims no month, so it can
+    # stand beside the household's regular application for the same month.
+    emergency = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -101,13 +104,84 @@ class Application(models.Model):
     def is_expired(self) -> bool:
         return self.is_open and self.expires_at is not None and self.expires_at <= timezone.now()
 
+    @property
+    def adults(self) -> list[int]:
+        """The ids of the adults who apply (the applicant and the co-applicant): the household's parties."""
+        return [pk for pk in (self.applicant_id, self.co_applicant_id) if pk is not None]
+
+    @property
+    def confirmed_co_applicant(self) -> str | None:
+        """The co-applicant's personnummer once they signed with their own eID — or, for a paper or phone
+        application, once staff confirmed their signature. None until then: nobody is made a co-applicant
+        (or looked up in the registers) on someone else's word."""
+        if self.co_applicant_id is None:
+            return None
+        by_staff = self.channel in {self.Channel.PAPER, self.Channel.PHONE}
+        signed = self.signatures.filter(role=Signature.Role.CO_APPLICANT, signer_id=self.co_applicant_id)
+        return self.co_applicant.personnummer if by_staff or signed.exists() else None
+
     def submit(self) -> None:
-        """Mark the application submitted; after this it can no longer change."""
+        """Mark the application submitted; after this it can no longer change.
+
+        A regular application claims its month for every adult who applies, in the same transaction: a
+        second regular application for the same household and month raises :class:`MonthTaken` and
+        nothing of it is stored, whichever channel it came through.
+        """
+        answer = self.answers.get("emergency")
+        self.emergency = bool(answer.get("value") if isinstance(answer, dict) else answer)
         self.status = self.Status.SUBMITTED
         self.submitted_at = timezone.now()
         self.expires_at = None
         self.draft = {}
-        self.save()
+        with transaction.atomic():
+            self.save()
+            if not self.emergency:
+                self._claim_month()
+
+    def _claim_month(self) -> None:
+        try:
+            with transaction.atomic():
+                MonthClaim.objects.bulk_create(
+                    [MonthClaim(person_id=pk, month=self.month, application=self) for pk in self.adults]
+                )
+        except IntegrityError:
+            earlier = (
+                MonthClaim.objects.filter(person_id__in=self.adults, month=self.month)
+                .exclude(application=self)
+                .select_related("application")
+                .first()
+            )
+            raise MonthTaken(earlier.application if earlier else None) from None
+
+
+class MonthTaken(Exception):
+    """The household already has a regular application for this month (a second would be paid twice)."""
+
+    def __init__(self, earlier: Application | None) -> None:
+        super().__init__("the household already applied for this month")
+        self.earlier = earlier
+
+
+class MonthClaim(models.Model):
+    """One row per adult and month with a regular application: the database keeps it to one.
+
+    Written by :meth:`Application.submit` in the submission's transaction, so the web wizard, the API and
+    staff registering a paper or phone application all meet the same constraint.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="month_claims")
+    month = models.DateField()
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="month_claims")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "month"], name="one_regular_application_per_adult_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Month claim {self.pk}"
 
 
 class Signature(models.Model):

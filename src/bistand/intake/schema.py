@@ -124,6 +124,26 @@ def _month(raw: Any, errors: list[FieldError]) -> str | None:
     return month.isoformat()[:7]
 
 
+def month_not_open(month: str, today: datetime.date) -> FieldError | None:
+    """Why an application cannot be made for `month` (YYYY-MM) on `today`, or None when it can.
+
+    Checked where an application comes in (the API; the wizard and staff choose from `month_choices`),
+    not in `validate_application`, which the robot also uses on applications made months ago. From the
+    first month the rules hold a riksnorm for, to next month.
+    """
+    from bistand.rules.parameters import default_parameters
+
+    first = default_parameters().first_month
+    following = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    if not first.isoformat()[:7] <= month <= following.isoformat()[:7]:
+        return FieldError(
+            "month",
+            _("Du kan ansöka för månader från %(first)s till %(last)s.")
+            % {"first": first.isoformat()[:7], "last": following.isoformat()[:7]},
+        )
+    return None
+
+
 def _list(data: dict, key: str, errors: list[FieldError]) -> list:
     value = data.get(key, [])
     if not isinstance(value, list):
@@ -164,10 +184,31 @@ def _choice(item: dict, key: str, allowed, field: str, errors: list[FieldError])
     return value
 
 
+def _nul_paths(value: Any, path: str) -> list[str]:
+    """The field paths of every key or string in `value` that holds a NUL character."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += [where] if "\x00" in str(key) else _nul_paths(item, where)
+        return found
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _nul_paths(item, f"{path}[{i}]")]
+    return []
+
+
 def validate_application(data: Any) -> dict[str, Any]:
     """Check an application and return its normalised values (without provenance)."""
     if not isinstance(data, dict):
         raise ApplicationInvalid([FieldError("", _("Ansökan ska vara ett JSON-objekt."))])
+    nul = _nul_paths(data, "")
+    if nul:
+        # PostgreSQL cannot store a NUL character in text; no honest answer holds one.
+        raise ApplicationInvalid(
+            [FieldError(path, _("Nolltecken (NUL) är inte tillåtna i texten.")) for path in nul]
+        )
     errors: list[FieldError] = []
     _unknown(data, FIELDS, "", errors)
     for key, known in ITEM_FIELDS.items():

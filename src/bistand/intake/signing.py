@@ -43,14 +43,16 @@ def sign_first(
     application: Application, signer: Person, *, method: str, nothing_changed: bool, language: str
 ) -> Application:
     """The applicant (or their representative) signs the draft. Submits it unless a co-applicant must sign."""
-    if application.status != Application.Status.DRAFT:
-        raise SigningRefused("not a draft")
     acting_as_representative = application.representative_id is not None
     expected = application.representative_id if acting_as_representative else application.applicant_id
     if signer.pk != expected:
         raise SigningRefused("not the applicant")
     answers = wizard.assemble(application, nothing_changed=nothing_changed, language=language)
     with transaction.atomic():
+        # Locked and read again: a double click signs once, the second click finds it signed.
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != Application.Status.DRAFT:
+            raise SigningRefused("not a draft")
         application.answers = answers
         co = answers["co_applicant"]["value"]
         application.co_applicant = _co_applicant_person(application, co) if co else None
@@ -71,11 +73,47 @@ def sign_first(
     return application
 
 
-def sign_as_co_applicant(application: Application, signer: Person, *, method: str) -> Application:
-    """The co-applicant signs with their own eID; the application is then submitted."""
-    if application.status != Application.Status.SIGNING or application.co_applicant_id != signer.pk:
-        raise SigningRefused("not waiting for this person")
+def sign_complete(application: Application, signer: Person, *, method: str) -> Application:
+    """The applicant signs an application that came complete from another channel (the API).
+
+    Submitted at once when nobody else applies; with a co-applicant it waits for their own signature in
+    the e-service, as the wizard's applications do — nobody is made a co-applicant, or looked up in the
+    registers, on someone else's word.
+    """
+    if application.status != Application.Status.DRAFT or signer.pk != application.applicant_id:
+        raise SigningRefused("not the applicant's draft")
+    co = (application.answers.get("co_applicant") or {}).get("value")
     with transaction.atomic():
+        application.co_applicant = _co_applicant_person(application, co) if co else None
+        Signature.objects.create(
+            application=application,
+            signer=signer,
+            role=Signature.Role.APPLICANT,
+            method=method,
+            eid_reference=eid_reference(method, str(signer.pk)),
+        )
+        if application.co_applicant is None:
+            application.submit()
+        else:
+            application.status = Application.Status.SIGNING
+            wizard.touch(application)
+            application.save()
+    return application
+
+
+def sign_as_co_applicant(application: Application, signer: Person, *, method: str) -> Application:
+    """The co-applicant signs with their own eID; the application is then submitted.
+
+    A second click on "Skriv under" while the first is under way finds the application submitted and
+    does nothing: the row is locked, so the two cannot both sign.
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.is_submitted and locked.co_applicant_id == signer.pk:
+            return locked
+        if locked.status != Application.Status.SIGNING or locked.co_applicant_id != signer.pk:
+            raise SigningRefused("not waiting for this person")
+        application = locked
         Signature.objects.create(
             application=application,
             signer=signer,

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bistand.identity.access import citizen_required
@@ -28,10 +29,15 @@ from bistand.intake.drafts import (
     open_application,
     resume_url,
 )
-from bistand.intake.models import Application, PowerOfAttorney
+from bistand.intake.models import Application, MonthTaken, PowerOfAttorney
 from bistand.intake.schema import ApplicationInvalid
 
 logger = logging.getLogger(__name__)
+
+MONTH_TAKEN = _lazy(
+    "Ert hushåll har redan ansökt om försörjningsstöd för den här månaden. Ändringar skickar du som "
+    "meddelande till din handläggare. Nödbistånd söker du med frågan om akut behov."
+)
 
 
 def _own_draft(request: HttpRequest, reference, status=Application.Status.DRAFT) -> Application:
@@ -281,7 +287,13 @@ def sign(request: HttpRequest, reference) -> HttpResponse:
         messages.error(request, _("Några delar av ansökan behöver fyllas i innan du kan skriva under."))
         return redirect("intake:step", reference=reference, name=incomplete.steps[0].name)
     except signing.SigningRefused:
-        raise Http404 from None
+        application.refresh_from_db()
+        if application.status == Application.Status.DRAFT:
+            raise Http404 from None
+        # A double click: the first click signed; this one shows where the application is now.
+    except MonthTaken:
+        messages.error(request, MONTH_TAKEN)
+        return redirect("intake:review", reference=reference)
     application.refresh_from_db()
     if application.is_submitted:
         return redirect("intake:received", reference=reference)
@@ -330,7 +342,13 @@ def cosign(request: HttpRequest, reference) -> HttpResponse:
                 request, _("Ansökan är tillbaka hos den som fyllde i den. Ingenting har skickats.")
             )
             return redirect("portal:home")
-        signing.sign_as_co_applicant(application, request.user.person, method=_eid_method(request))
+        try:
+            signing.sign_as_co_applicant(application, request.user.person, method=_eid_method(request))
+        except MonthTaken:
+            messages.error(request, MONTH_TAKEN)
+            return redirect("intake:cosign", reference=reference)
+        except signing.SigningRefused:
+            raise Http404 from None
         return redirect("intake:received", reference=reference)
     names = wizard.names(application)
     names[application.applicant.personnummer] = application.applicant.first_name

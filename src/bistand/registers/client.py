@@ -31,6 +31,7 @@ from bistand.registers.cache import AnswerCache, CachedAnswer, CacheKey
 from bistand.registers.errors import CircuitOpen, MalformedAnswer, RegisterError
 from bistand.registers.httpsource import HttpSourceAdapter
 from bistand.registers.interface import Provenance, RegisterAnswer, SourceAdapter, SourceResult
+from bistand.registers.shield import shielded
 from bistand.registers.sources import ALL_SOURCES, Period, Source
 
 __all__ = ["DEFAULT_URL", "ClientSettings", "RegisterClient", "http_gateway"]
@@ -160,7 +161,9 @@ class RegisterClient:
                 attempts += 1
                 raw = ""
                 try:
-                    raw = adapter.fetch(person, period, request_id, self.settings.timeout_for(source)).raw
+                    fetched = adapter.fetch(person, period, request_id, self.settings.timeout_for(source))
+                    # Protected fields go before anything keeps the raw text (snapshot, cache, extract).
+                    raw = shielded(source, fetched.raw)
                     parsed = adapter.parse(raw)
                 except RegisterError as error:
                     error.request_id = error.request_id or request_id

@@ -42,6 +42,7 @@ from bistand.registers.facts import (
     Vehicle,
 )
 from bistand.registers.interface import Parsed
+from bistand.registers.shield import address_shielded
 from bistand.registers.sources import Source
 from bistand.registers.wire import SOURCE_CODES, count_records
 
@@ -310,7 +311,7 @@ def _navet(doc: dict[str, Any]) -> NavetFacts:
     protection = _protection(post)
     address = None
     raw_address = post.get("Folkbokforingsadress")
-    if raw_address is not None and not protection.is_protected:
+    if raw_address is not None and not address_shielded(post):
         address = Address(
             street=_str(raw_address, "Utdelningsadress"),
             postal_code=_str(raw_address, "Postnummer"),

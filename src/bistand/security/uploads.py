@@ -42,6 +42,7 @@ PDF_FORBIDDEN_ACTIONS = frozenset(
         "/SubmitForm",
         "/ImportData",
         "/GoToE",
+        "/GoToR",  # another file, by path — a network path makes the reader connect out
         "/Rendition",
         "/Movie",
         "/Sound",
@@ -116,6 +117,8 @@ def _image(data: bytes, kind: str) -> tuple[str, bytes]:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise _unreadable_image() from None
     out = io.BytesIO()
+    # Pillow writes back what it read into `info` (a JPEG comment, say): keep none of it.
+    image.info = {}
     if kind == "png":
         if image.mode not in {"1", "L", "LA", "RGB", "RGBA"}:
             image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
@@ -210,6 +213,9 @@ def _pdf(data: bytes) -> bytes:
             writer._root_object.pop(NameObject(key), None)
         for page in writer.pages:
             page.pop(NameObject("/AA"), None)
+            # Annotations (links, form fields) carry their own additional actions, run on mouse-over.
+            for annotation in page.get("/Annots") or []:
+                annotation.get_object().pop(NameObject("/AA"), None)
         writer.metadata = None
         out = io.BytesIO()
         writer.write(out)

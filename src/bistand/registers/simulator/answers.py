@@ -427,8 +427,9 @@ def _navet(population: Population, person: Person, period: Period) -> dict[str, 
     if not person.registered:
         return {"Personpost": post}
     household = population.household_of(person)
-    # Any protected member shields the whole address: co-residents' answers would reveal it otherwise.
-    if population.household_protection(household) is Protection.NONE:
+    # As the real Navet: sekretessmarkering is a flag beside the address, which is still sent (for the
+    # person and their co-residents); only skyddad folkbokföring replaces it. Bistånd must drop it itself.
+    if population.household_protection(household) is not Protection.SKYDDAD_FOLKBOKFORING:
         address = household.address
         post["Folkbokforingsadress"] = {
             "Utdelningsadress": address.street,

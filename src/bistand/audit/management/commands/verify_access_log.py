@@ -24,7 +24,7 @@ class Command(BaseCommand):
             if not seq.isdigit() or len(digest) != 64:
                 raise CommandError("--expect takes SEQ:HASH, as printed by an earlier run")
             expect = (int(seq), digest.lower())
-        verdict = chain.verify(expect=expect)
+        verdict = chain.witnessed(expect=expect)
         if not verdict.ok:
             raise CommandError(
                 f"access log BROKEN at entry {verdict.broken_seq}: {verdict.reason} "
