@@ -23,7 +23,7 @@ from bistand.identity.views import account_for
 from bistand.intake.models import Application, MonthClaim
 from tests.api.test_intake import body, post
 from tests.casework.test_pipeline import quiet_single
-from tests.conftest import OTHER_CITIZEN_PNR, PROTECTED_PNR, make_citizen
+from tests.conftest import OTHER_CITIZEN_PNR, make_citizen
 
 
 @pytest.fixture(autouse=True)
@@ -70,19 +70,22 @@ def test_a_co_applicant_who_never_signed_is_never_looked_up(client, find, unit, 
     assert registers.requests_for(target.pnr) > 0
 
 
+PROTECTED_CHILD = "201201252382"  # Skatteverket test personnummer, 14 years old in December 2026
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_citizen_never_learns_that_someone_else_is_protected(client, find, unit, caseworker, run_tasks):
     """Issue 20 #2: the routing code protected_identity showed in the applicant's own case — an oracle."""
     applicant = make_citizen(find(quiet_single).pnr, unit.municipality)
     Person.objects.create(
-        personnummer=PROTECTED_PNR,
+        personnummer=PROTECTED_CHILD,
         first_name="",
         last_name="",
         protection=Person.Protection.SKYDDAD_FOLKBOKFORING,
     )
     token = issue_token(applicant)
-    response = post(client, token, body(this_month(), children=[{"personnummer": PROTECTED_PNR}]))
-    assert response.status_code == 201
+    response = post(client, token, body(this_month(), children=[{"personnummer": PROTECTED_CHILD}]))
+    assert response.status_code == 201, response.content
     run_tasks()
     url = f"/api/v1/cases/{response.json()['case_id']}"
 
