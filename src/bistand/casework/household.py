@@ -5,21 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bistand.casework.reconcile import register_incomes, stated_incomes
+from bistand.casework.reconcile import stated_incomes
 from bistand.identity.personnummer import parse
 
 
 def engine_input(
     values: dict[str, Any],
     applicant_pnr: str,
-    snapshot: dict[str, Any],
     assistance_months: list[str],
     municipality_code: str,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Build the calculation input. Returns it with the provenance of each income line.
 
-    Incomes are the stated ones; where a register shows more of the same kind for the month, the register's
-    amount is used (the difference is also a finding, so a person will look at it).
+    Incomes are the citizen's own figures, always: a register figure that differs is a finding for a person
+    (casework.reconcile), never silently put in their place, so whatever the robot decides is what the
+    citizen's own answers give. A person who decides on a register figure instead does so after
+    kommunicering (FL 25 §).
     """
     members = [{"id": "a", "role": "applicant", "birth_date": parse(applicant_pnr).birth_date.isoformat()}]
     ids = {"applicant": "a"}
@@ -50,20 +51,14 @@ def engine_input(
 
     incomes: list[dict[str, Any]] = []
     provenance: list[dict[str, Any]] = []
-    stated = stated_incomes(values)
-    registered = register_incomes(snapshot, values["month"])
-    for person in sorted(set(stated) | set(registered)):
+    for person, kinds in sorted(stated_incomes(values).items()):
         member = ids.get(person)
         if member is None:
             continue
-        kinds = set(stated.get(person, {})) | set(registered.get(person, {}))
-        for kind in sorted(kinds):
-            said = stated.get(person, {}).get(kind, Decimal(0))
-            shown = registered.get(person, {}).get(kind, Decimal(0))
-            amount, source = (shown, "register") if shown > said else (said, "citizen")
+        for kind, amount in sorted(kinds.items()):
             if amount:
                 incomes.append({"member": member, "type": kind, "amount": str(amount)})
-                provenance.append({"member": member, "type": kind, "amount": str(amount), "source": source})
+                provenance.append({"member": member, "type": kind, "amount": str(amount), "source": "citizen"})
 
     data: dict[str, Any] = {
         "month": values["month"],

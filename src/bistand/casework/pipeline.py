@@ -138,7 +138,6 @@ def calculate_step(run: PipelineRun) -> dict[str, Any]:
     data, provenance = engine_input(
         values,
         application.applicant.personnummer,
-        run.register_snapshot,
         assistance_months(run.case, application.month),
         application.municipality.code,
     )
