@@ -213,7 +213,9 @@ def test_every_difference_from_the_register_is_a_finding_to_the_krona(stated):
             }
         }
     }
-    incomes = [{"person": "applicant", "type": "unemployment_benefit", "amount": stated}] if stated != "0" else []
+    incomes = (
+        [{"person": "applicant", "type": "unemployment_benefit", "amount": stated}] if stated != "0" else []
+    )
     findings = reconcile._income_findings({"month": month, "incomes": incomes}, snapshot, month)
     assert [f.code for f in findings] == ["undeclared_income" if stated == "0" else "income_differs"]
     assert findings[0].severity in ("notice", "warning")
@@ -222,7 +224,10 @@ def test_every_difference_from_the_register_is_a_finding_to_the_krona(stated):
 def test_a_stated_income_the_answering_register_does_not_show_is_a_finding():
     month = "2026-11"
     snapshot = {"applicant": {"sources": {"fk": {"facts": {"payments": []}}}}}
-    values = {"month": month, "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": "500"}]}
+    values = {
+        "month": month,
+        "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": "500"}],
+    }
     assert [f.code for f in reconcile._income_findings(values, snapshot, month)] == ["income_differs"]
     # Salary is not in these registers: nothing to compare it with.
     values = {"month": month, "incomes": [{"person": "applicant", "type": "salary", "amount": "500"}]}

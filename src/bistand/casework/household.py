@@ -58,7 +58,9 @@ def engine_input(
         for kind, amount in sorted(kinds.items()):
             if amount:
                 incomes.append({"member": member, "type": kind, "amount": str(amount)})
-                provenance.append({"member": member, "type": kind, "amount": str(amount), "source": "citizen"})
+                provenance.append(
+                    {"member": member, "type": kind, "amount": str(amount), "source": "citizen"}
+                )
 
     data: dict[str, Any] = {
         "month": values["month"],

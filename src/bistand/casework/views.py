@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bistand.casework import workspace
+from bistand.casework import kommunicering, workspace
 from bistand.casework.forms import (
     ActivityPlanForm,
     DocumentRequestForm,
     DraftForm,
+    KommuniceringForm,
     MessageForm,
     NoteForm,
     ReturnForm,
@@ -37,6 +38,7 @@ def _waiting(unit):
             application__decisions__isnull=True,
         )
         .select_related("application__applicant", "case__assigned_to")
+        .prefetch_related("kommuniceringar")
         .order_by("-urgent", "created_at")
     )
 
@@ -196,6 +198,10 @@ def case_detail(request, case_id: int):
         if household
         else None,
         "note_form": NoteForm(),
+        "kommunicering_form": KommuniceringForm(
+            initial={"reply_by": timezone.localdate() + datetime.timedelta(days=14)}
+        ),
+        "kommuniceringar": run.kommuniceringar.all() if run else [],
         "request_form": DocumentRequestForm(
             initial={"deadline": timezone.localdate() + datetime.timedelta(days=7)}
         ),
@@ -269,6 +275,7 @@ def save_draft(request, case_id: int):
             adjustments=form.adjustments(),
             amount=form.cleaned_data.get("amount"),
             motivation=form.cleaned_data.get("motivation", ""),
+            kommunicering_exception=form.cleaned_data.get("kommunicering_exception", ""),
         )
     except workspace.WorkspaceError as error:
         return _fail(request, case, error, "#decide")
@@ -389,6 +396,26 @@ def request_documents(request, case_id: int):
     ask(case, form.cleaned_data["text"], form.cleaned_data["deadline"], request.user)
     messages.success(request, _("Begäran är skickad till den sökande."))
     return _back(case, "#documents")
+
+
+@caseworker_required
+@require_POST
+def communicate(request, case_id: int):
+    """Kommunicering before an adverse decision: what was found, and the date to reply by."""
+    case = _case(request, case_id)
+    run = _latest_run(case)
+    form = KommuniceringForm(request.POST)
+    if run is None or not form.is_valid():
+        errors = " ".join(" ".join(e) for e in form.errors.values()) or _("Det finns ingen ansökan.")
+        return _fail(request, case, workspace.WorkspaceError(errors), "#decide")
+    try:
+        kommunicering.communicate(
+            run, request.user, found=form.cleaned_data["found"], reply_by=form.cleaned_data["reply_by"]
+        )
+    except kommunicering.KommuniceringMissing as error:
+        return _fail(request, case, error, "#decide")
+    messages.success(request, _("Kommuniceringen är skickad till den sökande."))
+    return _back(case, "#decide")
 
 
 @caseworker_required
