@@ -177,6 +177,12 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
     def reason(code: str, message: str) -> None:
         reasons.append({"code": code, "message": message})
 
+    if policy.delegation is None:
+        reason(
+            "no_delegation",
+            "Nämnden har inte gett den automatiserade beslutsfunktionen rätt att besluta (ingen delegation "
+            "enligt kommunallagen 6 kap. 37 §). Datorn föreslår, en handläggare beslutar.",
+        )
     if values.get("emergency") and not rules["allow_emergency"]:
         reason("emergency", "Ansökan gäller nödbistånd. En handläggare beslutar samma dag.")
     if _protected(run) and not rules["allow_protected_identity"]:
