@@ -16,7 +16,7 @@ from bistand.decisions.services import decide_as_proposed
 from bistand.identity.models import Person
 from bistand.intake.models import Application
 from bistand.intake.schema import validate_application, with_provenance
-from tests.conftest import make_citizen
+from tests.conftest import TEST_DELEGATION, make_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_returning_household_with_no_changes_is_decided_automatically(find, unit
     assert decision.automated and decision.outcome == "grant"
     # 2026: single adult living alone 5 220 kr (norm incl. common costs) + rent 5 900 + electricity 300.
     assert decision.amount_granted == 11420
-    assert decision.delegation["reference"].startswith("kommunallagen")
+    assert decision.delegation["reference"] == TEST_DELEGATION["reference"]
     assert "förvaltningslagen 28 §" in decision.motivation
     assert "inom tre veckor" in decision.motivation
     text = letter_text(decision.letter)
@@ -128,8 +128,9 @@ def test_undeclared_income_goes_to_a_caseworker_with_that_reason(find, unit, cas
     reason = next(r for r in run.routing_reasons if r["code"] == "undeclared_income")
     assert "sjukpenning" in reason["message"]
     assert not Decision.objects.filter(application=run.application).exists()
-    # The proposal counts the register's income, so a person sees the right amount to start from.
-    assert any(p["source"] == "register" for p in run.calculation_input["income_provenance"])
+    # The proposal is what the citizen's own answers give; the register's figure is for a person to weigh
+    # (and, if it lowers the amount, to put to the citizen first: FL 25 §).
+    assert all(p["source"] == "citizen" for p in run.calculation_input["income_provenance"])
 
 
 def test_a_first_application_is_never_decided_by_the_robot(find, unit):

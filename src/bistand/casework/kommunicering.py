@@ -69,6 +69,15 @@ def communicate(run: PipelineRun, by, *, found: str, reply_by: datetime.date, to
     return entry
 
 
+def record_reply(entry: Kommunicering, text: str) -> Kommunicering:
+    """The citizen's reply (in a message, by phone or by letter), noted on the kommunicering."""
+    if not text.strip():
+        raise KommuniceringMissing("Skriv vad den sökande svarade.")
+    entry.reply, entry.replied_at = text.strip(), timezone.now()
+    entry.save(update_fields=["reply", "replied_at"])
+    return entry
+
+
 def check(run: PipelineRun, *, outcome: str, amount: Decimal, exception: str = "", today=None) -> None:
     """Raise :class:`KommuniceringMissing` for an adverse decision that may not be made yet."""
     if not is_adverse(run, outcome, amount):
