@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -14,6 +15,7 @@ from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
 from bistand.decisions.services import decide_as_proposed
 from bistand.identity.models import Person
+from bistand.intake import prefill
 from bistand.intake.models import Application
 from bistand.intake.schema import validate_application, with_provenance
 from tests.conftest import TEST_DELEGATION, make_citizen
@@ -112,6 +114,40 @@ def test_returning_household_with_no_changes_is_decided_automatically(find, unit
     assert event.actor == "robot" and event.visible_to_citizen
     # The decision replays to the same outcome.
     assert verify() == (2, [])
+
+
+def test_a_returning_household_with_a_register_benefit_and_nothing_changed_is_decided_automatically(
+    find, unit, caseworker
+):
+    """Issue 14: the prefill showed sjukersättning twice, and the robot then asked to explain a difference
+    it had made itself. Prefilled once, accepted as it stands, a returning household is decided."""
+    found = find(
+        lambda p, h: (
+            h.kind == "single"
+            and p.situation == "sickness_compensation"
+            and not p.vehicles
+            and p.capital_base == 0
+            and h.bostadsbidrag is None
+            and p.protection == "none"
+            and p.registered
+        )
+    )
+    citizen = make_citizen(found.pnr, unit.municipality)
+
+    def prefilled(month: datetime.date) -> list[dict]:
+        rows = prefill.fetch(found.pnr, month.isoformat()[:7])["incomes"]
+        assert [row["code"] for row in rows] == ["FK:SA"], rows  # once, at the month's amount
+        return [{"person": r["person"], "type": r["type"], "amount": r["amount"]} for r in rows]
+
+    first = run_to_end(submit(citizen.person, unit, LAST_MONTH, incomes=prefilled(LAST_MONTH)))
+    decide_as_proposed(first, caseworker)
+    run = run_to_end(submit(citizen.person, unit, THIS_MONTH, incomes=prefilled(THIS_MONTH)))
+
+    assert run.status == PipelineRun.Status.DECIDED, run.routing_reasons
+    decision = Decision.objects.get(application=run.application)
+    assert decision.amount_granted == decision.amount_applied == Decimal(str(run.calculation["entitlement"]))
+    # Next month's preliminary payment is shown to the caseworker as such, never counted.
+    assert [f["code"] for f in run.findings] == ["preliminary_payment"]
 
 
 def test_undeclared_income_goes_to_a_caseworker_with_that_reason(find, unit, caseworker):
