@@ -108,6 +108,9 @@ def test_returning_household_with_no_changes_is_decided_automatically(find, unit
     assert "inom tre veckor" in decision.motivation
     text = letter_text(decision.letter)
     assert "Beslut om ekonomiskt bistånd" in text
+    # A decision is not a draft: no letter asks anyone to check its amounts.
+    assert "Kontrollera beloppen" not in text and "Kontrollera" not in decision.motivation
+    assert TEST_DELEGATION["reference"] in " ".join(text.split())
     assert "11 420" in text
     assert "automatiserad beslutsfunktion" in text
     event = TimelineEvent.objects.get(application=run.application, kind="decision")

@@ -195,9 +195,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "unverified_norm": (
         "Riksnormen för {year} är inte kontrollerad mot den officiella texten (SFS). {reason} "
-        "Belopp som används här: {items}. Kontrollera beloppen innan beslut.",
+        "Belopp som används här: {items}.",
         "The riksnorm for {year} has not been checked against the official text (SFS). {reason} "
-        "Amounts used here: {items}. Check the amounts before a decision.",
+        "Amounts used here: {items}.",
     ),
     "unverified_record": (
         "{name} för {date} är inte kontrollerat mot den officiella texten: {note}",
