@@ -71,6 +71,9 @@ def test_the_citizen_has_until_the_deadline_then_the_decision_may_be_made(routed
     # What was applied for is what the citizen's own answers give; the grant is lower, and says so.
     assert decision.amount_applied == applied
     assert decision.amount_granted == applied - 6090
+    # Less than applied for is a partial grant, and the letter says so.
+    assert decision.outcome == "partial"
+    assert "Du får inte allt du har sökt" in decision.motivation
 
 
 def test_a_recorded_exception_lets_the_decision_be_made_and_is_kept(routed, caseworker):

@@ -49,6 +49,17 @@ def is_adverse(run: PipelineRun, outcome: str, amount: Decimal) -> bool:
     return outcome != "grant" or (applied is not None and amount < applied)
 
 
+def outcome_for(run: PipelineRun, outcome: str, amount: Decimal) -> str:
+    """A "grant" of less than the citizen's own figures give is a partial grant, and is called one.
+
+    The letter then says the citizen does not get everything applied for, and the statistics count it.
+    """
+    applied = applied_amount(run)
+    if outcome == "grant" and applied is not None and amount < applied:
+        return "partial"
+    return outcome
+
+
 def communicate(run: PipelineRun, by, *, found: str, reply_by: datetime.date, today=None) -> Kommunicering:
     """Tell the citizen what was found and by when to reply; shown on Mina sidor and in the queue."""
     today = today or timezone.localdate()

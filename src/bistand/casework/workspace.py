@@ -134,6 +134,7 @@ def save_draft(
         raise WorkspaceError("Välj bifall, delvis bifall eller avslag.")
     if outcome in ("partial", "reject") and not motivation.strip():
         raise WorkspaceError("Skriv en motivering: den sökande ska förstå varför (förvaltningslagen 32 §).")
+    outcome = kommunicering.outcome_for(run, outcome, granted)
     if kommunicering_exception and kommunicering_exception not in kommunicering.EXCEPTIONS:
         raise WorkspaceError("Okänt undantag från kommunicering.")
     if (

@@ -96,6 +96,7 @@ def decide_by_person(
     amount = entitlement if amount is None else amount
     if outcome is None:
         outcome = Decision.Outcome.GRANT if amount > 0 else Decision.Outcome.REJECT
+    outcome = kommunicering.outcome_for(run, outcome, amount)
     kommunicering.check(run, outcome=outcome, amount=amount, exception=kommunicering_exception)
     applied = kommunicering.applied_amount(run)
     inputs = _inputs(run)
