@@ -45,10 +45,10 @@ def staff_without_second_factor(settings):
 # The nämnd's delegation to the automated decision function, as the test municipality records it.
 TEST_DELEGATION = {
     "body": "Socialnämnden",
-    "date": "2025-11-20",
-    "reference": "SN 2025-11-20 § 112",
+    "date": "2019-11-20",
+    "reference": "SN 2019-11-20 § 112",
     "scope": "beslut som beviljar hela det sökta försörjningsstödet för återkommande hushåll",
-    "valid_from": "2026-01-01",
+    "valid_from": "2020-01-01",
 }
 
 
@@ -59,7 +59,7 @@ def delegate(municipality: Municipality, delegation: dict | None = None, **confi
     AutomationPolicy.objects.create(
         municipality=municipality,
         version=f"test-{AutomationPolicy.objects.filter(municipality=municipality).count() + 1}",
-        valid_from=datetime.date(2026, 1, 1),
+        valid_from=datetime.date(2020, 1, 1),
         delegation=TEST_DELEGATION if delegation is None else delegation,
         config=config,
     )
@@ -67,7 +67,7 @@ def delegate(municipality: Municipality, delegation: dict | None = None, **confi
 
 @pytest.fixture
 def municipality(db) -> Municipality:
-    """A municipality whose nämnd has delegated routine decisions to the robot from 2026."""
+    """A municipality whose nämnd has delegated routine decisions to the robot from 2020."""
     municipality = Municipality.objects.create(code="1287", name="Trelleborgs kommun")
     delegate(municipality)
     return municipality

@@ -49,8 +49,8 @@ def test_an_automated_decisions_letter_cites_the_delegation_and_a_demo_says_so()
         delegation=TEST_DELEGATION,
     )
     text = " ".join(paragraphs(decision, "sv"))
-    assert "Socialnämnden har den 2025-11-20 gett en automatiserad beslutsfunktion rätt" in text
-    assert "SN 2025-11-20 § 112" in text and "gäller från 2026-01-01" in text
+    assert "Socialnämnden har den 2019-11-20 gett en automatiserad beslutsfunktion rätt" in text
+    assert "SN 2019-11-20 § 112" in text and "gäller från 2020-01-01" in text
     assert "Demonstration" not in text and PLACEHOLDER not in text
     decision.delegation = demo.DEMO_DELEGATION
     assert "Demonstration: delegationen är ett påhittat exempel" in " ".join(paragraphs(decision, "sv"))

@@ -164,6 +164,7 @@ def test_the_rightful_user_gets_in(world):
         "casework:note",
         "casework:documents",
         "casework:message",
+        "casework:kommunicering",
         "casework:plan",
         "payments:release-file",
         "payments:mark-sent",

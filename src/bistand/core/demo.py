@@ -24,11 +24,11 @@ UNIT = "Försörjningsstöd"
 # The demo's delegation says that it is one: no letter or page may pass it off as a nämnd's decision.
 DEMO_DELEGATION = {
     "body": "Socialnämnden i demokommunen (påhittad)",
-    "date": "2024-01-01",
+    "date": "2020-01-01",
     "reference": "Demodelegation, inget verkligt beslut",
     "scope": "beslut om försörjningsstöd som beviljar hela det sökta beloppet för hushåll som fick stöd "
     "förra månaden och där inget har ändrats (demonstration)",
-    "valid_from": "2024-01-01",
+    "valid_from": "2020-01-01",
     "demo": True,
 }
 
@@ -230,7 +230,7 @@ def load_demo_data() -> bool:
     AutomationPolicy.objects.create(
         municipality=municipality,
         version="demo-2026.1",
-        valid_from=datetime.date(2024, 1, 1),
+        valid_from=datetime.date(2020, 1, 1),
         delegation=DEMO_DELEGATION,
         config={},
     )
