@@ -122,6 +122,18 @@ def test_the_caseworker_sends_it_from_the_case_page(routed, caseworker, client):
     )
     assert response.status_code == 302
     assert routed.kommuniceringar.get().found == "Registren visar en högre a-kassa."
+    entry = routed.kommuniceringar.get()
+    page = client.get(reverse("casework:case", args=[routed.case_id])).content.decode()
+    assert "Anteckna svaret" in page
+    client.post(reverse("casework:kommunicering-reply", args=[routed.case_id, entry.pk]), {"reply": " "})
+    entry.refresh_from_db()
+    assert entry.replied_at is None  # an empty reply is not a reply
+    client.post(
+        reverse("casework:kommunicering-reply", args=[routed.case_id, entry.pk]),
+        {"reply": "Jag ringde: a-kassan stämmer."},
+    )
+    entry.refresh_from_db()
+    assert entry.reply == "Jag ringde: a-kassan stämmer." and entry.replied_at is not None
     # Bad input: a clear message, nothing stored, never a 500.
     response = client.post(
         reverse("casework:kommunicering", args=[routed.case_id]), {"found": "", "reply_by": "igår"}

@@ -165,6 +165,7 @@ def test_the_rightful_user_gets_in(world):
         "casework:documents",
         "casework:message",
         "casework:kommunicering",
+        "casework:kommunicering-reply",
         "casework:plan",
         "payments:release-file",
         "payments:mark-sent",

@@ -23,7 +23,7 @@ from bistand.casework.forms import (
     NoteForm,
     ReturnForm,
 )
-from bistand.casework.models import ActivityPlan, Case, DecisionDraft, PipelineRun
+from bistand.casework.models import ActivityPlan, Case, DecisionDraft, Kommunicering, PipelineRun
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person, User
 
@@ -307,7 +307,7 @@ def preview_letter(request, case_id: int, draft_id: int):
         version=1,
         month=run.application.month,
         outcome=draft.outcome,
-        amount_applied=draft.amount,
+        amount_applied=kommunicering.applied_amount(run) or draft.amount,
         amount_granted=draft.amount,
         calculation=draft.calculation,
         automated=False,
@@ -416,6 +416,20 @@ def communicate(request, case_id: int):
         return _fail(request, case, error, "#decide")
     messages.success(request, _("Kommuniceringen är skickad till den sökande."))
     return _back(case, "#decide")
+
+
+@caseworker_required
+@require_POST
+def kommunicering_reply(request, case_id: int, kommunicering_id: int):
+    """The citizen's reply to a kommunicering (in a message, by phone or by letter), noted on it."""
+    case = _case(request, case_id)
+    entry = get_object_or_404(Kommunicering, pk=kommunicering_id, run__case=case)
+    try:
+        kommunicering.record_reply(entry, request.POST.get("reply", ""))
+    except kommunicering.KommuniceringMissing as error:
+        return _fail(request, case, error, "#kommunicering")
+    messages.success(request, _("Svaret är antecknat."))
+    return _back(case, "#kommunicering")
 
 
 @caseworker_required
