@@ -19,6 +19,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("bistand.rules.commands.simulate", "calculate many households at once (policy questions)"),
     "registers": ("bistand.registers.commands", "the registers simulator and register look-ups"),
     "decisions": ("bistand.decisions.commands", "replay decisions: bistand decisions verify [--since DATE]"),
+    "policy": (
+        "bistand.casework.commands",
+        "record a municipality's automation policy and delegation, or show it",
+    ),
     "manage": ("bistand.core.manage", "Django management commands (migrate, createsuperuser, …)"),
 }
 

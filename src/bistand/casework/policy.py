@@ -24,16 +24,32 @@ DELEGATION_FIELDS = ("body", "date", "reference", "scope", "valid_from")
 DELEGATION_LAW = "kommunallagen (2017:725) 6 kap. 37 §"
 
 
+def delegation_errors(delegation: Any) -> list[tuple[str, str]]:
+    """What is wrong with a recorded delegation, as (field, message in Swedish); empty when it is whole."""
+    if not isinstance(delegation, dict):
+        return [("delegation", "ska vara ett objekt med " + ", ".join(DELEGATION_FIELDS))]
+    errors = [
+        (f"delegation.{key}", "saknas")
+        for key in DELEGATION_FIELDS
+        if not isinstance(delegation.get(key), str) or not delegation[key].strip()
+    ]
+    errors += [
+        (f"delegation.{key}", "okänt fält") for key in delegation if key not in (*DELEGATION_FIELDS, "demo")
+    ]
+    for key in ("date", "valid_from"):
+        if isinstance(delegation.get(key), str) and delegation[key].strip():
+            try:
+                datetime.date.fromisoformat(delegation[key])
+            except ValueError:
+                errors.append((f"delegation.{key}", "ska vara ett datum ÅÅÅÅ-MM-DD"))
+    return errors
+
+
 def delegation_in_force(delegation: dict[str, Any] | None, day: datetime.date) -> dict[str, Any] | None:
     """The delegation if it names every field and is valid on ``day``; otherwise None (no authority)."""
-    if not delegation or any(not str(delegation.get(key, "")).strip() for key in DELEGATION_FIELDS):
+    if not delegation or delegation_errors(delegation):
         return None
-    try:
-        valid_from = datetime.date.fromisoformat(str(delegation["valid_from"]))
-        datetime.date.fromisoformat(str(delegation["date"]))
-    except ValueError:
-        return None
-    return delegation if valid_from <= day else None
+    return delegation if datetime.date.fromisoformat(delegation["valid_from"]) <= day else None
 
 
 @dataclass(frozen=True)
