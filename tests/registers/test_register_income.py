@@ -232,3 +232,21 @@ def test_a_stated_income_the_answering_register_does_not_show_is_a_finding():
     # Salary is not in these registers: nothing to compare it with.
     values = {"month": month, "incomes": [{"person": "applicant", "type": "salary", "amount": "500"}]}
     assert reconcile._income_findings(values, snapshot, month) == []
+
+
+def test_the_citizen_is_told_when_a_prefilled_amount_is_a_payment_not_yet_made():
+    from bistand.intake.forms import IncomeForm
+
+    rows = [
+        {"person": "applicant", "type": "sickness_benefit", "amount": "9340.00", "source": "register:fk"},
+        {
+            "person": "applicant",
+            "type": "activity_support",
+            "amount": "3729.00",
+            "source": "register:fk",
+            "preliminary": True,
+        },
+    ]
+    form = IncomeForm(month=datetime.date(2026, 12, 1), context={"income_rows": rows})
+    assert "planerad utbetalning" not in str(form.fields["row_0"].help_text)
+    assert "planerad utbetalning som inte är gjord ännu" in str(form.fields["row_1"].help_text)
