@@ -98,3 +98,12 @@ def test_an_unknown_municipality_or_unreadable_file_is_a_clear_error(vellinge, t
     path.write_text("- a list", encoding="utf-8")
     assert call("record", "1233", str(path)) == 2
     assert "ett objekt" in capsys.readouterr().err
+
+
+def test_the_documented_example_is_accepted(vellinge):
+    from pathlib import Path
+
+    from bistand.casework.policy import default_policy
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "automation-policy.yaml"
+    assert commands.policy_errors(commands._load(example), default_policy().config) == []
