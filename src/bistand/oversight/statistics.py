@@ -47,6 +47,7 @@ REASON_LABELS = {
     "unverified_norm": _("Riksnormen är inte bekräftad"),
     "calculation_failed": _("Beräkningen kunde inte göras"),
     "aktivitetskrav": _("Aktivitetsplan saknas"),
+    "no_delegation": _("Nämnden har inte delegerat beslutet"),
 }
 
 OUTCOMES = ("grant", "partial", "reject")
