@@ -7,6 +7,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from bistand.casework import pipeline
@@ -120,7 +121,7 @@ def test_returning_household_with_no_changes_is_decided_automatically(find, unit
 
 
 def test_a_returning_household_with_a_register_benefit_and_nothing_changed_is_decided_automatically(
-    find, unit, caseworker
+    find, unit, caseworker, client
 ):
     """Issue 14: the prefill showed sjukersättning twice, and the robot then asked to explain a difference
     it had made itself. Prefilled once, accepted as it stands, a returning household is decided."""
@@ -151,6 +152,10 @@ def test_a_returning_household_with_a_register_benefit_and_nothing_changed_is_de
     assert decision.amount_granted == decision.amount_applied == Decimal(str(run.calculation["entitlement"]))
     # Next month's preliminary payment is shown to the caseworker as such, never counted.
     assert [f["code"] for f in run.findings] == ["preliminary_payment"]
+    client.force_login(caseworker)
+    page = client.get(reverse("casework:case", args=[run.case_id])).content.decode()
+    assert "Inkomster i registren" in page and "preliminär, inte gjord ännu" in page
+    assert "nej, senare månad" in page and "den här månaden" in page
 
 
 def test_undeclared_income_goes_to_a_caseworker_with_that_reason(find, unit, caseworker):
