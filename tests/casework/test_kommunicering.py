@@ -73,6 +73,7 @@ def test_the_citizen_has_until_the_deadline_then_the_decision_may_be_made(routed
     assert decision.amount_granted == applied - 6090
     # Less than applied for is a partial grant, and the letter says so.
     assert decision.outcome == "partial"
+    assert decision.inputs["kommunicering"][0]["reply"] == "Det stämmer, jag glömde a-kassan."
     assert "Du får inte allt du har sökt" in decision.motivation
 
 

@@ -89,6 +89,20 @@ def record_reply(entry: Kommunicering, text: str) -> Kommunicering:
     return entry
 
 
+def record_of(run: PipelineRun) -> list[dict]:
+    """The kommunicering of a run as the decision keeps it: what was found, the deadline, the reply."""
+    return [
+        {
+            "id": entry.pk,
+            "found": entry.found,
+            "reply_by": entry.reply_by.isoformat(),
+            "reply": entry.reply,
+            "replied_at": entry.replied_at.isoformat() if entry.replied_at else None,
+        }
+        for entry in Kommunicering.objects.filter(run=run).order_by("sent_at", "pk")
+    ]
+
+
 def check(run: PipelineRun, *, outcome: str, amount: Decimal, exception: str = "", today=None) -> None:
     """Raise :class:`KommuniceringMissing` for an adverse decision that may not be made yet."""
     if not is_adverse(run, outcome, amount):

@@ -102,6 +102,7 @@ def decide_by_person(
     inputs = _inputs(run)
     if kommunicering_exception:
         inputs["kommunicering_exception"] = kommunicering_exception
+    inputs["kommunicering"] = kommunicering.record_of(run)
     if calculation_input is not None:
         inputs["calculation_input"] = calculation_input
     inputs["adjustments"] = list(adjustments or [])
