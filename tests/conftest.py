@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -49,9 +51,35 @@ def own_access_log_witness(monkeypatch, tmp_path):
     monkeypatch.setattr(chain, "_witness_path", lambda: tmp_path / "access-log-head")
 
 
+# The nämnd's delegation to the automated decision function, as the test municipality records it.
+TEST_DELEGATION = {
+    "body": "Socialnämnden",
+    "date": "2019-11-20",
+    "reference": "SN 2019-11-20 § 112",
+    "scope": "beslut som beviljar hela det sökta försörjningsstödet för återkommande hushåll",
+    "valid_from": "2020-01-01",
+}
+
+
+def delegate(municipality: Municipality, delegation: dict | None = None, **config) -> None:
+    """Record the municipality's automation policy with a delegation (the default rules unless given)."""
+    from bistand.casework.models import AutomationPolicy
+
+    AutomationPolicy.objects.create(
+        municipality=municipality,
+        version=f"test-{AutomationPolicy.objects.filter(municipality=municipality).count() + 1}",
+        valid_from=datetime.date(2020, 1, 1),
+        delegation=TEST_DELEGATION if delegation is None else delegation,
+        config=config,
+    )
+
+
 @pytest.fixture
 def municipality(db) -> Municipality:
-    return Municipality.objects.create(code="1287", name="Trelleborgs kommun")
+    """A municipality whose nämnd has delegated routine decisions to the robot from 2020."""
+    municipality = Municipality.objects.create(code="1287", name="Trelleborgs kommun")
+    delegate(municipality)
+    return municipality
 
 
 @pytest.fixture

@@ -22,6 +22,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "bistand.decisions.commands",
         "replay decisions: bistand decisions verify | review-norm [--since DATE]",
     ),
+    "policy": (
+        "bistand.casework.commands",
+        "record a municipality's automation policy and delegation, or show it",
+    ),
     "manage": ("bistand.core.manage", "Django management commands (migrate, createsuperuser, …)"),
 }
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import subprocess
+from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from bistand.casework import pipeline
@@ -15,9 +17,10 @@ from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
 from bistand.decisions.services import decide_as_proposed
 from bistand.identity.models import Person
+from bistand.intake import prefill
 from bistand.intake.models import Application
 from bistand.intake.schema import validate_application, with_provenance
-from tests.conftest import make_citizen
+from tests.conftest import TEST_DELEGATION, make_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -102,11 +105,14 @@ def test_returning_household_with_no_changes_is_decided_automatically(find, unit
     assert decision.automated and decision.outcome == "grant"
     # 2026: single adult living alone 5 220 kr (norm incl. common costs) + rent 5 900 + electricity 300.
     assert decision.amount_granted == 11420
-    assert decision.delegation["reference"].startswith("kommunallagen")
+    assert decision.delegation["reference"] == TEST_DELEGATION["reference"]
     assert "förvaltningslagen 28 §" in decision.motivation
     assert "inom tre veckor" in decision.motivation
     text = letter_text(decision.letter)
     assert "Beslut om ekonomiskt bistånd" in text
+    # A decision is not a draft: no letter asks anyone to check its amounts.
+    assert "Kontrollera beloppen" not in text and "Kontrollera" not in decision.motivation
+    assert TEST_DELEGATION["reference"] in " ".join(text.split())
     assert "11 420" in text
     assert "automatiserad beslutsfunktion" in text
     assert "Kontrollera beloppen" not in text  # no letter asks anyone to check amounts
@@ -122,7 +128,7 @@ def test_norm_amounts_the_policy_does_not_accept_go_to_a_person_with_that_reason
         municipality=unit.municipality,
         version="only-official",
         valid_from=datetime.date(2026, 1, 1),
-        delegation=default_policy().delegation,
+        delegation=TEST_DELEGATION,
         config={
             "decides_automatically": {**default_policy().rules, "norm_reliability_accepted": ["official"]}
         },
@@ -135,6 +141,44 @@ def test_norm_amounts_the_policy_does_not_accept_go_to_a_person_with_that_reason
     assert run.status == PipelineRun.Status.ROUTED
     assert codes(run) == ["norm_reliability"]
     assert "andrahandskälla" in run.routing_reasons[0]["message"]
+
+
+def test_a_returning_household_with_a_register_benefit_and_nothing_changed_is_decided_automatically(
+    find, unit, caseworker, client
+):
+    """Issue 14: the prefill showed sjukersättning twice, and the robot then asked to explain a difference
+    it had made itself. Prefilled once, accepted as it stands, a returning household is decided."""
+    found = find(
+        lambda p, h: (
+            h.kind == "single"
+            and p.situation == "sickness_compensation"
+            and not p.vehicles
+            and p.capital_base == 0
+            and h.bostadsbidrag is None
+            and p.protection == "none"
+            and p.registered
+        )
+    )
+    citizen = make_citizen(found.pnr, unit.municipality)
+
+    def prefilled(month: datetime.date) -> list[dict]:
+        rows = prefill.fetch(found.pnr, month.isoformat()[:7])["incomes"]
+        assert [row["code"] for row in rows] == ["FK:SA"], rows  # once, at the month's amount
+        return [{"person": r["person"], "type": r["type"], "amount": r["amount"]} for r in rows]
+
+    first = run_to_end(submit(citizen.person, unit, LAST_MONTH, incomes=prefilled(LAST_MONTH)))
+    decide_as_proposed(first, caseworker)
+    run = run_to_end(submit(citizen.person, unit, THIS_MONTH, incomes=prefilled(THIS_MONTH)))
+
+    assert run.status == PipelineRun.Status.DECIDED, run.routing_reasons
+    decision = Decision.objects.get(application=run.application)
+    assert decision.amount_granted == decision.amount_applied == Decimal(str(run.calculation["entitlement"]))
+    # Next month's preliminary payment is shown to the caseworker as such, never counted.
+    assert [f["code"] for f in run.findings] == ["preliminary_payment"]
+    client.force_login(caseworker)
+    page = client.get(reverse("casework:case", args=[run.case_id])).content.decode()
+    assert "Inkomster i registren" in page and "preliminär, inte gjord ännu" in page
+    assert "nej, senare månad" in page and "den här månaden" in page
 
 
 def test_undeclared_income_goes_to_a_caseworker_with_that_reason(find, unit, caseworker):
@@ -151,8 +195,9 @@ def test_undeclared_income_goes_to_a_caseworker_with_that_reason(find, unit, cas
     reason = next(r for r in run.routing_reasons if r["code"] == "undeclared_income")
     assert "sjukpenning" in reason["message"]
     assert not Decision.objects.filter(application=run.application).exists()
-    # The proposal counts the register's income, so a person sees the right amount to start from.
-    assert any(p["source"] == "register" for p in run.calculation_input["income_provenance"])
+    # The proposal is what the citizen's own answers give; the register's figure is for a person to weigh
+    # (and, if it lowers the amount, to put to the citizen first: FL 25 §).
+    assert all(p["source"] == "citizen" for p in run.calculation_input["income_provenance"])
 
 
 def test_a_first_application_is_never_decided_by_the_robot(find, unit):

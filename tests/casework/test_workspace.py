@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from bistand.casework import workspace
+from bistand.casework import kommunicering, workspace
 from bistand.casework.models import DecisionDraft, JournalNote
 from bistand.decisions.models import Decision
 from tests.casework.test_pipeline import THIS_MONTH, quiet_single, robot, run_to_end, submit  # noqa: F401
 from tests.conftest import make_citizen, make_staff
 
 pytestmark = pytest.mark.django_db
+
+
+def told(run, caseworker, *, reply: str = "Jag har inget att tillägga.") -> None:
+    """Kommunicering sent and answered (FL 25 §), so an adverse decision may be made."""
+    entry = kommunicering.communicate(
+        run,
+        caseworker,
+        found="Hyran är högre än kommunens riktlinje.",
+        reply_by=datetime.date(2026, 12, 17),
+        today=datetime.date(2026, 12, 3),
+    )
+    if reply:
+        kommunicering.record_reply(entry, reply)
 
 
 @pytest.fixture
@@ -29,14 +43,12 @@ def test_an_adjusted_line_needs_a_reason_and_changes_the_amount(routed, casework
         workspace.save_draft(
             routed, caseworker, outcome="grant", adjustments=[{"kind": "cost", "type": "rent", "to": "7000"}]
         )
-    draft = workspace.save_draft(
-        routed,
-        caseworker,
-        outcome="grant",
-        adjustments=[
-            {"kind": "cost", "type": "rent", "to": "7000", "reason": "Hyran är högre än riktlinjen."}
-        ],
-    )
+    lower_rent = [{"kind": "cost", "type": "rent", "to": "7000", "reason": "Hyran är högre än riktlinjen."}]
+    # Less than the citizen's own figures give: kommunicering first (FL 25 §).
+    with pytest.raises(workspace.WorkspaceError, match="Kommunicera först"):
+        workspace.save_draft(routed, caseworker, outcome="grant", adjustments=lower_rent)
+    told(routed, caseworker)
+    draft = workspace.save_draft(routed, caseworker, outcome="grant", adjustments=lower_rent)
     proposal = Decimal(str(routed.calculation["entitlement"]))
     assert proposal - draft.amount == 2900
     assert not Decision.objects.exists()  # a draft reaches nobody
@@ -63,6 +75,7 @@ def test_a_higher_norm_for_special_reasons(routed, caseworker):
 def test_a_rejection_needs_a_motivation_and_a_second_person(routed, caseworker, unit):
     with pytest.raises(workspace.WorkspaceError, match="motivering"):
         workspace.save_draft(routed, caseworker, outcome="reject")
+    told(routed, caseworker)
     draft = workspace.save_draft(
         routed, caseworker, outcome="reject", motivation="Hushållet har en bil som kan säljas."
     )

@@ -11,14 +11,16 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from bistand.casework.policy import default_policy, describe
+from bistand.casework.policy import describe, policy_for
 from bistand.decisions.motivation import appeal_notice
 from bistand.intake.models import Application
 from bistand.oversight import suppression as sup
 from bistand.oversight.periods import Period
 from bistand.oversight.transparency import public_report
 from bistand.rules import calculate, default_parameters
+from tests.conftest import TEST_DELEGATION
 
 MARCH = datetime.date(2026, 3, 1)
 PERIOD_QUERY = {"fran": "2026-01", "till": "2026-03"}
@@ -105,9 +107,11 @@ def test_anyone_can_read_the_page_without_signing_in(client, records, unit):
     assert response.status_code == 200
     html = response.content.decode()
     # The automation policy in plain Swedish, and the delegation it rests on.
-    for line in describe(default_policy()):
+    policy = policy_for(unit.municipality, timezone.localdate())
+    for line in describe(policy):
         assert line.replace("–", "&ndash;") in html or line in html
-    assert default_policy().delegation["reference"] in html
+    assert TEST_DELEGATION["reference"] in html and TEST_DELEGATION["scope"] in html
+    assert "ersätts av nämndens eget beslut" not in html
     assert "Datorn följer fasta regler" in html
     # The norm table in force with its source, and the appeal text.
     table = (

@@ -89,12 +89,15 @@ def test_situations_fit_ages(population):
 
 
 def _net(document: dict, code: str) -> Decimal:
+    """Net paid of one benefit in the month asked for (FK answers with earlier months' payments too)."""
+    month = document["Period"]["FromDatum"][:7]
     return sum(
         (
             Decimal(p["Nettobelopp"])
             for b in document["Formaner"]
             if b["Formanskod"] == code
             for p in b["Utbetalningar"]
+            if p["Utbetalningsdatum"][:7] == month
         ),
         Decimal(0),
     )

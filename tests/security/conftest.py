@@ -127,9 +127,18 @@ def build_world(unit: Unit, *, owner_pnr: str = CITIZEN_PNR, owner_kwargs: dict 
         sha256="0" * 64,
         created_by=finance,
     )
+    from bistand.casework.models import Kommunicering
+
+    told = Kommunicering.objects.create(
+        run=draft.run,
+        sent_by=caseworker,
+        found="Registren visar en inkomst.",
+        reply_by=datetime.date(2026, 12, 20),
+    )
     ids = {
         "case_id": case.pk,
         "draft_id": draft.pk,
+        "kommunicering_id": told.pk,
         "decision_id": decision.pk,
         "request_id": doc_request.pk,
         "reference": open_draft.reference,

@@ -164,6 +164,8 @@ def test_the_rightful_user_gets_in(world):
         "casework:note",
         "casework:documents",
         "casework:message",
+        "casework:kommunicering",
+        "casework:kommunicering-reply",
         "casework:plan",
         "payments:release-file",
         "payments:mark-sent",

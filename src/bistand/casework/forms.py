@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bistand.casework.kommunicering import EXCEPTIONS
 from bistand.casework.models import ActivityPlan, JournalNote
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.rules.model import COST_TYPES, INCOME_TYPES
@@ -68,6 +69,11 @@ class DraftForm(DesignSystemForm):
         label=_("Högre norm av särskilda skäl (kronor)"), required=False, max_value=Decimal(20000)
     )
     norm_reason = forms.CharField(label=_("Skäl för högre norm"), required=False, max_length=1000)
+    kommunicering_exception = forms.ChoiceField(
+        label=_("Om beslutet går den sökande emot utan kommunicering: skälet enligt förvaltningslagen 25 §"),
+        choices=[("", _("Kommunicering är gjord")), *EXCEPTIONS.items()],
+        required=False,
+    )
 
     def __init__(self, *args, household: dict, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -129,6 +135,7 @@ class DraftForm(DesignSystemForm):
                 *[f for f in self.fields if f.startswith(("cost_", "income_"))],
                 "norm_raise",
                 "norm_reason",
+                "kommunicering_exception",
             ]
         )
 
@@ -216,6 +223,22 @@ class DocumentRequestForm(DesignSystemForm):
         if deadline < datetime.date.today():
             raise forms.ValidationError(_("Datumet har redan passerat. Välj ett senare datum."))
         return deadline
+
+
+class KommuniceringForm(DesignSystemForm):
+    """What was found that may go against the citizen, and the date to reply by (FL 25 §)."""
+
+    found = forms.CharField(
+        label=_("Vad har kommit fram som kan påverka beslutet?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv vad som har kommit fram, med enkla ord.")},
+    )
+    reply_by = forms.DateField(
+        label=_("Svar senast"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Skriv ett datum som ÅÅÅÅ-MM-DD."), "required": _("Välj ett datum.")},
+    )
 
 
 class MessageForm(DesignSystemForm):

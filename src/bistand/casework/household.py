@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from bistand.casework.reconcile import register_incomes, stated_incomes
+from bistand.casework.reconcile import stated_incomes
 from bistand.identity.personnummer import parse
 from bistand.rules.validation import SCHOOL_AGE as YOUNG_ADULT_AGE
 
@@ -14,7 +14,6 @@ from bistand.rules.validation import SCHOOL_AGE as YOUNG_ADULT_AGE
 def engine_input(
     values: dict[str, Any],
     applicant_pnr: str,
-    snapshot: dict[str, Any],
     assistance_months: list[str],
     municipality_code: str,
     *,
@@ -27,8 +26,10 @@ def engine_input(
     personal), `child_earnings` what each child earned earlier in the year (the yearly cap on a child's
     salary). A child aged 18–20 carries the citizen's answer on upper-secondary school.
 
-    Incomes are the stated ones; where a register shows more of the same kind for the month, the register's
-    amount is used (the difference is also a finding, so a person will look at it).
+    Incomes are the citizen's own figures, always: a register figure that differs is a finding for a person
+    (casework.reconcile), never silently put in their place, so whatever the robot decides is what the
+    citizen's own answers give. A person who decides on a register figure instead does so after
+    kommunicering (FL 25 §).
     """
     month = datetime.date.fromisoformat(f"{values['month']}-01")
     person_months = person_months or {}
@@ -72,24 +73,20 @@ def engine_input(
 
     incomes: list[dict[str, Any]] = []
     provenance: list[dict[str, Any]] = []
-    stated = stated_incomes(values)
-    registered = register_incomes(snapshot, values["month"])
-    for person in sorted(set(stated) | set(registered)):
+    for person, kinds in sorted(stated_incomes(values).items()):
         member = ids.get(person)
         if member is None:
             continue
-        kinds = set(stated.get(person, {})) | set(registered.get(person, {}))
-        for kind in sorted(kinds):
-            said = stated.get(person, {}).get(kind, Decimal(0))
-            shown = registered.get(person, {}).get(kind, Decimal(0))
-            amount, source = (shown, "register") if shown > said else (said, "citizen")
+        for kind, amount in sorted(kinds.items()):
             if amount:
                 line = {"member": member, "type": kind, "amount": str(amount)}
                 earlier = (child_earnings or {}).get(person)
                 if kind == "salary" and person in children and earlier:
                     line["earned_earlier_this_year"] = str(earlier)
                 incomes.append(line)
-                provenance.append({"member": member, "type": kind, "amount": str(amount), "source": source})
+                provenance.append(
+                    {"member": member, "type": kind, "amount": str(amount), "source": "citizen"}
+                )
 
     data: dict[str, Any] = {
         "month": values["month"],

@@ -40,6 +40,7 @@ class TimelineEvent(models.Model):
         CORRECTION = "correction", _("Beslut rättat eller ändrat")
         APPEAL = "appeal", _("Överklagande")
         DOCUMENTS_SUBMITTED = "documents_submitted", _("Komplettering inskickad")
+        KOMMUNICERING = "kommunicering", _("Kommunicering före beslut")
 
     class Actor(models.TextChoices):
         CITIZEN = "citizen", _("Sökande")
@@ -152,6 +153,33 @@ class ActivityPlan(models.Model):
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
+class Kommunicering(models.Model):
+    """What a person found that may go against the citizen, told to them before the decision (FL 25 §).
+
+    The citizen sees it on Mina sidor with the date to reply by; the caseworker sees it in the queue. A
+    person's adverse decision needs one whose reply has come in or whose deadline has passed, or a recorded
+    exception (casework.kommunicering).
+    """
+
+    run = models.ForeignKey(PipelineRun, on_delete=models.CASCADE, related_name="kommuniceringar")
+    sent_by = models.ForeignKey("identity.User", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    found = models.TextField()  # what was found, in words the citizen understands
+    reply_by = models.DateField()
+    reply = models.TextField(blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Kommunicering {self.pk}"
+
+    def answered_or_due(self, today) -> bool:
+        """The citizen has replied, or the time to reply has run out."""
+        return self.replied_at is not None or self.reply_by < today
+
+
 class AutomationPolicy(models.Model):
     """A version of the nämnd's automation policy for a municipality, with the delegation it rests on.
 
@@ -235,6 +263,8 @@ class DecisionDraft(models.Model):
     calculation_input = models.JSONField(null=True, blank=True)
     calculation = models.JSONField(null=True, blank=True)
     motivation = models.TextField(blank=True)
+    # Why an adverse draft needs no kommunicering (an FL 25 § exception), when none was made.
+    kommunicering_exception = models.CharField(max_length=32, blank=True)
     approver = models.ForeignKey(
         "identity.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

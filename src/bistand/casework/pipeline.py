@@ -156,7 +156,6 @@ def calculate_step(run: PipelineRun) -> dict[str, Any]:
     data, provenance = engine_input(
         values,
         application.applicant.personnummer,
-        run.register_snapshot,
         assistance_months(run.case, application.month),
         application.municipality.code,
         person_months={pnr: person_assistance_months(pnr, application.month) for pnr in adults},
@@ -198,6 +197,12 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
     def reason(code: str, message: str) -> None:
         reasons.append({"code": code, "message": message})
 
+    if policy.delegation is None:
+        reason(
+            "no_delegation",
+            "Nämnden har inte gett den automatiserade beslutsfunktionen rätt att besluta (ingen delegation "
+            "enligt kommunallagen 6 kap. 37 §). Datorn föreslår, en handläggare beslutar.",
+        )
     if values.get("emergency") and not rules["allow_emergency"]:
         reason("emergency", "Ansökan gäller nödbistånd. En handläggare beslutar samma dag.")
     if _protected(run) and not rules["allow_protected_identity"]:

@@ -7,28 +7,15 @@ one.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
 from bistand.casework.policy import Policy
+from bistand.registers import income
 from bistand.rules.model import INCOME_TYPES
 
-# Register benefit codes and the income type the citizen would state them as.
-FK_INCOME_TYPES = {
-    "FK:ABB": "child_allowance",
-    "FK:BOB": "housing_allowance",
-    "FK:SJP": "sickness_benefit",
-    "FK:FP": "parental_benefit",
-    "FK:US": "maintenance_support",
-    "FK:AS": "activity_support",
-    "FK:ET": "establishment_benefit",
-    "FK:SA": "pension",  # sjuk- och aktivitetsersättning
-    "PM:AP": "pension",
-    "PM:BTI": "pension",
-}
 SOURCE_NAMES = {
     "fk": "Försäkringskassan och Pensionsmyndigheten",
     "af": "Arbetsförmedlingen",
@@ -55,52 +42,29 @@ class Finding:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
 
-def _month_bounds(month: str) -> tuple[datetime.date, datetime.date]:
-    first = datetime.date.fromisoformat(month + "-01")
-    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return first, last
-
-
-def _covers(payment: dict, first: datetime.date, last: datetime.date) -> bool:
-    start = datetime.date.fromisoformat(payment["covers_from"])
-    end = datetime.date.fromisoformat(payment["covers_to"])
-    return start <= last and end >= first
-
-
 def kr(amount: Decimal) -> str:
     return f"{amount:,.0f}".replace(",", " ") + " kr"
 
 
+def register_rows(snapshot: dict[str, Any], month: str) -> dict[str, list[income.RegisterIncome]]:
+    """Per role, the register payments that count in ``month`` (registers.income decides type and month)."""
+    rows = {}
+    for role, answer in snapshot.items():
+        facts = {source: result.get("facts") for source, result in answer["sources"].items()}
+        rows[role] = income.for_month(income.incomes(facts), month)
+    return rows
+
+
 def register_incomes(snapshot: dict[str, Any], month: str) -> dict[str, dict[str, Decimal]]:
     """Incomes the registers show for the month, per role and income type (net amounts)."""
-    first, last = _month_bounds(month)
-    incomes: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for role, answer in snapshot.items():
-        sources = answer["sources"]
-        fk = sources.get("fk", {}).get("facts")
-        if fk:
-            for payment in fk["payments"]:
-                kind = FK_INCOME_TYPES.get(payment["code"])
-                if kind and _covers(payment, first, last):
-                    incomes[role][kind] += Decimal(payment["net"])
-        so = sources.get("so", {}).get("facts")
-        if so:
-            for payment in so["payments"]:
-                if _covers(payment, first, last):
-                    incomes[role]["unemployment_benefit"] += Decimal(payment["net_after_tax"])
-        csn = sources.get("csn", {}).get("facts")
-        if csn:
-            for payment in csn["payments"]:
-                if _covers(payment, first, last):
-                    incomes[role]["student_grant"] += Decimal(payment["grant"])
-                    incomes[role]["student_loan"] += Decimal(payment["loan"])
-    return {role: {k: v for k, v in kinds.items() if v} for role, kinds in incomes.items()}
+    totals = {role: income.by_type(rows) for role, rows in register_rows(snapshot, month).items()}
+    return {role: kinds for role, kinds in totals.items() if kinds}
 
 
 def stated_incomes(values: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
     stated: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for income in values.get("incomes", []):
-        stated[income["person"]][income["type"]] += Decimal(income["amount"])
+    for row in values.get("incomes", []):
+        stated[row["person"]][row["type"]] += Decimal(row["amount"])
     return stated
 
 
@@ -113,7 +77,6 @@ def reconcile(
     """Compare the stated answers (`values`) with the register snapshot (per role) and last month's answers."""
     findings: list[Finding] = []
     month = values["month"]
-    threshold = Decimal(policy.config["thresholds"]["income_difference"])
 
     for role, answer in snapshot.items():
         for source, result in answer["sources"].items():
@@ -131,37 +94,7 @@ def reconcile(
                     )
                 )
 
-    from_registers = register_incomes(snapshot, month)
-    stated = stated_incomes(values)
-    for role, kinds in from_registers.items():
-        for kind, amount in kinds.items():
-            declared = stated.get(role, {}).get(kind, Decimal(0))
-            if abs(amount - declared) <= threshold:
-                continue
-            label = INCOME_TYPES[kind][0].lower()
-            who = ROLE_NAMES.get(role, role)
-            if declared == 0:
-                code, severity = "undeclared_income", "warning"
-                message = (
-                    f"Registren visar {label} på {kr(amount)} för {who} den här månaden, men det finns inte med "
-                    "i ansökan."
-                )
-            else:
-                code, severity = "income_differs", "notice"
-                message = (
-                    f"I ansökan står {label} {kr(declared)} för {who}, registren visar {kr(amount)}. "
-                    "Skillnaden behöver förklaras."
-                )
-            findings.append(
-                Finding(
-                    code,
-                    severity,
-                    message,
-                    role=role,
-                    details={"type": kind, "stated": str(declared), "register": str(amount)},
-                )
-            )
-
+    findings += _income_findings(values, snapshot, month)
     capital_limit = Decimal(policy.config["thresholds"]["capital_surplus_per_year"])
     stated_assets = {asset["type"] for asset in values.get("assets", [])}
     for role, answer in snapshot.items():
@@ -199,6 +132,77 @@ def reconcile(
     findings += _household_findings(values, snapshot)
     findings += _changes_since_last_month(values, previous)
     return findings
+
+
+def _income_findings(values: dict[str, Any], snapshot: dict[str, Any], month: str) -> list[Finding]:
+    """Every difference between a stated income and the register's figure for the month, to the krona.
+
+    No tolerance: a register figure the robot used without asking would decide against the citizen
+    without kommunicering (FL 25 §), and one it ignored would decide on facts a person has not weighed.
+    The robot calculates on the citizen's own figures; a difference sends the case to a person.
+    """
+    findings: list[Finding] = []
+    stated = stated_incomes(values)
+    for role, rows in register_rows(snapshot, month).items():
+        answered = {source for source, result in snapshot[role]["sources"].items() if result.get("facts")}
+        known = set().union(*(income.TYPES_BY_SOURCE.get(source, frozenset()) for source in answered))
+        shown = income.by_type(rows)
+        said = stated.get(role, {})
+        who = ROLE_NAMES.get(role, role)
+        for kind in sorted(set(shown) | (set(said) & known)):
+            amount, declared = shown.get(kind, Decimal(0)), said.get(kind, Decimal(0))
+            if amount == declared:
+                continue
+            label = INCOME_TYPES[kind][0].lower()
+            preliminary = any(row.preliminary for row in rows if row.type == kind)
+            if declared == 0:
+                code, severity = "undeclared_income", "warning"
+                message = (
+                    f"Registren visar {label} på {kr(amount)} för {who} den här månaden, men det finns inte med "
+                    "i ansökan."
+                )
+            else:
+                code, severity = "income_differs", "notice"
+                message = (
+                    f"I ansökan står {label} {kr(declared)} för {who}, registren visar {kr(amount)}. "
+                    "Skillnaden behöver förklaras."
+                )
+            if preliminary:
+                message += " Registrets belopp är en preliminär utbetalning som inte är gjord ännu."
+            findings.append(
+                Finding(
+                    code,
+                    severity,
+                    message,
+                    role=role,
+                    details={
+                        "type": kind,
+                        "stated": str(declared),
+                        "register": str(amount),
+                        "month": month,
+                        "preliminary": preliminary,
+                    },
+                )
+            )
+        findings += _upcoming_findings(snapshot[role], role, month)
+    return findings
+
+
+def _upcoming_findings(answer: dict[str, Any], role: str, month: str) -> list[Finding]:
+    """Preliminary payments for a later month: shown to the caseworker as such, never counted."""
+    facts = {source: result.get("facts") for source, result in answer["sources"].items()}
+    return [
+        Finding(
+            "preliminary_payment",
+            "info",
+            f"{row.label}: preliminär utbetalning på {kr(row.amount)} den {row.paid_on.isoformat()} för "
+            f"{ROLE_NAMES.get(role, role)}. Den gäller en senare månad och räknas inte in i den här ansökan.",
+            role=role,
+            source=row.source,
+            details={"code": row.code, "type": row.type, "month": row.month, "amount": str(row.amount)},
+        )
+        for row in income.upcoming(income.incomes(facts), month)
+    ]
 
 
 def _household_findings(values: dict[str, Any], snapshot: dict[str, Any]) -> list[Finding]:

@@ -17,5 +17,11 @@ urlpatterns = [
     path("cases/<int:case_id>/documents/", views.request_documents, name="documents"),
     path("cases/<int:case_id>/uploads/<uuid:upload>/", views.open_upload, name="upload"),
     path("cases/<int:case_id>/messages/", views.send_message, name="message"),
+    path("cases/<int:case_id>/kommunicering/", views.communicate, name="kommunicering"),
+    path(
+        "cases/<int:case_id>/kommunicering/<int:kommunicering_id>/reply/",
+        views.kommunicering_reply,
+        name="kommunicering-reply",
+    ),
     path("cases/<int:case_id>/plans/", views.add_plan, name="plan"),
 ]

@@ -13,16 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bistand.casework import workspace
+from bistand.casework import kommunicering, workspace
 from bistand.casework.forms import (
     ActivityPlanForm,
     DocumentRequestForm,
     DraftForm,
+    KommuniceringForm,
     MessageForm,
     NoteForm,
     ReturnForm,
 )
-from bistand.casework.models import ActivityPlan, Case, DecisionDraft, PipelineRun
+from bistand.casework.models import ActivityPlan, Case, DecisionDraft, Kommunicering, PipelineRun
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person, User
 
@@ -37,6 +38,7 @@ def _waiting(unit):
             application__decisions__isnull=True,
         )
         .select_related("application__applicant", "case__assigned_to")
+        .prefetch_related("kommuniceringar")
         .order_by("-urgent", "created_at")
     )
 
@@ -165,6 +167,23 @@ def _adults(case: Case, run: PipelineRun | None) -> list[tuple[str, str]]:
     return adults
 
 
+def _register_incomes(run: PipelineRun | None) -> list[dict]:
+    """The registers' incomes for the month applied for, and later preliminary payments, for the case page."""
+    from bistand.casework.reconcile import ROLE_NAMES
+    from bistand.registers import income
+
+    if run is None or not run.register_snapshot:
+        return []
+    month = run.application.month.isoformat()[:7]
+    rows = []
+    for role, answer in run.register_snapshot.items():
+        facts = {source: result.get("facts") for source, result in answer.get("sources", {}).items()}
+        every = income.incomes(facts)
+        for row in income.for_month(every, month) + income.upcoming(every, month):
+            rows.append({"role": ROLE_NAMES.get(role, role), **row.to_dict(), "counted": row.month == month})
+    return rows
+
+
 @caseworker_required
 def case_detail(request, case_id: int):
     from bistand.decisions.presentation import explanation_lines
@@ -187,6 +206,7 @@ def case_detail(request, case_id: int):
         "answers": run.application.answers if run else {},
         "previous": previous,
         "snapshot": (run.register_snapshot or {}) if run else {},
+        "register_incomes": _register_incomes(run),
         "explanation": explanation_lines(run.calculation_input, "sv")
         if run and run.calculation_input
         else [],
@@ -196,6 +216,10 @@ def case_detail(request, case_id: int):
         if household
         else None,
         "note_form": NoteForm(),
+        "kommunicering_form": KommuniceringForm(
+            initial={"reply_by": timezone.localdate() + datetime.timedelta(days=14)}
+        ),
+        "kommuniceringar": run.kommuniceringar.all() if run else [],
         "request_form": DocumentRequestForm(
             initial={"deadline": timezone.localdate() + datetime.timedelta(days=7)}
         ),
@@ -269,6 +293,7 @@ def save_draft(request, case_id: int):
             adjustments=form.adjustments(),
             amount=form.cleaned_data.get("amount"),
             motivation=form.cleaned_data.get("motivation", ""),
+            kommunicering_exception=form.cleaned_data.get("kommunicering_exception", ""),
         )
     except workspace.WorkspaceError as error:
         return _fail(request, case, error, "#decide")
@@ -300,7 +325,7 @@ def preview_letter(request, case_id: int, draft_id: int):
         version=1,
         month=run.application.month,
         outcome=draft.outcome,
-        amount_applied=draft.amount,
+        amount_applied=kommunicering.applied_amount(run) or draft.amount,
         amount_granted=draft.amount,
         calculation=draft.calculation,
         automated=False,
@@ -389,6 +414,40 @@ def request_documents(request, case_id: int):
     ask(case, form.cleaned_data["text"], form.cleaned_data["deadline"], request.user)
     messages.success(request, _("Begäran är skickad till den sökande."))
     return _back(case, "#documents")
+
+
+@caseworker_required
+@require_POST
+def communicate(request, case_id: int):
+    """Kommunicering before an adverse decision: what was found, and the date to reply by."""
+    case = _case(request, case_id)
+    run = _latest_run(case)
+    form = KommuniceringForm(request.POST)
+    if run is None or not form.is_valid():
+        errors = " ".join(" ".join(e) for e in form.errors.values()) or _("Det finns ingen ansökan.")
+        return _fail(request, case, workspace.WorkspaceError(errors), "#decide")
+    try:
+        kommunicering.communicate(
+            run, request.user, found=form.cleaned_data["found"], reply_by=form.cleaned_data["reply_by"]
+        )
+    except kommunicering.KommuniceringMissing as error:
+        return _fail(request, case, error, "#decide")
+    messages.success(request, _("Kommuniceringen är skickad till den sökande."))
+    return _back(case, "#decide")
+
+
+@caseworker_required
+@require_POST
+def kommunicering_reply(request, case_id: int, kommunicering_id: int):
+    """The citizen's reply to a kommunicering (in a message, by phone or by letter), noted on it."""
+    case = _case(request, case_id)
+    entry = get_object_or_404(Kommunicering, pk=kommunicering_id, run__case=case)
+    try:
+        kommunicering.record_reply(entry, request.POST.get("reply", ""))
+    except kommunicering.KommuniceringMissing as error:
+        return _fail(request, case, error, "#kommunicering")
+    messages.success(request, _("Svaret är antecknat."))
+    return _back(case, "#kommunicering")
 
 
 @caseworker_required

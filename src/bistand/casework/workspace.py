@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bistand.casework import kommunicering
 from bistand.casework.household import for_engine
 from bistand.casework.models import Case, DecisionDraft, JournalNote, PipelineRun
 from bistand.casework.policy import Policy, policy_for
@@ -120,8 +121,13 @@ def save_draft(
     adjustments: list[dict[str, Any]] | None = None,
     amount: Any = None,
     motivation: str = "",
+    kommunicering_exception: str = "",
 ) -> DecisionDraft:
-    """Save (or replace) the caseworker's draft decision. Checked, but nothing is sent to the citizen."""
+    """Save (or replace) the caseworker's draft decision. Checked, but nothing is sent to the citizen.
+
+    A draft against the citizen needs a kommunicering sent, or the FL 25 § exception that makes it
+    unnecessary; it can be decided once the reply is in or the time to reply has passed.
+    """
     _same_unit(run.case, user)
     adjustments = list(adjustments or [])
     base = (run.calculation_input or {}).get("household")
@@ -144,6 +150,18 @@ def save_draft(
         raise WorkspaceError("Välj bifall, delvis bifall eller avslag.")
     if outcome in ("partial", "reject") and not motivation.strip():
         raise WorkspaceError("Skriv en motivering: den sökande ska förstå varför (förvaltningslagen 32 §).")
+    outcome = kommunicering.outcome_for(run, outcome, granted)
+    if kommunicering_exception and kommunicering_exception not in kommunicering.EXCEPTIONS:
+        raise WorkspaceError("Okänt undantag från kommunicering.")
+    if (
+        kommunicering.is_adverse(run, outcome, granted)
+        and not kommunicering_exception
+        and not run.kommuniceringar.exists()
+    ):
+        raise WorkspaceError(
+            "Beslutet går den sökande emot. Kommunicera först vad som har kommit fram och ge en tid att "
+            "svara (förvaltningslagen 25 §), eller ange varför det inte behövs."
+        )
     with transaction.atomic():
         DecisionDraft.objects.filter(run=run, status__in=["draft", "returned"]).delete()
         return DecisionDraft.objects.create(
@@ -155,6 +173,7 @@ def save_draft(
             calculation_input={**run.calculation_input, "household": household},
             calculation=calculation,
             motivation=motivation.strip(),
+            kommunicering_exception=kommunicering_exception,
         )
 
 
@@ -202,17 +221,21 @@ def return_draft(draft: DecisionDraft, approver: User, reason: str) -> None:
 def _decide(draft: DecisionDraft, approved_by: User | None):
     from bistand.decisions.services import decide_by_person
 
-    decision = decide_by_person(
-        draft.run,
-        draft.proposed_by,
-        outcome=draft.outcome,
-        amount=draft.amount,
-        calculation=draft.calculation,
-        calculation_input=draft.calculation_input,
-        adjustments=draft.adjustments,
-        note=draft.motivation,
-        approved_by=approved_by,
-    )
+    try:
+        decision = decide_by_person(
+            draft.run,
+            draft.proposed_by,
+            outcome=draft.outcome,
+            amount=draft.amount,
+            calculation=draft.calculation,
+            calculation_input=draft.calculation_input,
+            adjustments=draft.adjustments,
+            note=draft.motivation,
+            approved_by=approved_by,
+            kommunicering_exception=draft.kommunicering_exception,
+        )
+    except kommunicering.KommuniceringMissing as missing:
+        raise WorkspaceError(str(missing)) from None
     DecisionDraft.objects.filter(pk=draft.pk).update(
         status=DecisionDraft.Status.DECIDED, approver=approved_by
     )

@@ -15,11 +15,22 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bistand.casework.models import AutomationPolicy
 from bistand.identity.models import Municipality, Person, Unit, User
 from bistand.payments.models import PayoutSchedule
 
 MUNICIPALITY = ("1287", "Trelleborgs kommun (demo)")
 UNIT = "Försörjningsstöd"
+# The demo's delegation says that it is one: no letter or page may pass it off as a nämnd's decision.
+DEMO_DELEGATION = {
+    "body": "Socialnämnden i demokommunen (påhittad)",
+    "date": "2020-01-01",
+    "reference": "Demodelegation, inget verkligt beslut",
+    "scope": "beslut om försörjningsstöd som beviljar hela det sökta beloppet för hushåll som fick stöd "
+    "förra månaden och där inget har ändrats (demonstration)",
+    "valid_from": "2020-01-01",
+    "demo": True,
+}
 
 # (username, role, first name, last name)
 STAFF = [
@@ -218,6 +229,13 @@ def load_demo_data() -> bool:
         user.set_unusable_password()
         user.save()
     _load_powers_of_attorney(municipality)
+    AutomationPolicy.objects.create(
+        municipality=municipality,
+        version="demo-2026.1",
+        valid_from=datetime.date(2020, 1, 1),
+        delegation=DEMO_DELEGATION,
+        config={},
+    )
     # Payouts on the 25th from a demo account (SEB clearing 5000; constructed to pass the check, not real).
     PayoutSchedule.objects.create(
         municipality=municipality,

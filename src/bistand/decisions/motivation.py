@@ -72,17 +72,21 @@ def paragraphs(decision, lang: str = "sv") -> list[str]:
             delegation = decision.delegation or {}
             parts.append(
                 _(
-                    "Beslutet har fattats automatiskt (förvaltningslagen 28 §). %(body)s har gett en "
-                    "automatiserad beslutsfunktion rätt att fatta sådana beslut (%(decision)s, %(date)s, "
-                    "%(reference)s). Du kan alltid be att få tala med en handläggare."
+                    "Beslutet har fattats automatiskt (förvaltningslagen 28 §). %(body)s har den %(date)s gett "
+                    "en automatiserad beslutsfunktion rätt att fatta sådana beslut (%(reference)s, kommunallagen "
+                    "6 kap. 37 §; gäller från %(valid_from)s). Du kan alltid be att få tala med en handläggare."
                 )
                 % {
                     "body": delegation.get("body", ""),
-                    "decision": delegation.get("decision", ""),
                     "date": delegation.get("date", ""),
                     "reference": delegation.get("reference", ""),
+                    "valid_from": delegation.get("valid_from", ""),
                 }
             )
+            if delegation.get("demo"):
+                parts.append(
+                    _("Demonstration: delegationen är ett påhittat exempel, inte ett verkligt beslut.")
+                )
         parts.append(appeal_notice(lang))
     return parts
 

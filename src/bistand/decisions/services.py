@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bistand.casework import kommunicering
 from bistand.casework.models import TimelineEvent
 from bistand.decisions.letters import attach_letters
 from bistand.decisions.models import Decision
@@ -75,11 +76,14 @@ def decide_by_person(
     adjustments: list[dict] | None = None,
     note: str = "",
     approved_by=None,
+    kommunicering_exception: str = "",
 ) -> Decision:
     """A caseworker's decision on a run: the proposal, or an adjusted calculation with the reasons.
 
     `adjustments` (each with its reason) become part of the motivation; `note` is the caseworker's own
-    motivation for a partial grant or a rejection.
+    motivation for a partial grant or a rejection. A decision against the citizen needs kommunicering
+    first, or the FL 25 § exception that made it unnecessary (raises ``KommuniceringMissing``).
+    `amount_applied` is what the citizen's own answers give, whatever the caseworker adjusted.
     """
     application = run.application
     existing = Decision.objects.filter(application=application, version=1).first()
@@ -92,7 +96,13 @@ def decide_by_person(
     amount = entitlement if amount is None else amount
     if outcome is None:
         outcome = Decision.Outcome.GRANT if amount > 0 else Decision.Outcome.REJECT
+    outcome = kommunicering.outcome_for(run, outcome, amount)
+    kommunicering.check(run, outcome=outcome, amount=amount, exception=kommunicering_exception)
+    applied = kommunicering.applied_amount(run)
     inputs = _inputs(run)
+    if kommunicering_exception:
+        inputs["kommunicering_exception"] = kommunicering_exception
+    inputs["kommunicering"] = kommunicering.record_of(run)
     if calculation_input is not None:
         inputs["calculation_input"] = calculation_input
     inputs["adjustments"] = list(adjustments or [])
@@ -104,7 +114,7 @@ def decide_by_person(
         version=1,
         month=application.month,
         outcome=outcome,
-        amount_applied=entitlement,
+        amount_applied=entitlement if applied is None else applied,
         amount_granted=amount,
         calculation=calculation,
         findings=run.findings or [],

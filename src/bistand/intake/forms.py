@@ -389,7 +389,12 @@ class IncomeForm(StepForm):
             who = _("du") if row["person"] == "applicant" else co_name
             label = f"{INCOME_LABELS.get(row['type'], INCOME_LABELS['other'])} ({who})"
             source = row.get("source", "citizen")
-            if source.startswith("register:"):
+            if source.startswith("register:") and row.get("preliminary"):
+                help_text = _(
+                    "Hämtat från %(source)s: en planerad utbetalning som inte är gjord ännu. Ändra beloppet "
+                    "om det inte stämmer."
+                ) % {"source": source_label(source)}
+            elif source.startswith("register:"):
                 help_text = _("Hämtat från %(source)s. Ändra beloppet om det inte stämmer.") % {
                     "source": source_label(source)
                 }

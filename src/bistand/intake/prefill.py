@@ -21,23 +21,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from bistand.identity.personnummer import PersonnummerError, parse
-from bistand.registers import ClientSettings, RegisterError, Source, http_gateway
+from bistand.registers import ClientSettings, RegisterError, Source, http_gateway, income
+from bistand.registers.interface import to_jsonable
 
 logger = logging.getLogger(__name__)
 
-# Försäkringskassan's and Pensionsmyndigheten's benefit codes (LEFI) as income types of the schema.
-FK_INCOME_TYPES = {
-    "FK:ABB": "child_allowance",
-    "FK:BOB": "housing_allowance",
-    "FK:US": "maintenance_support",
-    "FK:SJP": "sickness_benefit",
-    "FK:FP": "parental_benefit",
-    "FK:SA": "sickness_benefit",
-    "FK:AS": "activity_support",
-    "FK:ET": "establishment_benefit",
-    "PM:AP": "pension",
-    "PM:BTI": "housing_allowance",
-}
 ADULT_SOURCES = (Source.NAVET, Source.FK, Source.SO, Source.CSN)
 CHILD_AGE_LIMIT = 21
 SCHOOL_AGE = 18  # an 18–20-year-old counts as a child only in upper-secondary school
@@ -73,52 +61,28 @@ def _age_on(pnr: str, day: datetime.date) -> int | None:
         return None
 
 
-def _incomes(answer, person: str, failed: set[str]) -> list[dict[str, Any]]:
-    """Income rows from FK (and Pensionsmyndigheten), the a-kassa and CSN for one adult."""
-    rows: list[dict[str, Any]] = []
-    fk = answer[Source.FK]
-    if fk.facts is not None:
-        by_code: dict[str, Decimal] = {}
-        for payment in fk.facts.payments:
-            by_code[payment.code] = by_code.get(payment.code, Decimal(0)) + payment.net
-        for code, net in sorted(by_code.items()):
-            if net > 0:
-                rows.append(
-                    {
-                        "person": person,
-                        "type": FK_INCOME_TYPES.get(code, "other"),
-                        "code": code,
-                        "amount": _amount(net),
-                        "source": "register:fk",
-                    }
-                )
-    so = answer[Source.SO]
-    if so.facts is not None and so.facts.net_after_tax > 0:
-        rows.append(
-            {
-                "person": person,
-                "type": "unemployment_benefit",
-                "code": "SO",
-                "amount": _amount(so.facts.net_after_tax),
-                "source": "register:so",
-            }
-        )
-    csn = answer[Source.CSN]
-    if csn.facts is not None:
-        grant = sum((p.grant for p in csn.facts.payments), Decimal(0))
-        loan = sum((p.loan for p in csn.facts.payments), Decimal(0))
-        for kind, total in (("student_grant", grant), ("student_loan", loan)):
-            if total > 0:
-                rows.append(
-                    {
-                        "person": person,
-                        "type": kind,
-                        "code": "CSN",
-                        "amount": _amount(total),
-                        "source": "register:csn",
-                    }
-                )
-    for source in (Source.FK, Source.SO, Source.CSN):
+def _incomes(answer, person: str, month: str, failed: set[str]) -> list[dict[str, Any]]:
+    """Income rows for one adult: what FK, Pensionsmyndigheten, the a-kassa and CSN pay in ``month``.
+
+    One row per benefit, at the amount that counts in the month (registers.income decides both the type
+    and the month); a preliminary payment for a later month is never a row.
+    """
+    sources = (Source.FK, Source.SO, Source.CSN)
+    facts = {s.value: to_jsonable(answer[s].facts) for s in sources if answer[s].facts is not None}
+    rows = [
+        {
+            "person": person,
+            "type": row.type,
+            "code": row.code,
+            "amount": _amount(row.amount),
+            "source": f"register:{row.source}",
+            "month": row.month,
+            "preliminary": row.preliminary,
+        }
+        for row in income.for_month(income.incomes(facts), month)
+        if row.amount > 0
+    ]
+    for source in sources:
         if answer[source].error is not None:
             failed.add(source.value)
     return rows
@@ -172,7 +136,7 @@ def fetch(personnummer: str, month: str, factory: GatewayFactory | None = None) 
                 result["children"] = [
                     {"personnummer": pnr, "name": "", "source": "register:navet"} for pnr in children
                 ]
-            result["incomes"] = _incomes(answer, "applicant", failed)
+            result["incomes"] = _incomes(answer, "applicant", month, failed)
 
             if result["co_applicant"]:
                 co_answer = gateway.lookup(
@@ -181,7 +145,7 @@ def fetch(personnummer: str, month: str, factory: GatewayFactory | None = None) 
                 co_navet = co_answer[Source.NAVET].facts
                 if co_navet is not None:
                     result["co_applicant"]["name"] = co_navet.given_name
-                result["incomes"] += _incomes(co_answer, "co_applicant", failed)
+                result["incomes"] += _incomes(co_answer, "co_applicant", month, failed)
             for child in result["children"]:
                 young_adult = (_age_on(child["personnummer"], first_day) or 0) >= SCHOOL_AGE
                 sources = (Source.NAVET, Source.CSN) if young_adult else (Source.NAVET,)

@@ -21,6 +21,7 @@ from bistand.intake import forms as f
 from bistand.intake import prefill
 from bistand.intake.models import Application
 from bistand.intake.schema import answer, validate_application, with_provenance
+from bistand.registers.income import TYPES_BY_SOURCE
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,7 @@ STEP_NAMES = tuple(s.name for s in STEPS)
 STEP_BY_NAME = {s.name: s for s in STEPS}
 
 # The register that supplies each income type; a previous amount is carried only when it did not answer.
-REGISTER_OF_TYPE = {
-    **dict.fromkeys(prefill.FK_INCOME_TYPES.values(), "fk"),
-    "unemployment_benefit": "so",
-    "student_grant": "csn",
-    "student_loan": "csn",
-}
+REGISTER_OF_TYPE = {kind: source for source, kinds in TYPES_BY_SOURCE.items() for kind in kinds}
 TYPED_INCOME = ("salary", "other")
 
 

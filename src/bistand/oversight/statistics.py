@@ -49,6 +49,7 @@ REASON_LABELS = {
     "school_status": _("Okänt om ungdom över 18 går i gymnasiet"),
     "calculation_failed": _("Beräkningen kunde inte göras"),
     "aktivitetskrav": _("Aktivitetsplan saknas"),
+    "no_delegation": _("Nämnden har inte delegerat beslutet"),
 }
 
 OUTCOMES = ("grant", "partial", "reject")

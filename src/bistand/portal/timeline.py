@@ -48,6 +48,15 @@ def describe(event: TimelineEvent) -> Entry:
             reverse("portal:request", args=[data["request_id"]]) if data.get("request_id") else "",
             _("Se vad vi behöver och skicka in"),
         )
+    if kind == TimelineEvent.Kind.KOMMUNICERING:
+        return Entry(
+            event,
+            _("Vi har fått uppgifter som kan påverka beslutet"),
+            _("%(found)s Du kan svara till och med %(date)s, innan vi beslutar.")
+            % {"found": data.get("found", ""), "date": _date(data.get("reply_by", ""))},
+            reverse("portal:messages", args=[event.case_id]),
+            _("Svara i ett meddelande"),
+        )
     if kind == "documents_submitted":
         return Entry(event, _("Du skickade in underlag"))
     if kind in (TimelineEvent.Kind.DECISION, "correction"):

@@ -68,8 +68,6 @@ def _public_context(municipality: Municipality, period: Period) -> dict:
         "municipality": municipality,
         "policy": policy,
         "policy_lines": describe(policy),
-        # The default policy lets the robot grant in full only; say "never refuses" only when that holds.
-        "robot_only_grants": list(policy.rules.get("outcomes", [])) == ["grant"],
         "report": report,
         "norm": transparency.norm_overview(today),
         **_appeal(),

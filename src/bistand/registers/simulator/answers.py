@@ -63,6 +63,8 @@ CSN_LABELS = {
     "OMSTALLNINGSSTUDIESTOD": "Omställningsstudiestöd",
 }
 MUNICIPALITY = "Exempelkommun"
+# Försäkringskassan answers with this many months of payments (the asked month and the ones before).
+HISTORY_MONTHS = 3
 
 
 def _stable(*parts: object) -> int:
@@ -162,7 +164,13 @@ def _decision(stream: Stream) -> dict:
 
 def _fk(population: Population, person: Person, period: Period) -> dict[str, Any]:
     household = population.household_of(person)
-    paid = _fk_payments(population, person, period)
+    # Like the real service: the payments of the last months up to the one asked for, and the next month's
+    # preliminary payment. Only the asked month's payments count for it (registers.income).
+    paid = [
+        (code, payment)
+        for months_back in range(HISTORY_MONTHS - 1, -1, -1)
+        for code, payment in _fk_payments(population, person, period.shifted(-months_back)).items()
+    ]
     planned = _fk_payments(population, person, period.shifted(1))
     benefits: dict[str, dict] = {}
 
@@ -181,7 +189,7 @@ def _fk(population: Population, person: Person, period: Period) -> dict[str, Any
     for stream in _streams_of(person, household):
         if stream.start <= period.last_day and (stream.end is None or stream.end >= period.first_day):
             benefit(stream.code)["Beslut"].append(_decision(stream))
-    for code, payment in paid.items():
+    for code, payment in paid:
         benefit(code)["Utbetalningar"].append(payment)
     for code, payment in planned.items():
         benefit(code)["PreliminaraUtbetalningar"].append(payment)

@@ -1,0 +1,58 @@
+"""Delegation as data (issue 14, finding 4): no delegation, no automated decision; a demo one says so."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from bistand.casework.models import AutomationPolicy
+from bistand.casework.policy import describe, policy_for
+from bistand.core import demo
+from bistand.decisions.models import Decision
+from bistand.decisions.motivation import paragraphs
+from bistand.identity.models import Municipality
+from tests.conftest import TEST_DELEGATION
+
+pytestmark = pytest.mark.django_db
+
+PLACEHOLDER = "ersätts av nämndens eget beslut"
+
+
+def test_without_a_delegation_the_transparency_page_says_a_person_decides(client):
+    malmo = Municipality.objects.create(code="1280", name="Malmö stad")
+    html = client.get(reverse("oversight:transparency", args=[malmo.code])).content.decode()
+    assert "Nämnden har inte gett datorn rätt att besluta" in html
+    assert PLACEHOLDER not in html and "Vem har beslutat" not in html
+
+
+def test_the_demo_records_a_delegation_that_says_it_is_a_demo(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    assert demo.load_demo_data()
+    municipality = Municipality.objects.get(code=demo.MUNICIPALITY[0])
+    row = AutomationPolicy.objects.get(municipality=municipality)
+    assert row.delegation["demo"] is True
+    policy = policy_for(municipality, datetime.date(2026, 12, 1))
+    assert policy.delegation == demo.DEMO_DELEGATION
+    assert "inte ett verkligt beslut" in describe(policy)[0]
+
+
+def test_an_automated_decisions_letter_cites_the_delegation_and_a_demo_says_so():
+    decision = Decision(
+        month=datetime.date(2026, 12, 1),
+        outcome="grant",
+        amount_applied=1000,
+        amount_granted=1000,
+        calculation={},
+        automated=True,
+        delegation=TEST_DELEGATION,
+    )
+    text = " ".join(paragraphs(decision, "sv"))
+    assert "Socialnämnden har den 2019-11-20 gett en automatiserad beslutsfunktion rätt" in text
+    assert "SN 2019-11-20 § 112" in text and "gäller från 2020-01-01" in text
+    assert "Demonstration" not in text and PLACEHOLDER not in text
+    decision.delegation = demo.DEMO_DELEGATION
+    assert "Demonstration: delegationen är ett påhittat exempel" in " ".join(paragraphs(decision, "sv"))
+    english = " ".join(paragraphs(decision, "en"))
+    assert "Local Government Act, chapter 6, section 37" in english and "made-up example" in english
