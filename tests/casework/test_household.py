@@ -22,7 +22,7 @@ def test_a_new_sambo_does_not_take_over_the_households_jobbstimulans_months():
         ],
     }
     data, _ = engine_input(
-        values, APPLICANT, {}, SIX_MONTHS, "1287", person_months={APPLICANT: SIX_MONTHS, NEW_SAMBO: []}
+        values, APPLICANT, SIX_MONTHS, "1287", person_months={APPLICANT: SIX_MONTHS, NEW_SAMBO: []}
     )
     assert data["members"][1]["assistance_months"] == []
     result = calculate(for_engine(data))

@@ -61,9 +61,10 @@ def test_by_default_the_robot_decides_with_official_and_secondary_norm_amounts_n
     policy = default_policy()
     assert policy.accepts_norm("official") and policy.accepts_norm("secondary")
     assert not policy.accepts_norm("derived")
+    delegated = Policy(policy.version, TEST_DELEGATION, policy.config)
     assert (
         "– Riksnormens belopp för hushållet är officiella eller hämtade ur en andrahandskälla."
-        in describe(policy)
+        in describe(delegated)
     )
 
 
@@ -200,8 +201,17 @@ ROUTING_KEYS = {
         "rent_above_guidance",
     ),
     "housing_guidance__electricity": (lambda r: None, 200, "electricity_above_guidance"),
-    "aktivitetskrav__from_month": (lambda r: r.months.insert(0, "2026-09"), "2026-12", "aktivitetskrav"),
-    "aktivitetskrav__consecutive_months": (lambda r: r.months.insert(0, "2026-09"), 4, "aktivitetskrav"),
+    # Three granted months before the month applied for (only granted months count).
+    "aktivitetskrav__from_month": (
+        lambda r: r.months.__setitem__(slice(0, 0), ["2026-08", "2026-09"]),
+        "2026-12",
+        "aktivitetskrav",
+    ),
+    "aktivitetskrav__consecutive_months": (
+        lambda r: r.months.__setitem__(slice(0, 0), ["2026-08", "2026-09"]),
+        4,
+        "aktivitetskrav",
+    ),
 }
 
 
