@@ -71,7 +71,9 @@ def test_the_dashboard_and_its_export_show_them(client, world, unit):
     assert "Automatiska, rättade senare" in html
     assert "Norra enheten" in html and "Per enhet" in html
     assert "66,7 %" in html  # the main unit: four of its six decisions were automated
-    rows = list(csv.reader(io.StringIO(client.get(reverse("oversight:dashboard-csv"), query).content.decode())))
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("oversight:dashboard-csv"), query).content.decode()))
+    )
     table = {(f, mo, g): v for f, mo, g, v in rows[1:]}
     assert table[("automated_corrected", "2026-03", "")] == "1"
     assert table[("automated_corrected", "", "")] == "2"

@@ -36,7 +36,6 @@ from typing import Any
 from bistand.registers.facts import Protection
 from bistand.registers.population import (
     Household,
-    HouseholdKind,
     Person,
     Population,
     Role,
@@ -56,7 +55,7 @@ __all__ = [
 ]
 
 # Share of applications from households that did not get försörjningsstöd last month (≈ 1 in 7, §8).
-NEW_SHARE = 0.15
+NEW_SHARE = 0.14
 # Share of returning households that are long-term (ten months or more in a row, §8: ≈ 40 %).
 LONG_TERM_SHARE = 0.40
 # Month-to-month changes a citizen reports, per returning household (each drawn independently).
@@ -395,8 +394,7 @@ def _draw_case(
     applicant = members[0]
     partner = next((p for p in members if p.role is Role.PARTNER), None)
     children = tuple(p.pnr for p in members if p.role in (Role.CHILD, Role.ADULT_CHILD))
-    newly_arrived = household.kind is HouseholdKind.NEWLY_ARRIVED
-    returning = not newly_arrived and rng.random() >= NEW_SHARE
+    returning = rng.random() >= NEW_SHARE
     adults = 2 if partner else 1
     costs = [
         ("rent", _rent(rng, adults, len(children))),
