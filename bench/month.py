@@ -4,8 +4,8 @@ Draws the month from the registers simulator's population (`bistand.registers.si
 kinds, history, month-to-month changes), writes each household's history (earlier months granted, last
 month's application, activity plans) straight into the database, then submits this month's applications
 through `POST /api/v1/applications` and lets the robot work: registers simulator over HTTP, reconcile,
-calculate, triage, decide, plan payments — on SQLite (default) or PostgreSQL (`--db postgres`, or an
-existing server with `DATABASE_URL`).
+calculate, triage, decide, plan payments — on SQLite (the embedded default) or PostgreSQL (an empty
+database in `DATABASE_URL`, or a throwaway cluster with `--db postgres`).
 
 Every automated decision is then compared with what a person applying the rules to the full truth of the
 household would decide (`expected_decision`: the truth's members, costs and incomes straight into the pure
@@ -15,7 +15,8 @@ emergency), or granted another amount than the truth's entitlement.
 
     .venv/bin/python bench/month.py                          # 300 applications, default policy, SQLite
     .venv/bin/python bench/month.py --policy loose           # what a looser policy would cost
-    .venv/bin/python bench/month.py --db postgres --n 1000 --workers 2
+    .venv/bin/python bench/month.py --db postgres --n 1000 --workers 2   # a throwaway cluster
+    DATABASE_URL=postgres://app@127.0.0.1:55444/app .venv/bin/python bench/month.py   # an empty database
 
 The figures are written to `--json` (default month.json in the current folder) and printed last on one line.
 """
@@ -47,6 +48,16 @@ LOOSE_RULES = {
     "nothing_changed": False,
     "allow_extra_needs": True,
 }
+
+
+class ExistingDatabase:
+    """A PostgreSQL database the caller gave in DATABASE_URL: used as it is, neither started nor removed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def stop(self) -> None:
+        pass
 
 
 def prepare(cases, policy: str) -> list[Household]:
@@ -173,6 +184,7 @@ def judge(cases) -> dict:
         for d in Decision.objects.filter(application__month=month, automated=True).order_by("version")
     }
     reasons: Counter = Counter()
+    unchanged_reasons: Counter = Counter()  # why returning households where nothing changed were routed
     statuses: Counter = Counter()
     wrongful: list[dict] = []
     under = [Decimal(0), 0]
@@ -185,7 +197,10 @@ def judge(cases) -> dict:
         if run.finished_at:
             latencies.append((run.finished_at - run.application.submitted_at).total_seconds())
         if run.status == "routed":
-            reasons.update({r["code"] for r in (run.triage or {}).get("reasons") or []})
+            codes = {r["code"] for r in (run.triage or {}).get("reasons") or []}
+            reasons.update(codes)
+            if case.nothing_changed:
+                unchanged_reasons.update(codes)
         decision = automated.get(run.application_id)
         if case.nothing_changed:
             nothing_changed[1] += 1
@@ -223,7 +238,9 @@ def judge(cases) -> dict:
         "routing_reasons": dict(reasons.most_common()),
         "returning_nothing_changed": nothing_changed[1],
         "returning_nothing_changed_automated_share": _share(nothing_changed[0], nothing_changed[1]),
+        "returning_nothing_changed_routing_reasons": dict(unchanged_reasons.most_common()),
         "wrongful_automated": len(wrongful),
+        "wrongful_by_problem": dict(Counter(p for w in wrongful for p in w["problems"]).most_common()),
         "underpaid": {"kronor": _kronor(under[0]), "count": under[1]},
         "overpaid": {"kronor": _kronor(over[0]), "count": over[1]},
         "median_seconds": round(statistics.median(latencies), 2) if finished else None,
@@ -262,7 +279,12 @@ def main() -> int:
     parser.add_argument("--month", default="2026-12", help="the month applied for (default 2026-12)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the month's draw (default 1)")
     parser.add_argument("--policy", choices=("default", "loose"), default="default")
-    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--db",
+        choices=("sqlite", "postgres"),
+        help="default: the PostgreSQL database in DATABASE_URL if set (empty, it is migrated), else SQLite; "
+        "--db postgres without DATABASE_URL starts a throwaway cluster",
+    )
     parser.add_argument("--workers", type=int, default=2, help="robot worker processes")
     parser.add_argument("--web", type=int, default=1, help="gunicorn processes")
     parser.add_argument("--clients", type=int, default=4, help="submitting threads")
@@ -272,9 +294,13 @@ def main() -> int:
     args = parser.parse_args()
 
     began = time.monotonic()
+    external = os.environ.get("DATABASE_URL", "")
+    if args.db is None:
+        args.db = "postgres" if external.startswith("postgres") else "sqlite"
     stack = Stack(db=args.db, web_processes=args.web, workers=0, registers_size=POPULATION_SIZE)
-    if os.environ.get("DATABASE_URL", "").startswith("postgres") and args.db == "sqlite":
-        print("DATABASE_URL is set: pass --db postgres to use a throwaway cluster instead", flush=True)
+    if args.db == "postgres" and external.startswith("postgres"):
+        stack.db = "external"  # Stack.start() starts no cluster; its processes use this database
+        stack.postgres = ExistingDatabase(external)
     stack.start()
     try:
         from bistand.identity.models import Person
