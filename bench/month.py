@@ -60,6 +60,40 @@ class ExistingDatabase:
         pass
 
 
+def with_prefill(cases) -> int:
+    """Citizens who apply in the e-service keep its register prefill (`intake.prefill.fetch`, the real
+    code path) for the incomes the registers know, and add what only they know (a salary, a child's
+    income, a sambo the registers do not link). Last month's application was made the same way. Returns
+    how many applications use the prefill."""
+    from bistand.intake.prefill import fetch
+
+    def apply(answers: dict, pnr: str) -> None:
+        offered = fetch(pnr, answers["month"])
+        if offered["failed"]:
+            return  # the form says a register did not answer: the citizen writes their own figures
+        roles = {"applicant"} | ({"co_applicant"} if offered["co_applicant"] else set())
+        kept = [i for i in answers["incomes"] if i["person"] not in roles or i["type"] == "salary"]
+        registered = [
+            {"person": row["person"], "type": row["type"], "amount": row["amount"]}
+            for row in offered["incomes"]
+            if row["person"] in roles and (row["person"] == "applicant" or answers["co_applicant"])
+        ]
+        answers["incomes"] = registered + kept
+
+    used = 0
+    for case in cases:
+        if not case.prefill:
+            continue
+        used += 1
+        if case.previous_answers is not None:
+            apply(case.previous_answers, case.applicant)
+        if "unreported" in case.changes:  # copies last month's answers, prefill and all
+            case.answers["incomes"] = [dict(i) for i in case.previous_answers["incomes"]]
+        else:
+            apply(case.answers, case.applicant)
+    return used
+
+
 def prepare(cases, policy: str) -> list[Household]:
     """Write each case's history straight into the database; returns what the submitters need."""
     from django.db import transaction
@@ -312,6 +346,7 @@ def main() -> int:
         known = set(Person.objects.values_list("personnummer", flat=True))  # the demo's own citizens
         drawn = draw_month(population, month, args.n + 60, seed=args.seed)
         cases = [c for c in drawn if c.applicant not in known and c.truth.partner not in known][: args.n]
+        prefilled = with_prefill(cases)
         households = prepare(cases, args.policy)
         tokens = get_tokens(stack.web_url, households, args.clients)
         stack.faults({"mode": "latency", "latency_ms": args.latency_ms})
@@ -333,6 +368,7 @@ def main() -> int:
         seed=args.seed,
         workers=args.workers,
         refused=refused,
+        prefilled=prefilled,
         month_seconds=round(robot_s, 1),
         total_seconds=round(time.monotonic() - began, 1),
         drawn=month_summary(cases),

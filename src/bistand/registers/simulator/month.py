@@ -73,6 +73,9 @@ CHANGES: dict[str, float] = {
 FORGETFUL = 0.2
 # Of the households owning a vehicle, the share that bought it this month (not yet assessed by anyone).
 NEW_VEHICLE = 0.3
+# Share of citizens who apply in the e-service and keep the incomes it prefills from the registers (the
+# benchmark asks the real prefill; the others state their incomes themselves, from what they received).
+PREFILL = 0.7
 # Adults in long-running cases with an activity plan or exemption on file (aktivitetskrav from 2026-10).
 ACTIVITY_PLAN = 0.9
 # Yearly capital income from which a person asks about the savings behind it (kronor; bank interest on
@@ -126,6 +129,7 @@ class MonthCase:
     previous_answers: dict[str, Any] | None = field(repr=False)
     activity_plans: tuple[str, ...] = field(default=(), repr=False)  # adults with a plan on file
     protected: bool = False
+    prefill: bool = False  # keeps the e-service's register prefill for the incomes the registers know
 
     @property
     def nothing_changed(self) -> bool:
@@ -489,7 +493,7 @@ def _draw_case(
         history = tuple(_back(month, n) for n in range(length, 0, -1))
         plans = tuple(p.pnr for p in applying if rng.random() < ACTIVITY_PLAN)
     reported = [c for c in changes if c not in ("register_income", "child_age")]
-    forgetful = not reported and bool(changes) and rng.random() < FORGETFUL
+    forgetful = not reported and "register_income" in changes and rng.random() < FORGETFUL
     answers = stated_answers(
         truth,
         nothing_changed=returning and (not changes or forgetful),
@@ -500,6 +504,7 @@ def _draw_case(
     )
     if forgetful:
         changes.append("unreported")
+    prefill = rng.random() < PREFILL
     return MonthCase(
         household_id=household.id,
         kind=household.kind.value,
@@ -513,6 +518,7 @@ def _draw_case(
         previous_answers=previous_answers,
         activity_plans=plans,
         protected=_protected(population, household),
+        prefill=prefill,
     )
 
 
