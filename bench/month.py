@@ -27,6 +27,7 @@ import argparse
 import datetime
 import json
 import os
+import signal
 import statistics
 import sys
 import time
@@ -327,6 +328,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=Path("month.json"), help="write the figures here")
     args = parser.parse_args()
 
+    # A terminated benchmark still stops what it started (the simulator, gunicorn, the workers).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began = time.monotonic()
     external = os.environ.get("DATABASE_URL", "")
     if args.db is None:
