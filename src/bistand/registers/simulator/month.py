@@ -494,9 +494,11 @@ def _draw_case(
         plans = tuple(p.pnr for p in applying if rng.random() < ACTIVITY_PLAN)
     reported = [c for c in changes if c not in ("register_income", "child_age")]
     forgetful = not reported and "register_income" in changes and rng.random() < FORGETFUL
+    # A child's birthday is not something a citizen reports as a change; the robot knows the ages.
+    believes_unchanged = not [c for c in changes if c != "child_age"] or forgetful
     answers = stated_answers(
         truth,
-        nothing_changed=returning and (not changes or forgetful),
+        nothing_changed=returning and believes_unchanged,
         incomes_from=previous_truth if forgetful else None,
         assets=tuple(assets_now),
         extra_needs=tuple(extra_needs),
