@@ -101,7 +101,7 @@ def prepare(cases, policy: str) -> list[Household]:
     from django.utils import timezone
 
     from bistand.casework.models import ActivityPlan, AutomationPolicy, Case
-    from bistand.casework.policy import default_policy
+    from bistand.casework.policy import policy_for
     from bistand.decisions.models import Decision
     from bistand.identity.models import Municipality, Person, Unit, User
     from bistand.intake.models import Application
@@ -113,13 +113,17 @@ def prepare(cases, policy: str) -> list[Household]:
     now = timezone.now()
     with transaction.atomic():
         if policy == "loose":
-            base = default_policy()
+            # The policy in force for the month, loosened, under the same delegation (the demo's).
+            month = cases[0].truth.month
+            current = policy_for(municipality, month)
+            if not current.delegation:
+                print("no delegation is recorded: the robot will decide nothing", flush=True)
             AutomationPolicy.objects.create(
                 municipality=municipality,
                 version="bench-loose",
-                valid_from=datetime.date(2026, 1, 1),
-                delegation=base.delegation,
-                config={"decides_automatically": {**base.rules, **LOOSE_RULES}},
+                valid_from=month,
+                delegation=current.delegation or {},
+                config={"decides_automatically": {**current.rules, **LOOSE_RULES}},
             )
         Person.objects.bulk_create(
             [
