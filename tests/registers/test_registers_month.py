@@ -128,3 +128,24 @@ def test_the_truth_check_never_goes_through_the_robots_path():
     robot = ("bistand.casework", "bistand.intake", "bistand.decisions", "bistand.registers.parsers")
     assert not [m for m in imported if m.startswith(robot)]
     assert "bistand.registers.simulator.answers" not in imported  # not even the registers' own answers
+
+
+def test_a_young_adult_is_in_the_application_only_while_in_school(population, cases):
+    """18–20: in upper-secondary school they are the parents' child (in_school: true); otherwise they apply
+    in a case of their own and only count in the household's size."""
+    seen_in_school = seen_own_case = 0
+    for case in cases:
+        household = population.households[case.household_id]
+        for person in population.members(household):
+            age = person.age_on(DECEMBER)
+            if person.role not in (Role.CHILD, Role.ADULT_CHILD) or not 18 <= age <= 20:
+                continue
+            stated = {c["personnummer"]: c for c in case.answers["children"]}
+            if month_module.in_school(person, DECEMBER):
+                seen_in_school += 1
+                assert stated[person.pnr]["in_school"] is True
+            else:
+                seen_own_case += 1
+                assert person.pnr not in stated and person.pnr not in case.truth.children
+                assert case.answers["household_size"] == len(household.members)
+    assert seen_in_school + seen_own_case > 0

@@ -108,6 +108,9 @@ class Truth:
     costs: tuple[tuple[str, Decimal], ...]
     incomes: tuple[tuple[str, str, Decimal], ...] = field(repr=False)  # (personnummer, type, net kronor)
     needs_assessment: tuple[str, ...] = ()  # what no table settles: a person weighs it
+    in_school: tuple[str, ...] = field(
+        default=(), repr=False
+    )  # children aged 18–20 in upper-secondary school
 
     def income_kinds(self) -> Counter:
         return Counter({(p, t): a for p, t, a in self.incomes})
@@ -130,6 +133,7 @@ class MonthCase:
     activity_plans: tuple[str, ...] = field(default=(), repr=False)  # adults with a plan on file
     protected: bool = False
     prefill: bool = False  # keeps the e-service's register prefill for the incomes the registers know
+    partner_history: tuple[date, ...] = ()  # the partner's own months (none for a new sambo)
 
     @property
     def nothing_changed(self) -> bool:
@@ -231,6 +235,17 @@ def _child_benefit(under_16: int, studying: int) -> Decimal:
     return Decimal(1250 * under_16 + extra)
 
 
+def in_school(person: Person, month: date) -> bool:
+    """In upper-secondary school in ``month``: studiehjälp from CSN runs (the summer months included)."""
+    study = person.study
+    return (
+        study is not None
+        and study.kind == "STUDIEHJALP"
+        and study.start <= month
+        and (study.end is None or month <= study.end)
+    )
+
+
 def person_incomes(population: Population, person: Person, month: date) -> list[tuple[str, Decimal]]:
     """Every net income ``person`` receives in ``month``, as (income type, kronor)."""
     household = population.household_of(person)
@@ -293,6 +308,9 @@ def truth_for(
     for pnr, amount in sorted((salary or {}).items()):
         incomes.append((pnr, "salary", amount))
     others = len(members) - len(applying)
+    young_adults = [
+        pnr for pnr in children if 18 <= _months_age(population.persons[pnr].birth_date, month) <= 20
+    ]
     return Truth(
         month=month,
         applicant=applicant.pnr,
@@ -302,6 +320,7 @@ def truth_for(
         costs=costs,
         incomes=tuple(incomes),
         needs_assessment=needs_assessment,
+        in_school=tuple(young_adults),  # the others are not in the application (see _draw_case)
     )
 
 
@@ -327,7 +346,10 @@ def stated_answers(
     body: dict[str, Any] = {
         "month": truth.month.isoformat()[:7],
         "co_applicant": truth.partner,
-        "children": [{"personnummer": pnr} for pnr in truth.children],
+        "children": [
+            {"personnummer": pnr, **({"in_school": True} if pnr in truth.in_school else {})}
+            for pnr in truth.children
+        ],
         "costs": [{"type": kind, "amount": str(amount)} for kind, amount in truth.costs],
         "incomes": [
             {"person": _role_name(truth, pnr), "type": kind, "amount": str(amount)}
@@ -374,7 +396,8 @@ def draw_month(population: Population, month: date, count: int, *, seed: int = 1
         # Households apply because their incomes fall short: one whose truth last month (or this month, for
         # a new application) left nothing to pay would not be on försörjningsstöd; most such never apply.
         basis = case.previous_truth if case.returning else case.truth
-        if _entitlement(basis, case.history[:-1] if case.returning else ()) <= 0 and rng.random() < 0.9:
+        before = (case.history[:-1], case.partner_history[:-1]) if case.returning else ((), ())
+        if _entitlement(basis, *before) <= 0 and rng.random() < 0.9:
             continue
         cases.append(case)
         if len(cases) == count:
@@ -382,11 +405,11 @@ def draw_month(population: Population, month: date, count: int, *, seed: int = 1
     raise ValueError(f"the population has too few households that can apply to draw {count}")
 
 
-def _entitlement(truth: Truth, history: tuple[date, ...]) -> Decimal:
+def _entitlement(truth: Truth, history: tuple[date, ...], partner_history: tuple[date, ...]) -> Decimal:
     from bistand.rules import InvalidInput, calculate
 
     try:
-        return calculate(engine_household(truth, history)).entitlement
+        return calculate(engine_household(truth, history, partner_history)).entitlement
     except InvalidInput:
         return Decimal(0)
 
@@ -397,7 +420,14 @@ def _draw_case(
     members = population.members(household)
     applicant = members[0]
     partner = next((p for p in members if p.role is Role.PARTNER), None)
-    children = tuple(p.pnr for p in members if p.role in (Role.CHILD, Role.ADULT_CHILD))
+    # An 18–20-year-old belongs to the parents' application only while in upper-secondary school; one who
+    # is not applies in a case of their own (and still counts in the household's size).
+    children = tuple(
+        p.pnr
+        for p in members
+        if p.role in (Role.CHILD, Role.ADULT_CHILD)
+        and (_months_age(p.birth_date, month) < 18 or in_school(p, month))
+    )
     returning = rng.random() >= NEW_SHARE
     adults = 2 if partner else 1
     costs = [
@@ -521,6 +551,7 @@ def _draw_case(
         activity_plans=plans,
         protected=_protected(population, household),
         prefill=prefill,
+        partner_history=history if with_partner_before else (),
     )
 
 
@@ -577,18 +608,43 @@ class Expected:
         return not self.assess and self.entitlement is not None and self.entitlement > 0
 
 
-def engine_household(truth: Truth, history: tuple[date, ...]) -> dict[str, Any]:
+def engine_household(
+    truth: Truth, history: tuple[date, ...], partner_history: tuple[date, ...] = ()
+) -> dict[str, Any]:
     """The rules contract's input for the truth: built from the truth itself, never from an application."""
-    members = [{"id": truth.applicant, "role": "applicant", "birth_date": _birth(truth.applicant)}]
+
+    def months(history: tuple[date, ...]) -> list[str]:
+        return [m.isoformat()[:7] for m in history]
+
+    # Jobbstimulans follows the person: each adult's own months (a new sambo has none of this case's).
+    members = [
+        {
+            "id": truth.applicant,
+            "role": "applicant",
+            "birth_date": _birth(truth.applicant),
+            "assistance_months": months(history),
+        }
+    ]
     if truth.partner:
-        members.append({"id": truth.partner, "role": "co_applicant", "birth_date": _birth(truth.partner)})
-    members += [{"id": pnr, "role": "child", "birth_date": _birth(pnr)} for pnr in truth.children]
+        members.append(
+            {
+                "id": truth.partner,
+                "role": "co_applicant",
+                "birth_date": _birth(truth.partner),
+                "assistance_months": months(partner_history),
+            }
+        )
+    for pnr in truth.children:
+        child: dict[str, Any] = {"id": pnr, "role": "child", "birth_date": _birth(pnr)}
+        if pnr in truth.in_school:
+            child["in_school"] = True
+        members.append(child)
     data: dict[str, Any] = {
         "month": truth.month.isoformat()[:7],
         "members": members,
         "costs": [{"type": kind, "amount": amount} for kind, amount in truth.costs],
         "incomes": [{"member": pnr, "type": kind, "amount": amount} for pnr, kind, amount in truth.incomes],
-        "assistance_months": [m.isoformat()[:7] for m in history],
+        "assistance_months": months(history),  # the household's, for an engine without members' own
     }
     if truth.household_size:
         data["household_size"] = truth.household_size
@@ -610,7 +666,7 @@ def expected_decision(case: MonthCase) -> Expected:
     from bistand.rules import InvalidInput, calculate
 
     try:
-        result = calculate(engine_household(case.truth, case.history))
+        result = calculate(engine_household(case.truth, case.history, case.partner_history))
     except InvalidInput:
         return Expected(None, (*case.truth.needs_assessment, "calculation"))
     return Expected(result.entitlement, case.truth.needs_assessment)
