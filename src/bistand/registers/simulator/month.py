@@ -87,11 +87,11 @@ _STREAM_TYPES = {
     "FK:BOB": "housing_allowance",
     "FK:SJP": "sickness_benefit",
     "FK:FP": "parental_benefit",
-    "FK:SA": "pension",
+    "FK:SA": "sickness_benefit",  # sjukersättning is paid for illness, not a pension
     "FK:AS": "activity_support",
     "FK:ET": "establishment_benefit",
     "PM:AP": "pension",
-    "PM:BTI": "pension",
+    "PM:BTI": "housing_allowance",  # bostadstillägg is a housing benefit paid with the pension
 }
 _EXTRA_NEEDS = (("dental", 800, 4000), ("glasses", 900, 2500), ("medicine", 150, 1200))
 
