@@ -79,3 +79,16 @@ def test_the_dashboard_and_its_export_show_them(client, world, unit):
     assert table[("automated_corrected", "", "")] == "2"
     north = Unit.objects.get(name="Norra enheten")
     assert table[("automated_corrected", "", f"unit:{north.pk}")] == "0"
+    # Per month and unit.
+    main = f"unit:{unit.pk}"
+    assert [table[(f, "2026-03", main)] for f in ("decisions", "automated", "automated_corrected")] == [
+        "4",
+        "3",
+        "1",
+    ]
+    assert [table[(f, "2026-04", main)] for f in ("decisions", "automated", "automated_corrected")] == [
+        "2",
+        "1",
+        "1",
+    ]
+    assert table[("automated", "2026-04", f"unit:{north.pk}")] == "0"

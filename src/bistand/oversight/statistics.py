@@ -121,6 +121,9 @@ class UnitRow:
     automated_corrected: int  # automated first decisions a person later corrected or changed
     routed: int
     top_reason: str  # the most frequent routing reason's label, "" if nothing was routed
+    by_month: dict[datetime.date, tuple[int, int, int]] = field(
+        default_factory=dict
+    )  # decided, automated, corrected
 
     @property
     def automated_share(self) -> Share:
@@ -293,6 +296,14 @@ def _units(stats: Statistics, records: list[rec.AppRecord]) -> None:
         routed = [r for r in unit_records if r.run_status == "routed"]
         mentions = Counter(code for r in routed for code in dict.fromkeys(r.reasons))
         top = min(mentions.items(), key=lambda item: (-item[1], item[0]))[0] if mentions else ""
+        by_month = {
+            m: (
+                sum(1 for r in decided if r.month == m),
+                sum(1 for r in automated if r.month == m),
+                sum(1 for r in automated if r.month == m and r.latest_version > 1),
+            )
+            for m in stats.period.months()
+        }
         rows.append(
             UnitRow(
                 unit_id=unit_id,
@@ -302,6 +313,7 @@ def _units(stats: Statistics, records: list[rec.AppRecord]) -> None:
                 automated_corrected=sum(1 for r in automated if r.latest_version > 1),
                 routed=len(routed),
                 top_reason=reason_label(top) if top else "",
+                by_month=by_month,
             )
         )
     stats.units = sorted(rows, key=lambda row: (row.unit_id is None, row.name))

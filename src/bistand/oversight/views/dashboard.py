@@ -220,6 +220,10 @@ def export_rows(stats: Statistics, config: OversightSettings) -> list[tuple[str,
         add("automated_percent", row.automated_share.percent, group=group)
         add("automated_corrected", row.automated_corrected, group=group)
         add("routed", row.routed, group=group)
+        for m, (decided, automated, corrected) in row.by_month.items():
+            add("decisions", decided, month_label(m), group)
+            add("automated", automated, month_label(m), group)
+            add("automated_corrected", corrected, month_label(m), group)
     for key, d in stats.decision_time.items():
         group = "" if key == "all" else f"channel:{key}"
         add("decision_hours_n", d.n, group=group)
