@@ -306,7 +306,8 @@ def truth_for(
             if amount:
                 incomes.append((pnr, kind, amount))
     for pnr, amount in sorted((salary or {}).items()):
-        incomes.append((pnr, "salary", amount))
+        if pnr in applying:
+            incomes.append((pnr, "salary", amount))
     others = len(members) - len(applying)
     young_adults = [
         pnr for pnr in children if 18 <= _months_age(population.persons[pnr].birth_date, month) <= 20
@@ -443,14 +444,23 @@ def _draw_case(
     changes: list[str] = []
     with_partner_before = with_partner_now = partner is not None
     children_before = children_now = children
-    salary_before: dict[str, Decimal] = {}
-    salary_now: dict[str, Decimal] = {}
+    # Part-time work: a salary the citizen states every month (wages are in no SSBTEK v10 source).
+    part_time = {
+        p.pnr: Decimal(rng.randrange(3000, 11000, 100))
+        for p in ([applicant] + ([partner] if partner else []))
+        if p.situation is Situation.LOW_WAGE
+    }
+    salary_before: dict[str, Decimal] = dict(part_time)
+    salary_now: dict[str, Decimal] = dict(part_time)
     if drawn.get("new_job"):
         earner = partner.pnr if partner and rng.random() < 0.4 else applicant.pnr
-        salary_now[earner] = Decimal(rng.randrange(3000, 16000, 100))
+        salary_now[earner] = salary_now.get(earner, Decimal(0)) + Decimal(rng.randrange(3000, 16000, 100))
         changes.append("new_job")
     elif drawn.get("lost_job"):
-        salary_before[applicant.pnr] = Decimal(rng.randrange(3000, 16000, 100))
+        if applicant.pnr in salary_now:
+            del salary_now[applicant.pnr]
+        else:
+            salary_before[applicant.pnr] = Decimal(rng.randrange(3000, 16000, 100))
         changes.append("lost_job")
     if drawn.get("move"):
         costs_now = (("rent", _rent(rng, adults, len(children))), *costs_now[1:])
