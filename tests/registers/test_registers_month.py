@@ -9,6 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bistand.intake.schema import validate_application
 from bistand.registers.population import AkassaProfile, Person, Protection, Role, Situation
@@ -149,3 +151,24 @@ def test_a_young_adult_is_in_the_application_only_while_in_school(population, ca
                 assert person.pnr not in stated and person.pnr not in case.truth.children
                 assert case.answers["household_size"] == len(household.members)
     assert seen_in_school + seen_own_case > 0
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=0, max_value=10_000), month=st.sampled_from([date(2026, 10, 1), DECEMBER]))
+def test_any_month_is_valid_and_its_truth_belongs_to_the_household(population, seed, month):
+    for case in draw_month(population, month, 25, seed=seed):
+        values = validate_application(case.answers)
+        household = set(population.households[case.household_id].members)
+        truth = case.truth
+        assert {truth.applicant, *truth.children} | ({truth.partner} if truth.partner else set()) <= household
+        assert all(pnr in household for pnr, _kind, _amount in truth.incomes)
+        assert all(amount > 0 for _pnr, _kind, amount in truth.incomes)
+        assert all(is_test_identity(n) for n in _numbers(case))
+        assert list(case.history) == sorted(case.history) and all(m < month for m in case.history)
+        assert values["nothing_changed"] is (case.returning and values["nothing_changed"])
+        if case.nothing_changed:
+            assert (
+                not truth.needs_assessment
+                or truth.needs_assessment == ("savings",)
+                or ("vehicle" not in truth.needs_assessment)
+            )
