@@ -95,6 +95,21 @@ def with_prefill(cases) -> int:
     return used
 
 
+def sign_co_applicants(month: datetime.date) -> int:
+    """Each co-applicant signs the household's application with their own eID, as in the e-service."""
+    from bistand.intake.models import Application
+    from bistand.intake.signing import sign_as_co_applicant
+
+    waiting = Application.objects.filter(month=month, status=Application.Status.SIGNING).select_related(
+        "co_applicant"
+    )
+    signed = 0
+    for application in waiting:
+        sign_as_co_applicant(application, application.co_applicant, method="bench-eid")
+        signed += 1
+    return signed
+
+
 def prepare(cases, policy: str) -> list[Household]:
     """Write each case's history straight into the database; returns what the submitters need."""
     from django.db import transaction
@@ -362,6 +377,7 @@ def main() -> int:
         bodies = {c.applicant: c.answers for c in cases}
         started = time.monotonic()
         posted, refused = submit_all(stack.web_url, households, tokens, args.clients, 0, bodies=bodies)
+        sign_co_applicants(month)
         wait_until_finished(len(posted), args.timeout)
         robot_s = time.monotonic() - started
         figures = judge(cases)

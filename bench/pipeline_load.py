@@ -103,7 +103,7 @@ def submit_all(
                 for _attempt in range(5):  # a client retries a refused or failed submission, as an app would
                     try:
                         response = http.post("/api/v1/applications", json=body, headers=headers)
-                        if response.status_code == 201:
+                        if response.status_code in (201, 202):  # 202: waits for the co-applicant to sign
                             break
                     except httpx.TransportError:
                         pass
