@@ -63,9 +63,17 @@ def get_tokens(base: str, households: list[Household], clients: int) -> dict[str
 
 
 def submit_all(
-    base: str, households: list[Household], tokens: dict[str, str], clients: int, rate: float
+    base: str,
+    households: list[Household],
+    tokens: dict[str, str],
+    clients: int,
+    rate: float,
+    bodies: dict[str, dict] | None = None,
 ) -> tuple[list[float], int]:
-    """Submit every (household, month) application; returns the POST latencies and the number refused."""
+    """Submit every (household, month) application; returns the POST latencies and the number refused.
+
+    Each household sends `bodies[pnr]` when given (bench/month.py), else the "nothing changed" ANSWERS.
+    """
     # Interleave households so that one household's months are not all in flight at once.
     jobs_list = []
     for index in range(max(len(h.months) for h in households)):
@@ -88,13 +96,14 @@ def submit_all(
                     return
                 if rate > 0:
                     time.sleep(max(0.0, started + number / rate - time.monotonic()))
-                body = {"month": month.isoformat()[:7], **ANSWERS}
+                answers = bodies[household.pnr] if bodies else ANSWERS
+                body = {**answers, "month": month.isoformat()[:7]}
                 headers = {"Authorization": f"Bearer {tokens[household.pnr]}"}
                 sent = time.monotonic()
                 for _attempt in range(5):  # a client retries a refused or failed submission, as an app would
                     try:
                         response = http.post("/api/v1/applications", json=body, headers=headers)
-                        if response.status_code == 201:
+                        if response.status_code in (201, 202):  # 202: waits for the co-applicant to sign
                             break
                     except httpx.TransportError:
                         pass

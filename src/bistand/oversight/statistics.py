@@ -112,6 +112,26 @@ class ReasonRow:
 
 
 @dataclass(frozen=True)
+class UnitRow:
+    """The robot's work on one unit's cases: how much it decided, how much was corrected, why it routed."""
+
+    unit_id: int | None
+    name: str
+    decided: int
+    automated: int
+    automated_corrected: int  # automated first decisions a person later corrected or changed
+    routed: int
+    top_reason: str  # the most frequent routing reason's label, "" if nothing was routed
+    by_month: dict[datetime.date, tuple[int, int, int]] = field(
+        default_factory=dict
+    )  # decided, automated, corrected
+
+    @property
+    def automated_share(self) -> Share:
+        return Share(self.automated, self.decided)
+
+
+@dataclass(frozen=True)
 class PaymentMonth:
     month: datetime.date
     paid: Decimal
@@ -146,6 +166,9 @@ class Statistics:
     changed_without_adjustment: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     corrected_later: int = 0
+    automated_corrected: int = 0  # automated first decisions that a later version corrected or changed
+    automated_corrected_by_month: dict[datetime.date, int] = field(default_factory=dict)
+    units: list[UnitRow] = field(default_factory=list)
     appeals: dict[str, int] = field(default_factory=dict)
     decisions_appealed: int = 0
     messages_answered: Share = Share(0, 0)
@@ -205,6 +228,7 @@ def compute(
     _decisions(stats, records)
     _routing(stats, records)
     _changes(stats, records)
+    _units(stats, records)
     _appeals(stats, records)
     _messages(stats, now)
     _random_checks(stats)
@@ -237,6 +261,9 @@ def _decisions(stats: Statistics, records: list[rec.AppRecord]) -> None:
     outcomes = Counter(r.decision.outcome for r in decided)
     stats.outcomes = {o: outcomes.get(o, 0) for o in OUTCOMES}
     stats.corrected_later = sum(1 for r in decided if r.latest_version > 1)
+    corrected = Counter(r.month for r in decided if r.decision.automated and r.latest_version > 1)
+    stats.automated_corrected_by_month = {m: corrected.get(m, 0) for m in months}
+    stats.automated_corrected = sum(corrected.values())
 
 
 def _routing(stats: Statistics, records: list[rec.AppRecord]) -> None:
@@ -253,6 +280,44 @@ def _routing(stats: Statistics, records: list[rec.AppRecord]) -> None:
         running += count
         rows.append(ReasonRow(code, reason_label(code), count, 100 * running / total))
     stats.reasons = rows
+
+
+def _units(stats: Statistics, records: list[rec.AppRecord]) -> None:
+    """Automation, corrections of automated decisions and the main routing reason per unit."""
+    from bistand.identity.models import Unit
+
+    names = dict(Unit.objects.filter(municipality=stats.municipality).values_list("pk", "name"))
+    by_unit: dict[int | None, list[rec.AppRecord]] = defaultdict(list)
+    for r in records:
+        by_unit[r.unit_id].append(r)
+    rows = []
+    for unit_id, unit_records in by_unit.items():
+        decided = [r for r in unit_records if r.decision is not None]
+        automated = [r for r in decided if r.decision.automated]
+        routed = [r for r in unit_records if r.run_status == "routed"]
+        mentions = Counter(code for r in routed for code in dict.fromkeys(r.reasons))
+        top = min(mentions.items(), key=lambda item: (-item[1], item[0]))[0] if mentions else ""
+        by_month = {
+            m: (
+                sum(1 for r in decided if r.month == m),
+                sum(1 for r in automated if r.month == m),
+                sum(1 for r in automated if r.month == m and r.latest_version > 1),
+            )
+            for m in stats.period.months()
+        }
+        rows.append(
+            UnitRow(
+                unit_id=unit_id,
+                name=names.get(unit_id, str(_("Ingen enhet än"))),
+                decided=len(decided),
+                automated=len(automated),
+                automated_corrected=sum(1 for r in automated if r.latest_version > 1),
+                routed=len(routed),
+                top_reason=reason_label(top) if top else "",
+                by_month=by_month,
+            )
+        )
+    stats.units = sorted(rows, key=lambda row: (row.unit_id is None, row.name))
 
 
 def _changes(stats: Statistics, records: list[rec.AppRecord]) -> None:

@@ -120,7 +120,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 ]
             ),
             "month_rows": [
-                (m, stats.applications_by_month[m], stats.decided_by_month[m], stats.automated_by_month[m])
+                (
+                    m,
+                    stats.applications_by_month[m],
+                    stats.decided_by_month[m],
+                    stats.automated_by_month[m],
+                    stats.automated_corrected_by_month[m],
+                )
                 for m in months
             ],
             "time_rows": _time_rows(stats),
@@ -199,12 +205,25 @@ def export_rows(stats: Statistics, config: OversightSettings) -> list[tuple[str,
         add("applications", stats.applications_by_month[m], label)
         add("decisions", stats.decided_by_month[m], label)
         add("automated", stats.automated_by_month[m], label)
+        add("automated_corrected", stats.automated_corrected_by_month[m], label)
     for channel, n in stats.applications_by_channel.items():
         add("applications", n, group=f"channel:{channel}")
     add("applications", stats.applications)
     add("decisions", stats.decided)
     add("automated", stats.automated)
     add("automated_percent", stats.automated_share.percent)
+    add("automated_corrected", stats.automated_corrected)
+    for row in stats.units:
+        group = f"unit:{row.unit_id or '-'}"
+        add("decisions", row.decided, group=group)
+        add("automated", row.automated, group=group)
+        add("automated_percent", row.automated_share.percent, group=group)
+        add("automated_corrected", row.automated_corrected, group=group)
+        add("routed", row.routed, group=group)
+        for m, (decided, automated, corrected) in row.by_month.items():
+            add("decisions", decided, month_label(m), group)
+            add("automated", automated, month_label(m), group)
+            add("automated_corrected", corrected, month_label(m), group)
     for key, d in stats.decision_time.items():
         group = "" if key == "all" else f"channel:{key}"
         add("decision_hours_n", d.n, group=group)
