@@ -165,6 +165,8 @@ def test_the_rightful_user_gets_in(world):
         "casework:documents",
         "casework:message",
         "casework:plan",
+        "casework:emergency",
+        "casework:certificate",
         "payments:release-file",
         "payments:mark-sent",
         "payments:void-file",

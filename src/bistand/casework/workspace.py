@@ -21,6 +21,7 @@ from bistand.casework.models import Case, DecisionDraft, JournalNote, PipelineRu
 from bistand.casework.policy import Policy, policy_for
 from bistand.identity.models import User
 from bistand.rules import InvalidInput, calculate
+from bistand.rules.reform import reform_rules
 
 
 class WorkspaceError(ValueError):
@@ -120,8 +121,13 @@ def save_draft(
     adjustments: list[dict[str, Any]] | None = None,
     amount: Any = None,
     motivation: str = "",
+    communicated: bool = False,
 ) -> DecisionDraft:
-    """Save (or replace) the caseworker's draft decision. Checked, but nothing is sent to the citizen."""
+    """Save (or replace) the caseworker's draft decision. Checked, but nothing is sent to the citizen.
+
+    A refusal or reduction on a case a bidragsreform rule touched (the aktivitetskrav, läkarintyg, …) needs
+    kommunicering first: the citizen has had the chance to answer what speaks against them (FL 25 §).
+    """
     _same_unit(run.case, user)
     adjustments = list(adjustments or [])
     base = (run.calculation_input or {}).get("household")
@@ -144,6 +150,14 @@ def save_draft(
         raise WorkspaceError("Välj bifall, delvis bifall eller avslag.")
     if outcome in ("partial", "reject") and not motivation.strip():
         raise WorkspaceError("Skriv en motivering: den sökande ska förstå varför (förvaltningslagen 32 §).")
+    reform = [r["code"] for r in run.routing_reasons if r["code"] in reform_rules()]
+    if outcome in ("partial", "reject") and reform and not communicated:
+        raise WorkspaceError(
+            "Ärendet berörs av bidragsreformens regler ("
+            + ", ".join(reform_rules()[code].title for code in reform)
+            + "). Att neka eller sätta ned stödet kräver att den sökande först har fått yttra sig "
+            "(kommunicering, förvaltningslagen 25 §)."
+        )
     with transaction.atomic():
         DecisionDraft.objects.filter(run=run, status__in=["draft", "returned"]).delete()
         return DecisionDraft.objects.create(
@@ -292,3 +306,65 @@ def visible_notes(case: Case, user: User):
     if user.role == User.Role.TEAM_LEAD or case.assigned_to_id == user.pk:
         return notes
     return notes.exclude(Q(visibility=JournalNote.Visibility.RESTRICTED) & ~Q(author=user))
+
+
+EMERGENCY_REFERENCE = "SoL (2025:400) 12 kap. 1 § (nödbistånd i en akut situation)"
+
+
+def emergency_calculation(month: datetime.date, amount: Decimal, need: str) -> dict[str, Any]:
+    """A hand-made calculation for nödbistånd: one line, the amount the caseworker judged the acute need."""
+    return {
+        "month": month.isoformat()[:7],
+        "norm_table": None,
+        "norm_total": 0,
+        "costs_total": int(amount) if amount == amount.to_integral() else str(amount),
+        "income_total": 0,
+        "deficit": int(amount) if amount == amount.to_integral() else str(amount),
+        "entitlement": int(amount) if amount == amount.to_integral() else str(amount),
+        "lines": [
+            {
+                "section": "costs",
+                "member": "a",
+                "label": f"Nödbistånd: {need}",
+                "label_en": f"Emergency assistance: {need}",
+                "amount": int(amount) if amount == amount.to_integral() else str(amount),
+                "rule": "emergency_assistance",
+                "reference": EMERGENCY_REFERENCE,
+                "parameter": None,
+                "verified": True,
+            }
+        ],
+        "warnings": [],
+        "jobbstimulans": {"applies": False},
+    }
+
+
+def decide_emergency(run: PipelineRun, user: User, *, amount: Any, need: str, motivation: str):
+    """A caseworker decides nödbistånd by hand, with no riksnorm calculation (for example while the month's
+    norm is not published yet). The amount and the acute need are the caseworker's own assessment."""
+    from bistand.casework.norm_wait import stop_waiting
+    from bistand.decisions.services import decide_by_person
+
+    _same_unit(run.case, user)
+    granted = _money(amount, "Belopp")
+    if granted <= 0:
+        raise WorkspaceError("Belopp: skriv beloppet för det akuta behovet, mer än 0 kronor.")
+    if not need.strip():
+        raise WorkspaceError("Skriv vilket akut behov nödbiståndet gäller, till exempel mat för en vecka.")
+    if not motivation.strip():
+        raise WorkspaceError("Skriv en motivering: den sökande ska förstå beslutet (förvaltningslagen 32 §).")
+    if run.application.decisions.exists():
+        raise WorkspaceError("Ansökan är redan beslutad.")
+    calculation = emergency_calculation(run.application.month, granted, need.strip())
+    decision = decide_by_person(
+        run,
+        user,
+        outcome="grant",
+        amount=granted,
+        calculation=calculation,
+        calculation_input=None,
+        adjustments=[{"kind": "emergency", "need": need.strip(), "reason": need.strip()}],
+        note=motivation,
+    )
+    stop_waiting(run)
+    return decision
