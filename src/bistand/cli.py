@@ -15,7 +15,7 @@ import sys
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("bistand.core.runner", "run the web server, the worker and the registers simulator"),
     "calc": ("bistand.rules.commands.calc", "calculate försörjningsstöd for a household (JSON in, JSON out)"),
-    "norm": ("bistand.rules.commands.norm", "show or import the yearly riksnorm tables"),
+    "norm": ("bistand.casework.norm_command", "show or import the yearly riksnorm tables"),
     "simulate": ("bistand.rules.commands.simulate", "calculate many households at once (policy questions)"),
     "registers": ("bistand.registers.commands", "the registers simulator and register look-ups"),
     "decisions": (

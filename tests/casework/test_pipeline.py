@@ -354,7 +354,15 @@ def test_aktivitetskrav_after_three_granted_months_needs_a_plan(find, unit, case
     reason = next(r for r in run.routing_reasons if r["code"] == "aktivitetskrav")
     assert "3 månader i följd" in reason["message"]
 
-    ActivityPlan.objects.create(case=run.case, person=person, kind="plan", valid_from=LAST_MONTH)
+    # A plan as enacted: hours a week and the job-search time in them (prop. 2025/26:207).
+    ActivityPlan.objects.create(
+        case=run.case,
+        person=person,
+        kind="plan",
+        valid_from=LAST_MONTH,
+        hours_per_week=40,
+        job_search_hours=10,
+    )
     december = run_to_end(submit(person, unit, datetime.date(2026, 12, 1)))
     assert "aktivitetskrav" not in codes(december)
 

@@ -201,17 +201,6 @@ ROUTING_KEYS = {
         "rent_above_guidance",
     ),
     "housing_guidance__electricity": (lambda r: None, 200, "electricity_above_guidance"),
-    # Three granted months before the month applied for (only granted months count).
-    "aktivitetskrav__from_month": (
-        lambda r: r.months.__setitem__(slice(0, 0), ["2026-08", "2026-09"]),
-        "2026-12",
-        "aktivitetskrav",
-    ),
-    "aktivitetskrav__consecutive_months": (
-        lambda r: r.months.__setitem__(slice(0, 0), ["2026-08", "2026-09"]),
-        4,
-        "aktivitetskrav",
-    ),
 }
 
 

@@ -167,6 +167,8 @@ def test_the_rightful_user_gets_in(world):
         "casework:kommunicering",
         "casework:kommunicering-reply",
         "casework:plan",
+        "casework:emergency",
+        "casework:certificate",
         "payments:release-file",
         "payments:mark-sent",
         "payments:void-file",

@@ -96,6 +96,27 @@ def schemas() -> dict[str, Any]:
                 "extra_needs": {"type": "array", "items": {"type": "object"}},
                 "emergency": {"type": "boolean"},
                 "nothing_changed": {"type": "boolean"},
+                "housing": {
+                    "type": ["object", "null"],
+                    "description": "A second-hand lease and whether the sublet has consent or permission "
+                    "(bidragsreform, from 2027).",
+                    "properties": {
+                        "second_hand_lease": {"type": "boolean"},
+                        "sublet_consent": {"type": ["boolean", "null"]},
+                    },
+                    "additionalProperties": False,
+                },
+                "illness": {
+                    "type": ["object", "null"],
+                    "description": "Illness keeps the applicant from the labour market; the läkarintyg's period "
+                    "(from 1 July 2026).",
+                    "properties": {
+                        "not_at_disposal": {"type": "boolean"},
+                        "certificate_from": {"type": ["string", "null"], "format": "date"},
+                        "certificate_to": {"type": ["string", "null"], "format": "date"},
+                    },
+                    "additionalProperties": False,
+                },
                 "payout_account": {"type": ["object", "null"]},
                 "language": {"enum": ["sv", "en", "ar"]},
             },

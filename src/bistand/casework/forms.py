@@ -12,6 +12,7 @@ from bistand.casework.kommunicering import EXCEPTIONS
 from bistand.casework.models import ActivityPlan, JournalNote
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.rules.model import COST_TYPES, INCOME_TYPES
+from bistand.rules.reform import EXEMPTIONS
 from bistand.rules.validation import SCHOOL_AGE, age_on
 
 # Standard wording a caseworker starts from and adapts; plain language the citizen understands.
@@ -41,6 +42,19 @@ MESSAGE_TEMPLATES = [
         _("Vi behöver lite mer underlag. Du ser vad som behövs och när under Kompletteringar på Mina sidor."),
     ),
 ]
+
+
+class EmergencyForm(DesignSystemForm):
+    """Nödbistånd decided by hand: the acute need, its amount and the reasons (no riksnorm needed)."""
+
+    need = forms.CharField(
+        label=_("Akut behov"), max_length=200, help_text=_("Till exempel mat för en vecka.")
+    )
+    amount = MoneyField(label=_("Belopp (kronor)"), max_value=Decimal(50000))
+    motivation = forms.CharField(
+        label=_("Motivering"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
 
 OUTCOMES = [
     ("grant", _("Bifall: hela det beräknade beloppet")),
@@ -205,12 +219,26 @@ class NoteForm(DesignSystemForm):
     )
 
 
+# Requests a caseworker makes often, in words the citizen understands.
+REQUEST_TEMPLATES = [
+    ("", _("Ingen mall")),
+    (
+        "medical_certificate",
+        _(
+            "Läkarintyg: ett intyg från en läkare om att du på grund av sjukdom inte kan arbeta eller söka "
+            "arbete, och för vilken period det gäller."
+        ),
+    ),
+]
+
+
 class DocumentRequestForm(DesignSystemForm):
+    template = forms.ChoiceField(label=_("Mall"), choices=REQUEST_TEMPLATES, required=False)
     text = forms.CharField(
         label=_("Vad behöver den sökande skicka in?"),
         max_length=2000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Skriv vad som behövs, med enkla ord.")},
     )
     deadline = forms.DateField(
         label=_("Senast"),
@@ -223,6 +251,16 @@ class DocumentRequestForm(DesignSystemForm):
         if deadline < datetime.date.today():
             raise forms.ValidationError(_("Datumet har redan passerat. Välj ett senare datum."))
         return deadline
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip():
+            chosen = dict(REQUEST_TEMPLATES).get(data.get("template") or "")
+            if data.get("template") and chosen:
+                data["text"] = str(chosen)
+            else:
+                self.add_error("text", _("Skriv vad som behövs, med enkla ord."))
+        return data
 
 
 class KommuniceringForm(DesignSystemForm):
@@ -267,6 +305,17 @@ class ActivityPlanForm(DesignSystemForm):
     valid_until = forms.DateField(
         label=_("Gäller till (frivilligt)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    hours_per_week = forms.IntegerField(
+        label=_("Timmar i veckan i planen"), required=False, min_value=1, max_value=60
+    )
+    job_search_hours = forms.IntegerField(
+        label=_("Varav timmar för jobbsökande"), required=False, min_value=1, max_value=60
+    )
+    exemption_code = forms.ChoiceField(
+        label=_("Skäl för undantag"),
+        required=False,
+        choices=[("", _("Inget undantag")), *((code, label) for code, (label, _en) in EXEMPTIONS.items())],
+    )
     note = forms.CharField(
         label=_("Plan eller skäl för undantag"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -274,6 +323,44 @@ class ActivityPlanForm(DesignSystemForm):
     def __init__(self, *args, adults: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = adults
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ActivityPlan.Kind.PLAN:
+            if not data.get("hours_per_week") or not data.get("job_search_hours"):
+                self.add_error(
+                    "hours_per_week",
+                    _("En plan anger timmar i veckan och hur många av dem som är jobbsökande."),
+                )
+            elif data["job_search_hours"] > data["hours_per_week"]:
+                self.add_error(
+                    "job_search_hours", _("Tiden för jobbsökande kan inte vara mer än planens timmar.")
+                )
+        elif data.get("kind") == ActivityPlan.Kind.EXEMPTION and not data.get("exemption_code"):
+            self.add_error("exemption_code", _("Välj skälet för undantaget."))
+        return data
+
+
+class CertificateForm(DesignSystemForm):
+    """A received läkarintyg and its period."""
+
+    person = forms.ChoiceField(label=_("Vuxen"))
+    valid_from = forms.DateField(
+        label=_("Intyget gäller från"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Intyget gäller till"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, adults: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = adults
+
+    def clean(self):
+        data = super().clean()
+        if data.get("valid_from") and data.get("valid_until") and data["valid_until"] < data["valid_from"]:
+            self.add_error("valid_until", _("Intyget kan inte sluta före det börjar."))
+        return data
 
 
 class ReturnForm(DesignSystemForm):

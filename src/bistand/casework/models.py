@@ -41,6 +41,7 @@ class TimelineEvent(models.Model):
         APPEAL = "appeal", _("Överklagande")
         DOCUMENTS_SUBMITTED = "documents_submitted", _("Komplettering inskickad")
         KOMMUNICERING = "kommunicering", _("Kommunicering före beslut")
+        WAITING_NORM = "waiting_norm", _("Väntar på riksnormen")
 
     class Actor(models.TextChoices):
         CITIZEN = "citizen", _("Sökande")
@@ -85,7 +86,8 @@ class PipelineRun(models.Model):
     """The robot's work on one application: each step's output is stored, so a retried step resumes.
 
     Steps run in order; `step` is the next one to run. A run ends decided (by the robot), routed (to a
-    person, with every reason named) or needing attention (a step kept failing; its error is kept).
+    person, with every reason named), needing attention (a step kept failing; its error is kept) or waiting
+    for the month's riksnorm to be published (`casework.norm_wait`).
     """
 
     class Step(models.TextChoices):
@@ -102,6 +104,8 @@ class PipelineRun(models.Model):
         DECIDED = "decided", _("Beslutad automatiskt")
         ROUTED = "routed", _("Hos handläggare")
         NEEDS_ATTENTION = "needs_attention", _("Behöver åtgärd")
+        # The month's riksnorm is not published yet: kept, and resumed when the table is imported.
+        WAITING_NORM = "waiting_norm", _("Väntar på riksnormen")
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="pipeline")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="pipeline_runs")
@@ -113,6 +117,9 @@ class PipelineRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the run began and stopped waiting for the month's riksnorm (kept for the oversight dashboard).
+    norm_wait_started = models.DateTimeField(null=True, blank=True)
+    norm_wait_ended = models.DateTimeField(null=True, blank=True)
     # Each step's stored output.
     register_snapshot = models.JSONField(null=True, blank=True)
     findings = models.JSONField(null=True, blank=True)
@@ -144,6 +151,11 @@ class ActivityPlan(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # The aktivitetskrav as enacted (prop. 2025/26:207): a plan's hours a week and the job-search time in
+    # them; an exemption's code (`rules.reform.EXEMPTIONS`).
+    hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    job_search_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    exemption_code = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -178,6 +190,28 @@ class Kommunicering(models.Model):
     def answered_or_due(self, today) -> bool:
         """The citizen has replied, or the time to reply has run out."""
         return self.replied_at is not None or self.reply_by < today
+
+
+class MedicalCertificate(models.Model):
+    """A läkarintyg a caseworker has received: illness keeps the person from the labour market during its
+    period (prop. 2025/26:201, from 1 July 2026). It expires: a month outside the period needs a new one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="medical_certificates")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    recorded_by = models.ForeignKey("identity.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Medical certificate {self.pk}"
+
+    def covers_month(self, month) -> bool:
+        """Whether the certificate covers every day of the month (`month` is its first day)."""
+        import calendar
+
+        last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        return self.valid_from <= month and last <= self.valid_until
 
 
 class AutomationPolicy(models.Model):

@@ -24,9 +24,11 @@ from django.utils import timezone
 
 from bistand.casework.history import child_earnings_this_year, person_assistance_months
 from bistand.casework.household import engine_input, for_engine
-from bistand.casework.models import ActivityPlan, Case, PipelineRun, TimelineEvent
+from bistand.casework.models import Case, PipelineRun, TimelineEvent
+from bistand.casework.norm_wait import NormNotPublished, is_future_norm, start_waiting
 from bistand.casework.policy import NORM_RELIABILITY_SV, Policy, policy_for
 from bistand.casework.reconcile import Finding, reconcile
+from bistand.casework.reform import reform_reasons
 from bistand.identity.models import Person
 from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid, validate_application
@@ -145,6 +147,9 @@ def reconcile_step(run: PipelineRun) -> dict[str, Any]:
 
 def calculate_step(run: PipelineRun) -> dict[str, Any]:
     application = run.application
+    if is_future_norm(application.month):
+        # Not an error: the government has not set the norm yet. The run waits and resumes on import.
+        raise NormNotPublished(application.month.year)
     try:
         values = validate_application(values_of(application))
     except ApplicationInvalid:
@@ -270,7 +275,8 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             "large_amount",
             f"Beloppet är högre än {rules['max_amount']} kronor och granskas av en handläggare.",
         )
-    reasons += _aktivitetskrav_reasons(run, values, policy)
+    # The bidragsreform's rules (aktivitetskrav, läkarintyg, laglig vistelse, …), each from its date.
+    reasons += reform_reasons(run, values, consecutive_months(run))
     return reasons
 
 
@@ -330,40 +336,17 @@ def _housing_reasons(values: dict[str, Any], policy: Policy) -> list[dict[str, s
     return reasons
 
 
-def _aktivitetskrav_reasons(run: PipelineRun, values: dict[str, Any], policy: Policy) -> list[dict[str, str]]:
-    rule = policy.config["aktivitetskrav"]
+def consecutive_months(run: PipelineRun) -> int:
+    """Months granted försörjningsstöd in a row just before the application's month (that month is not
+    yet granted, so it does not count)."""
     month = run.application.month
-    if month.isoformat()[:7] < rule["from_month"]:
-        return []
     history = set(assistance_months(run.case, month))
     # Only months already granted count: the month applied for is not (yet) a month with försörjningsstöd.
     consecutive, probe = 0, (month - timedelta(days=1)).replace(day=1)
     while probe.isoformat()[:7] in history:
         consecutive += 1
         probe = (probe - timedelta(days=1)).replace(day=1)
-    if consecutive < rule["consecutive_months"]:
-        return []
-    adults = [run.application.applicant.personnummer]
-    if values.get("co_applicant"):
-        adults.append(values["co_applicant"])
-    covered = {
-        plan.person.personnummer
-        for plan in ActivityPlan.objects.filter(
-            case=run.case, person__personnummer__in=adults
-        ).select_related("person")
-        if plan.covers(month)
-    }
-    missing = [p for p in adults if p not in covered]
-    if not missing:
-        return []
-    return [
-        {
-            "code": "aktivitetskrav",
-            "message": f"Hushållet har haft försörjningsstöd {consecutive} månader i följd. Aktivitetsplan eller "
-            f"undantag saknas för {len(missing)} vuxen/vuxna. En handläggare följer upp; bara en person får "
-            "sätta ned eller neka stödet.",
-        }
-    ]
+    return consecutive
 
 
 def decide_step(run: PipelineRun) -> dict[str, Any]:
@@ -451,6 +434,8 @@ def advance(run_id: int) -> str:
             return _schedule_retry(run, step, str(wait), counts=False)
         except RetryStep as retry:
             return _schedule_retry(run, step, str(retry))
+        except NormNotPublished as waiting:
+            return start_waiting(run, waiting.year)
         except Exception as error:  # any failure: retried, then shown to a person
             # The traceback goes to the log; the person who gets the case reads a sentence.
             logger.exception("pipeline step failed", extra={"run_id": run.pk, "step": step})

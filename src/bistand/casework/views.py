@@ -16,16 +16,27 @@ from django.views.decorators.http import require_POST
 from bistand.casework import kommunicering, workspace
 from bistand.casework.forms import (
     ActivityPlanForm,
+    CertificateForm,
     DocumentRequestForm,
     DraftForm,
+    EmergencyForm,
     KommuniceringForm,
     MessageForm,
     NoteForm,
     ReturnForm,
 )
-from bistand.casework.models import ActivityPlan, Case, DecisionDraft, Kommunicering, PipelineRun
+from bistand.casework.models import (
+    ActivityPlan,
+    Case,
+    DecisionDraft,
+    Kommunicering,
+    MedicalCertificate,
+    PipelineRun,
+)
+from bistand.casework.norm_wait import waiting_for
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person, User
+from bistand.rules.reform import reform_rules
 
 REPLY_WITHIN = datetime.timedelta(hours=24)
 
@@ -111,6 +122,11 @@ def queue(request):
             "unit": unit,
             "show": show,
             "waiting": waiting[:200],
+            "norm_waiting": PipelineRun.objects.filter(
+                case__unit=unit, status=PipelineRun.Status.WAITING_NORM
+            )
+            .select_related("application__applicant", "case__assigned_to")
+            .order_by("-urgent", "norm_wait_started")[:200],
             "approvals": approvals.select_related("run__application__applicant", "proposed_by"),
             "requests": _open_requests(unit),
             "unanswered": _unanswered_messages(unit),
@@ -212,6 +228,17 @@ def case_detail(request, case_id: int):
         else [],
         "draft": draft,
         "decided": decided,
+        "norm_wait": waiting_for(run.application) if run and run.status == "waiting_norm" else None,
+        "reform_rules": [r for r in reform_rules().values() if r.applies(run.application.month)]
+        if run
+        else [],
+        # Nödbistånd by hand: for an urgent case, one whose month has no riksnorm yet, and one where
+        # only nödbistånd can come into question (laglig vistelse).
+        "emergency_form": EmergencyForm()
+        if run
+        and not decided
+        and (run.urgent or run.status == PipelineRun.Status.WAITING_NORM or _emergency_only(run))
+        else None,
         "draft_form": DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None)
         if household
         else None,
@@ -225,6 +252,8 @@ def case_detail(request, case_id: int):
         ),
         "message_form": MessageForm(),
         "plan_form": ActivityPlanForm(adults=_adults(case, run)),
+        "certificate_form": CertificateForm(adults=_adults(case, run), prefix="certificate"),
+        "certificates": case.medical_certificates.select_related("person"),
         "return_form": ReturnForm(),
         "notes": workspace.visible_notes(case, request.user),
         "events": case.events.select_related("application"),
@@ -235,6 +264,11 @@ def case_detail(request, case_id: int):
         "next_contact": workspace.next_contact_due(case),
     }
     return render(request, "casework/case.html", context)
+
+
+def _emergency_only(run: PipelineRun) -> bool:
+    """From 2027 someone not lawfully in Sweden can get only nödbistånd (prop. 2025/26:201)."""
+    return any(reason["code"] == "lawful_residence" for reason in run.routing_reasons)
 
 
 def _back(case: Case, anchor: str = ""):
@@ -298,6 +332,63 @@ def save_draft(request, case_id: int):
     except workspace.WorkspaceError as error:
         return _fail(request, case, error, "#decide")
     messages.success(request, _("Utkastet är sparat. Inget har skickats till den sökande."))
+    return _back(case, "#decide")
+
+
+@caseworker_required
+@require_POST
+def add_certificate(request, case_id: int):
+    """Record a received läkarintyg with its period (prop. 2025/26:201, from 1 July 2026)."""
+    case = _case(request, case_id)
+    form = CertificateForm(request.POST, adults=_adults(case, _latest_run(case)), prefix="certificate")
+    if not form.is_valid():
+        return _fail(
+            request,
+            case,
+            workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values())),
+            "#plan",
+        )
+    person, _created = Person.objects.get_or_create(
+        personnummer=form.cleaned_data["person"], defaults={"first_name": "", "last_name": ""}
+    )
+    MedicalCertificate.objects.create(
+        case=case,
+        person=person,
+        valid_from=form.cleaned_data["valid_from"],
+        valid_until=form.cleaned_data["valid_until"],
+        recorded_by=request.user,
+    )
+    messages.success(request, _("Läkarintyget är registrerat."))
+    return _back(case, "#plan")
+
+
+@caseworker_required
+@require_POST
+def emergency(request, case_id: int):
+    """Nödbistånd decided by hand, for example while the month's riksnorm is not published yet."""
+    case = _case(request, case_id)
+    run = _latest_run(case)
+    if run is None:
+        return _back(case)
+    form = EmergencyForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Beslutet fattades inte: %(errors)s")
+            % {"errors": "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())},
+        )
+        return _back(case, "#decide")
+    try:
+        workspace.decide_emergency(
+            run,
+            request.user,
+            amount=form.cleaned_data["amount"],
+            need=form.cleaned_data["need"],
+            motivation=form.cleaned_data["motivation"],
+        )
+    except workspace.WorkspaceError as error:
+        return _fail(request, case, error, "#decide")
+    messages.success(request, _("Nödbiståndet är beslutat och skickat till den sökande."))
     return _back(case, "#decide")
 
 
@@ -491,6 +582,9 @@ def add_plan(request, case_id: int):
         valid_from=form.cleaned_data["valid_from"],
         valid_until=form.cleaned_data["valid_until"],
         note=form.cleaned_data["note"],
+        hours_per_week=form.cleaned_data.get("hours_per_week"),
+        job_search_hours=form.cleaned_data.get("job_search_hours"),
+        exemption_code=form.cleaned_data.get("exemption_code") or "",
     )
     messages.success(request, _("Planen är sparad."))
     return _back(case, "#plan")

@@ -315,3 +315,65 @@ def visible_notes(case: Case, user: User):
     if user.role == User.Role.TEAM_LEAD or case.assigned_to_id == user.pk:
         return notes
     return notes.exclude(Q(visibility=JournalNote.Visibility.RESTRICTED) & ~Q(author=user))
+
+
+EMERGENCY_REFERENCE = "SoL (2025:400) 12 kap. 1 § (nödbistånd i en akut situation)"
+
+
+def emergency_calculation(month: datetime.date, amount: Decimal, need: str) -> dict[str, Any]:
+    """A hand-made calculation for nödbistånd: one line, the amount the caseworker judged the acute need."""
+    return {
+        "month": month.isoformat()[:7],
+        "norm_table": None,
+        "norm_total": 0,
+        "costs_total": int(amount) if amount == amount.to_integral() else str(amount),
+        "income_total": 0,
+        "deficit": int(amount) if amount == amount.to_integral() else str(amount),
+        "entitlement": int(amount) if amount == amount.to_integral() else str(amount),
+        "lines": [
+            {
+                "section": "costs",
+                "member": "a",
+                "label": f"Nödbistånd: {need}",
+                "label_en": f"Emergency assistance: {need}",
+                "amount": int(amount) if amount == amount.to_integral() else str(amount),
+                "rule": "emergency_assistance",
+                "reference": EMERGENCY_REFERENCE,
+                "parameter": None,
+                "verified": True,
+            }
+        ],
+        "warnings": [],
+        "jobbstimulans": {"applies": False},
+    }
+
+
+def decide_emergency(run: PipelineRun, user: User, *, amount: Any, need: str, motivation: str):
+    """A caseworker decides nödbistånd by hand, with no riksnorm calculation (for example while the month's
+    norm is not published yet). The amount and the acute need are the caseworker's own assessment."""
+    from bistand.casework.norm_wait import stop_waiting
+    from bistand.decisions.services import decide_by_person
+
+    _same_unit(run.case, user)
+    granted = _money(amount, "Belopp")
+    if granted <= 0:
+        raise WorkspaceError("Belopp: skriv beloppet för det akuta behovet, mer än 0 kronor.")
+    if not need.strip():
+        raise WorkspaceError("Skriv vilket akut behov nödbiståndet gäller, till exempel mat för en vecka.")
+    if not motivation.strip():
+        raise WorkspaceError("Skriv en motivering: den sökande ska förstå beslutet (förvaltningslagen 32 §).")
+    if run.application.decisions.exists():
+        raise WorkspaceError("Ansökan är redan beslutad.")
+    calculation = emergency_calculation(run.application.month, granted, need.strip())
+    decision = decide_by_person(
+        run,
+        user,
+        outcome="grant",
+        amount=granted,
+        calculation=calculation,
+        calculation_input=None,
+        adjustments=[{"kind": "emergency", "need": need.strip(), "reason": need.strip()}],
+        note=motivation,
+    )
+    stop_waiting(run)
+    return decision

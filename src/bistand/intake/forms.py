@@ -347,10 +347,30 @@ class HousingForm(StepForm):
     work_travel = optional_money(COST_LABELS["work_travel"], _("Per månad, om du arbetar."))
     union_fee = optional_money(COST_LABELS["union_fee"])
     unemployment_fund_fee = optional_money(COST_LABELS["unemployment_fund_fee"])
+    # From 2027 housing cost for a second-hand lease needs the landlord's consent or the hyresnämnd's
+    # permission (prop. 2025/26:201); asked here so that a person can check it, never to refuse by machine.
+    second_hand_lease = forms.BooleanField(label=_("Jag hyr bostaden i andra hand"), required=False)
+    sublet_consent = forms.ChoiceField(
+        label=_("Har hyresvärden eller hyresnämnden godkänt att du hyr i andra hand?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("yes", _("Ja, uthyrningen är godkänd")),
+            ("no", _("Nej, den är inte godkänd")),
+            ("unknown", _("Jag vet inte")),
+        ],
+    )
 
     @classmethod
     def initial_from(cls, values, context):
-        return {c["type"]: _display_amount(c["amount"]) for c in values.get("costs") or []}
+        initial = {c["type"]: _display_amount(c["amount"]) for c in values.get("costs") or []}
+        housing = values.get("housing") or {}
+        initial["second_hand_lease"] = bool(housing.get("second_hand_lease"))
+        consent = housing.get("sublet_consent")
+        initial["sublet_consent"] = (
+            "" if not housing else {True: "yes", False: "no", None: "unknown"}[consent]
+        )
+        return initial
 
     def values(self):
         costs = []
@@ -358,7 +378,11 @@ class HousingForm(StepForm):
             amount = _money(self.cleaned_data.get(name))
             if amount is not None:
                 costs.append({"type": name, "amount": amount})
-        return {"costs": costs}
+        housing = None
+        if self.cleaned_data.get("second_hand_lease"):
+            consent = {"yes": True, "no": False}.get(self.cleaned_data.get("sublet_consent") or "")
+            housing = {"second_hand_lease": True, "sublet_consent": consent}
+        return {"costs": costs, "housing": housing}
 
 
 class IncomeForm(StepForm):
@@ -494,6 +518,22 @@ class NeedsForm(StepForm):
     emergency = forms.BooleanField(
         label=_("Jag har inga pengar till mat eller boende de närmaste dagarna (akut behov)"), required=False
     )
+    # From 1 July 2026 someone whom illness keeps from working provides a läkarintyg (prop. 2025/26:201).
+    ill = forms.BooleanField(
+        label=_("Jag kan inte arbeta eller söka arbete på grund av sjukdom"), required=False
+    )
+    certificate_from = forms.DateField(
+        label=_("Läkarintyget gäller från (frivilligt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")},
+    )
+    certificate_to = forms.DateField(
+        label=_("Läkarintyget gäller till (frivilligt)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Skriv datumet som ÅÅÅÅ-MM-DD.")},
+    )
     message = forms.CharField(
         label=_("Vill du berätta något mer för handläggaren? (frivilligt)"),
         required=False,
@@ -513,7 +553,23 @@ class NeedsForm(StepForm):
         initial["description"] = descriptions[0] if descriptions else ""
         initial["emergency"] = bool(values.get("emergency"))
         initial["message"] = values.get("message", "")
+        illness = values.get("illness") or {}
+        initial["ill"] = bool(illness.get("not_at_disposal"))
+        initial["certificate_from"] = illness.get("certificate_from") or ""
+        initial["certificate_to"] = illness.get("certificate_to") or ""
         return initial
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("certificate_from"), data.get("certificate_to")
+        if bool(start) != bool(end):
+            self.add_error(
+                "certificate_to" if start else "certificate_from",
+                _("Skriv både från vilket datum och till vilket datum intyget gäller."),
+            )
+        elif start and end and end < start:
+            self.add_error("certificate_to", _("Intyget kan inte sluta före det börjar."))
+        return data
 
     def values(self):
         needs = []
@@ -523,10 +579,19 @@ class NeedsForm(StepForm):
                 needs.append({"type": name, "amount": amount, "description": ""})
         if needs:
             needs[0]["description"] = self.cleaned_data.get("description", "")
+        illness = None
+        if self.cleaned_data.get("ill"):
+            start, end = self.cleaned_data.get("certificate_from"), self.cleaned_data.get("certificate_to")
+            illness = {
+                "not_at_disposal": True,
+                "certificate_from": start.isoformat() if start else None,
+                "certificate_to": end.isoformat() if end else None,
+            }
         return {
             "extra_needs": needs,
             "emergency": bool(self.cleaned_data.get("emergency")),
             "message": self.cleaned_data.get("message", ""),
+            "illness": illness,
         }
 
 

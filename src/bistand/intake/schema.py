@@ -55,7 +55,7 @@ FIELDS = frozenset(
     {
         "month", "co_applicant", "children", "household_size", "costs", "incomes", "assets", "extra_needs",
         "emergency", "nothing_changed", "payout_account", "language", "message", "representative",
-        "registers_unavailable",
+        "registers_unavailable", "housing", "illness",
     }
 )  # fmt: skip
 ITEM_FIELDS = {
@@ -344,8 +344,68 @@ def validate_application(data: Any) -> dict[str, Any]:
         unavailable = []
     out["registers_unavailable"] = sorted(set(unavailable))
 
+    # The bidragsreform's questions, optional (only kept when asked): a second-hand lease and its consent
+    # (from 2027), and illness that keeps the applicant from the labour market with its läkarintyg.
+    if data.get("housing") is not None:
+        out["housing"] = _housing(data["housing"], errors)
+    if data.get("illness") is not None:
+        out["illness"] = _illness(data["illness"], errors)
+
     if errors:
         raise ApplicationInvalid(errors)
+    return out
+
+
+def _flag(value: Any, field: str, errors: list[FieldError], optional: bool = False) -> bool | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, bool):
+        errors.append(FieldError(field, _("Svara ja (true) eller nej (false).")))
+        return None
+    return value
+
+
+def _housing(raw: Any, errors: list[FieldError]) -> dict[str, Any]:
+    """{"second_hand_lease": bool, "sublet_consent": bool | None}."""
+    if not isinstance(raw, dict):
+        errors.append(FieldError("housing", _("Ska vara ett objekt.")))
+        return {}
+    _unknown(raw, frozenset({"second_hand_lease", "sublet_consent"}), "housing.", errors)
+    return {
+        "second_hand_lease": _flag(raw.get("second_hand_lease", False), "housing.second_hand_lease", errors),
+        "sublet_consent": _flag(raw.get("sublet_consent"), "housing.sublet_consent", errors, optional=True),
+    }
+
+
+def _illness(raw: Any, errors: list[FieldError]) -> dict[str, Any]:
+    """{"not_at_disposal": bool, "certificate_from": "YYYY-MM-DD" | None, "certificate_to": ...}."""
+    if not isinstance(raw, dict):
+        errors.append(FieldError("illness", _("Ska vara ett objekt.")))
+        return {}
+    _unknown(raw, frozenset({"not_at_disposal", "certificate_from", "certificate_to"}), "illness.", errors)
+    out: dict[str, Any] = {
+        "not_at_disposal": _flag(raw.get("not_at_disposal", False), "illness.not_at_disposal", errors)
+    }
+    dates = {}
+    for key in ("certificate_from", "certificate_to"):
+        value = raw.get(key)
+        if value in (None, ""):
+            out[key] = None
+            continue
+        try:
+            dates[key] = datetime.date.fromisoformat(str(value))
+            out[key] = dates[key].isoformat()
+        except ValueError:
+            errors.append(
+                FieldError(f"illness.{key}", _("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-07-01."))
+            )
+            out[key] = None
+    if len(dates) == 2 and dates["certificate_to"] < dates["certificate_from"]:
+        errors.append(FieldError("illness.certificate_to", _("Intyget kan inte sluta före det börjar.")))
+    elif len(dates) == 1:
+        errors.append(
+            FieldError("illness", _("Ange läkarintygets period: både från och med och till och med."))
+        )
     return out
 
 

@@ -383,7 +383,11 @@ def received(request: HttpRequest, reference) -> HttpResponse:
         | Application.objects.filter(status=Application.Status.SUBMITTED, co_applicant=request.user.person),
         reference=reference,
     )
-    return render(request, "intake/received.html", {"application": application})
+    from bistand.casework.norm_wait import waiting_for
+
+    return render(
+        request, "intake/received.html", {"application": application, "norm_wait": waiting_for(application)}
+    )
 
 
 @citizen_required

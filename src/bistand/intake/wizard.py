@@ -258,10 +258,10 @@ def _values_from_base(application: Application, step: str) -> dict[str, Any]:
     keys = {
         "month": ("month",),
         "household": ("co_applicant", "children", "household_size"),
-        "housing": ("costs",),
+        "housing": ("costs", "housing"),
         "income": ("incomes",),
         "assets": ("assets",),
-        "needs": ("extra_needs", "emergency", "message"),
+        "needs": ("extra_needs", "emergency", "message", "illness"),
         "payout": ("payout_account",),
     }[step]
     return {key: values.get(key) for key in keys if key in values}

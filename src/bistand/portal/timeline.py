@@ -36,6 +36,16 @@ def describe(event: TimelineEvent) -> Entry:
         month = event.application.month if event.application else None
         detail = _("Ansökan för %(month)s") % {"month": date_format(month, "F Y")} if month else ""
         return Entry(event, _("Ansökan mottagen"), detail)
+    if kind == TimelineEvent.Kind.WAITING_NORM:
+        detail = _(
+            "Riksnormen bestäms av regeringen. Din ansökan är sparad, och vi räknar ut ditt stöd så snart "
+            "normen är publicerad."
+        )
+        if data.get("expected"):
+            detail += " " + _("Kommunen räknar med att det blir omkring %(date)s.") % {
+                "date": _date(data["expected"])
+            }
+        return Entry(event, _("Väntar på riksnormen för %(year)s") % {"year": data.get("year", "")}, detail)
     if kind == "routed":
         return Entry(event, _("En handläggare går igenom din ansökan"))
     if kind == TimelineEvent.Kind.DOCUMENTS_REQUESTED:

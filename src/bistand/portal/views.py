@@ -13,11 +13,13 @@ from django.contrib import messages as flash
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bistand.casework.models import Case, TimelineEvent
+from bistand.casework.norm_wait import waiting_for
 from bistand.decisions.models import Decision
 from bistand.identity.access import citizen_required
 from bistand.identity.models import Person
@@ -25,10 +27,12 @@ from bistand.intake import summary, wizard
 from bistand.intake.acting import acting_person, acting_power
 from bistand.intake.drafts import last_submitted, next_month, open_application, resume_url
 from bistand.intake.models import Application, PowerOfAttorney
+from bistand.payments.jobbpremie import paid_months
 from bistand.portal import files, presentation, services
 from bistand.portal.forms import AppealForm, MessageForm, UploadForm
 from bistand.portal.models import DocumentRequest, Message
 from bistand.portal.timeline import describe
+from bistand.rules.jobbpremie import MAX_PER_MONTH, may_be_eligible
 
 
 def visible_cases(person: Person):
@@ -87,6 +91,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "applications": person.applications.filter(status=Application.Status.SUBMITTED).order_by(
                 "-month"
             )[:12],
+            # Someone with försörjningsstöd every month July–December 2025 who starts working may get
+            # Försäkringskassan's jobbpremie: tell them (the ledger is exact, so no one is told wrongly).
+            "jobbpremie": may_be_eligible(paid_months(person.personnummer), timezone.localdate()),
+            "jobbpremie_max": MAX_PER_MONTH,
         },
     )
 
@@ -109,6 +117,7 @@ def application_detail(request: HttpRequest, reference) -> HttpResponse:
             "application": application,
             "sections": summary.sections(application.answers, names),
             "signatures": application.signatures.select_related("signer"),
+            "norm_wait": waiting_for(application) if not application.decisions.exists() else None,
         },
     )
 

@@ -36,6 +36,7 @@ from bistand.rules.parameters import (
     default_parameters,
     weakest,
 )
+from bistand.rules.reform import calculation_warnings
 from bistand.rules.validation import FieldError, InvalidInput, validate
 
 ADULT_ROLES = ("applicant", "co_applicant")
@@ -112,6 +113,13 @@ def calculate(
     entitlement = round_krona(deficit) if deficit > 0 else ZERO
     table = mp.table
     warnings = _warnings(household, mp, unverified, lines, lang)
+    # The bidragsreform's rules that this household visibly meets (rules.reform): named, never applied.
+    warnings += calculation_warnings(
+        household.month,
+        sum(1 for m in household.members if m.role == "child"),
+        tuple(c.type for c in household.costs if not COST_TYPES[c.type][2]),
+        lang,
+    )
     applicant = next((m.id for m in household.members if m.role == "applicant"), None)
     return Result(
         month=household.month_label,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from bistand.casework.norm_wait import wait_figures
 from bistand.identity.access import manager_required
 from bistand.oversight import charts, fairness, transparency
 from bistand.oversight.forms import AppealOutcomeForm, BudgetForm, FilterForm, SettingsForm
@@ -136,6 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 if stats.investigations_closed.get(key)
             ],
             "payments_chart": _payments_chart(stats),
+            "norm_waits": wait_figures(municipality, unit_ids),
         }
     )
     return render(request, "oversight/dashboard.html", context)

@@ -19,6 +19,7 @@ from bistand.oversight import charts, transparency
 from bistand.oversight.forms import CalculatorForm
 from bistand.oversight.periods import Period, month_label, parse_month
 from bistand.rules import InvalidInput, calculate, explain
+from bistand.rules.reform import reform_rules
 
 
 @require_safe
@@ -70,6 +71,7 @@ def _public_context(municipality: Municipality, period: Period) -> dict:
         "policy_lines": describe(policy),
         "report": report,
         "norm": transparency.norm_overview(today),
+        "reform_rules": list(reform_rules().values()),
         **_appeal(),
         "applications_chart": charts.bars(
             [(month_label(m.month), m.applications.value, m.applications.display) for m in months]

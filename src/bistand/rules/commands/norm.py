@@ -217,7 +217,7 @@ def table_text(table: NormTable, params: ParameterSet | None = None, lang: str =
     for extra in (table.method, table.note):
         if extra:
             out += ["", " ".join(extra.split())]
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" + breakdown_text(table, lang)
 
 
 def table_json(table: NormTable) -> dict[str, Any]:
@@ -277,13 +277,53 @@ def diff_rows(old: NormTable, new: NormTable) -> list[tuple[str, Decimal, Decima
     return [(name, before[name].amount, value.amount) for name, value in new.cells()]
 
 
+_SHAPE_NAMES = {
+    "per_person": ("tabell per person och hushållsstorlek", "table per person and household size"),
+    "referensvarde": (
+        "referensvärde: kostnadsposter per hushållstyp",
+        "referensvärde: cost items per household type",
+    ),
+}
+
+
 def diff_text(old: NormTable, new: NormTable, lang: str) -> str:
-    """How `new` differs from `old`, amount by amount, in kronor and per cent."""
+    """How `new` differs from `old`, amount by amount, in kronor and per cent (and item by item when both
+    are built from cost items)."""
     header = _t(lang, f"Skillnad mot {old.year}:", f"Difference from {old.year}:")
-    out = [header, f"  {'':<28}{old.year:>10}{new.year:>10}{'kr':>8}{'%':>8}"]
+    out = [header]
+    if old.shape != new.shape:
+        en = lang == "en"
+        out.append(
+            _t(
+                lang,
+                f"  Ny form: {old.year} är en {_SHAPE_NAMES[old.shape][en]}, {new.year} ett "
+                f"{_SHAPE_NAMES[new.shape][en]}. Jämförelsen gäller beloppen per person och hushållsstorlek.",
+                f"  New shape: {old.year} is a {_SHAPE_NAMES[old.shape][en]}, {new.year} a "
+                f"{_SHAPE_NAMES[new.shape][en]}. The comparison is of the amounts per person and household size.",
+            )
+        )
+    out.append(f"  {'':<28}{old.year:>10}{new.year:>10}{'kr':>8}{'%':>8}")
     for name, a, b in diff_rows(old, new):
         pct = (b - a) / a * 100
         out.append(f"  {name:<28}{a:>10}{b:>10}{b - a:>+8}{pct:>+8.1f}")
+    if old.breakdown and new.breakdown:
+        out.append(_t(lang, "  Kostnadsposter:", "  Cost items:"))
+        for cell, items in new.breakdown.items():
+            before = old.breakdown.get(cell, {})
+            for item, amount in items.items():
+                was = before.get(item)
+                change = "" if was is None else f"{amount - was:>+8}"
+                out.append(f"    {cell + ' ' + item:<44}{'–' if was is None else was:>8}{amount:>8}{change}")
+    return "\n".join(out) + "\n"
+
+
+def breakdown_text(table: NormTable, lang: str) -> str:
+    """The cost items behind each amount of a referensvärde table ("" for a per-person table)."""
+    if not table.breakdown:
+        return ""
+    out = ["", _t(lang, "Kostnadsposter (referensvärde)", "Cost items (referensvärde)")]
+    for cell, items in table.breakdown.items():
+        out.append(f"  {cell:<26}" + ", ".join(f"{item} {amount}" for item, amount in items.items()))
     return "\n".join(out) + "\n"
 
 

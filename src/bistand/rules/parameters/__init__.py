@@ -29,6 +29,8 @@ from typing import Any
 
 import yaml
 
+from bistand.rules.parameters.referensvarde import SHAPES, to_per_person
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 # src/bistand/rules/parameters -> repository root; the same place the Django settings use for `var/`.
 PROJECT_DIR = PACKAGE_DIR.parents[3]
@@ -96,6 +98,10 @@ class NormTable:
     published_totals: Mapping[str, Any] | None = None
     items: Mapping[str, Any] | None = None
     origin: str = ""
+    # "per_person" (the förordning's table until 2026) or "referensvarde" (cost items per household type,
+    # prop. 2025/26:201); for the latter, each amount's items: {"adults.single": {"livsmedel": …}, …}.
+    shape: str = "per_person"
+    breakdown: Mapping[str, Mapping[str, Decimal]] | None = None
 
     @property
     def id(self) -> str:
@@ -266,6 +272,7 @@ class ParameterSet:
                 adults={k: scale(v) for k, v in table.adults.items()},
                 common={k: scale(v) for k, v in table.common.items()},
                 published_totals=None,
+                breakdown=None,  # the items are not scaled one by one: only the sums are simulated
             )
             for year, table in self.tables.items()
         }
@@ -395,6 +402,12 @@ def parse_norm_table(doc: Any, origin: str = "") -> NormTable:
     where = origin or "riksnorm"
     if not isinstance(doc, Mapping):
         raise ParameterError(f"{where}: the file must hold a mapping (key: value lines)")
+    shape = doc.get("shape", "per_person")
+    breakdown = None
+    if shape == "referensvarde":
+        doc, breakdown = to_per_person(doc, where, ParameterError)
+    elif shape != "per_person":
+        raise ParameterError(f"{where}: `shape` must be one of {', '.join(SHAPES)}")
     if doc.get("kind") != "riksnorm":
         raise ParameterError(f"{where}: `kind: riksnorm` is missing")
     year = doc.get("year")
@@ -417,7 +430,7 @@ def parse_norm_table(doc: Any, origin: str = "") -> NormTable:
     top = _meta({}, top, where)
     known = {
         "kind", "year", "valid_from", "reference", "amendment", "source", "source_tag", "verified", "change",
-        "method", "note", "children", "adults", "common", "published_totals", "items",
+        "method", "note", "children", "adults", "common", "published_totals", "items", "shape",
     }  # fmt: skip
     if extra := set(doc) - known:
         raise ParameterError(f"{where}: unknown keys {sorted(map(str, extra))}")
@@ -444,6 +457,8 @@ def parse_norm_table(doc: Any, origin: str = "") -> NormTable:
         published_totals=doc.get("published_totals"),
         items=doc.get("items"),
         origin=origin,
+        shape=shape,
+        breakdown=breakdown,
     )
     check_table_consistency(table)
     return table

@@ -27,6 +27,7 @@ def beat(worker_id: str, started_at) -> None:
 
 def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
     from bistand.audit.tasks import schedule_daily as schedule_daily_cull
+    from bistand.casework.norm_wait import resume_waiting
     from bistand.casework.pipeline import resume_stalled
     from bistand.oversight.tasks import schedule_monthly_draw
     from bistand.payments.services import sweep_unplanned_decisions
@@ -47,6 +48,8 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
                 remind_due_requests()
                 # Random checks (stickprov): last month's draw, once per municipality.
                 schedule_monthly_draw()
+                # Applications waiting for a riksnorm that has been imported since (the import also does this).
+                resume_waiting()
             beats += 1
         except DatabaseError:
             # A locked or briefly unreachable database: /healthz will say so if it lasts.
