@@ -269,6 +269,15 @@ def _leaves(node: dict, prefix: str = "") -> set[str]:
     return found
 
 
+def test_norm_expected_is_the_date_citizens_are_told_to_expect_next_years_norm(monkeypatch):
+    from bistand.casework import norm_wait
+
+    policies = iter([with_changes(), with_changes(norm_expected="12-29")])
+    monkeypatch.setattr(norm_wait, "policy_for", lambda municipality, day: next(policies))
+    assert norm_wait.expected_date(None, 2027) == datetime.date(2026, 12, 20)
+    assert norm_wait.expected_date(None, 2027) == datetime.date(2026, 12, 29)
+
+
 def test_every_policy_key_has_a_test_of_its_effect():
     """A key that changes nothing is not policy: it misleads the nämnd and the public (/insyn/)."""
     tested = set(ROUTING_KEYS) | {
@@ -280,6 +289,7 @@ def test_every_policy_key_has_a_test_of_its_effect():
         "follow_up__with_children_days",
         "follow_up__long_term_days",
         "version",  # recorded on every decision (policy_version)
+        "norm_expected",
     }
     keys = _leaves(yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8")))
     assert keys - tested == set(), "a policy key without a test of its effect"
