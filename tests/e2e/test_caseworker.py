@@ -54,6 +54,15 @@ def test_from_the_queue_to_an_adjusted_decision_the_citizen_sees(live_server, ne
 
     page.get_by_role("button", name="Ta ärendet").click()
     expect(page.get_by_text("Ärendet är tilldelat.")).to_be_visible()
+    # Lowering the rent goes against the citizen: kommunicering first (FL 25 §), and their reply noted.
+    page.get_by_label("Vad har kommit fram som kan påverka beslutet?").fill(
+        "Hyran är högre än kommunens riktlinje för en person."
+    )
+    page.get_by_label("Svar senast").fill("2099-01-31")
+    page.get_by_role("button", name="Skicka kommunicering").click()
+    page.get_by_label("Den sökandes svar").fill("Jag söker en billigare bostad.")
+    page.get_by_role("button", name="Anteckna svaret").click()
+    expect(page.get_by_text("Jag söker en billigare bostad.")).to_be_visible()
     page.get_by_label("Skälig kostnad: Boendekostnad (hyra)").fill("7000")
     page.get_by_label("Skäl om du ändrar boendekostnad (hyra)").fill(
         "Hyran är högre än riktlinjen för en person."
