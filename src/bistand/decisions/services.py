@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bistand.casework.models import TimelineEvent
+from bistand.decisions.grounds import ground_for
 from bistand.decisions.letters import attach_letters
 from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text
@@ -74,12 +75,14 @@ def decide_by_person(
     calculation_input: dict | None = None,
     adjustments: list[dict] | None = None,
     note: str = "",
+    ground: str = "",
     approved_by=None,
 ) -> Decision:
     """A caseworker's decision on a run: the proposal, or an adjusted calculation with the reasons.
 
     `adjustments` (each with its reason) become part of the motivation; `note` is the caseworker's own
-    motivation for a partial grant or a rejection.
+    motivation for a partial grant or a rejection, and `ground` its ground (decisions/grounds.py; by
+    default what the calculation shows).
     """
     application = run.application
     existing = Decision.objects.filter(application=application, version=1).first()
@@ -104,6 +107,7 @@ def decide_by_person(
         version=1,
         month=application.month,
         outcome=outcome,
+        ground=ground_for(outcome, calculation, ground),
         amount_applied=entitlement,
         amount_granted=amount,
         calculation=calculation,
@@ -151,6 +155,7 @@ def correct(
         correction_reason=reason.strip(),
         month=decision.month,
         outcome=outcome or decision.outcome,
+        ground=ground_for(outcome or decision.outcome, calculation or decision.calculation, decision.ground),
         amount_applied=decision.amount_applied,
         amount_granted=decision.amount_granted if amount_granted is None else amount_granted,
         calculation=calculation or decision.calculation,

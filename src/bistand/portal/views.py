@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from bistand.casework.models import Case, TimelineEvent
 from bistand.decisions.models import Decision
+from bistand.decisions.statement import statement
 from bistand.identity.access import citizen_required
 from bistand.identity.models import Person
 from bistand.intake import summary, wizard
@@ -121,9 +122,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "portal/decision.html",
         {
             "decision": decision,
-            "sections": presentation.sections(decision.calculation),
-            "reasons": presentation.reasons(decision, get_language()),
-            "explanation": presentation.explanation(decision, get_language()),
+            "s": statement(decision, get_language(), acting_person(request)),
             "versions": presentation.versions(decision),
             "can_appeal": services.can_appeal(decision),
             "appeal_deadline": services.appeal_deadline(decision),
