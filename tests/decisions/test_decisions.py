@@ -91,9 +91,10 @@ def test_the_letter_comes_in_the_citizens_language_too(find, unit, caseworker):
     run.refresh_from_db()
     decision = decide_as_proposed(run, caseworker)
     assert decision.letter_language == "en"
-    assert "Beslut om ekonomiskt bistånd" in letter_text(decision.letter)
+    assert "Beslut om försörjningsstöd" in letter_text(decision.letter)
     english = letter_text(decision.letter_translation)
-    assert "Decision on financial assistance" in english
+    assert "Decision on income support" in english
+    assert "Beslutet på svenska" in english  # the binding Swedish text travels with the translation
     assert "three weeks" in english
 
 

@@ -54,6 +54,8 @@ def test_submitting_enqueues_the_robot_and_receiving_twice_records_one_event(
     ]
     receipt = client.get(reverse("intake:received", args=[application.reference])).content.decode()
     assert "Vi har tagit emot din ansökan" in receipt
+    assert application.short_reference in receipt  # the same short reference as the letter
+    assert str(application.reference) not in receipt
     run_tasks()
     receive_application.call(application.pk)
     assert TimelineEvent.objects.filter(kind="received").count() == 1

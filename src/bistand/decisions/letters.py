@@ -45,7 +45,7 @@ def letter_html(decision, lang: str = "sv", recipient=None) -> str:
                 "direction": "rtl" if translation.get_language_bidi() else "ltr",
                 "decision": decision,
                 "municipality": application.municipality.name,
-                "reference": short_reference(application),
+                "reference": application.short_reference,
                 "decided_on": date_format(decision.decided_at, "j F Y"),
                 "decided_by": decision.decided_by.get_full_name() if decision.decided_by else "",
                 "s": statement(decision, lang, recipient),
@@ -61,11 +61,6 @@ def render_letter(decision, lang: str = "sv", recipient=None) -> bytes:
     css, fonts = _style()
     html = HTML(string=letter_html(decision, lang, recipient))
     return html.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
-
-
-def short_reference(application) -> str:
-    """The short reference a citizen sees on the receipt and on every letter (e.g. 738AE730)."""
-    return str(application.reference)[:8].upper()
 
 
 def attach_letters(decision) -> None:

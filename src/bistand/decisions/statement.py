@@ -160,6 +160,8 @@ def _norm_row(line: dict[str, Any], people: dict[str, str]) -> Row:
                 % {"days": details["days"], "in_month": details["days_in_month"]}
             )
         return Row(label, amount(line["amount"]), ", ".join(notes))
+    if not rule.startswith("riksnorm.common"):
+        return Row(_line_label(line), amount(line["amount"]))
     persons = details.get("persons", 1)
     label = ngettext(
         "Gemensamma kostnader för ett hushåll med %(count)s person",
