@@ -64,7 +64,9 @@ def test_the_decision_page_in_arabic_isolates_amounts_and_marks_the_swedish_text
     case, application = case_with_application
     decision = make_decision(case, application)
     client.force_login(citizen)
-    page = client.get(reverse("portal:decision", args=[decision.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    page = client.get(
+        reverse("portal:decision", args=[decision.pk]), HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
     assert 'dir="rtl"' in page
     assert "المساعدة المعيشية التي تحصل عليها" in page  # the calculation is translated
     assert '<bdi dir="ltr">12 kap. 1 § socialtjänstlagen (2025:400)</bdi>' in page

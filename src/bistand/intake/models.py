@@ -85,17 +85,17 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"Application {self.reference}"
 
-    @property
-    def short_reference(self) -> str:
-        """The short reference the citizen sees on the receipt and on every letter (e.g. 738AE730)."""
-        return str(self.reference)[:8].upper()
-
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             stored = Application.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             if stored == self.Status.SUBMITTED:
                 raise ValidationError("A submitted application cannot be changed.")
         super().save(*args, **kwargs)
+
+    @property
+    def short_reference(self) -> str:
+        """The short reference the citizen sees on the receipt and on every letter (e.g. 738AE730)."""
+        return str(self.reference)[:8].upper()
 
     @property
     def is_submitted(self) -> bool:
