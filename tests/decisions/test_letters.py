@@ -218,10 +218,10 @@ def test_the_letter_renders_the_stored_calculation_not_a_new_one(people, municip
     assert "1 234 kr" in text_of(decision)
 
 
-def test_a_co_applicant_gets_the_letter_addressed_to_them(people, municipality, caseworker):
+def test_both_adults_are_addressed_as_parties(people, municipality, caseworker):
     decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)
-    text = text_of(decision, recipient=people[1])
-    assert "Till: Bo Demosson" in text
+    assert "Till: Anna Demosson och Bo Demosson" in text_of(decision)
+    assert "Till: Bo Demosson och Anna Demosson" in text_of(decision, recipient=people[1])  # the reader first
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

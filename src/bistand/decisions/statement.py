@@ -285,8 +285,18 @@ def _checked() -> list[str]:
     ]
 
 
+def parties(decision, first=None) -> list:
+    """Every adult party to the application (applicant and co-applicant), `first` (the reader) first."""
+    application = decision.application
+    found = [p for p in (application.applicant, getattr(application, "co_applicant", None)) if p is not None]
+    if first is not None and first in found:
+        found.remove(first)
+        found.insert(0, first)
+    return found
+
+
 def statement(decision, lang: str = "sv", recipient=None) -> Statement:
-    """What `decision` says, in `lang`, addressed to `recipient` (a Person; default the applicant)."""
+    """What `decision` says, in `lang`, addressed to every party, `recipient` (the reader) first."""
     from bistand.decisions.motivation import appeal_notice
 
     with translation.override(lang):
@@ -313,10 +323,9 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             }
         norm = Decimal(str(calc.get("norm_total", 0)))
         costs = Decimal(str(calc.get("costs_total", 0)))
-        person = recipient or decision.application.applicant
         return Statement(
             lang=lang,
-            recipient=person.full_name,
+            recipient=(" " + _("och") + " ").join(p.full_name for p in parties(decision, recipient)),
             outcome=_outcome(decision, month),
             ground=ground,
             ground_law=ground_law,
