@@ -357,7 +357,9 @@ def cosign(request: HttpRequest, reference) -> HttpResponse:
         "intake/cosign.html",
         {
             "application": application,
-            "sections": summary.sections(application.answers, names),
+            "sections": summary.sections(
+                application.answers, names, applicant=application.applicant.first_name
+            ),
             "applicant_name": application.applicant.first_name,
         },
     )

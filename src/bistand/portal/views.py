@@ -108,8 +108,14 @@ def application_detail(request: HttpRequest, reference) -> HttpResponse:
         "portal/application.html",
         {
             "application": application,
-            "sections": summary.sections(application.answers, names),
+            # The co-applicant reads it as theirs: "du" is the reader.
+            "sections": summary.sections(
+                application.answers,
+                names,
+                applicant=application.applicant.first_name if person != application.applicant else "",
+            ),
             "signatures": application.signatures.select_related("signer"),
+            "reader": person,
         },
     )
 
