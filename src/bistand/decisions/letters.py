@@ -63,15 +63,41 @@ def render_letter(decision, lang: str = "sv", recipient=None) -> bytes:
     return html.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
 
 
-def attach_letters(decision) -> None:
-    """Render the Swedish letter (and the translation) onto an unsaved decision, with their hashes."""
+def ensure_letters(decision):
+    """The decision with its letters: rendered and kept once (Swedish, and the citizen's language).
+
+    Idempotent and safe when two workers race: the letter is stored only if the decision still has
+    none, and the loser's files are removed. The decision's own record is never changed; only its
+    letter fields, which start empty, are filled once.
+    """
+    from bistand.decisions.models import Decision
+
+    if decision.letter and decision.letter_sha256:
+        return decision
     reference = f"{str(decision.application.reference)[:8]}-v{decision.version}"
+    storage = Decision._meta.get_field("letter").storage
+    fields = {}
     pdf = render_letter(decision, "sv")
-    decision.letter.save(f"{reference}-sv.pdf", ContentFile(pdf), save=False)
-    decision.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+    fields["letter"] = storage.save(_upload_name("letter", f"{reference}-sv.pdf"), ContentFile(pdf))
+    fields["letter_sha256"] = hashlib.sha256(pdf).hexdigest()
     if decision.letter_language and decision.letter_language != "sv":
         translated = render_letter(decision, decision.letter_language)
-        decision.letter_translation.save(
-            f"{reference}-{decision.letter_language}.pdf", ContentFile(translated), save=False
+        name = f"{reference}-{decision.letter_language}.pdf"
+        fields["letter_translation"] = storage.save(
+            _upload_name("letter_translation", name), ContentFile(translated)
         )
-        decision.letter_translation_sha256 = hashlib.sha256(translated).hexdigest()
+        fields["letter_translation_sha256"] = hashlib.sha256(translated).hexdigest()
+    stored = Decision.objects.filter(pk=decision.pk, letter_sha256="").update(**fields)
+    if not stored:  # another worker kept its letters first
+        for key in ("letter", "letter_translation"):
+            if key in fields:
+                storage.delete(fields[key])
+    decision.refresh_from_db()
+    return decision
+
+
+def _upload_name(field: str, filename: str) -> str:
+    """Where the field keeps a file of this name (its `upload_to`, e.g. letters/2026/12/)."""
+    from bistand.decisions.models import Decision
+
+    return Decision._meta.get_field(field).generate_filename(None, filename)

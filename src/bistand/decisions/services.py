@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from bistand.casework.models import TimelineEvent
 from bistand.decisions.grounds import ground_for
-from bistand.decisions.letters import attach_letters
 from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text
+from bistand.decisions.tasks import render_letters
 from bistand.decisions.versioning import rules_version
 from bistand.intake.schema import answer
 
@@ -182,10 +182,11 @@ def _plan_payments(decision: Decision) -> None:
 
 def _store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DECISION) -> Decision:
     decision.motivation = motivation_text(decision, "sv")
-    attach_letters(decision)  # rendered before the transaction: no lock is held while a PDF is drawn
     try:
         with transaction.atomic():
             decision.save()
+            # The letters render on their own queue: the decision is shown at once (decisions/tasks.py).
+            render_letters.enqueue(decision.pk)
             TimelineEvent.objects.create(
                 case=decision.case,
                 application=decision.application,
@@ -202,10 +203,7 @@ def _store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DEC
                 },
             )
     except IntegrityError:
-        # Another worker stored this version first: that one stands, this one is dropped with its letters.
-        for field in (decision.letter, decision.letter_translation):
-            if field:
-                field.storage.delete(field.name)
+        # Another worker stored this version first: that one stands, this one is dropped.
         return Decision.objects.get(application=decision.application, version=decision.version)
     logger.info(
         "decision stored",

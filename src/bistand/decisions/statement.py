@@ -68,6 +68,7 @@ class Statement:
     law: SafeString
     automated: bool
     checked: list[str]
+    delegation: str
     appeal: str
     warnings: list[str] = field(default_factory=list)
 
@@ -83,7 +84,7 @@ class Statement:
             parts.append(self.correction)
         parts.append(strip_tags(self.law))
         if self.automated:
-            parts.append(" ".join([_("Beslutet har fattats automatiskt."), *self.checked]))
+            parts.append(" ".join([_("Beslutet har fattats automatiskt."), self.delegation]))
         parts.append(self.appeal)
         return "\n\n".join(strip_tags(p) for p in parts)
 
@@ -285,6 +286,14 @@ def _checked() -> list[str]:
     ]
 
 
+def _delegation(delegation: dict[str, Any]) -> str:
+    """The delegation an automated decision rests on (förvaltningslagen 28 §)."""
+    return _(
+        "%(body)s har gett den automatiska beslutsfunktionen rätt att fatta sådana beslut "
+        "(%(decision)s, %(date)s, %(reference)s). Förvaltningslagen 28 §."
+    ) % {key: delegation.get(key, "") for key in ("body", "decision", "date", "reference")}
+
+
 def parties(decision, first=None) -> list:
     """Every adult party to the application (applicant and co-applicant), `first` (the reader) first."""
     application = decision.application
@@ -342,5 +351,6 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             ),
             automated=bool(decision.automated),
             checked=_checked() if decision.automated else [],
+            delegation=_delegation(decision.delegation or {}) if decision.automated else "",
             appeal=appeal_notice(lang),
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bistand.casework.models import Case, TimelineEvent
+from bistand.decisions.letters import ensure_letters
 from bistand.decisions.models import Decision
 from bistand.decisions.statement import statement
 from bistand.identity.access import citizen_required
@@ -141,7 +142,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 @citizen_required
 def decision_letter(request: HttpRequest, decision_id: int, translated: bool = False) -> FileResponse:
     """The decision letter as PDF, only for the person it concerns."""
-    decision = _decision_for(request, decision_id)
+    decision = ensure_letters(_decision_for(request, decision_id))  # drawn now if the queue has not yet
     letter = getattr(decision, "letter_translation", None) if translated else decision.letter
     if not letter:
         raise Http404
