@@ -1,0 +1,47 @@
+"""The decision page and the error pages in Chromium on a phone, in Swedish and Arabic: axe-clean, 360 px."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import CITIZEN_PNR
+from tests.e2e.conftest import assert_accessible, assert_fits_width
+from tests.e2e.test_apply import sign_in
+from tests.portal.conftest import case_with_application as case_with_application
+from tests.portal.conftest import make_decision
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_decision_page_reads_well_in_swedish_and_arabic(
+    live_server, new_page, settings, case_with_application
+):
+    settings.DEMO_MODE = True  # the development eID signs in
+    case, application = case_with_application
+    decision = make_decision(case, application)
+    for lang, summary in (("sv", "Visa hela beräkningen"), ("ar", "عرض الحساب كاملًا")):
+        page = new_page()
+        sign_in(page, live_server.url, CITIZEN_PNR)
+        page.context.add_cookies([{"name": "bistand_language", "value": lang, "url": live_server.url}])
+        page.goto(f"{live_server.url}/my/decisions/{decision.pk}/")
+        expect(page.get_by_text(summary)).to_be_visible()
+        assert_accessible(page)
+        assert_fits_width(page)
+        page.get_by_text(summary).click()  # the calculation in detail, on demand
+        assert_accessible(page)
+        assert_fits_width(page)
+
+
+def test_error_pages_are_designed_translated_and_lead_back(live_server, new_page):
+    for locale, heading, back in (
+        ("sv-SE", "Sidan finns inte", "Till startsidan"),
+        ("ar", "الصفحة غير موجودة", "إلى الصفحة الرئيسية"),
+    ):
+        page = new_page(locale=locale)
+        response = page.goto(f"{live_server.url}/finns-inte/")
+        assert response.status == 404
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        expect(page.get_by_role("link", name=back)).to_be_visible()
+        assert_accessible(page)
+        assert_fits_width(page)
