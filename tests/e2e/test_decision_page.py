@@ -45,3 +45,27 @@ def test_error_pages_are_designed_translated_and_lead_back(live_server, new_page
         expect(page.get_by_role("link", name=back)).to_be_visible()
         assert_accessible(page)
         assert_fits_width(page)
+
+
+def test_after_a_failed_upload_the_error_is_where_the_eye_is(
+    live_server, new_page, settings, caseworker, case_with_application, tmp_path
+):
+    import datetime
+
+    from bistand.portal import services
+
+    settings.DEMO_MODE = True
+    case, _application = case_with_application
+    services.request_documents(case, "Kontoutdrag för november.", datetime.date(2026, 12, 10), caseworker)
+    page = new_page()
+    sign_in(page, live_server.url, CITIZEN_PNR)
+    page.get_by_role("link", name="Kontoutdrag för november.").click()
+    wrong = tmp_path / "kontoutdrag.pdf"
+    wrong.write_bytes(b"this is not really a pdf")
+    page.get_by_label("Välj en fil").set_input_files(str(wrong))
+    page.get_by_role("button", name="Lägg till filen").click()
+    alert = page.get_by_role("alert").first
+    expect(alert).to_be_focused()  # focus moves to the error, near the top of the page
+    assert page.title().startswith("Fel:")
+    assert alert.bounding_box()["y"] < 780  # on the first screen of a phone (it was ~1 290 px down)
+    assert_accessible(page)
