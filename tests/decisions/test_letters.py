@@ -285,3 +285,27 @@ def test_the_total_is_never_orphaned_on_a_new_page(people, municipality, casewor
     pages = [page.extract_text() for page in reader.pages]
     where = [i for i, page in enumerate(pages) if "Försörjningsstöd som du får" in page]
     assert where and "Skillnad" in pages[where[0]]
+
+
+@pytest.mark.parametrize(
+    ("month", "section"),
+    [
+        (NEW_LAW, "12 kap. 3 § socialtjänstlagen (2025:400)"),
+        (OLD_LAW, "4 kap. 1 § andra stycket socialtjänstlagen (2001:453)"),
+    ],
+)
+def test_a_rejection_names_its_ground_and_the_months_section(
+    month, section, people, municipality, caseworker
+):
+    decision = decide(
+        people,
+        municipality,
+        outcome="partial",
+        couple=False,
+        month=month,
+        ground="labour",
+        decided_by=caseworker,
+    )
+    text = text_of(decision)
+    assert "Du har utan godtagbara skäl inte stått till arbetsmarknadens förfogande." in text
+    assert f"Lagrum: {section}" in text

@@ -235,6 +235,8 @@ class DecisionDraft(models.Model):
     calculation_input = models.JSONField(null=True, blank=True)
     calculation = models.JSONField(null=True, blank=True)
     motivation = models.TextField(blank=True)
+    # The ground of a rejection or partial grant (decisions/grounds.py), from the motivation template chosen.
+    ground = models.CharField(max_length=16, blank=True)
     approver = models.ForeignKey(
         "identity.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -120,6 +120,7 @@ def save_draft(
     adjustments: list[dict[str, Any]] | None = None,
     amount: Any = None,
     motivation: str = "",
+    ground: str = "",
 ) -> DecisionDraft:
     """Save (or replace) the caseworker's draft decision. Checked, but nothing is sent to the citizen."""
     _same_unit(run.case, user)
@@ -155,6 +156,7 @@ def save_draft(
             calculation_input={**run.calculation_input, "household": household},
             calculation=calculation,
             motivation=motivation.strip(),
+            ground=ground,
         )
 
 
@@ -211,6 +213,7 @@ def _decide(draft: DecisionDraft, approved_by: User | None):
         calculation_input=draft.calculation_input,
         adjustments=draft.adjustments,
         note=draft.motivation,
+        ground=draft.ground,
         approved_by=approved_by,
     )
     DecisionDraft.objects.filter(pk=draft.pk).update(

@@ -80,6 +80,14 @@ class Statement:
         if self.ground:
             parts.append(f"{self.ground} {_('Lagrum')}: {strip_tags(self.ground_law)}.")
         parts += self.reasons
+        # Every adjusted line, with the caseworker's reason (FL 32 §).
+        parts += [
+            f"{row.label}: {row.note}"
+            for part in self.parts
+            if part.key != "norm"
+            for row in part.rows
+            if row.note
+        ]
         if self.correction:
             parts.append(self.correction)
         parts.append(strip_tags(self.law))
@@ -226,11 +234,13 @@ def _parts(decision, people: dict[str, str], lang: str) -> list[Part]:
             label = f"{label} – {_who(line['member'], people, ages)}"
         note = ""
         adjusted = _adjusted(line, adjustments)
-        if adjusted is not None:
+        if adjusted is not None and "from" in adjusted:
             note = _("ändrat från %(before)s: %(reason)s") % {
                 "before": kr(adjusted["from"]),
                 "reason": adjusted["reason"],
             }
+        elif adjusted is not None:
+            note = _("ändrat av handläggaren: %(reason)s") % {"reason": adjusted["reason"]}
         rows[section].append(Row(label, amount(value), note))
         if line.get("reference"):
             laws[section].append(line["reference"])
@@ -319,7 +329,9 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             ground, ground_law = str(text), cite(reference(ref_key, decision.month), lang)
         reasons = []
         for adjustment in (decision.inputs or {}).get("adjustments", []):
-            if adjustment.get("kind") == "motivation":
+            if adjustment.get("kind") == "motivation" and adjustment["reason"] != str(
+                GROUNDS.get(ground_key, ("",))[0]
+            ):
                 reasons.append(_("Handläggarens motivering: %(reason)s") % {"reason": adjustment["reason"]})
             elif adjustment.get("kind") == "norm":
                 reasons.append(
