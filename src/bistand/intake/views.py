@@ -385,7 +385,13 @@ def received(request: HttpRequest, reference) -> HttpResponse:
         | Application.objects.filter(status=Application.Status.SUBMITTED, co_applicant=request.user.person),
         reference=reference,
     )
-    return render(request, "intake/received.html", {"application": application})
+    days = application.municipality.decision_days
+    decide_by = (
+        (application.submitted_at + datetime.timedelta(days=days))
+        if days and application.submitted_at
+        else None
+    )
+    return render(request, "intake/received.html", {"application": application, "decide_by": decide_by})
 
 
 @citizen_required
