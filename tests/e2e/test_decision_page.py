@@ -69,3 +69,20 @@ def test_after_a_failed_upload_the_error_is_where_the_eye_is(
     assert page.title().startswith("Fel:")
     assert alert.bounding_box()["y"] < 780  # on the first screen of a phone (it was ~1 290 px down)
     assert_accessible(page)
+
+
+def test_a_decision_made_while_the_citizen_waits_shows_on_the_receipt(
+    live_server, new_page, settings, case_with_application
+):
+    from django.urls import reverse
+
+    settings.DEMO_MODE = True
+    case, application = case_with_application
+    page = new_page()
+    sign_in(page, live_server.url, CITIZEN_PNR)
+    page.goto(live_server.url + reverse("intake:received", args=[application.reference]))
+    expect(page.get_by_role("heading", name="Vi har tagit emot din ansökan")).to_be_visible()
+    assert page.get_by_role("link", name="Se beslutet").count() == 0
+    make_decision(case, application)  # decided while the receipt is open
+    expect(page.get_by_role("link", name="Se beslutet")).to_be_visible(timeout=15000)
+    assert_accessible(page)
