@@ -6,15 +6,8 @@ the Swedish text is kept on the decision as its motivation.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils import translation
 from django.utils.translation import gettext as _
-
-
-def kronor(amount) -> str:
-    value = Decimal(str(amount)).quantize(Decimal("1"))
-    return f"{value:,}".replace(",", "\u00a0")
 
 
 def appeal_notice(lang: str = "sv") -> str:
