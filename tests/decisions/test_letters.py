@@ -310,3 +310,14 @@ def test_a_rejection_names_its_ground_and_the_months_section(
     text = text_of(decision)
     assert "Du har utan godtagbara skäl inte stått till arbetsmarknadens förfogande." in text
     assert f"Lagrum: {section}" in text
+
+
+def test_the_stored_motivation_is_swedish_whatever_the_page_language(people, municipality, caseworker):
+    from django.utils import translation
+
+    decision = decide(people, municipality, outcome="reject", couple=False, decided_by=caseworker)
+    decision.inputs["adjustments"] = [{"kind": "motivation", "reason": "Inkomst < behov & mer."}]
+    with translation.override("en"):
+        motivation = motivation_text(decision)
+    assert "Lagrum:" in motivation and "Legal basis" not in motivation
+    assert "Inkomst < behov & mer." in motivation  # the caseworker's words kept exactly

@@ -10,13 +10,14 @@ right-to-left reading (`<bdi dir="ltr">`); everything else is escaped.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -70,31 +71,36 @@ class Statement:
     checked: list[str]
     delegation: str
     appeal: str
-    warnings: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        """The statement as plain paragraphs (for the stored motivation and the API)."""
-        from django.utils.html import strip_tags
+        """The statement as plain paragraphs, in its own language (the stored motivation, the API)."""
+        with translation.override(self.lang):
+            parts = [plain(self.outcome)]
+            if self.ground:
+                parts.append(f"{self.ground} {_('Lagrum')}: {plain(self.ground_law)}.")
+            parts += self.reasons
+            # Every adjusted line, with the caseworker's reason (FL 32 §).
+            parts += [
+                f"{row.label}: {row.note}"
+                for part in self.parts
+                if part.key != "norm"
+                for row in part.rows
+                if row.note
+            ]
+            if self.correction:
+                parts.append(self.correction)
+            parts.append(plain(self.law))
+            if self.automated:
+                parts.append(" ".join([_("Beslutet har fattats automatiskt."), self.delegation]))
+            parts.append(self.appeal)
+        return "\n\n".join(parts)
 
-        parts = [str(self.outcome)]
-        if self.ground:
-            parts.append(f"{self.ground} {_('Lagrum')}: {strip_tags(self.ground_law)}.")
-        parts += self.reasons
-        # Every adjusted line, with the caseworker's reason (FL 32 §).
-        parts += [
-            f"{row.label}: {row.note}"
-            for part in self.parts
-            if part.key != "norm"
-            for row in part.rows
-            if row.note
-        ]
-        if self.correction:
-            parts.append(self.correction)
-        parts.append(strip_tags(self.law))
-        if self.automated:
-            parts.append(" ".join([_("Beslutet har fattats automatiskt."), self.delegation]))
-        parts.append(self.appeal)
-        return "\n\n".join(strip_tags(p) for p in parts)
+
+def plain(value: Any) -> str:
+    """Text without markup: safe (already escaped) strings lose their tags and entities; others are as is."""
+    if isinstance(value, SafeString):
+        return html.unescape(strip_tags(value))
+    return str(value)
 
 
 def ltr(text: Any) -> SafeString:
