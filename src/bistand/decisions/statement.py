@@ -79,14 +79,6 @@ class Statement:
             if self.ground:
                 parts.append(f"{self.ground} {_('Lagrum')}: {plain(self.ground_law)}.")
             parts += self.reasons
-            # Every adjusted line, with the caseworker's reason (FL 32 §).
-            parts += [
-                f"{row.label}: {row.note}"
-                for part in self.parts
-                if part.key != "norm"
-                for row in part.rows
-                if row.note
-            ]
             if self.correction:
                 parts.append(self.correction)
             parts.append(plain(self.law))
@@ -348,6 +340,15 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             correction = _("Det här beslutet ersätter ett tidigare beslut. Skäl: %(reason)s") % {
                 "reason": decision.correction_reason
             }
+        parts = _parts(decision, people, lang) if "norm_total" in calc else []
+        # Every adjusted line with the caseworker's reason is a reason for the decision (FL 32 §).
+        reasons += [
+            f"{row.label}: {row.note}"
+            for part in parts
+            if part.key != "norm"
+            for row in part.rows
+            if row.note
+        ]
         norm = Decimal(str(calc.get("norm_total", 0)))
         costs = Decimal(str(calc.get("costs_total", 0)))
         return Statement(
@@ -358,7 +359,7 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             ground_law=ground_law,
             reasons=reasons,
             correction=correction,
-            parts=_parts(decision, people, lang) if "norm_total" in calc else [],
+            parts=parts,
             need=amount(norm + costs),
             income=amount(calc.get("income_total", 0)),
             difference=amount(abs(Decimal(str(calc.get("deficit", 0))))),
