@@ -173,3 +173,11 @@ def test_a_letter_whose_task_was_lost_is_enqueued_again(decision):
     )  # a killed worker
     assert sweep_unlettered() == 1
     assert DBTaskResult.objects.filter(task_path=render_letters.module_path, status="READY").count() == 1
+
+
+def test_a_culled_decision_gets_no_new_letter(decision):
+    from bistand.decisions.letters import ensure_letters
+
+    Decision.objects.filter(pk=decision.pk).update(motivation="")  # as retention leaves it
+    culled = ensure_letters(Decision.objects.get(pk=decision.pk))
+    assert not culled.letter and not culled.letter_sha256

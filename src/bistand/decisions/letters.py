@@ -74,6 +74,8 @@ def ensure_letters(decision):
 
     if decision.letter and decision.letter_sha256:
         return decision
+    if not decision.motivation:
+        return decision  # culled under retention (its reasons are gone): never drawn again
     reference = f"{str(decision.application.reference)[:8]}-v{decision.version}"
     storage = Decision._meta.get_field("letter").storage
     fields = {}
