@@ -258,7 +258,8 @@ def message(code: str, lang: str = "sv", **params: Any) -> str:
     from bistand.rules import arabic
 
     sv, en = MESSAGES[code]
-    template = arabic.MESSAGES[code] if lang == "ar" else en if lang == "en" else sv
+    # A message without Arabic yet falls back to Swedish, the binding text.
+    template = arabic.MESSAGES.get(code, sv) if lang == "ar" else en if lang == "en" else sv
     return template.format(**params) if params else template.replace("{{", "{").replace("}}", "}")
 
 
