@@ -8,8 +8,9 @@ month), or at `--rate` applications a second — and waits until the robot has f
 
 Reported: applications finished per minute (decided by the robot, or routed to a person), how many went to
 a person and why, submission → finished latency (median, p95) from the server's own timestamps
-(`Application.submitted_at` → `PipelineRun.finished_at`, i.e. decision stored, letter rendered, payment
-planned), and the submission rate the web sustained.
+(`Application.submitted_at` → `PipelineRun.finished_at`, i.e. decision stored and payment planned; the
+letter is drawn after it on the `letters` queue, and `with_letters_per_hour` counts until every letter is
+drawn), and the submission rate the web sustained.
 
     .venv/bin/python bench/pipeline_load.py --db sqlite --workers 1 --n 1000
     .venv/bin/python bench/pipeline_load.py --db postgres --workers 4 --n 1000
@@ -144,6 +145,36 @@ def wait_until_finished(expected: int, timeout: float) -> None:
         time.sleep(1)
 
 
+def wait_for_letters(since, timeout: float) -> float | None:
+    """Wait until every decision made since `since` has its letter (drawn on the `letters` queue).
+
+    Returns the wall-clock moment (epoch seconds) the last letter was found, or None on time-out.
+    """
+    from django.db import close_old_connections
+
+    from bistand.decisions.models import Decision
+
+    deadline = time.monotonic() + timeout
+    while True:
+        close_old_connections()
+        left = Decision.objects.filter(decided_at__gte=since, letter_sha256="").count()
+        if not left:
+            return time.time()
+        if time.monotonic() > deadline:
+            print(f"  timed out with {left} letters still to draw", flush=True)
+            return None
+        time.sleep(1)
+
+
+def first_submission(since) -> float:
+    """When the first application of this run was submitted (epoch seconds)."""
+    from bistand.intake.models import Application
+
+    return min(
+        Application.objects.filter(submitted_at__gte=since).values_list("submitted_at", flat=True)
+    ).timestamp()
+
+
 def results(expected: int) -> dict:
     from bistand.casework.models import PipelineRun
 
@@ -214,11 +245,22 @@ def main() -> int:
         for _ in range(args.workers):
             stack.start_worker()
         began = time.monotonic()
+        from django.utils import timezone
+
+        since = timezone.now()
         post_latencies, refused = submit_all(stack.web_url, households, tokens, args.clients, args.rate)
         submit_s = time.monotonic() - began
         print(f"  submitted {len(post_latencies)} in {submit_s:.0f} s ({refused} refused)", flush=True)
         wait_until_finished(len(post_latencies), args.timeout)
         figures = results(len(post_latencies))
+        # Letters are drawn on their own queue after the decisions: the throughput with every letter drawn.
+        lettered_at = wait_for_letters(since, args.timeout)
+        if lettered_at is not None and figures["window_s"]:
+            window = lettered_at - first_submission(since)
+            decided = figures["statuses"].get("decided", 0)
+            figures["with_letters_window_s"] = round(window, 1)
+            figures["with_letters_per_hour"] = round(figures["expected"] / window * 3600)
+            figures["decided_with_letters_per_hour"] = round(decided / window * 3600)
     finally:
         stack.stop()
     figures.update(

@@ -144,7 +144,8 @@ def test_templates_fill_an_empty_motivation_and_message(routed, caseworker, clie
         {"outcome": "reject", "motivation_template": "income", "cost_rent": "9900"}, household=household
     )
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["motivation"].startswith("Hushållets inkomster täcker behovet")
+    assert form.cleaned_data["motivation"].startswith("Dina och hushållets inkomster räcker")
+    assert form.cleaned_data["motivation_template"] == "income"  # stored as the decision's ground
     message = MessageForm({"template": "meeting"})
     assert message.is_valid() and "boka" in message.cleaned_data["body"]
     empty = MessageForm({})

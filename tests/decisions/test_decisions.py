@@ -38,9 +38,10 @@ def test_a_decision_cannot_be_edited(decision):
 
 def test_a_caseworkers_decision_names_who_decided_and_how_to_appeal(decision, caseworker):
     assert not decision.automated and decision.decided_by == caseworker
-    text = letter_text(decision.letter)
+    text = letter_text(decision)
     assert "Kim Handläggare" in text
     assert "förvaltningsrätten" in text and "tre veckor" in text
+    decision.refresh_from_db()
     assert decision.letter_sha256 and len(decision.letter_sha256) == 64
 
 
@@ -59,7 +60,7 @@ def test_a_correction_is_a_new_version_with_its_reason_shown(decision, caseworke
     assert "Hyran var felskriven" in corrected.motivation
     event = TimelineEvent.objects.get(kind="correction")
     assert event.visible_to_citizen and event.data["correction_reason"].startswith("Hyran")
-    assert "Hyran var felskriven" in letter_text(corrected.letter)
+    assert "Hyran var felskriven" in letter_text(corrected)
     with pytest.raises(ValueError):
         correct(decision, kind="rattelse", reason="igen", by=caseworker)  # only the version in force
     with pytest.raises(ValueError):
@@ -91,9 +92,10 @@ def test_the_letter_comes_in_the_citizens_language_too(find, unit, caseworker):
     run.refresh_from_db()
     decision = decide_as_proposed(run, caseworker)
     assert decision.letter_language == "en"
-    assert "Beslut om ekonomiskt bistånd" in letter_text(decision.letter)
-    english = letter_text(decision.letter_translation)
-    assert "Decision on financial assistance" in english
+    assert "Beslut om försörjningsstöd" in letter_text(decision)
+    english = letter_text(decision, translated=True)
+    assert "Decision on income support" in english
+    assert "Beslutet på svenska" in english  # the binding Swedish text travels with the translation
     assert "three weeks" in english
 
 
@@ -137,3 +139,45 @@ def test_the_review_norm_command_names_the_decision_and_the_difference(decision,
     assert "1 decisions in force reviewed, 1 with norm lines that would change." in result.stdout
     assert f"decision {decision.pk} v1" in result.stdout
     assert "riksnorm.2026.adults.single (a): 3930 -> 3940 (+10 kr)" in result.stdout
+
+
+def test_the_decision_is_stored_at_once_and_its_letter_drawn_once_on_its_own_queue(decision):
+    from django_tasks_db.models import DBTaskResult
+
+    from bistand.decisions.letters import ensure_letters
+    from bistand.decisions.tasks import render_letters
+
+    assert not decision.letter and not decision.letter_sha256  # shown at once, letter not yet drawn
+    queued = DBTaskResult.objects.get(task_path=render_letters.module_path)
+    assert queued.queue_name == "letters" and queued.args_kwargs["args"] == [decision.pk]
+    assert queued.priority < 0  # behind the robot's own work
+    drawn = ensure_letters(Decision.objects.get(pk=decision.pk))
+    first = (drawn.letter.name, drawn.letter_sha256)
+    again = ensure_letters(Decision.objects.get(pk=decision.pk))
+    assert (again.letter.name, again.letter_sha256) == first  # never drawn twice
+
+
+def test_a_letter_whose_task_was_lost_is_enqueued_again(decision):
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from bistand.decisions.tasks import render_letters, sweep_unlettered
+
+    assert sweep_unlettered() == 0  # too young, and its task is still waiting
+    Decision.objects.filter(pk=decision.pk).update(decided_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert sweep_unlettered() == 0  # still waiting in the queue: left alone
+    DBTaskResult.objects.filter(task_path=render_letters.module_path).update(
+        status="RUNNING"
+    )  # a killed worker
+    assert sweep_unlettered() == 1
+    assert DBTaskResult.objects.filter(task_path=render_letters.module_path, status="READY").count() == 1
+
+
+def test_a_culled_decision_gets_no_new_letter(decision):
+    from bistand.decisions.letters import ensure_letters
+
+    Decision.objects.filter(pk=decision.pk).update(motivation="")  # as retention leaves it
+    culled = ensure_letters(Decision.objects.get(pk=decision.pk))
+    assert not culled.letter and not culled.letter_sha256

@@ -35,6 +35,7 @@ from django.test import Client
 
 from bistand.casework import pipeline
 from bistand.casework.models import Case, PipelineRun
+from bistand.decisions.models import Decision
 from bistand.identity.tokens import issue_token
 from bistand.identity.views import account_for
 from tests.casework.test_worker_crash import database_url
@@ -134,7 +135,11 @@ def test_killed_workers_and_failing_registers_lose_nothing(
         # History was written directly, so every pipeline run in the database is this test's.
         application_ids = list(PipelineRun.objects.values_list("application_id", flat=True))
         deadline = time.monotonic() + FINISH_WITHIN
-        while PipelineRun.objects.filter(application_id__in=application_ids, status="running").exists():
+        while (
+            PipelineRun.objects.filter(application_id__in=application_ids, status="running").exists()
+            # Letters are drawn on their own queue after the decision: wait for them too.
+            or Decision.objects.filter(application_id__in=application_ids, letter_sha256="").exists()
+        ):
             assert time.monotonic() < deadline, (
                 f"seed {seed}: runs left unfinished {outcome_counts(application_ids)}"
             )

@@ -74,6 +74,11 @@ def readable(run: PipelineRun) -> bool:
 
 
 def check(application_ids: list[int], tmp_path) -> list[PipelineRun]:
+    from bistand.decisions.letters import ensure_letters
+    from bistand.decisions.models import Decision
+
+    for decision in Decision.objects.filter(application_id__in=application_ids, letter_sha256=""):
+        ensure_letters(decision)  # as the letters queue draws them after the decision
     found = problems(application_ids, [], tmp_path / "files")
     assert not found, found
     runs = list(PipelineRun.objects.filter(application_id__in=application_ids))

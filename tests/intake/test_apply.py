@@ -54,6 +54,9 @@ def test_submitting_enqueues_the_robot_and_receiving_twice_records_one_event(
     ]
     receipt = client.get(reverse("intake:received", args=[application.reference])).content.decode()
     assert "Vi har tagit emot din ansökan" in receipt
+    # The same short reference as the letter, not the 36-character id.
+    assert f'<bdi dir="ltr">{application.short_reference}</bdi>' in receipt
+    assert f"<strong>{application.reference}" not in receipt
     run_tasks()
     receive_application.call(application.pk)
     assert TimelineEvent.objects.filter(kind="received").count() == 1

@@ -62,10 +62,15 @@ def test_first_application_two_adults_two_children_prefilled_and_co_signed(
     client.force_login(second)
     home = client.get(reverse("portal:home")).content.decode()
     assert "Väntar på din underskrift" in home
+    assert "Hej !" not in home
+    page = client.get(reverse("intake:cosign", args=[application.reference])).content.decode()
+    assert "Från Erik" in page and "Från dig" not in page  # the co-applicant reads what Erik wrote
     response = client.post(reverse("intake:cosign", args=[application.reference]), {"action": "sign"})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.is_submitted
+    mine = client.get(reverse("portal:application", args=[application.reference])).content.decode()
+    assert "Medsökande: du" in mine and ": –" not in mine
     assert [s.role for s in Signature.objects.order_by("signed_at")] == ["applicant", "co_applicant"]
     run_tasks()
     assert TimelineEvent.objects.filter(kind="received", application=application).exists()

@@ -48,12 +48,29 @@ def test_decision_shows_calculation_explanation_and_letter(client, citizen, case
     decision = make_decision(case, application)
     client.force_login(citizen)
     page = client.get(reverse("portal:decision", args=[decision.pk])).content.decode()
-    assert "Personliga kostnader, ensamstående" in page
-    assert "SoF (2001:937) 2 kap. 1 §" in page
+    assert "En vuxen (Erik)" in page  # people by name, never by an internal id
+    assert "2 kap. 1 § socialtjänstförordningen (2001:937)" in page
+    assert "12 kap. 7 § första stycket 1 socialtjänstlagen (2025:400)" in page  # the norm's own section
+    assert page.count("Visa hela beräkningen") == 1  # the calculation once, detail on demand
     assert "Överklaga beslutet" in page
     letter = client.get(reverse("portal:letter", args=[decision.pk]))
     assert letter["Content-Type"] == "application/pdf"
     assert b"".join(letter.streaming_content).startswith(b"%PDF")
+
+
+def test_the_decision_page_in_arabic_isolates_amounts_and_marks_the_swedish_text(
+    client, citizen, case_with_application
+):
+    case, application = case_with_application
+    decision = make_decision(case, application)
+    client.force_login(citizen)
+    page = client.get(
+        reverse("portal:decision", args=[decision.pk]), HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+    assert 'dir="rtl"' in page
+    assert "المساعدة المعيشية التي تحصل عليها" in page  # the calculation is translated
+    assert '<bdi dir="ltr">12 kap. 1 § socialtjänstlagen (2025:400)</bdi>' in page
+    assert '<span lang="sv">' in page
 
 
 def test_a_correction_shows_what_changed_and_why(client, citizen, case_with_application):

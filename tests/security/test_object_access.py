@@ -32,7 +32,7 @@ OWNER = {
     "api": "caseworker",
 }
 # Routes whose id is not the open draft's reference.
-SUBMITTED_REFERENCE = {"portal:application", "intake:received"}
+SUBMITTED_REFERENCE = {"portal:application", "intake:received", "intake:decision-status"}
 LOGIN_PATHS = ("/login/", "/staff/login/")
 
 

@@ -194,6 +194,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                 "version": d.version,
                 "month": d.month.isoformat()[:7],
                 "outcome": d.outcome,
+                "ground": d.ground,
                 "amount": str(d.amount_granted),
                 "automated": d.automated,
                 "decided_at": d.decided_at.isoformat(),

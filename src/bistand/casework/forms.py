@@ -11,27 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from bistand.casework.kommunicering import EXCEPTIONS
 from bistand.casework.models import ActivityPlan, JournalNote
 from bistand.core.forms import DesignSystemForm, MoneyField
+from bistand.decisions.grounds import GROUNDS
 from bistand.rules.model import COST_TYPES, INCOME_TYPES
 from bistand.rules.reform import EXEMPTIONS
 from bistand.rules.validation import SCHOOL_AGE, age_on
 
-# Standard wording a caseworker starts from and adapts; plain language the citizen understands.
+# Standard wording a caseworker starts from: the grounds a decision can rest on (decisions/grounds.py). The
+# ground chosen is stored with the decision, which cites its section for the decision's month.
 MOTIVATION_TEMPLATES = [
     ("", _("Ingen mall")),
-    (
-        "income",
-        _(
-            "Hushållets inkomster täcker behovet enligt riksnormen och de skäliga kostnaderna den här månaden."
-        ),
-    ),
-    ("asset", _("Du har en tillgång som ska användas till försörjningen innan du kan få försörjningsstöd.")),
-    ("rent", _("Hyran är högre än vad som är skäligt för hushållet. Vi räknar med en skälig hyra.")),
-    (
-        "labour",
-        _(
-            "Du har utan godtagbara skäl inte stått till arbetsmarknadens förfogande (12 kap. 3 § socialtjänstlagen)."
-        ),
-    ),
+    *((key, text) for key, (text, _reference) in GROUNDS.items() if key != "assessment"),
 ]
 MESSAGE_TEMPLATES = [
     ("", _("Ingen mall")),

@@ -299,6 +299,8 @@ class DecisionDraft(models.Model):
     motivation = models.TextField(blank=True)
     # Why an adverse draft needs no kommunicering (an FL 25 § exception), when none was made.
     kommunicering_exception = models.CharField(max_length=32, blank=True)
+    # The ground of a rejection or partial grant (decisions/grounds.py), from the motivation template chosen.
+    ground = models.CharField(max_length=16, blank=True)
     approver = models.ForeignKey(
         "identity.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

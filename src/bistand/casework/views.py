@@ -328,6 +328,7 @@ def save_draft(request, case_id: int):
             amount=form.cleaned_data.get("amount"),
             motivation=form.cleaned_data.get("motivation", ""),
             kommunicering_exception=form.cleaned_data.get("kommunicering_exception", ""),
+            ground=form.cleaned_data.get("motivation_template", ""),
         )
     except workspace.WorkspaceError as error:
         return _fail(request, case, error, "#decide")
@@ -401,6 +402,7 @@ def _draft(request, case: Case, draft_id: int) -> DecisionDraft:
 @caseworker_required
 def preview_letter(request, case_id: int, draft_id: int):
     """The letter as it would be sent, before anything is decided."""
+    from bistand.decisions.grounds import ground_for
     from bistand.decisions.letters import render_letter
     from bistand.decisions.models import Decision
 
@@ -416,6 +418,7 @@ def preview_letter(request, case_id: int, draft_id: int):
         version=1,
         month=run.application.month,
         outcome=draft.outcome,
+        ground=ground_for(draft.outcome, draft.calculation or {}, draft.ground),
         amount_applied=kommunicering.applied_amount(run) or draft.amount,
         amount_granted=draft.amount,
         calculation=draft.calculation,

@@ -122,6 +122,7 @@ def save_draft(
     amount: Any = None,
     motivation: str = "",
     kommunicering_exception: str = "",
+    ground: str = "",
 ) -> DecisionDraft:
     """Save (or replace) the caseworker's draft decision. Checked, but nothing is sent to the citizen.
 
@@ -174,6 +175,7 @@ def save_draft(
             calculation=calculation,
             motivation=motivation.strip(),
             kommunicering_exception=kommunicering_exception,
+            ground=ground,
         )
 
 
@@ -231,6 +233,7 @@ def _decide(draft: DecisionDraft, approved_by: User | None):
             calculation_input=draft.calculation_input,
             adjustments=draft.adjustments,
             note=draft.motivation,
+            ground=draft.ground,
             approved_by=approved_by,
             kommunicering_exception=draft.kommunicering_exception,
         )

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import translation
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
+
+# Arabic-Indic and Eastern Arabic-Indic digits, as an Arabic keyboard may type them.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_UNIT = re.compile(r"^[^\d\-−]+(?=[\d\-−])|(?<=\d)[^\d.,\u066b\u066c]+$")
+
+
+def amount_text(value: str, lang: str) -> str:
+    """An amount as a person writes it in `lang`, as plain digits with "." for decimals.
+
+    Read with the separators the pages of that language show amounts with (Django's formats): "7 800,50"
+    in Swedish, "7,800.50" in English, "7.800,50" in Arabic (also "٧٬٨٠٠٫٥٠"). A thousands separator
+    counts only before a group of three digits, so "7800.50" is still read as öre in every language, and
+    "7,80" in English is refused rather than guessed.
+    """
+    text = value.strip().translate(_DIGITS)
+    text = _UNIT.sub("", _SPACES.sub("", text))  # "kr", "SEK", "كرون" before or after the number
+    thousands = get_format("THOUSAND_SEPARATOR", lang, use_l10n=True)
+    decimal = get_format("DECIMAL_SEPARATOR", lang, use_l10n=True)
+    for separator in {thousands, "\u066c"}:
+        if separator and not _SPACES.fullmatch(separator):
+            text = re.sub(re.escape(separator) + r"(?=\d{3}(?!\d))", "", text)
+    text = text.replace("\u066b", ".")
+    return text.replace(decimal, ".") if decimal != "." else text
 
 
 class MoneyField(forms.DecimalField):
@@ -34,9 +61,7 @@ class MoneyField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            # Spaces group thousands in Swedish; "," and Arabic "٫" are decimal separators.
-            value = value.strip().removesuffix("kr").strip()
-            value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".").replace("\u066b", ".")
+            value = amount_text(value, translation.get_language() or "sv")
         try:
             return super().to_python(value)
         except InvalidOperation:  # pragma: no cover - DecimalField already maps this

@@ -1,76 +1,105 @@
 """Decision letters as PDF (WeasyPrint), in Swedish and in the citizen's language.
 
+The letter renders the decision's statement (`decisions/statement.py`), built from the decision as stored,
+so it says exactly what was decided. The PDF is tagged (PDF/UA-1: structure tree, language, reading
+order) for screen readers. The stylesheet and fonts are parsed once per process and reused.
+
 A letter never carries an address: it is delivered on Mina sidor, and a protected person's address must
 never be written anywhere.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from bistand.decisions.motivation import kronor, paragraphs
-from bistand.decisions.presentation import explanation
+from bistand.decisions.statement import statement
 
-
-def _lines(calculation: dict, lang: str) -> list[dict]:
-    with translation.override(lang):
-        labels = {"norm": _("Riksnorm"), "costs": _("Kostnader"), "income": _("Inkomster")}
-        rows = []
-        for line in calculation.get("lines", []):
-            section = labels.get(line["section"], line["section"])
-            rows.append({"section_label": section, "label": line["label"], "amount": kronor(line["amount"])})
-        return rows
+STYLESHEET = Path(__file__).resolve().parent / "templates" / "decisions" / "letter.css"
 
 
-def _explanation(decision, lang: str) -> list[str]:
-    """The rules engine's plain-language explanation, where it speaks the language (Swedish, English)."""
-    if lang not in ("sv", "en"):
-        return []
-    return explanation(decision, lang)
+@functools.cache
+def _style():
+    """The parsed stylesheet and its font configuration, shared by every letter in this process."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return CSS(filename=str(STYLESHEET), font_config=fonts), fonts
 
 
-def render_letter(decision, lang: str = "sv") -> bytes:
-    """The letter as PDF bytes."""
-    from weasyprint import HTML
-
+def letter_html(decision, lang: str = "sv", recipient=None) -> str:
+    """The letter as HTML: the decision's statement in `lang`, addressed to `recipient` (default applicant)."""
     application = decision.application
-    person = application.applicant
     with translation.override(lang):
-        html = render_to_string(
+        return render_to_string(
             "decisions/letter.html",
             {
                 "lang": lang,
                 "direction": "rtl" if translation.get_language_bidi() else "ltr",
                 "decision": decision,
                 "municipality": application.municipality.name,
-                "recipient": person.full_name,
-                "reference": str(application.reference)[:8].upper(),
+                "reference": application.short_reference,
                 "decided_on": date_format(decision.decided_at, "j F Y"),
                 "decided_by": decision.decided_by.get_full_name() if decision.decided_by else "",
-                "paragraphs": paragraphs(decision, lang),
-                "lines": _lines(decision.calculation, lang),
-                "granted": kronor(decision.amount_granted),
-                "explanation": _explanation(decision, lang),
+                "s": statement(decision, lang, recipient),
+                "original": statement(decision, "sv", recipient) if lang != "sv" else None,
             },
         )
-    return HTML(string=html).write_pdf()
 
 
-def attach_letters(decision) -> None:
-    """Render the Swedish letter (and the translation) onto an unsaved decision, with their hashes."""
+def render_letter(decision, lang: str = "sv", recipient=None) -> bytes:
+    """The letter as tagged PDF bytes."""
+    from weasyprint import HTML
+
+    css, fonts = _style()
+    html = HTML(string=letter_html(decision, lang, recipient))
+    return html.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
+
+
+def ensure_letters(decision):
+    """The decision with its letters: rendered and kept once (Swedish, and the citizen's language).
+
+    Idempotent and safe when two workers race: the letter is stored only if the decision still has
+    none, and the loser's files are removed. The decision's own record is never changed; only its
+    letter fields, which start empty, are filled once.
+    """
+    from bistand.decisions.models import Decision
+
+    if decision.letter and decision.letter_sha256:
+        return decision
+    if not decision.motivation:
+        return decision  # culled under retention (its reasons are gone): never drawn again
     reference = f"{str(decision.application.reference)[:8]}-v{decision.version}"
+    storage = Decision._meta.get_field("letter").storage
+    fields = {}
     pdf = render_letter(decision, "sv")
-    decision.letter.save(f"{reference}-sv.pdf", ContentFile(pdf), save=False)
-    decision.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+    fields["letter"] = storage.save(_upload_name("letter", f"{reference}-sv.pdf"), ContentFile(pdf))
+    fields["letter_sha256"] = hashlib.sha256(pdf).hexdigest()
     if decision.letter_language and decision.letter_language != "sv":
         translated = render_letter(decision, decision.letter_language)
-        decision.letter_translation.save(
-            f"{reference}-{decision.letter_language}.pdf", ContentFile(translated), save=False
+        name = f"{reference}-{decision.letter_language}.pdf"
+        fields["letter_translation"] = storage.save(
+            _upload_name("letter_translation", name), ContentFile(translated)
         )
-        decision.letter_translation_sha256 = hashlib.sha256(translated).hexdigest()
+        fields["letter_translation_sha256"] = hashlib.sha256(translated).hexdigest()
+    stored = Decision.objects.filter(pk=decision.pk, letter_sha256="").update(**fields)
+    if not stored:  # another worker kept its letters first
+        for key in ("letter", "letter_translation"):
+            if key in fields:
+                storage.delete(fields[key])
+    decision.refresh_from_db()
+    return decision
+
+
+def _upload_name(field: str, filename: str) -> str:
+    """Where the field keeps a file of this name (its `upload_to`, e.g. letters/2026/12/)."""
+    from bistand.decisions.models import Decision
+
+    return Decision._meta.get_field(field).generate_filename(None, filename)

@@ -47,6 +47,8 @@ class Decision(models.Model):
     # The rules engine's result (contract JSON) and the findings it was decided with.
     calculation = models.JSONField()
     findings = models.JSONField(default=list)
+    # The ground of a rejection or partial grant (decisions/grounds.py); empty for a grant.
+    ground = models.CharField(max_length=16, blank=True)
     # FL 32 §: the reasons, in Swedish, built from the calculation, findings and any adjustment.
     motivation = models.TextField()
     # FL 28 §: automated or not, and the delegation an automated decision rests on.

@@ -1,4 +1,8 @@
-"""The rules engine's plain-language explanation for stored calculations and decisions."""
+"""The rules engine's plain-language explanation of a proposed calculation (the caseworker's view).
+
+A decision is never explained this way: what was decided is rendered from the decision as stored
+(`decisions/statement.py`), never by running the rules again.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from bistand.rules import InvalidInput, calculate, explain
 
 
 def explanation_lines(calculation_input: dict | None, lang: str = "sv") -> list[str]:
-    """The explanation, paragraph by paragraph, of a stored calculation input (Swedish or English)."""
+    """The explanation, paragraph by paragraph, of a run's calculation input (Swedish or English)."""
     household = (calculation_input or {}).get("household")
     if not household:
         return []
@@ -16,8 +20,3 @@ def explanation_lines(calculation_input: dict | None, lang: str = "sv") -> list[
     except InvalidInput:
         return []
     return [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
-
-
-def explanation(decision, lang: str = "sv") -> list[str]:
-    """The explanation of a decision's calculation (as decided, with any adjustments)."""
-    return explanation_lines((decision.inputs or {}).get("calculation_input"), lang)

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from bistand.casework import kommunicering
 from bistand.casework.models import TimelineEvent
-from bistand.decisions.letters import attach_letters
+from bistand.decisions.grounds import ground_for
 from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text
+from bistand.decisions.tasks import render_letters
 from bistand.decisions.versioning import rules_version
 from bistand.intake.schema import answer
 
@@ -75,12 +76,14 @@ def decide_by_person(
     calculation_input: dict | None = None,
     adjustments: list[dict] | None = None,
     note: str = "",
+    ground: str = "",
     approved_by=None,
     kommunicering_exception: str = "",
 ) -> Decision:
     """A caseworker's decision on a run: the proposal, or an adjusted calculation with the reasons.
 
     `adjustments` (each with its reason) become part of the motivation; `note` is the caseworker's own
+        ground=ground_for(outcome, calculation, ground),
     motivation for a partial grant or a rejection. A decision against the citizen needs kommunicering
     first, or the FL 25 § exception that made it unnecessary (raises ``KommuniceringMissing``).
     `amount_applied` is what the citizen's own answers give, whatever the caseworker adjusted.
@@ -114,6 +117,7 @@ def decide_by_person(
         version=1,
         month=application.month,
         outcome=outcome,
+        ground=ground_for(outcome, calculation, ground),
         amount_applied=entitlement if applied is None else applied,
         amount_granted=amount,
         calculation=calculation,
@@ -161,6 +165,7 @@ def correct(
         correction_reason=reason.strip(),
         month=decision.month,
         outcome=outcome or decision.outcome,
+        ground=ground_for(outcome or decision.outcome, calculation or decision.calculation, decision.ground),
         amount_applied=decision.amount_applied,
         amount_granted=decision.amount_granted if amount_granted is None else amount_granted,
         calculation=calculation or decision.calculation,
@@ -187,10 +192,11 @@ def _plan_payments(decision: Decision) -> None:
 
 def _store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DECISION) -> Decision:
     decision.motivation = motivation_text(decision, "sv")
-    attach_letters(decision)  # rendered before the transaction: no lock is held while a PDF is drawn
     try:
         with transaction.atomic():
             decision.save()
+            # The letters render on their own queue: the decision is shown at once (decisions/tasks.py).
+            render_letters.enqueue(decision.pk)
             TimelineEvent.objects.create(
                 case=decision.case,
                 application=decision.application,
@@ -207,10 +213,7 @@ def _store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DEC
                 },
             )
     except IntegrityError:
-        # Another worker stored this version first: that one stands, this one is dropped with its letters.
-        for field in (decision.letter, decision.letter_translation):
-            if field:
-                field.storage.delete(field.name)
+        # Another worker stored this version first: that one stands, this one is dropped.
         return Decision.objects.get(application=decision.application, version=decision.version)
     logger.info(
         "decision stored",

@@ -12,6 +12,11 @@ class Municipality(models.Model):
 
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)
     name = models.CharField(_("namn"), max_length=100)
+    # How citizens reach the municipality, shown wherever a page says "ring kommunen".
+    phone = models.CharField(_("telefonnummer"), max_length=32, blank=True)
+    opening_hours = models.CharField(_("telefontider"), max_length=200, blank=True)
+    # The longest a citizen should wait for a decision after a complete application, shown on the receipt.
+    decision_days = models.PositiveSmallIntegerField(_("beslut inom (dagar)"), null=True, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -254,6 +254,19 @@ class ChildForm(DesignSystemForm):
         self.fields["personnummer"].error_messages["required"] = _(
             "Skriv barnets personnummer, eller markera att barnet ska tas bort."
         )
+        if not self._may_eat_at_preschool():
+            del self.fields["lunch_at_preschool"]  # asked only where it applies: children under 7
+
+    def _may_eat_at_preschool(self) -> bool:
+        """Whether the preschool-lunch question applies: a child under 7, or one not yet identified."""
+        if self.is_bound:
+            pnr = self.data.get(self.add_prefix("personnummer"), "")
+        else:
+            pnr = self.initial.get("personnummer", "")
+        try:
+            return parse(str(pnr)).age_on(self.month) < LUNCH_AGE_LIMIT
+        except (PersonnummerError, ValueError):
+            return True
 
     def clean_personnummer(self) -> str:
         return check_personnummer(self.cleaned_data["personnummer"], adult=False, month=self.month)

@@ -93,6 +93,11 @@ class Application(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def short_reference(self) -> str:
+        """The short reference the citizen sees on the receipt and on every letter (e.g. 738AE730)."""
+        return str(self.reference)[:8].upper()
+
+    @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 

@@ -47,8 +47,12 @@ class Section:
     empty: str = ""
 
 
-def _source(entry_source: str | None) -> str:
-    return f.source_label(entry_source or "citizen")
+def _source(entry_source: str | None, applicant: str = "") -> str:
+    """Where a value came from; "Från dig" only when the reader is the one who gave it."""
+    source = entry_source or "citizen"
+    if applicant and source == "citizen":
+        return _("Från %(name)s") % {"name": applicant}
+    return f.source_label(source)
 
 
 def person_name(pnr: str, names: dict[str, str]) -> str:
@@ -59,9 +63,18 @@ def person_name(pnr: str, names: dict[str, str]) -> str:
     return _("Född %(date)s") % {"date": when} if when else name
 
 
-def sections(answers: dict[str, Any], names: dict[str, str] | None = None) -> list[Section]:
-    """Group the stored answers (value + source) into readable sections."""
+def sections(
+    answers: dict[str, Any], names: dict[str, str] | None = None, applicant: str = ""
+) -> list[Section]:
+    """Group the stored answers (value + source) into readable sections.
+
+    They speak to the applicant; given `applicant` (the applicant's first name), they speak to the
+    co-applicant instead: "du" is the co-applicant, and what the applicant gave is "Från <name>".
+    """
     names = names or {}
+
+    def source_of(entry_source: str | None) -> str:
+        return _source(entry_source, applicant)
 
     def entry(key: str) -> dict[str, Any]:
         value = answers.get(key)
@@ -80,12 +93,14 @@ def sections(answers: dict[str, Any], names: dict[str, str] | None = None) -> li
 
     household = Section("household", _("Hushållet"))
     co = entry("co_applicant")
-    if co["value"]:
+    if co["value"] and applicant:
+        household.rows.append(Row(_("Make, maka eller sambo"), applicant, source_of(co["source"])))
+    elif co["value"]:
         household.rows.append(
-            Row(_("Make, maka eller sambo"), person_name(co["value"], names), _source(co["source"]))
+            Row(_("Make, maka eller sambo"), person_name(co["value"], names), source_of(co["source"]))
         )
     else:
-        household.rows.append(Row(_("Make, maka eller sambo"), _("Ingen"), _source(co["source"])))
+        household.rows.append(Row(_("Make, maka eller sambo"), _("Ingen"), source_of(co["source"])))
     children = entry("children")
     child_sources = children.get("sources") or []
     for index, child in enumerate(children["value"] or []):
@@ -95,18 +110,18 @@ def sections(answers: dict[str, Any], names: dict[str, str] | None = None) -> li
         if child.get("days_in_household"):
             details.append(_("bor här %(days)s dagar i månaden") % {"days": child["days_in_household"]})
         source = child_sources[index] if index < len(child_sources) else children["source"]
-        household.rows.append(Row(_("Barn"), ", ".join(details), _source(source)))
+        household.rows.append(Row(_("Barn"), ", ".join(details), source_of(source)))
     if not children["value"]:
-        household.rows.append(Row(_("Barn"), _("Inga barn"), _source(children["source"])))
+        household.rows.append(Row(_("Barn"), _("Inga barn"), source_of(children["source"])))
     size = entry("household_size")["value"]
     if size:
-        household.rows.append(Row(_("Personer i bostaden"), str(size), _source("citizen")))
+        household.rows.append(Row(_("Personer i bostaden"), str(size), source_of("citizen")))
     out.append(household)
 
     costs = Section("housing", _("Boende och kostnader"), empty=_("Inga kostnader angivna"))
     for cost in entry("costs")["value"] or []:
         costs.rows.append(
-            Row(str(f.COST_LABELS.get(cost["type"], cost["type"])), kr(cost["amount"]), _source("citizen"))
+            Row(str(f.COST_LABELS.get(cost["type"], cost["type"])), kr(cost["amount"]), source_of("citizen"))
         )
     out.append(costs)
 
@@ -115,44 +130,51 @@ def sections(answers: dict[str, Any], names: dict[str, str] | None = None) -> li
     income_sources = income_entry.get("sources") or []
     co_name = names.get(co["value"] or "", "") or _("medsökande")
     for index, income in enumerate(income_entry["value"] or []):
-        who = _("du") if income["person"] == "applicant" else co_name
+        if applicant:
+            who = applicant if income["person"] == "applicant" else _("du")
+        else:
+            who = _("du") if income["person"] == "applicant" else co_name
         label = f"{f.INCOME_LABELS.get(income['type'], f.INCOME_LABELS['other'])} ({who})"
         source = income_sources[index] if index < len(income_sources) else income_entry["source"]
-        incomes.rows.append(Row(label, kr(income["amount"]), _source(source)))
+        incomes.rows.append(Row(label, kr(income["amount"]), source_of(source)))
     out.append(incomes)
 
     assets = Section("assets", _("Tillgångar"), empty=_("Inga tillgångar angivna"))
     for asset in entry("assets")["value"] or []:
         assets.rows.append(
-            Row(str(f.ASSET_LABELS.get(asset["type"], asset["type"])), kr(asset["value"]), _source("citizen"))
+            Row(
+                str(f.ASSET_LABELS.get(asset["type"], asset["type"])),
+                kr(asset["value"]),
+                source_of("citizen"),
+            )
         )
     out.append(assets)
 
     needs = Section("needs", _("Andra behov"), empty=_("Inga andra behov angivna"))
     for need in entry("extra_needs")["value"] or []:
         needs.rows.append(
-            Row(str(f.NEED_LABELS.get(need["type"], need["type"])), kr(need["amount"]), _source("citizen"))
+            Row(str(f.NEED_LABELS.get(need["type"], need["type"])), kr(need["amount"]), source_of("citizen"))
         )
         if need.get("description"):
-            needs.rows.append(Row(_("Beskrivning"), need["description"], _source("citizen")))
+            needs.rows.append(Row(_("Beskrivning"), need["description"], source_of("citizen")))
     if entry("emergency")["value"]:
-        needs.rows.append(Row(_("Akut behov"), _("Ja"), _source("citizen")))
+        needs.rows.append(Row(_("Akut behov"), _("Ja"), source_of("citizen")))
     if entry("message")["value"]:
         needs.rows.append(
-            Row(_("Meddelande till handläggaren"), entry("message")["value"], _source("citizen"))
+            Row(_("Meddelande till handläggaren"), entry("message")["value"], source_of("citizen"))
         )
     out.append(needs)
 
     payout = Section("payout", _("Utbetalning"), empty=_("Inget konto angivet"))
     account = entry("payout_account")["value"] or {}
     if "bankgiro" in account:
-        payout.rows.append(Row(_("Bankgiro"), "****" + account["bankgiro"][-4:], _source("citizen")))
+        payout.rows.append(Row(_("Bankgiro"), "****" + account["bankgiro"][-4:], source_of("citizen")))
     elif account:
         payout.rows.append(
             Row(
                 _("Bankkonto"),
                 f"{account['clearing_number']} ****{account['account_number'][-4:]}",
-                _source("citizen"),
+                source_of("citizen"),
             )
         )
     out.append(payout)

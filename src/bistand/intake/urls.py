@@ -16,4 +16,5 @@ urlpatterns = [
     path("<uuid:reference>/co-sign/", views.cosign, name="cosign"),
     path("<uuid:reference>/discard/", views.discard, name="discard"),
     path("<uuid:reference>/received/", views.received, name="received"),
+    path("<uuid:reference>/received/status/", views.decision_status, name="decision-status"),
 ]

@@ -11,7 +11,7 @@ import logging
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -357,7 +357,9 @@ def cosign(request: HttpRequest, reference) -> HttpResponse:
         "intake/cosign.html",
         {
             "application": application,
-            "sections": summary.sections(application.answers, names),
+            "sections": summary.sections(
+                application.answers, names, applicant=application.applicant.first_name
+            ),
             "applicant_name": application.applicant.first_name,
         },
     )
@@ -374,19 +376,50 @@ def discard(request: HttpRequest, reference) -> HttpResponse:
     return redirect("portal:home")
 
 
-@citizen_required
-def received(request: HttpRequest, reference) -> HttpResponse:
-    """The receipt: shown only after the application is safely stored."""
+def _submitted(request: HttpRequest, reference) -> Application:
+    """A submitted application the signed-in person (or their principal) is a party to."""
     person = acting_person(request)
-    application = get_object_or_404(
+    return get_object_or_404(
         Application.objects.filter(status=Application.Status.SUBMITTED).filter(applicant=person)
         | Application.objects.filter(status=Application.Status.SUBMITTED, co_applicant=request.user.person),
         reference=reference,
     )
+
+
+def _decision_url(application: Application) -> str:
+    decision = application.decisions.order_by("-version").first()
+    return reverse("portal:decision", args=[decision.pk]) if decision else ""
+
+
+@citizen_required
+def decision_status(request: HttpRequest, reference) -> JsonResponse:
+    """Whether the application is decided yet, for the receipt to show a decision without a reload."""
+    url = _decision_url(_submitted(request, reference))
+    return JsonResponse({"decided": bool(url), "url": url})
+
+
+@citizen_required
+def received(request: HttpRequest, reference) -> HttpResponse:
+    """The receipt: shown only after the application is safely stored."""
+    # Lazy: casework stands on intake (the waiting state belongs to the robot); see docs/architecture.md.
     from bistand.casework.norm_wait import waiting_for
 
+    application = _submitted(request, reference)
+    days = application.municipality.decision_days
+    decide_by = (
+        (application.submitted_at + datetime.timedelta(days=days))
+        if days and application.submitted_at
+        else None
+    )
     return render(
-        request, "intake/received.html", {"application": application, "norm_wait": waiting_for(application)}
+        request,
+        "intake/received.html",
+        {
+            "application": application,
+            "decide_by": decide_by,
+            "decision_url": _decision_url(application),
+            "norm_wait": waiting_for(application),
+        },
     )
 
 

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from bistand.casework.models import Case, TimelineEvent
 from bistand.casework.norm_wait import waiting_for
+from bistand.decisions.letters import ensure_letters
 from bistand.decisions.models import Decision
+from bistand.decisions.statement import statement
 from bistand.identity.access import citizen_required
 from bistand.identity.models import Person
 from bistand.intake import summary, wizard
@@ -115,9 +117,15 @@ def application_detail(request: HttpRequest, reference) -> HttpResponse:
         "portal/application.html",
         {
             "application": application,
-            "sections": summary.sections(application.answers, names),
+            # The co-applicant reads it as theirs: "du" is the reader.
+            "sections": summary.sections(
+                application.answers,
+                names,
+                applicant=application.applicant.first_name if person != application.applicant else "",
+            ),
             "signatures": application.signatures.select_related("signer"),
             "norm_wait": waiting_for(application) if not application.decisions.exists() else None,
+            "reader": person,
         },
     )
 
@@ -130,9 +138,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "portal/decision.html",
         {
             "decision": decision,
-            "sections": presentation.sections(decision.calculation),
-            "reasons": presentation.reasons(decision, get_language()),
-            "explanation": presentation.explanation(decision, get_language()),
+            "s": statement(decision, get_language(), acting_person(request)),
             "versions": presentation.versions(decision),
             "can_appeal": services.can_appeal(decision),
             "appeal_deadline": services.appeal_deadline(decision),
@@ -145,7 +151,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 @citizen_required
 def decision_letter(request: HttpRequest, decision_id: int, translated: bool = False) -> FileResponse:
     """The decision letter as PDF, only for the person it concerns."""
-    decision = _decision_for(request, decision_id)
+    decision = ensure_letters(_decision_for(request, decision_id))  # drawn now if the queue has not yet
     letter = getattr(decision, "letter_translation", None) if translated else decision.letter
     if not letter:
         raise Http404

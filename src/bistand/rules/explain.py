@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bistand.rules import arabic
 from bistand.rules.messages import month_name
 from bistand.rules.model import Line, Member, Result
 from bistand.rules.money import format_sek
@@ -236,7 +237,7 @@ def _month_year(d: date, lang: str) -> str:
 
 
 def _day(d: date, lang: str) -> str:
-    if lang == "en":
+    if lang in ("en", "ar"):
         return f"{d.day} {month_name(d.month, lang)} {d.year}"
     return f"den {d.day} {month_name(d.month, lang)} {d.year}"
 
@@ -253,7 +254,8 @@ class _Writer:
         sv, en = PHRASES[key]
         values.setdefault("you", self.you)
         values.setdefault("You", self.you.capitalize())
-        return (en if self.lang == "en" else sv).format(**values)
+        template = arabic.PHRASES[key] if self.lang == "ar" else en if self.lang == "en" else sv
+        return template.format(**values)
 
     def say(self, key: str, indent: str = "", **values: Any) -> None:
         self.lines.append(indent + self.phrase(key, **values))
@@ -263,7 +265,7 @@ class _Writer:
 
 
 def explain(result: Result, lang: str | None = None) -> str:
-    """The whole calculation as plain text in `lang` ("sv" or "en"; default the result's language)."""
+    """The whole calculation as plain text in `lang` ("sv", "en" or "ar"; default the result's language)."""
     lang = lang or result.lang
     household = result.household
     couple = sum(1 for m in household.members if m.role != "child") == 2
@@ -360,6 +362,8 @@ def explain(result: Result, lang: str | None = None) -> str:
 
 
 def _label(line: Line, lang: str) -> str:
+    if lang == "ar":
+        return arabic.LABELS.get(line.rule, line.label)
     return line.label_en if lang == "en" else line.label
 
 
@@ -377,7 +381,8 @@ def _norm_line(w: _Writer, line: Line, members: dict[str, Member], month: date, 
             w.say("child_born", "    ", day=_day(member.birth_date, lang))
         else:
             words = _BRACKET_WORDS[d["bracket"]]
-            w.say("child_age", "    ", age=age, day=_day(month, lang), bracket=words[0], bracket_en=words[1])
+            bracket = arabic.BRACKETS[d["bracket"]] if lang == "ar" else words[0]
+            w.say("child_age", "    ", age=age, day=_day(month, lang), bracket=bracket, bracket_en=words[1])
             birthday = _birthday_in_month(member.birth_date, month)
             if birthday is not None:
                 w.say("birthday", "    ", next=age + 1, age=age, day=_day(birthday, lang))

@@ -1,4 +1,4 @@
-"""Messages a person understands, in Swedish (default) and English.
+"""Messages a person understands, in Swedish (default), English and Arabic (`rules/arabic.py`).
 
 Validation errors, notices about ignored input and warnings share one catalogue so that the command line,
 the API and the explanation say the same thing in the same words.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-LANGS = ("sv", "en")
+LANGS = ("sv", "en", "ar")
 
 SV_MONTHS = (
     "januari",
@@ -254,19 +254,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def message(code: str, lang: str = "sv", **params: Any) -> str:
-    """The text for `code` in `lang` (Swedish unless "en"), with `params` filled in."""
+    """The text for `code` in `lang` ("sv", "en" or "ar"; Swedish otherwise), with `params` filled in."""
+    from bistand.rules import arabic
+
     sv, en = MESSAGES[code]
-    template = en if lang == "en" else sv
+    # A message without Arabic yet falls back to Swedish, the binding text.
+    template = arabic.MESSAGES.get(code, sv) if lang == "ar" else en if lang == "en" else sv
     return template.format(**params) if params else template.replace("{{", "{").replace("}}", "}")
 
 
 def month_name(month: int, lang: str = "sv") -> str:
     """The name of a month (1–12)."""
-    return (EN_MONTHS if lang == "en" else SV_MONTHS)[month - 1]
+    from bistand.rules import arabic
+
+    return {"en": EN_MONTHS, "ar": arabic.MONTHS}.get(lang, SV_MONTHS)[month - 1]
 
 
 def pick_language(value: str | None) -> str:
-    """The language to answer in from an Accept-Language header or a `lang` option: "sv" or "en"."""
+    """The language to answer in from an Accept-Language header or a `lang` option: "sv", "en" or "ar"."""
     if not value:
         return "sv"
     choices = []

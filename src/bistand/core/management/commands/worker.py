@@ -29,6 +29,7 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
     from bistand.audit.tasks import schedule_daily as schedule_daily_cull
     from bistand.casework.norm_wait import resume_waiting
     from bistand.casework.pipeline import resume_stalled
+    from bistand.decisions.tasks import sweep_unlettered
     from bistand.oversight.tasks import schedule_monthly_draw
     from bistand.payments.services import sweep_unplanned_decisions
     from bistand.portal.services import remind_due_requests
@@ -42,6 +43,8 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
             if beats % SWEEP_EVERY_BEATS == 0:
                 # Decisions a killed worker stored but did not plan payments for.
                 sweep_unplanned_decisions()
+                # Decisions whose letter task a killed worker had claimed.
+                sweep_unlettered()
                 # Retention (gallring): the daily cull, enqueued once a day (docs/security.md).
                 schedule_daily_cull()
                 # Documentation requests due within two days: a reminder on Mina sidor.
@@ -62,6 +65,11 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
 
 class Command(db_worker.Command):
     help = "Run the background worker (django-tasks-db) with a heartbeat for /healthz"
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        # Both queues by default: the robot's work first (priority), letters after (decisions/tasks.py).
+        parser.set_defaults(queue_name="default,letters")
 
     def handle(self, *args, **options) -> None:
         if options["batch"]:

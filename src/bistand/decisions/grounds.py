@@ -1,0 +1,52 @@
+"""The grounds a decision rests on, each with the legal reference it cites.
+
+The section itself is looked up by month in the rules' dated reference table
+(`rules/parameters/references.yaml`), so a decision for May 2024 cites the old socialtjänstlag (2001:453)
+and one for December 2026 the new one (2025:400): one law per letter, the month's law.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from bistand.rules import default_parameters
+
+# key: (what the citizen reads, the reference key in references.yaml)
+GROUNDS = {
+    "income": (
+        _("Dina och hushållets inkomster räcker till det hushållet behöver den här månaden."),
+        "right",
+    ),
+    "asset": (
+        _("Du har en tillgång som ska användas till försörjningen innan du kan få försörjningsstöd."),
+        "right",
+    ),
+    "rent": (
+        _("Boendekostnaden är högre än vad som är skäligt för hushållet. Vi räknar med en skälig kostnad."),
+        "statutory_costs",
+    ),
+    "labour": (
+        _("Du har utan godtagbara skäl inte stått till arbetsmarknadens förfogande."),
+        "labour_market",
+    ),
+    "assessment": (_("Handläggaren har bedömt din ansökan. Skälen står nedan."), "right"),
+}
+
+
+def reference(key: str, month: datetime.date) -> str:
+    """The legal reference for `key` (e.g. "right", "norm_basis") in force in `month`."""
+    return default_parameters().at(month.replace(day=1)).references[key]
+
+
+def ground_for(outcome: str, calculation: dict, chosen: str = "") -> str:
+    """The ground of a rejection or partial grant: the one chosen, or what the calculation shows."""
+    if outcome == "grant":
+        return ""
+    if chosen in GROUNDS:
+        return chosen
+    if outcome == "reject" and Decimal(str(calculation.get("entitlement", 0))) <= 0:
+        return "income"
+    return "assessment"

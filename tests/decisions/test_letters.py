@@ -1,0 +1,324 @@
+"""Letters people can read: true to the outcome, one law for the month, no internal ids, every FL element.
+
+Decisions are built in memory from a real calculation, as the services store them, and the letter is
+rendered from that stored record; nothing here runs the robot.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+from decimal import Decimal
+
+import pytest
+
+from bistand.decisions.grounds import ground_for
+from bistand.decisions.letters import letter_html, render_letter
+from bistand.decisions.models import Decision
+from bistand.decisions.motivation import motivation_text
+from bistand.identity.models import Person
+from bistand.intake.models import Application
+from bistand.rules import calculate
+
+pytestmark = pytest.mark.django_db
+
+NEW_LAW = datetime.date(2026, 12, 1)  # SoL (2025:400)
+OLD_LAW = datetime.date(2024, 5, 1)  # SoL (2001:453)
+DECIDED = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
+DELEGATION = {
+    "body": "Socialnämnden",
+    "date": "2026-01-20",
+    "reference": "SN 2026/12",
+    "scope": "beslut som beviljar hela det sökta försörjningsstödet för återkommande hushåll",
+    "valid_from": "2026-02-01",
+}
+
+INTERNAL = re.compile(
+    r"Barnet c\d|\bc\d\b|\(sökande a\)|\(medsökande b\)|\bsökande a\b|\b1 personer\b|"
+    r"\bNi\b|\bni\b|Vi har bedömt att de är rimliga|\.\s*- [A-ZÅÄÖ]"
+)
+
+
+def household(month: datetime.date, couple: bool, income: int = 0) -> dict:
+    members = [{"id": "a", "role": "applicant", "birth_date": "1980-01-13"}]
+    if couple:
+        members += [
+            {"id": "b", "role": "co_applicant", "birth_date": "1980-01-24"},
+            {"id": "c1", "role": "child", "birth_date": "2015-01-01"},
+            {"id": "c2", "role": "child", "birth_date": "2023-03-02", "lunch_at_home": False},
+        ]
+    incomes = [{"member": "a", "type": "salary", "amount": income}] if income else []
+    if couple:
+        incomes.append({"member": "b", "type": "child_allowance", "amount": 2500})
+    return {
+        "month": f"{month:%Y-%m}",
+        "members": members,
+        "costs": [{"type": "rent", "amount": 7800}, {"type": "electricity", "amount": 350}],
+        "incomes": incomes,
+    }
+
+
+@pytest.fixture
+def people(municipality):
+    anna = Person.objects.create(
+        personnummer="198001139297", first_name="Anna", last_name="Demosson", municipality=municipality
+    )
+    bo = Person.objects.create(
+        personnummer="198001249286", first_name="Bo", last_name="Demosson", municipality=municipality
+    )
+    return anna, bo
+
+
+def decide(people, municipality, *, outcome: str, couple: bool, month=NEW_LAW, automated=False, **extra):
+    anna, bo = people
+    application = Application.objects.create(
+        applicant=anna, co_applicant=bo if couple else None, municipality=municipality, month=month
+    )
+    income = 40000 if outcome == "reject" else 0
+    calculation = json.loads(calculate(household(month, couple, income)).to_json(indent=None))
+    entitlement = Decimal(str(calculation["entitlement"]))
+    granted = {"grant": entitlement, "partial": Decimal(6000), "reject": Decimal(0)}[outcome]
+    adjustments = extra.pop("adjustments", [])
+    if outcome == "partial":
+        adjustments = [
+            *adjustments,
+            {"kind": "motivation", "reason": "Du har sparade pengar på 4 000 kronor."},
+        ]
+    return Decision(
+        application=application,
+        version=extra.pop("version", 1),
+        month=month,
+        outcome=outcome,
+        ground=ground_for(outcome, calculation, extra.pop("ground", "")),
+        amount_applied=entitlement,
+        amount_granted=granted,
+        calculation=calculation,
+        automated=automated,
+        delegation=DELEGATION if automated else {},
+        decided_at=DECIDED,
+        inputs={"adjustments": adjustments},
+        rules_version="test",
+        **extra,
+    )
+
+
+def text_of(decision, lang="sv", recipient=None) -> str:
+    return plain(letter_html(decision, lang, recipient))
+
+
+def plain(html: str) -> str:
+    """The text a reader meets, one space between any two pieces."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" :", ":")
+
+
+CASES = [
+    ("grant", False),
+    ("grant", True),
+    ("partial", False),
+    ("partial", True),
+    ("reject", False),
+    ("reject", True),
+    ("automated", False),
+    ("automated", True),
+    ("correction", False),
+    ("correction", True),
+]
+
+
+@pytest.mark.parametrize(("kind", "couple"), CASES)
+def test_every_letter_is_plain_and_carries_every_fl_element(kind, couple, people, municipality, caseworker):
+    extra = {}
+    if kind == "correction":
+        extra = {"correction": "rattelse", "correction_reason": "Hyran var felskriven.", "version": 2}
+    decision = decide(
+        people,
+        municipality,
+        outcome="grant" if kind in ("automated", "correction") else kind,
+        couple=couple,
+        automated=kind == "automated",
+        decided_by=None if kind == "automated" else caseworker,
+        **extra,
+    )
+    text = text_of(decision)
+    assert not INTERNAL.search(text), INTERNAL.search(text)
+    # FL 28 §: who decided, or that it was decided automatically and on what delegation.
+    if kind == "automated":
+        assert "automatisk beslutsfunktion" in text and "SN 2026/12" in text and "28 §" in text
+        assert "Ingen handläggare har bedömt" in text and "rimliga" not in text
+    else:
+        assert "Kim Handläggare" in text
+    # FL 32 §: the reasons and the law they rest on, the month's law only.
+    assert "Skäl för beslutet" in text and "12 kap. 1 § socialtjänstlagen (2025:400)" in text
+    assert "2001:453" not in text and "4 kap." not in text
+    # FL 33 §: how to appeal.
+    assert "förvaltningsrätten" in text and "tre veckor" in text
+    # People by name or as "ditt barn, 8 år"; correct grammar for every count.
+    assert "Anna" in text
+    if couple:
+        assert "Bo" in text and "Ditt barn, 11 år" in text and "Ditt barn, 3 år" in text
+        assert "4 personer" in text
+    else:
+        assert "1 person" in text
+    if kind == "correction":
+        assert "Hyran var felskriven" in text
+
+
+def test_the_explanation_never_contradicts_a_rejection(people, municipality, caseworker):
+    decision = decide(people, municipality, outcome="reject", couple=False, decided_by=caseworker)
+    text = text_of(decision)
+    assert "Du får inte försörjningsstöd för december 2026" in text
+    assert "Du har rätt till" not in text and "har rätt till" not in text
+    # The ground and the section it rests on.
+    assert "inkomster räcker till det hushållet behöver" in text
+    assert "Försörjningsstöd som du får 0 kr" in text
+    assert "Inkomsterna är mer än behovet med 26 630 kr" in text  # never a negative amount
+
+
+def test_a_partial_grant_says_what_was_granted_and_why(people, municipality, caseworker):
+    decision = decide(people, municipality, outcome="partial", couple=True, decided_by=caseworker)
+    text = text_of(decision)
+    assert "Du får 6 000 kr i försörjningsstöd för december 2026" in text
+    assert "Du har sparade pengar" in text
+    assert "Försörjningsstöd som du får 6 000 kr" in text
+    assert decision.ground == "assessment"
+
+
+def test_an_old_month_cites_only_the_old_law(people, municipality, caseworker):
+    decision = decide(
+        people, municipality, outcome="grant", couple=True, month=OLD_LAW, decided_by=caseworker
+    )
+    text = text_of(decision)
+    assert "4 kap. 1 § socialtjänstlagen (2001:453)" in text
+    assert "4 kap. 3 § första stycket 1 socialtjänstlagen (2001:453)" in text  # the norm's own section
+    assert "2025:400" not in text and "12 kap." not in text
+
+
+def test_a_higher_norm_cites_its_own_paragraph(people, municipality, caseworker):
+    decision = decide(people, municipality, outcome="grant", couple=False, decided_by=caseworker)
+    decision.calculation["lines"].append(
+        {
+            "section": "costs",
+            "member": "household",
+            "label": "Annan godkänd kostnad",
+            "amount": 500,
+            "rule": "costs.other",
+            "reference": "SoL (2025:400) 12 kap. 1 §",
+        }
+    )
+    decision.inputs["adjustments"] = [{"kind": "norm", "amount": "500", "reason": "Särskild kost."}]
+    text = text_of(decision)
+    assert "Högre norm av särskilda skäl" in text and "Särskild kost." in text
+    assert "12 kap. 7 § tredje stycket socialtjänstlagen (2025:400)" in text
+
+
+def test_the_letter_renders_the_stored_calculation_not_a_new_one(people, municipality, caseworker):
+    decision = decide(people, municipality, outcome="grant", couple=False, decided_by=caseworker)
+    decision.calculation["lines"][0]["amount"] = 1234  # as stored, even if the tables change later
+    assert "1 234 kr" in text_of(decision)
+
+
+def test_both_adults_are_addressed_as_parties(people, municipality, caseworker):
+    decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)
+    assert "Till: Anna Demosson och Bo Demosson" in text_of(decision)
+    assert "Till: Bo Demosson och Anna Demosson" in text_of(decision, recipient=people[1])  # the reader first
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_translated_letter_keeps_the_swedish_original_marked(lang, people, municipality, caseworker):
+    decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)
+    html = letter_html(decision, lang)
+    assert f'<html lang="{lang}"' in html
+    assert '<section class="original" lang="sv" dir="ltr">' in html
+    assert '<bdi dir="ltr">' in html  # amounts and legal references isolated
+    text = plain(html)
+    assert not INTERNAL.search(text)
+    assert (
+        "Beslut om försörjningsstöd" not in text.split("Beslutet på svenska")[0]
+    )  # the letter is translated
+
+
+def test_the_stored_motivation_is_the_letters_reasons(people, municipality, caseworker):
+    decision = decide(people, municipality, outcome="reject", couple=False, decided_by=caseworker)
+    motivation = motivation_text(decision)
+    assert "Du får inte försörjningsstöd" in motivation and "12 kap. 1 §" in motivation
+    assert "<" not in motivation
+
+
+def test_the_letter_pdf_is_tagged_with_language_and_structure(people, municipality, caseworker):
+    from pypdf import PdfReader
+
+    decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)
+    reader = PdfReader(io.BytesIO(render_letter(decision, "sv")))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv"
+    assert root["/MarkInfo"]["/Marked"]
+    tree = root["/StructTreeRoot"]
+    kinds = set()
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if "/S" in node:
+            kinds.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is None or depth > 40:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                walk(kid, depth + 1)
+
+    walk(tree)
+    # Headings, paragraphs, lists and tables with header cells: what a screen reader navigates by.
+    assert {"/H1", "/H2", "/P", "/L", "/LI", "/Table", "/Caption", "/TH", "/TD"} <= kinds, kinds
+    assert reader.metadata.title.startswith("Beslut om försörjningsstöd")
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    arabic = PdfReader(io.BytesIO(render_letter(decision, "ar")))
+    assert arabic.trailer["/Root"]["/Lang"] == "ar"
+
+
+def test_the_total_is_never_orphaned_on_a_new_page(people, municipality, caseworker):
+    """The result table is kept together, so the amount granted always follows its calculation."""
+    from pypdf import PdfReader
+
+    decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)
+    reader = PdfReader(io.BytesIO(render_letter(decision, "sv")))
+    pages = [page.extract_text() for page in reader.pages]
+    where = [i for i, page in enumerate(pages) if "Försörjningsstöd som du får" in page]
+    assert where and "Skillnad" in pages[where[0]]
+
+
+@pytest.mark.parametrize(
+    ("month", "section"),
+    [
+        (NEW_LAW, "12 kap. 3 § socialtjänstlagen (2025:400)"),
+        (OLD_LAW, "4 kap. 1 § andra stycket socialtjänstlagen (2001:453)"),
+    ],
+)
+def test_a_rejection_names_its_ground_and_the_months_section(
+    month, section, people, municipality, caseworker
+):
+    decision = decide(
+        people,
+        municipality,
+        outcome="partial",
+        couple=False,
+        month=month,
+        ground="labour",
+        decided_by=caseworker,
+    )
+    text = text_of(decision)
+    assert "Du har utan godtagbara skäl inte stått till arbetsmarknadens förfogande." in text
+    assert f"Lagrum: {section}" in text
+
+
+def test_the_stored_motivation_is_swedish_whatever_the_page_language(people, municipality, caseworker):
+    from django.utils import translation
+
+    decision = decide(people, municipality, outcome="reject", couple=False, decided_by=caseworker)
+    decision.inputs["adjustments"] = [{"kind": "motivation", "reason": "Inkomst < behov & mer."}]
+    with translation.override("en"):
+        motivation = motivation_text(decision)
+    assert "Lagrum:" in motivation and "Legal basis" not in motivation
+    assert "Inkomst < behov & mer." in motivation  # the caseworker's words kept exactly
