@@ -6,12 +6,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bistand.casework.models import AutomationPolicy
 from bistand.casework.policy import describe, policy_for
 from bistand.core import demo
 from bistand.decisions.models import Decision
-from bistand.decisions.motivation import paragraphs
+from bistand.decisions.statement import _delegation
 from bistand.identity.models import Municipality
 from tests.conftest import TEST_DELEGATION
 
@@ -48,11 +49,12 @@ def test_an_automated_decisions_letter_cites_the_delegation_and_a_demo_says_so()
         automated=True,
         delegation=TEST_DELEGATION,
     )
-    text = " ".join(paragraphs(decision, "sv"))
+    text = _delegation(decision.delegation)
     assert "Socialnämnden har den 2019-11-20 gett en automatiserad beslutsfunktion rätt" in text
     assert "SN 2019-11-20 § 112" in text and "gäller från 2020-01-01" in text
     assert "Demonstration" not in text and PLACEHOLDER not in text
     decision.delegation = demo.DEMO_DELEGATION
-    assert "Demonstration: delegationen är ett påhittat exempel" in " ".join(paragraphs(decision, "sv"))
-    english = " ".join(paragraphs(decision, "en"))
+    assert "Demonstration: delegationen är ett påhittat exempel" in _delegation(decision.delegation)
+    with translation.override("en"):
+        english = _delegation(decision.delegation)
     assert "Local Government Act, chapter 6, section 37" in english and "made-up example" in english

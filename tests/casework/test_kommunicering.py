@@ -74,7 +74,7 @@ def test_the_citizen_has_until_the_deadline_then_the_decision_may_be_made(routed
     # Less than applied for is a partial grant, and the letter says so.
     assert decision.outcome == "partial"
     assert decision.inputs["kommunicering"][0]["reply"] == "Det stämmer, jag glömde a-kassan."
-    assert "Du får inte allt du har sökt" in decision.motivation
+    assert "Du får inte hela det belopp vi räknade fram" in decision.motivation
 
 
 def test_a_recorded_exception_lets_the_decision_be_made_and_is_kept(routed, caseworker):

@@ -37,8 +37,19 @@ GROUNDS = {
 
 
 def reference(key: str, month: datetime.date) -> str:
-    """The legal reference for `key` (e.g. "right", "norm_basis") in force in `month`."""
-    return default_parameters().at(month.replace(day=1)).references[key]
+    """The legal reference for `key` (e.g. "right", "norm_basis") in force in `month`.
+
+    A month whose riksnorm is not published yet (a nödbistånd decided while the norm waits) cites the law
+    in force in the last published month: the norm table is missing, not the law.
+    """
+    params = default_parameters()
+    first = month.replace(day=1)
+    try:
+        return params.at(first).references[key]
+    except KeyError:
+        if first.year <= params.last_year:
+            raise
+        return params.at(datetime.date(params.last_year, 12, 1)).references[key]
 
 
 def ground_for(outcome: str, calculation: dict, chosen: str = "") -> str:
