@@ -43,6 +43,33 @@ OCR_FIELDS = {
 }
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that takes several pages at once (the browser's `multiple`)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files, each checked as a file; the pages themselves are checked again when stored."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+PAYOUT_METHODS = [
+    ("account", _lazy("Till den sökandes bankkonto")),
+    ("bankgiro", _lazy("Till ett bankgironummer")),
+    ("none", _lazy("Har inget konto ännu – utbetalningen väntar tills ett konto finns")),
+]
+
+
 class PaperApplicationForm(DesignSystemForm):
     channel = forms.ChoiceField(
         label=_lazy("Hur kom ansökan in?"),
@@ -73,12 +100,17 @@ class PaperApplicationForm(DesignSystemForm):
     nothing_changed = forms.BooleanField(
         label=_lazy("Den sökande uppger att inget har ändrats sedan förra månaden"), required=False
     )
-    scans = forms.FileField(
-        label=_lazy("Skannade sidor (PDF, JPEG eller PNG)"),
-        required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"allow_multiple_selected": True, "accept": ".pdf,.jpg,.jpeg,.png"}
-        ),
+    payout_method = forms.ChoiceField(
+        label=_lazy("Vart ska pengarna betalas?"),
+        choices=PAYOUT_METHODS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _lazy("Välj bankkonto, bankgiro eller att konto saknas.")},
+    )
+    clearing_number = forms.CharField(label=_lazy("Clearingnummer"), max_length=10, required=False)
+    account_number = forms.CharField(label=_lazy("Kontonummer"), max_length=20, required=False)
+    bankgiro = forms.CharField(label=_lazy("Bankgironummer"), max_length=12, required=False)
+    scans = MultipleFileField(
+        label=_lazy("Skannade sidor (PDF, JPEG eller PNG) – välj alla sidor på en gång"), required=False
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -115,6 +147,28 @@ class PaperApplicationForm(DesignSystemForm):
         numbers = [line.strip() for line in self.cleaned_data["children"].splitlines() if line.strip()]
         return [self._number(n, "children") for n in numbers]
 
+    def clean(self):
+        from bistand.intake.accounts import check_account, check_bankgiro
+
+        data = super().clean()
+        method = data.get("payout_method")
+        if method == "account":
+            error = check_account(data.get("clearing_number", ""), data.get("account_number", ""))
+            if error:
+                self.add_error(error[0], error[1])
+            else:
+                data["payout_account"] = {
+                    "clearing_number": "".join(c for c in data["clearing_number"] if c.isdigit()),
+                    "account_number": "".join(c for c in data["account_number"] if c.isdigit()),
+                }
+        elif method == "bankgiro":
+            error = check_bankgiro(data.get("bankgiro", ""))
+            if error:
+                self.add_error("bankgiro", error)
+            else:
+                data["payout_account"] = {"bankgiro": "".join(c for c in data["bankgiro"] if c.isdigit())}
+        return data
+
     def answers(self) -> dict:
         data = self.cleaned_data
         costs = [{"type": "rent", "amount": str(data["rent"])}]
@@ -133,6 +187,8 @@ class PaperApplicationForm(DesignSystemForm):
             "incomes": incomes,
             "emergency": data["emergency"],
             "nothing_changed": data["nothing_changed"],
+            # None when the applicant has no account yet: the payment is held, and says so, until one is given.
+            "payout_account": data.get("payout_account"),
         }
 
 

@@ -23,5 +23,8 @@ urlpatterns = [
         views.kommunicering_reply,
         name="kommunicering-reply",
     ),
+    path(
+        "cases/<int:case_id>/payments/<int:order_id>/resolve/", views.resolve_payment, name="resolve-payment"
+    ),
     path("cases/<int:case_id>/plans/", views.add_plan, name="plan"),
 ]

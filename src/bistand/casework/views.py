@@ -233,8 +233,35 @@ def case_detail(request, case_id: int):
         ),
         "plans": case.activity_plans.select_related("person"),
         "next_contact": workspace.next_contact_due(case),
+        "payments": _payments(case),
     }
     return render(request, "casework/case.html", context)
+
+
+def _payments(case: Case) -> list:
+    """The case's payments as they stand (not those a changed decision replaced), held ones first."""
+    from bistand.payments.models import PaymentOrder
+
+    orders = PaymentOrder.objects.filter(case=case).exclude(status=PaymentOrder.Status.CANCELLED)
+    return sorted(orders.order_by("-payout_date", "-pk")[:24], key=lambda o: o.status != "held")
+
+
+@caseworker_required
+@require_POST
+def resolve_payment(request, case_id: int, order_id: int):
+    """The caseworker gives a held payment the account it waits for (e.g. told on the phone or at a meeting)."""
+    from bistand.payments import services as payments
+    from bistand.payments.models import PaymentOrder
+    from bistand.payments.views import account_from_post
+
+    case = _case(request, case_id)
+    order = get_object_or_404(PaymentOrder, pk=order_id, case=case)
+    try:
+        payments.resolve_held(order, request.user, account_from_post(request))
+    except payments.PaymentError as error:
+        return _fail(request, case, error, "#payments")
+    messages.success(request, _("Utbetalningen har fått ett konto och är planerad."))
+    return _back(case, "#payments")
 
 
 def _back(case: Case, anchor: str = ""):

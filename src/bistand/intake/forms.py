@@ -552,6 +552,12 @@ class PayoutForm(StepForm):
         super().__init__(*args, **kwargs)
         for name in ("clearing_number", "account_number", "bankgiro"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        principal = self.context.get("principal_name")
+        if principal:
+            self.fields["method"].choices = [
+                ("account", _("Till %(name)ss bankkonto") % {"name": principal}),
+                ("bankgiro", _("Till ett bankgironummer")),
+            ]
 
     @classmethod
     def initial_from(cls, values, context):

@@ -207,6 +207,8 @@ def form_context(application: Application) -> dict[str, Any]:
         "has_co_applicant": bool(co),
         "co_applicant_name": names(application).get(co or "", ""),
         "income_rows": application.draft.get("income_rows", []),
+        # An ombud fills in the principal's application: the account is the principal's, not the ombud's.
+        "principal_name": application.applicant.full_name if application.representative_id else "",
     }
 
 

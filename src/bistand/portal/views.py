@@ -25,6 +25,7 @@ from bistand.intake import summary, wizard
 from bistand.intake.acting import acting_person, acting_power
 from bistand.intake.drafts import last_submitted, next_month, open_application, resume_url
 from bistand.intake.models import Application, PowerOfAttorney
+from bistand.payments import services as payments
 from bistand.portal import files, presentation, services
 from bistand.portal.forms import AppealForm, MessageForm, UploadForm
 from bistand.portal.models import DocumentRequest, Message
@@ -84,6 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "unread": unread,
             "cases": cases,
             "decisions": decisions,
+            "payments": payments.citizen_orders(cases),
             "applications": person.applications.filter(status=Application.Status.SUBMITTED).order_by(
                 "-month"
             )[:12],
@@ -218,3 +220,28 @@ def messages(request: HttpRequest, case_id: int) -> HttpResponse:
     thread = list(case.messages.select_related("sender"))
     services.mark_read([m for m in thread if m.sender_kind == Message.Sender.CASEWORKER])
     return render(request, "portal/messages.html", {"case": case, "thread": thread, "form": form})
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def payout_account(request: HttpRequest) -> HttpResponse:
+    """Give the account a held payment waits for, checked with the same bank rules as the e-application."""
+    from bistand.intake.forms import PayoutForm
+
+    person = acting_person(request)
+    power = acting_power(request)
+    context = {"principal_name": person.full_name if power else ""}
+    held = payments.held_for_citizen(person)
+    form = PayoutForm(request.POST or None, month=None, context=context)
+    if request.method == "POST" and held and form.is_valid():
+        try:
+            resolved = payments.give_payout_account(person, form.cleaned_data["account"])
+        except payments.PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            flash.success(
+                request,
+                _("Tack! Kontot är sparat och %(n)d utbetalning(ar) är nu planerade.") % {"n": len(resolved)},
+            )
+            return redirect("portal:home")
+    return render(request, "portal/payout_account.html", {"form": form, "held": held, "power": power})
