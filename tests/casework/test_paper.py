@@ -70,6 +70,9 @@ def test_a_confirmed_paper_application_runs_through_the_pipeline(
             "month": month_choices()[0][0],
             "rent": "6 500",
             "electricity": "300",
+            "payout_method": "account",
+            "clearing_number": "3300",
+            "account_number": "800113-9297",
             "scans": scan,
         },
     )
@@ -78,6 +81,10 @@ def test_a_confirmed_paper_application_runs_through_the_pipeline(
     assert application.channel == "paper" and application.is_submitted
     assert application.answers["costs"]["source"] == "caseworker"
     assert application.scans.count() == 1
+    assert application.answers["payout_account"]["value"] == {
+        "clearing_number": "3300",
+        "account_number": "8001139297",
+    }
     run_tasks()
     run = PipelineRun.objects.get(application=application)
     assert run.status == "routed"  # a first application: a person decides, as for any channel
@@ -105,6 +112,7 @@ def test_the_same_person_and_month_cannot_be_registered_twice(client, caseworker
         "personnummer": person.pnr,
         "month": month_choices()[0][0],
         "rent": "6500",
+        "payout_method": "none",
     }
     assert client.post(reverse("casework:paper"), data).status_code == 302
     again = client.post(reverse("casework:paper"), data)
@@ -130,6 +138,7 @@ def test_a_co_applicant_only_with_their_own_signature_and_the_household_once_a_m
         "co_applicant": partner.pnr,
         "month": month_choices()[0][0],
         "rent": "6500",
+        "payout_method": "none",
     }
     unsigned = client.post(reverse("casework:paper"), data)
     assert unsigned.status_code == 200 and "skrivit under själv" in unsigned.content.decode()
@@ -142,3 +151,45 @@ def test_a_co_applicant_only_with_their_own_signature_and_the_household_once_a_m
     again = client.post(reverse("casework:paper"), alone)
     assert "Hushållet har redan en ansökan för månaden" in again.content.decode()
     assert Application.objects.count() == 1
+
+
+def _phone(person, **extra) -> dict:
+    return {
+        "action": "register",
+        "channel": "phone",
+        "personnummer": person.pnr,
+        "month": month_choices()[0][0],
+        "rent": "6500",
+        **extra,
+    }
+
+
+def test_the_paper_form_asks_how_to_pay(client, caseworker, find):
+    person = find(quiet_single)
+    client.force_login(caseworker)
+    page = client.post(reverse("casework:paper"), _phone(person)).content.decode()
+    assert "Välj bankkonto, bankgiro eller att konto saknas." in page
+    bad = client.post(
+        reverse("casework:paper"),
+        _phone(person, payout_method="account", clearing_number="3300", account_number="1"),
+    )
+    assert bad.status_code == 200 and 'value="6500"' in bad.content.decode()  # nothing typed is lost
+    assert not Application.objects.exists()
+
+
+def test_no_account_is_a_choice_and_the_payment_waits_for_one(client, caseworker, find):
+    person = find(quiet_single)
+    client.force_login(caseworker)
+    assert client.post(reverse("casework:paper"), _phone(person, payout_method="none")).status_code == 302
+    assert Application.objects.get().answers["payout_account"]["value"] is None
+
+
+def test_several_pages_can_be_chosen_at_once(client, caseworker, find, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    person = find(quiet_single)
+    client.force_login(caseworker)
+    page = client.get(reverse("casework:paper")).content.decode()
+    assert "multiple" in page and "allow_multiple_selected" not in page
+    pages = [SimpleUploadedFile(f"sida{n}.png", samples.png(), content_type="image/png") for n in (1, 2)]
+    assert client.post(reverse("casework:paper"), _phone(person, payout_method="none", scans=pages)).status_code == 302
+    assert Application.objects.get().scans.count() == 2
