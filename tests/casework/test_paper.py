@@ -191,5 +191,8 @@ def test_several_pages_can_be_chosen_at_once(client, caseworker, find, settings,
     page = client.get(reverse("casework:paper")).content.decode()
     assert "multiple" in page and "allow_multiple_selected" not in page
     pages = [SimpleUploadedFile(f"sida{n}.png", samples.png(), content_type="image/png") for n in (1, 2)]
-    assert client.post(reverse("casework:paper"), _phone(person, payout_method="none", scans=pages)).status_code == 302
+    assert (
+        client.post(reverse("casework:paper"), _phone(person, payout_method="none", scans=pages)).status_code
+        == 302
+    )
     assert Application.objects.get().scans.count() == 2

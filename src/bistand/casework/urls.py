@@ -1,12 +1,15 @@
 from django.urls import path
 
-from bistand.casework import paper, views
+from bistand.casework import paper, powers, views
 
 app_name = "casework"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("workload/", views.workload, name="workload"),
     path("paper/", paper.register, name="paper"),
+    path("powers/", powers.register, name="powers"),
+    path("powers/<int:power_id>/revoke/", powers.revoke, name="revoke-power"),
+    path("powers/<int:power_id>/document/", powers.document, name="power-document"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/take/", views.take, name="take"),
     path("cases/<int:case_id>/draft/", views.save_draft, name="draft"),

@@ -106,6 +106,9 @@ def start(request: HttpRequest) -> HttpResponse:
     if municipality is None or month is None:
         return redirect("intake:apply")
     power = acting_power(request)
+    if power is not None and power.scope != PowerOfAttorney.Scope.APPLY:
+        messages.error(request, _("Din fullmakt gäller bara att följa ärendet, inte att ansöka."))
+        return redirect("portal:home")
     previous = last_submitted(person)
     try:
         with transaction.atomic():
@@ -396,3 +399,12 @@ def act(request: HttpRequest, power_id: int | None = None) -> HttpResponse:
         power = get_object_or_404(PowerOfAttorney.valid_for(request.user.person), pk=power_id)
         act_for(request, power)
     return redirect("portal:home")
+
+
+@citizen_required
+def power_ended(request: HttpRequest, power_id: int) -> HttpResponse:
+    """Why the agent can no longer act for the principal: revoked (and when) or run out (and when)."""
+    power = get_object_or_404(
+        PowerOfAttorney.objects.select_related("principal"), pk=power_id, agent=request.user.person
+    )
+    return render(request, "intake/power_ended.html", {"power": power, "reason": power.ended_reason()})

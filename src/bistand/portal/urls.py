@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("decisions/<int:decision_id>/appeal/", views.appeal, name="appeal"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
+    path("powers/<int:power_id>/revoke/", views.revoke_power, name="revoke-power"),
     path("payout-account/", views.payout_account, name="payout-account"),
     path("cases/<int:case_id>/messages/", views.messages, name="messages"),
 ]

@@ -21,7 +21,7 @@ from bistand.casework.models import Case, TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.access import citizen_required
 from bistand.identity.models import Person
-from bistand.intake import summary, wizard
+from bistand.intake import powers, summary, wizard
 from bistand.intake.acting import acting_person, acting_power
 from bistand.intake.drafts import last_submitted, next_month, open_application, resume_url
 from bistand.intake.models import Application, PowerOfAttorney
@@ -69,6 +69,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "person": person,
             "power": power,
             "powers": PowerOfAttorney.valid_for(request.user.person) if not power else [],
+            # The powers this person has given (not shown to an ombud, who must not revoke or see others).
+            "given_powers": powers.given_by(person) if not power else [],
             "open": (application := open_application(person)),
             "open_url": resume_url(application) if application else "",
             "expires_soon": wizard.expires_soon(application) if application else False,
@@ -245,3 +247,19 @@ def payout_account(request: HttpRequest) -> HttpResponse:
             )
             return redirect("portal:home")
     return render(request, "portal/payout_account.html", {"form": form, "held": held, "power": power})
+
+
+@citizen_required
+@require_http_methods(["POST"])
+def revoke_power(request: HttpRequest, power_id: int) -> HttpResponse:
+    """The principal ends a power they gave; it stops working on the agent's next request."""
+    if acting_power(request) is not None:
+        raise Http404  # an ombud never revokes on the principal's behalf
+    power = get_object_or_404(PowerOfAttorney, pk=power_id, principal=request.user.person)
+    powers.revoke(power, request.user)
+    flash.success(
+        request,
+        _("Fullmakten är återkallad. %(name)s kan inte längre agera för dig.")
+        % {"name": power.agent.full_name},
+    )
+    return redirect("portal:home")
