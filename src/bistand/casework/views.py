@@ -23,7 +23,7 @@ from bistand.casework.forms import (
     NoteForm,
     ReturnForm,
 )
-from bistand.casework.models import ActivityPlan, Case, DecisionDraft, Kommunicering, PipelineRun
+from bistand.casework.models import ActivityPlan, Case, DecisionDraft, Kommunicering, PaperScan, PipelineRun
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person, User
 
@@ -234,6 +234,7 @@ def case_detail(request, case_id: int):
         "plans": case.activity_plans.select_related("person"),
         "next_contact": workspace.next_contact_due(case),
         "payments": _payments(case),
+        "scans": PaperScan.objects.filter(application__pipeline__case=case).select_related("application"),
     }
     return render(request, "casework/case.html", context)
 

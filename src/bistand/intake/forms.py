@@ -601,6 +601,7 @@ def source_label(source: str) -> str:
 SOURCE_LABELS = {
     "citizen": _("Från dig"),
     "previous": _("Från din förra ansökan"),
+    "caseworker": _("Registrerat av socialtjänsten"),
     "register:navet": _("Skatteverket (folkbokföringen)"),
     "register:fk": _("Försäkringskassan"),
     "register:so": _("a-kassan"),

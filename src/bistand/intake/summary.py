@@ -100,13 +100,19 @@ def sections(answers: dict[str, Any], names: dict[str, str] | None = None) -> li
         household.rows.append(Row(_("Barn"), _("Inga barn"), _source(children["source"])))
     size = entry("household_size")["value"]
     if size:
-        household.rows.append(Row(_("Personer i bostaden"), str(size), _source("citizen")))
+        household.rows.append(
+            Row(_("Personer i bostaden"), str(size), _source(entry("household_size")["source"]))
+        )
     out.append(household)
 
     costs = Section("housing", _("Boende och kostnader"), empty=_("Inga kostnader angivna"))
     for cost in entry("costs")["value"] or []:
         costs.rows.append(
-            Row(str(f.COST_LABELS.get(cost["type"], cost["type"])), kr(cost["amount"]), _source("citizen"))
+            Row(
+                str(f.COST_LABELS.get(cost["type"], cost["type"])),
+                kr(cost["amount"]),
+                _source(entry("costs")["source"]),
+            )
         )
     out.append(costs)
 
@@ -124,35 +130,51 @@ def sections(answers: dict[str, Any], names: dict[str, str] | None = None) -> li
     assets = Section("assets", _("Tillgångar"), empty=_("Inga tillgångar angivna"))
     for asset in entry("assets")["value"] or []:
         assets.rows.append(
-            Row(str(f.ASSET_LABELS.get(asset["type"], asset["type"])), kr(asset["value"]), _source("citizen"))
+            Row(
+                str(f.ASSET_LABELS.get(asset["type"], asset["type"])),
+                kr(asset["value"]),
+                _source(entry("assets")["source"]),
+            )
         )
     out.append(assets)
 
     needs = Section("needs", _("Andra behov"), empty=_("Inga andra behov angivna"))
     for need in entry("extra_needs")["value"] or []:
         needs.rows.append(
-            Row(str(f.NEED_LABELS.get(need["type"], need["type"])), kr(need["amount"]), _source("citizen"))
+            Row(
+                str(f.NEED_LABELS.get(need["type"], need["type"])),
+                kr(need["amount"]),
+                _source(entry("extra_needs")["source"]),
+            )
         )
         if need.get("description"):
-            needs.rows.append(Row(_("Beskrivning"), need["description"], _source("citizen")))
+            needs.rows.append(
+                Row(_("Beskrivning"), need["description"], _source(entry("extra_needs")["source"]))
+            )
     if entry("emergency")["value"]:
-        needs.rows.append(Row(_("Akut behov"), _("Ja"), _source("citizen")))
+        needs.rows.append(Row(_("Akut behov"), _("Ja"), _source(entry("emergency")["source"])))
     if entry("message")["value"]:
         needs.rows.append(
-            Row(_("Meddelande till handläggaren"), entry("message")["value"], _source("citizen"))
+            Row(
+                _("Meddelande till handläggaren"),
+                entry("message")["value"],
+                _source(entry("message")["source"]),
+            )
         )
     out.append(needs)
 
     payout = Section("payout", _("Utbetalning"), empty=_("Inget konto angivet"))
     account = entry("payout_account")["value"] or {}
     if "bankgiro" in account:
-        payout.rows.append(Row(_("Bankgiro"), "****" + account["bankgiro"][-4:], _source("citizen")))
+        payout.rows.append(
+            Row(_("Bankgiro"), "****" + account["bankgiro"][-4:], _source(entry("payout_account")["source"]))
+        )
     elif account:
         payout.rows.append(
             Row(
                 _("Bankkonto"),
                 f"{account['clearing_number']} ****{account['account_number'][-4:]}",
-                _source("citizen"),
+                _source(entry("payout_account")["source"]),
             )
         )
     out.append(payout)

@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("applications/<uuid:reference>/", views.application_detail, name="application"),
+    path("applications/<uuid:reference>/scans/<int:scan_id>/", views.scan, name="scan"),
     path("decisions/<int:decision_id>/", views.decision_detail, name="decision"),
     path("decisions/<int:decision_id>/letter.pdf", views.decision_letter, name="letter"),
     path(

@@ -113,8 +113,21 @@ def application_detail(request: HttpRequest, reference) -> HttpResponse:
             "application": application,
             "sections": summary.sections(application.answers, names),
             "signatures": application.signatures.select_related("signer"),
+            "registered_by": (application.answers.get("registered_by") or {}).get("value", ""),
+            "scans": application.scans.all(),
         },
     )
+
+
+@citizen_required
+def scan(request: HttpRequest, reference, scan_id: int) -> FileResponse:
+    """A page of the citizen's own paper application, as staff scanned it."""
+    person = acting_person(request)
+    application = get_object_or_404(
+        Application.objects.filter(Q(applicant=person) | Q(co_applicant=person)), reference=reference
+    )
+    page = get_object_or_404(application.scans, pk=scan_id)
+    return FileResponse(page.file.open("rb"), as_attachment=True, filename=page.file.name.rsplit("/", 1)[-1])
 
 
 @citizen_required
