@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from bistand.audit.models import AccessLogEntry
 from bistand.casework.models import PaperScan, PipelineRun
-from bistand.identity.models import User
 from bistand.casework.paper import suggestions
+from bistand.identity.models import User
 from bistand.intake.forms import month_choices
 from bistand.intake.models import Application
 from tests import samples
