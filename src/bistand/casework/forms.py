@@ -203,6 +203,12 @@ class NoteForm(DesignSystemForm):
         coerce=lambda v: {"yes": True, "no": False}.get(v),
         empty_value=None,
     )
+    next_contact_due = forms.DateField(
+        label=_("Nästa kontakt senast (tomt: enligt kommunens rutin)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Skriv ett datum som ÅÅÅÅ-MM-DD.")},
+    )
 
 
 class DocumentRequestForm(DesignSystemForm):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from bistand.audit import chain
 from bistand.core.forms import DesignSystemForm
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person
@@ -116,9 +117,10 @@ def register(request):
         else:
             messages.success(request, _("Fullmakten är registrerad. Båda ser den på Mina sidor."))
             return redirect("casework:powers")
-    return render(
-        request, "casework/powers.html", {"form": form, "powers": _municipality_powers(request)[:100]}
-    )
+    listed = list(_municipality_powers(request)[:100])
+    # The list names people: it is a read of personal data like any other (the route has no id to log by).
+    chain.append(user=request.user, object_type="power_of_attorney_list", purpose="GET casework:powers")
+    return render(request, "casework/powers.html", {"form": form, "powers": listed})
 
 
 @caseworker_required

@@ -31,5 +31,15 @@ urlpatterns = [
     path(
         "cases/<int:case_id>/payments/<int:order_id>/resolve/", views.resolve_payment, name="resolve-payment"
     ),
+    path(
+        "cases/<int:case_id>/concerns/<int:report_id>/reported/",
+        views.concern_reported,
+        name="concern-reported",
+    ),
+    path(
+        "cases/<int:case_id>/concerns/<int:report_id>/report.pdf",
+        views.concern_document,
+        name="concern-document",
+    ),
     path("cases/<int:case_id>/plans/", views.add_plan, name="plan"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bistand.casework.models import Case, TimelineEvent
+from bistand.casework.models import ActivityPlan, Case, JournalNote, TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.access import citizen_required
 from bistand.identity.models import Person
@@ -88,6 +88,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "cases": cases,
             "decisions": decisions,
             "payments": payments.citizen_orders(cases),
+            # What the caseworker wrote for the household to read, and the person's own activity plans.
+            "citizen_notes": JournalNote.objects.filter(
+                case__in=cases, visibility=JournalNote.Visibility.CITIZEN
+            ).select_related("author")[:20],
+            "plans": ActivityPlan.objects.filter(person=person).order_by("-valid_from")[:5],
             "applications": person.applications.filter(status=Application.Status.SUBMITTED).order_by(
                 "-month"
             )[:12],
