@@ -43,7 +43,7 @@ def test_a_refused_contact_note_keeps_what_was_typed(client, caseworker, family_
     assert text in page  # the text is still there
     assert '<option value="contact" selected>' in page  # and the kind
     assert "Ange om barnens situation har tagits upp" in page
-    assert 'action="/casework/cases/%d/notes/#journal"' % family_case.pk in page  # the error is in view
+    assert f'action="/casework/cases/{family_case.pk}/notes/#journal"' in page  # the error is in view
     assert not JournalNote.objects.exists()
 
 
