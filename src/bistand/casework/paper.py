@@ -23,7 +23,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from bistand.casework import pipeline, standard_form
 from bistand.casework.models import PaperScan
@@ -59,23 +59,23 @@ class MultipleFileField(forms.FileField):
 
 
 PAYOUT_METHODS = [
-    ("account", _lazy("Till den sökandes bankkonto")),
-    ("bankgiro", _lazy("Till ett bankgironummer")),
-    ("none", _lazy("Har inget konto ännu – utbetalningen väntar tills ett konto finns")),
+    ("account", gettext_lazy("Till den sökandes bankkonto")),
+    ("bankgiro", gettext_lazy("Till ett bankgironummer")),
+    ("none", gettext_lazy("Har inget konto ännu – utbetalningen väntar tills ett konto finns")),
 ]
 
 
 class PaperApplicationForm(DesignSystemForm):
     channel = forms.ChoiceField(
-        label=_lazy("Hur kom ansökan in?"),
-        choices=[("paper", _lazy("Pappersansökan")), ("phone", _lazy("Telefon"))],
+        label=gettext_lazy("Hur kom ansökan in?"),
+        choices=[("paper", gettext_lazy("Pappersansökan")), ("phone", gettext_lazy("Telefon"))],
     )
-    personnummer = forms.CharField(label=_lazy("Den sökandes personnummer"), max_length=13)
-    first_name = forms.CharField(label=_lazy("Förnamn"), max_length=100, required=False)
-    last_name = forms.CharField(label=_lazy("Efternamn"), max_length=100, required=False)
-    month = forms.ChoiceField(label=_lazy("Månad"))
+    personnummer = forms.CharField(label=gettext_lazy("Den sökandes personnummer"), max_length=13)
+    first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=100, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=100, required=False)
+    month = forms.ChoiceField(label=gettext_lazy("Månad"))
     co_applicant = forms.CharField(
-        label=_lazy("Medsökandes personnummer (frivilligt)"), max_length=13, required=False
+        label=gettext_lazy("Medsökandes personnummer (frivilligt)"), max_length=13, required=False
     )
     co_applicant_signed = forms.BooleanField(
         label=_lazy("Medsökande har själv skrivit under ansökan"),
@@ -83,29 +83,30 @@ class PaperApplicationForm(DesignSystemForm):
         help_text=_lazy("Ingen görs till medsökande, eller slås upp i registren, utan egen underskrift."),
     )
     children = forms.CharField(
-        label=_lazy("Barnens personnummer, ett per rad (frivilligt)"),
+        label=gettext_lazy("Barnens personnummer, ett per rad (frivilligt)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    rent = MoneyField(label=_lazy("Hyra (kronor)"))
-    electricity = MoneyField(label=_lazy("Hushållsel (kronor)"), required=False)
-    salary = MoneyField(label=_lazy("Lön efter skatt (kronor)"), required=False)
-    other_income = MoneyField(label=_lazy("Andra inkomster (kronor)"), required=False)
-    emergency = forms.BooleanField(label=_lazy("Nödbistånd: akut behov i dag"), required=False)
+    rent = MoneyField(label=gettext_lazy("Hyra (kronor)"))
+    electricity = MoneyField(label=gettext_lazy("Hushållsel (kronor)"), required=False)
+    salary = MoneyField(label=gettext_lazy("Lön efter skatt (kronor)"), required=False)
+    other_income = MoneyField(label=gettext_lazy("Andra inkomster (kronor)"), required=False)
+    emergency = forms.BooleanField(label=gettext_lazy("Nödbistånd: akut behov i dag"), required=False)
     nothing_changed = forms.BooleanField(
-        label=_lazy("Den sökande uppger att inget har ändrats sedan förra månaden"), required=False
+        label=gettext_lazy("Den sökande uppger att inget har ändrats sedan förra månaden"), required=False
     )
     payout_method = forms.ChoiceField(
-        label=_lazy("Vart ska pengarna betalas?"),
+        label=gettext_lazy("Vart ska pengarna betalas?"),
         choices=PAYOUT_METHODS,
         widget=forms.RadioSelect,
-        error_messages={"required": _lazy("Välj bankkonto, bankgiro eller att konto saknas.")},
+        error_messages={"required": gettext_lazy("Välj bankkonto, bankgiro eller att konto saknas.")},
     )
-    clearing_number = forms.CharField(label=_lazy("Clearingnummer"), max_length=10, required=False)
-    account_number = forms.CharField(label=_lazy("Kontonummer"), max_length=20, required=False)
-    bankgiro = forms.CharField(label=_lazy("Bankgironummer"), max_length=12, required=False)
+    clearing_number = forms.CharField(label=gettext_lazy("Clearingnummer"), max_length=10, required=False)
+    account_number = forms.CharField(label=gettext_lazy("Kontonummer"), max_length=20, required=False)
+    bankgiro = forms.CharField(label=gettext_lazy("Bankgironummer"), max_length=12, required=False)
     scans = MultipleFileField(
-        label=_lazy("Skannade sidor (PDF, JPEG eller PNG) – välj alla sidor på en gång"), required=False
+        label=gettext_lazy("Skannade sidor (PDF, JPEG eller PNG) – välj alla sidor på en gång"),
+        required=False,
     )
 
     def __init__(self, *args, readings: dict | None = None, **kwargs) -> None:

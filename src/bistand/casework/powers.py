@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bistand.audit import chain
@@ -24,27 +24,33 @@ from bistand.portal.files import UploadRejected
 
 
 class PowerForm(DesignSystemForm):
-    principal = forms.CharField(label=_lazy("Personnummer för den som ger fullmakten"), max_length=13)
+    principal = forms.CharField(label=gettext_lazy("Personnummer för den som ger fullmakten"), max_length=13)
     principal_name = forms.CharField(
-        label=_lazy("Namn (om personen inte finns här ännu)"), max_length=200, required=False
+        label=gettext_lazy("Namn (om personen inte finns här ännu)"), max_length=200, required=False
     )
-    agent = forms.CharField(label=_lazy("Ombudets personnummer"), max_length=13)
+    agent = forms.CharField(label=gettext_lazy("Ombudets personnummer"), max_length=13)
     agent_name = forms.CharField(
-        label=_lazy("Ombudets namn (om ombudet inte finns här ännu)"), max_length=200, required=False
+        label=gettext_lazy("Ombudets namn (om ombudet inte finns här ännu)"), max_length=200, required=False
     )
-    scope = forms.ChoiceField(label=_lazy("Vad får ombudet göra?"), choices=PowerOfAttorney.Scope.choices)
-    valid_from = forms.DateField(label=_lazy("Gäller från"), widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Vad får ombudet göra?"), choices=PowerOfAttorney.Scope.choices
+    )
+    valid_from = forms.DateField(
+        label=gettext_lazy("Gäller från"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     valid_to = forms.DateField(
-        label=_lazy("Gäller till och med (tomt: tills den återkallas)"),
+        label=gettext_lazy("Gäller till och med (tomt: tills den återkallas)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     document = forms.FileField(
-        label=_lazy("Den underskrivna fullmakten, skannad (PDF, JPEG eller PNG)"),
-        error_messages={"required": _lazy("Skanna in den underskrivna fullmakten och bifoga den.")},
+        label=gettext_lazy("Den underskrivna fullmakten, skannad (PDF, JPEG eller PNG)"),
+        error_messages={"required": gettext_lazy("Skanna in den underskrivna fullmakten och bifoga den.")},
     )
     note = forms.CharField(
-        label=_lazy("Anteckning (frivilligt)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Anteckning (frivilligt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, municipality=None, **kwargs) -> None:
