@@ -489,11 +489,12 @@ def _register(user, data: dict, values: dict, scan_ids: list[int]) -> Applicatio
 
 
 @caseworker_required
-def blank_form(request, lang: str):
-    """The standard form to print, in Swedish, English or Arabic."""
+def blank_form(request):
+    """The standard form to print, in Swedish, English or Arabic (`?lang=`); it holds no personal data."""
     from django.conf import settings
     from django.http import HttpResponse
 
+    lang = request.GET.get("lang", "sv")
     if lang not in dict(settings.LANGUAGES):
         raise Http404
     pdf = standard_form.render_pdf(lang, request.user.unit.municipality.name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,10 +89,13 @@ class PowerForm(DesignSystemForm):
         return data
 
 
-def _municipality_powers(request):
-    municipality = request.user.unit.municipality
-    return PowerOfAttorney.objects.filter(principal__municipality=municipality).select_related(
-        "principal", "agent"
+def _unit_powers(request):
+    """The powers this unit deals with: the principal has a case here, or the unit registered the power."""
+    unit = request.user.unit
+    return (
+        PowerOfAttorney.objects.filter(Q(principal__cases__unit=unit) | Q(registered_by__unit=unit))
+        .distinct()
+        .select_related("principal", "agent")
     )
 
 
@@ -123,7 +127,7 @@ def register(request):
         else:
             messages.success(request, _("Fullmakten är registrerad. Båda ser den på Mina sidor."))
             return redirect("casework:powers")
-    listed = list(_municipality_powers(request)[:100])
+    listed = list(_unit_powers(request)[:100])
     # The list names people: it is a read of personal data like any other (the route has no id to log by).
     chain.append(user=request.user, object_type="power_of_attorney_list", purpose="GET casework:powers")
     return render(request, "casework/powers.html", {"form": form, "powers": listed})
@@ -132,7 +136,7 @@ def register(request):
 @caseworker_required
 @require_POST
 def revoke(request, power_id: int):
-    power = get_object_or_404(_municipality_powers(request), pk=power_id)
+    power = get_object_or_404(_unit_powers(request), pk=power_id)
     powers.revoke(power, request.user)
     messages.success(request, _("Fullmakten är återkallad."))
     return redirect("casework:powers")
@@ -143,7 +147,7 @@ def document(request, power_id: int):
     """The scanned fullmakt, for staff of the principal's municipality."""
     from django.http import FileResponse, Http404
 
-    power = get_object_or_404(_municipality_powers(request), pk=power_id)
+    power = get_object_or_404(_unit_powers(request), pk=power_id)
     if not power.document:
         raise Http404
     powers.log(power, request.user, "download", "fullmakt öppnad")

@@ -58,7 +58,7 @@ def render_pdf(lang: str = "sv", municipality: str = "") -> bytes:
 
     with translation.override(lang):
         html = render_to_string(
-            "casework/standard_form.html",
+            "pdf/standard_form.html",
             {
                 "lang": lang,
                 "direction": "rtl" if translation.get_language_bidi() else "ltr",

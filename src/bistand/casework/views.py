@@ -293,7 +293,7 @@ def concern_document(request, case_id: int, report_id: int):
     case = _case(request, case_id)
     report = _concern(request, case, report_id)
     html = render_to_string(
-        "casework/concern_report.html",
+        "pdf/concern_report.html",
         {"report": report, "case": case, "routine": workspace.concern_routine(case), "user": request.user},
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
