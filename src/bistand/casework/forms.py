@@ -186,6 +186,11 @@ class DraftForm(DesignSystemForm):
 
 
 class NoteForm(DesignSystemForm):
+    def __init__(self, *args, **kwargs) -> None:
+        # Its own ids: the activity plan form on the same page also has a "kind" field.
+        kwargs.setdefault("auto_id", "note-%s")
+        super().__init__(*args, **kwargs)
+
     kind = forms.ChoiceField(label=_("Sort"), choices=JournalNote.Kind.choices, initial="note")
     visibility = forms.ChoiceField(
         label=_("Vem får läsa"), choices=JournalNote.Visibility.choices, initial="internal"
