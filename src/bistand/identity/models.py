@@ -12,6 +12,8 @@ class Municipality(models.Model):
 
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)
     name = models.CharField(_("namn"), max_length=100)
+    # Social services' number for someone in acute need; shown on the receipt of an emergency application.
+    phone = models.CharField(_("socialtjänstens telefonnummer"), max_length=20, blank=True)
 
     def __str__(self) -> str:
         return self.name

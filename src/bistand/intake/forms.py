@@ -138,16 +138,26 @@ class MonthForm(StepForm):
         },
     )
 
+    # Asked first: someone without money for food or a roof tonight should not have to get to step six.
+    emergency = forms.BooleanField(
+        label=_("Jag har inga pengar till mat eller boende de närmaste dagarna (akut behov)"),
+        help_text=_("Då tittar en handläggare på din ansökan samma dag."),
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["month_applied"].choices = month_choices()
 
     @classmethod
     def initial_from(cls, values, context):
-        return {"month_applied": values.get("month")}
+        return {"month_applied": values.get("month"), "emergency": bool(values.get("emergency"))}
 
     def values(self):
-        return {"month": self.cleaned_data["month_applied"]}
+        return {
+            "month": self.cleaned_data["month_applied"],
+            "emergency": bool(self.cleaned_data.get("emergency")),
+        }
 
 
 class HouseholdForm(StepForm):
@@ -491,9 +501,6 @@ class NeedsForm(StepForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": _("Skriv högst %(limit_value)d tecken.")},
     )
-    emergency = forms.BooleanField(
-        label=_("Jag har inga pengar till mat eller boende de närmaste dagarna (akut behov)"), required=False
-    )
     message = forms.CharField(
         label=_("Vill du berätta något mer för handläggaren? (frivilligt)"),
         required=False,
@@ -511,7 +518,6 @@ class NeedsForm(StepForm):
             n.get("description", "") for n in values.get("extra_needs") or [] if n.get("description")
         ]
         initial["description"] = descriptions[0] if descriptions else ""
-        initial["emergency"] = bool(values.get("emergency"))
         initial["message"] = values.get("message", "")
         return initial
 
@@ -523,11 +529,7 @@ class NeedsForm(StepForm):
                 needs.append({"type": name, "amount": amount, "description": ""})
         if needs:
             needs[0]["description"] = self.cleaned_data.get("description", "")
-        return {
-            "extra_needs": needs,
-            "emergency": bool(self.cleaned_data.get("emergency")),
-            "message": self.cleaned_data.get("message", ""),
-        }
+        return {"extra_needs": needs, "message": self.cleaned_data.get("message", "")}
 
 
 class PayoutForm(StepForm):

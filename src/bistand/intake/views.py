@@ -386,7 +386,11 @@ def received(request: HttpRequest, reference) -> HttpResponse:
         | Application.objects.filter(status=Application.Status.SUBMITTED, co_applicant=request.user.person),
         reference=reference,
     )
-    return render(request, "intake/received.html", {"application": application})
+    from bistand.payments.services import is_emergency
+
+    return render(
+        request, "intake/received.html", {"application": application, "emergency": is_emergency(application)}
+    )
 
 
 @citizen_required

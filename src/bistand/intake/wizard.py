@@ -258,12 +258,12 @@ def step_values(application: Application, step: str, *, with_context: bool = Tru
 def _values_from_base(application: Application, step: str) -> dict[str, Any]:
     values = base_values(application)
     keys = {
-        "month": ("month",),
+        "month": ("month", "emergency"),
         "household": ("co_applicant", "children", "household_size"),
         "housing": ("costs",),
         "income": ("incomes",),
         "assets": ("assets",),
-        "needs": ("extra_needs", "emergency", "message"),
+        "needs": ("extra_needs", "message"),
         "payout": ("payout_account",),
     }[step]
     return {key: values.get(key) for key in keys if key in values}
