@@ -308,7 +308,8 @@ class ConcernReport(models.Model):
         CLOSED = "closed", _("Avslutad av mottagaren")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="concern_reports")
-    note = models.OneToOneField(JournalNote, on_delete=models.PROTECT, related_name="concern_report")
+    # Culled with its note (gallring): the report is the note's route, not a record of its own.
+    note = models.OneToOneField(JournalNote, on_delete=models.CASCADE, related_name="concern_report")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.TO_REPORT)
     recipient = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
