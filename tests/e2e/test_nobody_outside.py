@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from bistand.casework import workspace
@@ -207,4 +208,60 @@ def test_a_caseworker_at_a_familys_contact(live_server, new_page, settings, unit
     expect(meetings).to_contain_text("Barnen mår bra men bor trångt.")
     expect(meetings).to_contain_text("Praktik på biblioteket")
     expect(page.get_by_text("slag hemma")).to_have_count(0)
+    check(page)
+
+
+def test_a_person_in_acute_need_is_decided_and_paid_the_same_day(
+    live_server, new_page, settings, registers_simulator, population, unit, caseworker, schedule, run_tasks
+):
+    """Asked first, promised today with a number to call, decided by a person and paid the same bank day.
+
+    The month's regular application beside the emergency one waits for the one-regular-application-per-month
+    constraint (issue 20); it is not tried here.
+    """
+    from bistand.casework.models import PipelineRun
+    from bistand.intake.models import Application
+    from bistand.payments.holidays import next_bank_day_on_or_after
+    from tests.intake.helpers import single_adult
+
+    settings.DEMO_MODE = True
+    settings.REGISTERS_URL = registers_simulator
+    unit.municipality.phone = "070-174 06 50"
+    unit.municipality.save()
+    schedule.emergency_payout = "same_day"
+    schedule.save()
+    person = single_adult(population)
+
+    page = new_page()
+    sign_in(page, live_server.url, person.pnr, start="/apply/")
+    page.get_by_role("button", name="Börja ansökan").click()
+    page.get_by_label("akut behov").check()  # the first question, not the sixth page
+    page.get_by_role("button", name="Spara och fortsätt").click()
+    for _step in range(5):
+        if page.get_by_label("Nej", exact=True).count():
+            page.get_by_label("Nej", exact=True).check()
+        page.get_by_role("button", name="Spara och fortsätt").click()
+    page.get_by_label("Till mitt bankkonto").check()
+    page.get_by_label("Clearingnummer").fill("3300")
+    page.get_by_label("Kontonummer").fill("800113-9297")
+    page.get_by_role("button", name="Spara och fortsätt").click()
+    page.get_by_role("button", name="Skriv under och skicka").click()
+    promise = page.locator("#emergency-promise")
+    expect(promise).to_contain_text("i dag")
+    expect(promise.get_by_role("link", name="070-174 06 50")).to_be_visible()
+    check(page)
+
+    run_tasks()
+    run = PipelineRun.objects.get(application=Application.objects.get(applicant__personnummer=person.pnr))
+    assert run.status == "routed" and run.urgent  # nödbistånd: always a person, first in the queue
+    workspace.take(run.case, caseworker)
+    draft = workspace.save_draft(run, caseworker, outcome="grant")
+    decision = workspace.submit(draft, caseworker)
+    order = decision.payment_orders.get()
+    # The same bank day as the decision, whichever day the test runs (a weekend rolls to Monday).
+    today = next_bank_day_on_or_after(timezone.localdate())
+    assert order.status == "planned" and order.payout_date == today
+
+    page.goto(live_server.url + "/my/")
+    expect(page.locator("#payments")).to_contain_text("Utbetalning planerad")
     check(page)
