@@ -295,3 +295,14 @@ def test_several_pages_can_be_chosen_at_once(client, caseworker, find, settings,
         == 302
     )
     assert Application.objects.get().scans.count() == 2
+
+
+def test_nodbistand_on_paper_stands_beside_the_regular_application(client, caseworker, find):
+    person = find(quiet_single)
+    client.force_login(caseworker)
+    emergency = _phone(person, payout_method="none", emergency="on")
+    assert client.post(reverse("casework:paper"), emergency).status_code == 302
+    assert client.post(reverse("casework:paper"), _phone(person, payout_method="none")).status_code == 302
+    again = client.post(reverse("casework:paper"), _phone(person, payout_method="none")).content.decode()
+    assert "redan en ansökan för månaden" in again
+    assert Application.objects.count() == 2

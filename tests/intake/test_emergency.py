@@ -64,3 +64,18 @@ def test_an_ordinary_receipt_makes_no_emergency_promise(client, applicant, no_re
     client.post(reverse("intake:sign", args=[application.reference]))
     receipt = client.get(reverse("intake:received", args=[application.reference])).content.decode()
     assert "Du har akut behov" not in receipt
+
+
+def test_an_emergency_application_does_not_use_up_the_month(client, applicant, no_registers):
+    """After nödbistånd for December, December's regular application can still be made."""
+    from bistand.intake.drafts import next_month
+
+    application = _start(client, applicant)
+    fill_first_application(client, application)
+    month = application.month.isoformat()[:7]
+    post_step(client, application, "month", {"month_applied": month, "emergency": "on"})
+    client.post(reverse("intake:sign", args=[application.reference]))
+    assert next_month(applicant.person) == month
+    client.post(reverse("intake:start"))
+    regular = Application.objects.exclude(pk=application.pk).get()
+    assert regular.month == application.month and regular.is_open

@@ -347,9 +347,7 @@ def register(request):
                         "month",
                         _("Hushållet har redan en ansökan för månaden. Öppna ärendet i stället."),
                     )
-                    return render(
-                        request, "casework/paper.html", {"form": form, "scan_ids": scan_ids, "ocr_text": ""}
-                    )
+                    return _render(request, form, scan_ids)
                 messages.success(request, _("Ansökan är registrerad och handläggs nu som alla andra."))
                 return redirect("casework:case", application.pipeline.case_id)
     return _render(request, form, scan_ids)

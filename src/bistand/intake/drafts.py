@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bistand.identity.models import Municipality, Person
 from bistand.intake import wizard
+from bistand.intake.emergency import is_emergency
 from bistand.intake.forms import month_choices
 from bistand.intake.models import Application
 
@@ -39,12 +40,16 @@ def open_application(person: Person) -> Application | None:
 
 
 def last_submitted(person: Person) -> Application | None:
-    """The person's most recent submitted application (the one a re-application repeats)."""
-    return (
-        Application.objects.filter(applicant=person, status=Application.Status.SUBMITTED)
-        .order_by("-month", "-submitted_at")
-        .first()
-    )
+    """The person's most recent submitted regular application (the one a re-application repeats).
+
+    An application for nödbistånd does not count: it does not use up its month, so the regular
+    application for that month can still be made.
+    """
+    submitted = Application.objects.filter(applicant=person, status=Application.Status.SUBMITTED)
+    for application in submitted.order_by("-month", "-submitted_at")[:24]:
+        if not is_emergency(application):
+            return application
+    return None
 
 
 def next_month(person: Person) -> str | None:

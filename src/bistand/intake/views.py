@@ -386,7 +386,7 @@ def received(request: HttpRequest, reference) -> HttpResponse:
         | Application.objects.filter(status=Application.Status.SUBMITTED, co_applicant=request.user.person),
         reference=reference,
     )
-    from bistand.payments.services import is_emergency
+    from bistand.intake.emergency import is_emergency
 
     return render(
         request, "intake/received.html", {"application": application, "emergency": is_emergency(application)}

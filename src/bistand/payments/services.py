@@ -37,6 +37,7 @@ from lxml import etree
 from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
+from bistand.intake.emergency import is_emergency
 from bistand.intake.models import Application
 from bistand.payments import bankstatus, pain001
 from bistand.payments.accounts import AccountError, BankAccount, Bankgiro, parse_bank_account
@@ -110,14 +111,6 @@ def schedule_for(municipality: Municipality) -> PayoutSchedule:
     """The municipality's payout schedule; the defaults (the 25th, a month ahead) when none is stored."""
     stored = PayoutSchedule.objects.filter(municipality=municipality).first()
     return stored or PayoutSchedule(municipality=municipality, payer_name=municipality.name)
-
-
-def is_emergency(application: Application) -> bool:
-    """An application for nödbistånd (acute need), as the citizen or caseworker marked it."""
-    if getattr(application, "emergency", False):
-        return True
-    answer = (application.answers or {}).get("emergency")
-    return bool(answer.get("value")) if isinstance(answer, dict) else bool(answer)
 
 
 def payout_date_for_decision(decision: Decision, schedule: PayoutSchedule, today: date | None = None) -> date:
