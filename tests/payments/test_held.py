@@ -150,3 +150,21 @@ def test_without_same_day_an_emergency_grant_waits_for_the_regular_day(citizen, 
         make_decision(citizen.person, unit, "1200", answers_=answers(emergency=True), month=month)
     )
     assert order.payout_date > TODAY
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"method": "x"},
+        {"method": "account", "clearing_number": "=1+1", "account_number": "\x00" * 30},
+        {"method": "bankgiro", "bankgiro": "٥٠٥٠١٠٥٥٥٥٥٥٥"},
+        {"clearing_number": "3300", "account_number": "8001139297"},
+    ],
+)
+def test_bad_input_on_the_payout_account_page_is_a_clear_error(client, citizen, held, data):
+    client.force_login(citizen)
+    response = client.post(reverse("portal:payout-account"), data)
+    assert response.status_code == 200 and "Något behöver rättas" in response.content.decode()
+    held.refresh_from_db()
+    assert held.status == "held"

@@ -252,7 +252,7 @@ def payout_account(request: HttpRequest) -> HttpResponse:
     power = acting_power(request)
     context = {"principal_name": person.full_name if power else ""}
     held = payments.held_for_citizen(person)
-    form = PayoutForm(request.POST or None, month=None, context=context)
+    form = PayoutForm(request.POST if request.method == "POST" else None, month=None, context=context)
     if request.method == "POST" and held and form.is_valid():
         try:
             resolved = payments.give_payout_account(person, form.cleaned_data["account"])
