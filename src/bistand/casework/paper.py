@@ -78,9 +78,11 @@ class PaperApplicationForm(DesignSystemForm):
         label=gettext_lazy("Medsökandes personnummer (frivilligt)"), max_length=13, required=False
     )
     co_applicant_signed = forms.BooleanField(
-        label=_lazy("Medsökande har själv skrivit under ansökan"),
+        label=gettext_lazy("Medsökande har själv skrivit under ansökan"),
         required=False,
-        help_text=_lazy("Ingen görs till medsökande, eller slås upp i registren, utan egen underskrift."),
+        help_text=gettext_lazy(
+            "Ingen görs till medsökande, eller slås upp i registren, utan egen underskrift."
+        ),
     )
     children = forms.CharField(
         label=gettext_lazy("Barnens personnummer, ett per rad (frivilligt)"),
@@ -150,7 +152,13 @@ class PaperApplicationForm(DesignSystemForm):
         raw = self.cleaned_data["co_applicant"].strip()
         return self._number(raw, "co_applicant") if raw else None
 
+    def clean_children(self) -> list[str]:
+        numbers = [line.strip() for line in self.cleaned_data["children"].splitlines() if line.strip()]
+        return [self._number(n, "children") for n in numbers]
+
     def clean(self) -> dict:
+        from bistand.intake.accounts import check_account, check_bankgiro
+
         data = super().clean()
         if data.get("co_applicant") and not data.get("co_applicant_signed"):
             self.add_error(
@@ -159,16 +167,6 @@ class PaperApplicationForm(DesignSystemForm):
                     "Medsökande måste ha skrivit under själv. Utan underskrift registrerar du ansökan utan medsökande."
                 ),
             )
-        return data
-
-    def clean_children(self) -> list[str]:
-        numbers = [line.strip() for line in self.cleaned_data["children"].splitlines() if line.strip()]
-        return [self._number(n, "children") for n in numbers]
-
-    def clean(self):
-        from bistand.intake.accounts import check_account, check_bankgiro
-
-        data = super().clean()
         method = data.get("payout_method")
         if method == "account":
             error = check_account(data.get("clearing_number", ""), data.get("account_number", ""))

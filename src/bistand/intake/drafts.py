@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from bistand.identity.models import Municipality, Person
 from bistand.intake import wizard
-from bistand.intake.emergency import is_emergency
 from bistand.intake.forms import month_choices
 from bistand.intake.models import Application
 
@@ -45,11 +44,11 @@ def last_submitted(person: Person) -> Application | None:
     An application for nödbistånd does not count: it does not use up its month, so the regular
     application for that month can still be made.
     """
-    submitted = Application.objects.filter(applicant=person, status=Application.Status.SUBMITTED)
-    for application in submitted.order_by("-month", "-submitted_at")[:24]:
-        if not is_emergency(application):
-            return application
-    return None
+    return (
+        Application.objects.filter(applicant=person, status=Application.Status.SUBMITTED, emergency=False)
+        .order_by("-month", "-submitted_at")
+        .first()
+    )
 
 
 def next_month(person: Person) -> str | None:

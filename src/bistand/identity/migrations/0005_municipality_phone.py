@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('identity', '0003_api_token'),
+        ('identity', '0004_api_token_demo'),
     ]
 
     operations = [

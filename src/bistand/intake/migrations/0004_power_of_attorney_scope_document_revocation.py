@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('identity', '0003_api_token'),
-        ('intake', '0002_drafts_signatures_ombud'),
+        ('intake', '0003_month_claims'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
