@@ -157,3 +157,23 @@ def test_the_payout_step_speaks_of_the_principals_account():
 
     form = PayoutForm(month=START, context={"principal_name": "Margit Demosson"})
     assert "Till Margit Demossons bankkonto" in dict(form.fields["method"].choices).values()
+
+
+def test_a_protected_principal_only_for_the_restricted_group(
+    client, caseworker, municipality, settings, tmp_path
+):
+    from bistand.security.protected import grant_protected
+
+    settings.MEDIA_ROOT = tmp_path
+    make_citizen(PARENT_PNR, municipality, first_name="Margit", protection="skyddad_folkbokforing")
+    make_citizen(CHILD_PNR, municipality, first_name="Eva")
+    client.force_login(caseworker)
+    page = _register(client).content.decode()
+    assert "behörighet för skyddade personuppgifter" in page and not PowerOfAttorney.objects.exists()
+    grant_protected(caseworker)
+    assert _register(client).status_code == 302
+    listed = client.get(reverse("casework:powers")).content.decode()
+    assert "Margit Demosson" in listed
+    colleague = make_staff("kollega", caseworker.unit)
+    client.force_login(colleague)
+    assert "Margit Demosson" not in client.get(reverse("casework:powers")).content.decode()

@@ -22,6 +22,7 @@ from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake import powers
 from bistand.intake.models import PowerOfAttorney
 from bistand.portal.files import UploadRejected
+from bistand.security.protected import may_handle_protected
 
 
 class PowerForm(DesignSystemForm):
@@ -54,8 +55,9 @@ class PowerForm(DesignSystemForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, municipality=None, **kwargs) -> None:
+    def __init__(self, *args, municipality=None, user=None, **kwargs) -> None:
         self.municipality = municipality
+        self.user = user
         super().__init__(*args, **kwargs)
 
     def _person(self, field: str) -> Person | None:
@@ -65,6 +67,14 @@ class PowerForm(DesignSystemForm):
             self.add_error(field, _("Det här är inte ett giltigt personnummer. Skriv 12 siffror."))
             return None
         person = Person.objects.filter(personnummer=digits).first()
+        if person is not None and person.is_protected and not may_handle_protected(self.user):
+            self.add_error(
+                field,
+                _(
+                    "Vänd dig till en handläggare med behörighet för skyddade personuppgifter för den här fullmakten."
+                ),
+            )
+            return None
         if person is not None:
             return person
         name = (self.cleaned_data.get(f"{field}_name") or "").strip()
@@ -92,18 +102,21 @@ class PowerForm(DesignSystemForm):
 def _unit_powers(request):
     """The powers this unit deals with: the principal has a case here, or the unit registered the power."""
     unit = request.user.unit
-    return (
-        PowerOfAttorney.objects.filter(Q(principal__cases__unit=unit) | Q(registered_by__unit=unit))
-        .distinct()
-        .select_related("principal", "agent")
-    )
+    powers_here = PowerOfAttorney.objects.filter(Q(principal__cases__unit=unit) | Q(registered_by__unit=unit))
+    if not may_handle_protected(request.user):
+        # A protected person's powers only for "Skyddade personuppgifter", as their cases.
+        none = Person.Protection.NONE
+        powers_here = powers_here.filter(principal__protection=none, agent__protection=none)
+    return powers_here.distinct().select_related("principal", "agent")
 
 
 @caseworker_required
 def register(request):
     """Register a power of attorney from the signed paper; list the municipality's powers."""
     municipality = request.user.unit.municipality
-    form = PowerForm(request.POST or None, request.FILES or None, municipality=municipality)
+    form = PowerForm(
+        request.POST or None, request.FILES or None, municipality=municipality, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         for key in ("principal_person", "agent_person"):
