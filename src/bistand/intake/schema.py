@@ -20,7 +20,8 @@ answer carries its provenance: `{"value": ..., "source": "citizen" | "caseworker
       "language": "sv",                                      # letters in Swedish and this language
       "message": "",                                         # optional: free text to the caseworker
       "representative": "194001079120",                     # optional: the ombud who applied, or null
-      "registers_unavailable": ["fk"]                        # optional: prefill sources that did not answer
+      "registers_unavailable": ["fk"],                       # optional: prefill sources that did not answer
+      "registered_by": "Kim Handläggare"                     # optional: staff who registered paper or phone
     }
 """
 
@@ -55,7 +56,7 @@ FIELDS = frozenset(
     {
         "month", "co_applicant", "children", "household_size", "costs", "incomes", "assets", "extra_needs",
         "emergency", "nothing_changed", "payout_account", "language", "message", "representative",
-        "registers_unavailable",
+        "registers_unavailable", "registered_by",
     }
 )  # fmt: skip
 ITEM_FIELDS = {
@@ -343,6 +344,14 @@ def validate_application(data: Any) -> dict[str, Any]:
         errors.append(FieldError("registers_unavailable", _("Ska vara en lista.")))
         unavailable = []
     out["registers_unavailable"] = sorted(set(unavailable))
+
+    # Who at social services registered a paper or phone application (shown to the citizen); staff only.
+    registered_by = data.get("registered_by")
+    if registered_by is not None:
+        if not isinstance(registered_by, str) or len(registered_by) > 200:
+            errors.append(FieldError("registered_by", _("Skriv namnet på den som registrerade ansökan.")))
+        else:
+            out["registered_by"] = registered_by
 
     if errors:
         raise ApplicationInvalid(errors)
