@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0004_timeline_documents_submitted'),
+        ('casework', '0005_kommunicering'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
