@@ -69,6 +69,9 @@ def test_a_revoked_power_stops_working_at_once(client, power, unit, no_registers
     client.post(reverse("intake:act-for", args=[power.pk]))
     power.revoked_at = timezone.now()
     power.save()
-    client.post(reverse("intake:start"))
-    # The draft is the agent's own, not the principal's.
-    assert Application.objects.get().applicant == power.agent
+    response = client.post(reverse("intake:start"))
+    # Nothing is made for the principal, and the agent is told why rather than shown a bare 404.
+    assert response.status_code == 302 and response.url == reverse("intake:power-ended", args=[power.pk])
+    assert not Application.objects.filter(applicant=power.principal).exists()
+    page = client.get(response.url).content.decode()
+    assert "Margit Demosson har återkallat fullmakten" in page

@@ -7,14 +7,24 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from bistand.casework.models import Case, DecisionDraft, PipelineRun, TimelineEvent
+from bistand.casework.models import (
+    Case,
+    ConcernReport,
+    DecisionDraft,
+    JournalNote,
+    PaperScan,
+    PipelineRun,
+    TimelineEvent,
+)
 from bistand.identity.models import Municipality, Unit, User
 from bistand.intake.models import Application, PowerOfAttorney
 from bistand.oversight.models import RandomCheck, RandomCheckDraw
-from bistand.payments.models import PaymentFile
+from bistand.payments.models import PaymentFile, PaymentOrder
 from bistand.portal.models import DocumentRequest
+from tests import samples
 from tests.conftest import CITIZEN_PNR, OTHER_CITIZEN_PNR, make_citizen, make_staff
 from tests.portal.conftest import CALCULATION, make_decision
 
@@ -135,8 +145,33 @@ def build_world(unit: Unit, *, owner_pnr: str = CITIZEN_PNR, owner_kwargs: dict 
         found="Registren visar en inkomst.",
         reply_by=datetime.date(2026, 12, 20),
     )
+    scan = PaperScan(application=submitted, content_type="png", sha256="0" * 64, uploaded_by=caseworker)
+    scan.file.save("scan.png", ContentFile(samples.png()), save=True)
+    order = PaymentOrder.objects.create(
+        decision=decision,
+        decision_version=decision.version,
+        line="citizen",
+        end_to_end_id=f"BST-{decision.pk}-1-citizen",
+        municipality=municipality,
+        unit=unit,
+        case=case,
+        application=submitted,
+        person=owner.person,
+        recipient_kind="citizen",
+        amount=Decimal("12170"),
+        payout_date=datetime.date(2026, 12, 25),
+        status="held",
+        status_reason="missing_account",
+    )
+    concern = JournalNote.objects.create(
+        case=case, author=caseworker, kind="concern", visibility="restricted", text="Oro för barnet."
+    )
+    report = ConcernReport.objects.create(case=case, note=concern, recipient="Barn- och familjeenheten")
     ids = {
         "case_id": case.pk,
+        "scan_id": scan.pk,
+        "order_id": order.pk,
+        "report_id": report.pk,
         "draft_id": draft.pk,
         "kommunicering_id": told.pk,
         "decision_id": decision.pk,

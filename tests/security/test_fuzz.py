@@ -161,6 +161,16 @@ def test_staff_forms_survive_anything(world):
         ),
         (reverse("casework:take", args=[case_id]), ["to"]),
         (reverse("casework:paper"), ["personnummer", "month", "rent", "action"]),
+        (
+            reverse("casework:paper"),
+            ["payout_method", "clearing_number", "account_number", "bankgiro", "ocr_readings"],
+        ),
+        (
+            reverse("casework:resolve-payment", args=[case_id, world.ids["order_id"]]),
+            ["clearing_number", "account_number", "bankgiro"],
+        ),
+        (reverse("casework:powers"), ["principal", "agent", "scope", "valid_from", "valid_to"]),
+        (reverse("casework:note", args=[case_id]), ["kind", "next_contact_due", "text", "visibility"]),
     ]
     notes_before = world.case.journal.count()
 

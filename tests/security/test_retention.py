@@ -87,7 +87,8 @@ def test_register_extract_holds_everything_about_the_person(full_case, tmp_path)
         str(world.ids["reference"]),
     }
     assert [n["text"] for n in data["journal_notes"]] == ["Besök. Barnen mår bra."]
-    assert data["journal_notes_withheld_for_secrecy_review"] == 1
+    # The restricted note above and the world's orosanmälan: both held back for a secrecy review.
+    assert data["journal_notes_withheld_for_secrecy_review"] == 2
     assert len(data["messages"]) == 2 and len(data["decisions"]) == 1 and len(data["uploads"]) == 1
     assert "password" not in data["accounts"][0]
     # Making the extract is a read like any other.
@@ -115,9 +116,10 @@ def test_the_extract_page_is_for_auditors_and_administrators(full_case):
 def test_a_dry_run_reports_and_changes_nothing(full_case):
     report = retention.cull(dry_run=True, now=LATER)
     assert report.cases == [full_case.case.pk]
-    assert report.removed["journal_notes"] == 2 and report.removed["uploads"] == 1
+    # Two notes written here and the world's orosanmälan note.
+    assert report.removed["journal_notes"] == 3 and report.removed["uploads"] == 1
     assert report.removed["letters"] == 1 and report.removed["register_snapshots"] == 1
-    assert JournalNote.objects.count() == 2 and Upload.objects.count() == 1
+    assert JournalNote.objects.count() == 3 and Upload.objects.count() == 1
     assert not CullRun.objects.exists()
 
 
@@ -173,7 +175,7 @@ def test_culling_removes_personal_content_and_keeps_the_figures(
     assert kept["applications"] == 1 and kept["decided"] == 1 and kept["outcome_grant"] == 1
 
     run_record = CullRun.objects.get()
-    assert run_record.removed["cases"] == 1 and report.removed["journal_notes"] == 2
+    assert run_record.removed["cases"] == 1 and report.removed["journal_notes"] == 3  # with the orosanmälan
     assert retention.cull(now=LATER).cases == []  # a second run finds nothing new
     from bistand.audit import chain
 

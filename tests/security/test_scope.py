@@ -35,6 +35,10 @@ NO_PERSON_LOOKUP = {
     "api:openapi",
     "audit:verify",
     "casework:paper",
+    "casework:paper-form",
+    # Registers a power for the numbers typed; lists only the unit's powers, a protected person's only for
+    # the restricted group (tests/intake/test_powers.py).
+    "casework:powers",
     "casework:queue",
     "casework:workload",
     "core:healthz",
@@ -60,6 +64,7 @@ NO_PERSON_LOOKUP = {
     "payments:ledger-csv",
     "payments:overview",
     "portal:home",
+    "portal:payout-account",
     "security:enrol",
     "security:two-factor",
     "set_language",

@@ -189,6 +189,11 @@ class DraftForm(DesignSystemForm):
 
 
 class NoteForm(DesignSystemForm):
+    def __init__(self, *args, **kwargs) -> None:
+        # Its own ids: the activity plan form on the same page also has a "kind" field.
+        kwargs.setdefault("auto_id", "note-%s")
+        super().__init__(*args, **kwargs)
+
     kind = forms.ChoiceField(label=_("Sort"), choices=JournalNote.Kind.choices, initial="note")
     visibility = forms.ChoiceField(
         label=_("Vem får läsa"), choices=JournalNote.Visibility.choices, initial="internal"
@@ -205,6 +210,12 @@ class NoteForm(DesignSystemForm):
         required=False,
         coerce=lambda v: {"yes": True, "no": False}.get(v),
         empty_value=None,
+    )
+    next_contact_due = forms.DateField(
+        label=_("Nästa kontakt senast (tomt: enligt kommunens rutin)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Skriv ett datum som ÅÅÅÅ-MM-DD.")},
     )
 
 

@@ -328,3 +328,34 @@ class PaperScan(models.Model):
 
     def __str__(self) -> str:
         return f"Scan {self.pk}"
+
+
+class ConcernReport(models.Model):
+    """An orosanmälan (SoL, the duty to report concern for a child) as a route, not just a note.
+
+    Written as a restricted journal note; this row is the task that follows it: the report to the unit the
+    municipality's routine names, its status, who sent it and when. Never shown to the household: it has no
+    timeline event and is not on Mina sidor; only those who may read restricted notes see it.
+    """
+
+    class Status(models.TextChoices):
+        TO_REPORT = "to_report", _("Att anmäla")
+        REPORTED = "reported", _("Anmäld")
+        CLOSED = "closed", _("Avslutad av mottagaren")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="concern_reports")
+    # Culled with its note (gallring): the report is the note's route, not a record of its own.
+    note = models.OneToOneField(JournalNote, on_delete=models.CASCADE, related_name="concern_report")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TO_REPORT)
+    recipient = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        "identity.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Concern report {self.pk}"

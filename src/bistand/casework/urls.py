@@ -1,12 +1,17 @@
 from django.urls import path
 
-from bistand.casework import paper, views
+from bistand.casework import paper, powers, views
 
 app_name = "casework"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("workload/", views.workload, name="workload"),
     path("paper/", paper.register, name="paper"),
+    path("paper/form.pdf", paper.blank_form, name="paper-form"),
+    path("scans/<int:scan_id>/", paper.open_scan, name="scan"),
+    path("powers/", powers.register, name="powers"),
+    path("powers/<int:power_id>/revoke/", powers.revoke, name="revoke-power"),
+    path("powers/<int:power_id>/document/", powers.document, name="power-document"),
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/take/", views.take, name="take"),
     path("cases/<int:case_id>/draft/", views.save_draft, name="draft"),
@@ -24,6 +29,19 @@ urlpatterns = [
         "cases/<int:case_id>/kommunicering/<int:kommunicering_id>/reply/",
         views.kommunicering_reply,
         name="kommunicering-reply",
+    ),
+    path(
+        "cases/<int:case_id>/payments/<int:order_id>/resolve/", views.resolve_payment, name="resolve-payment"
+    ),
+    path(
+        "cases/<int:case_id>/concerns/<int:report_id>/reported/",
+        views.concern_reported,
+        name="concern-reported",
+    ),
+    path(
+        "cases/<int:case_id>/concerns/<int:report_id>/report.pdf",
+        views.concern_document,
+        name="concern-document",
     ),
     path("cases/<int:case_id>/plans/", views.add_plan, name="plan"),
 ]

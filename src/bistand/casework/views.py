@@ -7,8 +7,9 @@ import statistics
 
 from django.contrib import messages
 from django.db.models import Max
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from bistand.casework.models import (
     DecisionDraft,
     Kommunicering,
     MedicalCertificate,
+    PaperScan,
     PipelineRun,
 )
 from bistand.casework.norm_wait import waiting_for
@@ -91,6 +93,18 @@ def _contacts_due(unit, within_days: int = 7):
     return sorted(((c, d) for c, d in due if d <= horizon), key=lambda x: x[1])
 
 
+def _concerns_to_report(user):
+    """Orosanmälningar not yet handed over: for a team lead the unit's, else the user's own cases and notes."""
+    from django.db.models import Q
+
+    from bistand.casework.models import ConcernReport
+
+    reports = ConcernReport.objects.filter(case__unit=user.unit, status=ConcernReport.Status.TO_REPORT)
+    if user.role != User.Role.TEAM_LEAD:
+        reports = reports.filter(Q(case__assigned_to=user) | Q(note__author=user))
+    return reports.select_related("case")
+
+
 @caseworker_required
 def queue(request):
     """Everything waiting for a person in the unit: urgent first, then the oldest."""
@@ -131,6 +145,7 @@ def queue(request):
             "requests": _open_requests(unit),
             "unanswered": _unanswered_messages(unit),
             "contacts": _contacts_due(unit),
+            "concerns": _concerns_to_report(request.user),
             "recoveries": recoveries,
             "cases": cases,
             "today": timezone.localdate(),
@@ -202,9 +217,13 @@ def _register_incomes(run: PipelineRun | None) -> list[dict]:
 
 @caseworker_required
 def case_detail(request, case_id: int):
+    return _case_page(request, _case(request, case_id))
+
+
+def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status: int = 200):
+    """The case page; a note form that failed comes back as typed, with its errors beside the fields."""
     from bistand.decisions.presentation import explanation_lines
 
-    case = _case(request, case_id)
     run = _latest_run(case)
     household = ((run.calculation_input or {}).get("household") if run else None) or {}
     draft = run.drafts.exclude(status="decided").order_by("-created_at").first() if run else None
@@ -242,7 +261,7 @@ def case_detail(request, case_id: int):
         "draft_form": DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None)
         if household
         else None,
-        "note_form": NoteForm(),
+        "note_form": note_form or NoteForm(),
         "kommunicering_form": KommuniceringForm(
             initial={"reply_by": timezone.localdate() + datetime.timedelta(days=14)}
         ),
@@ -262,8 +281,80 @@ def case_detail(request, case_id: int):
         ),
         "plans": case.activity_plans.select_related("person"),
         "next_contact": workspace.next_contact_due(case),
+        "payments": _payments(case),
+        "scans": PaperScan.objects.filter(application__pipeline__case=case).select_related("application"),
+        "today": timezone.localdate(),
+        # Orosanmälningar: only for those who may read restricted notes; never on anything the household sees.
+        "concerns": case.concern_reports.select_related("note", "reported_by")
+        if workspace.may_read_restricted(case, request.user)
+        else [],
+        "concern_routine": workspace.concern_routine(case),
     }
-    return render(request, "casework/case.html", context)
+    return render(request, "casework/case.html", context, status=status)
+
+
+def _concern(request, case: Case, report_id: int):
+    from bistand.casework.models import ConcernReport
+
+    report = get_object_or_404(ConcernReport.objects.select_related("note"), pk=report_id, case=case)
+    if not (workspace.may_read_restricted(case, request.user) or report.note.author_id == request.user.pk):
+        raise Http404
+    return report
+
+
+@caseworker_required
+@require_POST
+def concern_reported(request, case_id: int, report_id: int):
+    """The orosanmälan has been handed to the recipient the municipality's routine names."""
+    case = _case(request, case_id)
+    try:
+        workspace.mark_concern_reported(_concern(request, case, report_id), request.user)
+    except workspace.WorkspaceError as error:
+        return _fail(request, case, error, "#concerns")
+    messages.success(request, _("Orosanmälan är markerad som lämnad."))
+    return _back(case, "#concerns")
+
+
+@caseworker_required
+def concern_document(request, case_id: int, report_id: int):
+    """The orosanmälan as a PDF to hand over, following the municipality's routine."""
+    from weasyprint import HTML
+
+    case = _case(request, case_id)
+    report = _concern(request, case, report_id)
+    html = render_to_string(
+        "pdf/concern_report.html",
+        {"report": report, "case": case, "routine": workspace.concern_routine(case), "user": request.user},
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="orosanmalan-{report.pk}.pdf"'
+    return response
+
+
+def _payments(case: Case) -> list:
+    """The case's payments as they stand (not those a changed decision replaced), held ones first."""
+    from bistand.payments.models import PaymentOrder
+
+    orders = PaymentOrder.objects.filter(case=case).exclude(status=PaymentOrder.Status.CANCELLED)
+    return sorted(orders.order_by("-payout_date", "-pk")[:24], key=lambda o: o.status != "held")
+
+
+@caseworker_required
+@require_POST
+def resolve_payment(request, case_id: int, order_id: int):
+    """The caseworker gives a held payment the account it waits for (e.g. told on the phone or at a meeting)."""
+    from bistand.payments import services as payments
+    from bistand.payments.models import PaymentOrder
+    from bistand.payments.views import account_from_post
+
+    case = _case(request, case_id)
+    order = get_object_or_404(PaymentOrder, pk=order_id, case=case)
+    try:
+        payments.resolve_held(order, request.user, account_from_post(request))
+    except payments.PaymentError as error:
+        return _fail(request, case, error, "#payments")
+    messages.success(request, _("Utbetalningen har fått ett konto och är planerad."))
+    return _back(case, "#payments")
 
 
 def _emergency_only(run: PipelineRun) -> bool:
@@ -469,26 +560,27 @@ def approve_draft(request, case_id: int, draft_id: int):
 def add_note(request, case_id: int):
     case = _case(request, case_id)
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _fail(
-            request,
-            case,
-            workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values())),
-            "#journal",
-        )
-    try:
-        workspace.write_note(
-            case,
-            request.user,
-            form.cleaned_data["text"],
-            visibility=form.cleaned_data["visibility"],
-            kind=form.cleaned_data["kind"],
-            children_considered=form.cleaned_data["children_considered"],
-        )
-    except workspace.WorkspaceError as error:
-        return _fail(request, case, error, "#journal")
-    messages.success(request, _("Anteckningen är sparad."))
-    return _back(case, "#journal")
+    if form.is_valid():
+        try:
+            workspace.write_note(
+                case,
+                request.user,
+                form.cleaned_data["text"],
+                visibility=form.cleaned_data["visibility"],
+                kind=form.cleaned_data["kind"],
+                children_considered=form.cleaned_data["children_considered"],
+                next_contact_due=form.cleaned_data["next_contact_due"],
+            )
+        except workspace.ChildPerspectiveMissing as error:
+            form.add_error("children_considered", str(error))
+        except workspace.WorkspaceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Anteckningen är sparad."))
+            return _back(case, "#journal")
+    # Nothing typed is lost: the page comes back with the note as written and the error beside its field.
+    # Status 200: the page shows personal data, so the access log records it like any other read.
+    return _case_page(request, case, note_form=form)
 
 
 @caseworker_required

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from bistand.casework import kommunicering
 from bistand.casework.household import for_engine
-from bistand.casework.models import Case, DecisionDraft, JournalNote, PipelineRun
+from bistand.casework.models import Case, ConcernReport, DecisionDraft, JournalNote, PipelineRun
 from bistand.casework.policy import Policy, policy_for
 from bistand.identity.models import User
 from bistand.rules import InvalidInput, calculate
@@ -26,6 +26,10 @@ from bistand.rules import InvalidInput, calculate
 
 class WorkspaceError(ValueError):
     """An action the caseworker cannot take as asked; the message says why, in Swedish."""
+
+
+class ChildPerspectiveMissing(WorkspaceError):
+    """A contact with a family recorded without saying whether the children's situation was raised."""
 
 
 def take(case: Case, user: User) -> None:
@@ -253,28 +257,69 @@ def write_note(
     visibility: str = JournalNote.Visibility.INTERNAL,
     kind: str = JournalNote.Kind.NOTE,
     children_considered: bool | None = None,
+    next_contact_due: datetime.date | None = None,
 ) -> JournalNote:
-    """A signed, dated journal note. A contact sets the next contact's due date by the follow-up cadence."""
+    """A signed, dated journal note. A contact sets the next contact's due date by the follow-up cadence,
+    unless the caseworker sets it by hand (any note may move it; the note records who moved it and when)."""
     _same_unit(case, author)
     if not text.strip():
         raise WorkspaceError("Skriv något i anteckningen.")
     has_children = _has_children(case)
     if kind == JournalNote.Kind.CONTACT and has_children and children_considered is None:
-        raise WorkspaceError("Ange om barnens situation har tagits upp (barnperspektivet).")
-    next_due = None
-    if kind == JournalNote.Kind.CONTACT:
+        raise ChildPerspectiveMissing("Ange om barnens situation har tagits upp (barnperspektivet).")
+    next_due = next_contact_due
+    if kind == JournalNote.Kind.CONTACT and next_due is None:
         next_due = timezone.localdate() + datetime.timedelta(days=follow_up_days(case))
     if kind == JournalNote.Kind.CONCERN:
         visibility = JournalNote.Visibility.RESTRICTED
-    return JournalNote.objects.create(
-        case=case,
-        author=author,
-        kind=kind,
-        visibility=visibility,
-        text=text.strip(),
-        children_considered=children_considered,
-        next_contact_due=next_due,
-    )
+    with transaction.atomic():
+        note = JournalNote.objects.create(
+            case=case,
+            author=author,
+            kind=kind,
+            visibility=visibility,
+            text=text.strip(),
+            children_considered=children_considered,
+            next_contact_due=next_due,
+        )
+        if kind == JournalNote.Kind.CONCERN:
+            # The note is the report's content; the route (to whom, sent when) follows the municipality's routine.
+            ConcernReport.objects.create(case=case, note=note, recipient=concern_routine(case)["recipient"])
+    return note
+
+
+DEFAULT_CONCERN_ROUTINE = {
+    "recipient": "Socialtjänstens barn- och familjeenhet",
+    "routine": "Anmäl samma dag. Lämna anmälan till mottagaren och notera när den lämnades.",
+}
+
+
+def concern_routine(case: Case) -> dict[str, str]:
+    """Where an orosanmälan goes and how, from the municipality's policy (`concern_report`), else the default."""
+    latest = case.pipeline_runs.select_related("application__municipality").order_by("-created_at").first()
+    if latest is None:
+        return DEFAULT_CONCERN_ROUTINE
+    policy = policy_for(latest.application.municipality, latest.application.month)
+    return {**DEFAULT_CONCERN_ROUTINE, **(policy.config.get("concern_report") or {})}
+
+
+def may_read_restricted(case: Case, user: User) -> bool:
+    """The case's own caseworker and team leads (as for restricted notes)."""
+    return user.role == User.Role.TEAM_LEAD or case.assigned_to_id == user.pk
+
+
+def mark_concern_reported(report: ConcernReport, user: User) -> ConcernReport:
+    """The report has been handed to the recipient the routine names."""
+    _same_unit(report.case, user)
+    if not (may_read_restricted(report.case, user) or report.note.author_id == user.pk):
+        raise WorkspaceError("Bara ärendets handläggare eller en gruppledare kan hantera orosanmälan.")
+    if report.status != ConcernReport.Status.TO_REPORT:
+        raise WorkspaceError("Orosanmälan är redan lämnad.")
+    report.status = ConcernReport.Status.REPORTED
+    report.reported_at = timezone.now()
+    report.reported_by = user
+    report.save(update_fields=["status", "reported_at", "reported_by"])
+    return report
 
 
 def _has_children(case: Case) -> bool:
@@ -306,8 +351,8 @@ def follow_up_days(case: Case) -> int:
 
 def next_contact_due(case: Case) -> datetime.date:
     """When the household should next be met or called."""
-    last = case.journal.filter(kind=JournalNote.Kind.CONTACT).order_by("-created_at").first()
-    if last is not None and last.next_contact_due:
+    last = case.journal.filter(next_contact_due__isnull=False).order_by("-created_at", "-pk").first()
+    if last is not None:
         return last.next_contact_due
     return timezone.localtime(case.opened_at).date() + datetime.timedelta(days=14)
 

@@ -96,6 +96,10 @@ class DemoLogin:
     role: str
 
 
+# A number from PTS's series reserved for fiction (070-174 06 05 to 070-174 06 99): never anyone's phone.
+DEMO_PHONE = "070-174 06 50"
+
+
 def logins_file() -> Path:
     return Path(settings.DATA_DIR) / "demo-logins.txt"
 
@@ -200,7 +204,9 @@ def _load_powers_of_attorney(municipality: Municipality) -> None:
 def load_demo_data() -> bool:
     """Create the demo data unless it exists. Returns True when it was created now."""
     code, name = MUNICIPALITY
-    municipality, created = Municipality.objects.get_or_create(code=code, defaults={"name": name})
+    municipality, created = Municipality.objects.get_or_create(
+        code=code, defaults={"name": name, "phone": DEMO_PHONE}
+    )
     if not created:
         return False
     unit = Unit.objects.create(municipality=municipality, name=UNIT, handles_intake=True)

@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
 
@@ -21,6 +22,12 @@ def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
             return redirect_to_login(request.get_full_path(), reverse("identity:citizen-login"))
         if not user.is_citizen or user.person is None:
             raise PermissionDenied
+        from bistand.intake.acting import ended_power
+
+        ended = ended_power(request)
+        if ended is not None:
+            # Acting for someone whose power has ended: say so, rather than a bare "not found".
+            return redirect(reverse("intake:power-ended", args=[ended.pk]))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -138,16 +138,26 @@ class MonthForm(StepForm):
         },
     )
 
+    # Asked first: someone without money for food or a roof tonight should not have to get to step six.
+    emergency = forms.BooleanField(
+        label=_("Jag har inga pengar till mat eller boende de närmaste dagarna (akut behov)"),
+        help_text=_("Då tittar en handläggare på din ansökan samma dag."),
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["month_applied"].choices = month_choices()
 
     @classmethod
     def initial_from(cls, values, context):
-        return {"month_applied": values.get("month")}
+        return {"month_applied": values.get("month"), "emergency": bool(values.get("emergency"))}
 
     def values(self):
-        return {"month": self.cleaned_data["month_applied"]}
+        return {
+            "month": self.cleaned_data["month_applied"],
+            "emergency": bool(self.cleaned_data.get("emergency")),
+        }
 
 
 class HouseholdForm(StepForm):
@@ -528,9 +538,6 @@ class NeedsForm(StepForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": _("Skriv högst %(limit_value)d tecken.")},
     )
-    emergency = forms.BooleanField(
-        label=_("Jag har inga pengar till mat eller boende de närmaste dagarna (akut behov)"), required=False
-    )
     # From 1 July 2026 someone whom illness keeps from working provides a läkarintyg (prop. 2025/26:201).
     ill = forms.BooleanField(
         label=_("Jag kan inte arbeta eller söka arbete på grund av sjukdom"), required=False
@@ -564,7 +571,6 @@ class NeedsForm(StepForm):
             n.get("description", "") for n in values.get("extra_needs") or [] if n.get("description")
         ]
         initial["description"] = descriptions[0] if descriptions else ""
-        initial["emergency"] = bool(values.get("emergency"))
         initial["message"] = values.get("message", "")
         illness = values.get("illness") or {}
         initial["ill"] = bool(illness.get("not_at_disposal"))
@@ -602,7 +608,6 @@ class NeedsForm(StepForm):
             }
         return {
             "extra_needs": needs,
-            "emergency": bool(self.cleaned_data.get("emergency")),
             "message": self.cleaned_data.get("message", ""),
             "illness": illness,
         }
@@ -630,6 +635,12 @@ class PayoutForm(StepForm):
         super().__init__(*args, **kwargs)
         for name in ("clearing_number", "account_number", "bankgiro"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        principal = self.context.get("principal_name")
+        if principal:
+            self.fields["method"].choices = [
+                ("account", _("Till %(name)ss bankkonto") % {"name": principal}),
+                ("bankgiro", _("Till ett bankgironummer")),
+            ]
 
     @classmethod
     def initial_from(cls, values, context):
@@ -673,6 +684,7 @@ def source_label(source: str) -> str:
 SOURCE_LABELS = {
     "citizen": _("Från dig"),
     "previous": _("Från din förra ansökan"),
+    "caseworker": _("Registrerat av socialtjänsten"),
     "register:navet": _("Skatteverket (folkbokföringen)"),
     "register:fk": _("Försäkringskassan"),
     "register:so": _("a-kassan"),

@@ -218,24 +218,45 @@ class Signature(models.Model):
 
 
 class PowerOfAttorney(models.Model):
-    """A registered power of attorney (fullmakt): the agent may apply and follow the case for the principal.
+    """A registered power of attorney (fullmakt): the agent may act for the principal within its scope.
 
-    Registered by staff after checking the written fullmakt (in demo mode it comes with the demo data).
+    Registered by staff after checking the written fullmakt, whose scan is kept with it (in demo mode it comes
+    with the demo data). The principal sees it on Mina sidor and may revoke it there; staff may revoke it too.
+    Every registration, use and revocation is written to the access log (`bistand.intake.powers`).
     """
+
+    class Scope(models.TextChoices):
+        APPLY = "apply", _("Ansöka och följa ärendet")
+        FOLLOW = "follow", _("Följa ärendet, inte ansöka")
 
     principal = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="powers_given")
     agent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="powers_held")
+    scope = models.CharField(_("omfattning"), max_length=16, choices=Scope.choices, default=Scope.APPLY)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
+    # The signed fullmakt as scanned by staff; kept as evidence of what the principal agreed to.
+    document = models.FileField(upload_to="powers/%Y/%m/", blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     registered_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="power_of_attorney_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(principal=models.F("agent")), name="power_of_attorney_not_to_oneself"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Power of attorney {self.pk}"
@@ -244,6 +265,17 @@ class PowerOfAttorney(models.Model):
         if self.revoked_at is not None:
             return False
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def ended_reason(self, day=None) -> str:
+        """Why the power does not hold on `day`: "revoked", "expired", "not_started", or "" when it holds."""
+        day = day or timezone.localdate()
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.valid_to is not None and day > self.valid_to:
+            return "expired"
+        if day < self.valid_from:
+            return "not_started"
+        return ""
 
     @classmethod
     def valid_for(cls, agent: Person, day=None) -> models.QuerySet[PowerOfAttorney]:

@@ -20,7 +20,8 @@ answer carries its provenance: `{"value": ..., "source": "citizen" | "caseworker
       "language": "sv",                                      # letters in Swedish and this language
       "message": "",                                         # optional: free text to the caseworker
       "representative": "194001079120",                     # optional: the ombud who applied, or null
-      "registers_unavailable": ["fk"]                        # optional: prefill sources that did not answer
+      "registers_unavailable": ["fk"],                       # optional: prefill sources that did not answer
+      "registered_by": "Kim Handläggare"                     # optional: staff who registered paper or phone
     }
 """
 
@@ -55,7 +56,7 @@ FIELDS = frozenset(
     {
         "month", "co_applicant", "children", "household_size", "costs", "incomes", "assets", "extra_needs",
         "emergency", "nothing_changed", "payout_account", "language", "message", "representative",
-        "registers_unavailable", "housing", "illness",
+        "registers_unavailable", "housing", "illness", "registered_by",
     }
 )  # fmt: skip
 ITEM_FIELDS = {
@@ -350,6 +351,13 @@ def validate_application(data: Any) -> dict[str, Any]:
         out["housing"] = _housing(data["housing"], errors)
     if data.get("illness") is not None:
         out["illness"] = _illness(data["illness"], errors)
+    # Who at social services registered a paper or phone application (shown to the citizen); staff only.
+    registered_by = data.get("registered_by")
+    if registered_by is not None:
+        if not isinstance(registered_by, str) or len(registered_by) > 200:
+            errors.append(FieldError("registered_by", _("Skriv namnet på den som registrerade ansökan.")))
+        else:
+            out["registered_by"] = registered_by
 
     if errors:
         raise ApplicationInvalid(errors)

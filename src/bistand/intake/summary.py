@@ -115,13 +115,19 @@ def sections(
         household.rows.append(Row(_("Barn"), _("Inga barn"), source_of(children["source"])))
     size = entry("household_size")["value"]
     if size:
-        household.rows.append(Row(_("Personer i bostaden"), str(size), source_of("citizen")))
+        household.rows.append(
+            Row(_("Personer i bostaden"), str(size), source_of(entry("household_size")["source"]))
+        )
     out.append(household)
 
     costs = Section("housing", _("Boende och kostnader"), empty=_("Inga kostnader angivna"))
     for cost in entry("costs")["value"] or []:
         costs.rows.append(
-            Row(str(f.COST_LABELS.get(cost["type"], cost["type"])), kr(cost["amount"]), source_of("citizen"))
+            Row(
+                str(f.COST_LABELS.get(cost["type"], cost["type"])),
+                kr(cost["amount"]),
+                source_of(entry("costs")["source"]),
+            )
         )
     out.append(costs)
 
@@ -145,7 +151,7 @@ def sections(
             Row(
                 str(f.ASSET_LABELS.get(asset["type"], asset["type"])),
                 kr(asset["value"]),
-                source_of("citizen"),
+                source_of(entry("assets")["source"]),
             )
         )
     out.append(assets)
@@ -153,28 +159,42 @@ def sections(
     needs = Section("needs", _("Andra behov"), empty=_("Inga andra behov angivna"))
     for need in entry("extra_needs")["value"] or []:
         needs.rows.append(
-            Row(str(f.NEED_LABELS.get(need["type"], need["type"])), kr(need["amount"]), source_of("citizen"))
+            Row(
+                str(f.NEED_LABELS.get(need["type"], need["type"])),
+                kr(need["amount"]),
+                source_of(entry("extra_needs")["source"]),
+            )
         )
         if need.get("description"):
-            needs.rows.append(Row(_("Beskrivning"), need["description"], source_of("citizen")))
+            needs.rows.append(
+                Row(_("Beskrivning"), need["description"], source_of(entry("extra_needs")["source"]))
+            )
     if entry("emergency")["value"]:
-        needs.rows.append(Row(_("Akut behov"), _("Ja"), source_of("citizen")))
+        needs.rows.append(Row(_("Akut behov"), _("Ja"), source_of(entry("emergency")["source"])))
     if entry("message")["value"]:
         needs.rows.append(
-            Row(_("Meddelande till handläggaren"), entry("message")["value"], source_of("citizen"))
+            Row(
+                _("Meddelande till handläggaren"),
+                entry("message")["value"],
+                source_of(entry("message")["source"]),
+            )
         )
     out.append(needs)
 
     payout = Section("payout", _("Utbetalning"), empty=_("Inget konto angivet"))
     account = entry("payout_account")["value"] or {}
     if "bankgiro" in account:
-        payout.rows.append(Row(_("Bankgiro"), "****" + account["bankgiro"][-4:], source_of("citizen")))
+        payout.rows.append(
+            Row(
+                _("Bankgiro"), "****" + account["bankgiro"][-4:], source_of(entry("payout_account")["source"])
+            )
+        )
     elif account:
         payout.rows.append(
             Row(
                 _("Bankkonto"),
                 f"{account['clearing_number']} ****{account['account_number'][-4:]}",
-                source_of("citizen"),
+                source_of(entry("payout_account")["source"]),
             )
         )
     out.append(payout)

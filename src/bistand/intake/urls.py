@@ -8,6 +8,7 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("ombud/<int:power_id>/", views.act, name="act-for"),
     path("ombud/self/", views.act, name="act-self"),
+    path("ombud/<int:power_id>/ended/", views.power_ended, name="power-ended"),
     path("<uuid:reference>/step/<slug:name>/", views.step, name="step"),
     path("<uuid:reference>/review/", views.review, name="review"),
     path("<uuid:reference>/same-as-last-month/", views.renewal, name="renewal"),

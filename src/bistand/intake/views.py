@@ -106,6 +106,9 @@ def start(request: HttpRequest) -> HttpResponse:
     if municipality is None or month is None:
         return redirect("intake:apply")
     power = acting_power(request)
+    if power is not None and power.scope != PowerOfAttorney.Scope.APPLY:
+        messages.error(request, _("Din fullmakt gäller bara att följa ärendet, inte att ansöka."))
+        return redirect("portal:home")
     previous = last_submitted(person)
     try:
         with transaction.atomic():
@@ -403,6 +406,7 @@ def received(request: HttpRequest, reference) -> HttpResponse:
     """The receipt: shown only after the application is safely stored."""
     # Lazy: casework stands on intake (the waiting state belongs to the robot); see docs/architecture.md.
     from bistand.casework.norm_wait import waiting_for
+    from bistand.intake.emergency import is_emergency
 
     application = _submitted(request, reference)
     days = application.municipality.decision_days
@@ -419,6 +423,7 @@ def received(request: HttpRequest, reference) -> HttpResponse:
             "decide_by": decide_by,
             "decision_url": _decision_url(application),
             "norm_wait": waiting_for(application),
+            "emergency": is_emergency(application),
         },
     )
 
@@ -433,3 +438,12 @@ def act(request: HttpRequest, power_id: int | None = None) -> HttpResponse:
         power = get_object_or_404(PowerOfAttorney.valid_for(request.user.person), pk=power_id)
         act_for(request, power)
     return redirect("portal:home")
+
+
+@citizen_required
+def power_ended(request: HttpRequest, power_id: int) -> HttpResponse:
+    """Why the agent can no longer act for the principal: revoked (and when) or run out (and when)."""
+    power = get_object_or_404(
+        PowerOfAttorney.objects.select_related("principal"), pk=power_id, agent=request.user.person
+    )
+    return render(request, "intake/power_ended.html", {"power": power, "reason": power.ended_reason()})

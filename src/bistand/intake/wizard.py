@@ -207,6 +207,8 @@ def form_context(application: Application) -> dict[str, Any]:
         "has_co_applicant": bool(co),
         "co_applicant_name": names(application).get(co or "", ""),
         "income_rows": application.draft.get("income_rows", []),
+        # An ombud fills in the principal's application: the account is the principal's, not the ombud's.
+        "principal_name": application.applicant.full_name if application.representative_id else "",
     }
 
 
@@ -256,12 +258,12 @@ def step_values(application: Application, step: str, *, with_context: bool = Tru
 def _values_from_base(application: Application, step: str) -> dict[str, Any]:
     values = base_values(application)
     keys = {
-        "month": ("month",),
+        "month": ("month", "emergency"),
         "household": ("co_applicant", "children", "household_size"),
         "housing": ("costs", "housing"),
         "income": ("incomes",),
         "assets": ("assets",),
-        "needs": ("extra_needs", "emergency", "message", "illness"),
+        "needs": ("extra_needs", "message", "illness"),
         "payout": ("payout_account",),
     }[step]
     return {key: values.get(key) for key in keys if key in values}

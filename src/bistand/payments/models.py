@@ -32,8 +32,23 @@ COST_TYPES = {
 }
 
 
+# Why an order is held, as the citizen reads it, and whether the citizen can put it right by giving an account.
+# One table for every screen: Mina sidor, the case page and the finance view all say the same thing.
+HELD_REASONS = {
+    "missing_account": (_("Vi saknar ett konto att betala till."), True),
+    "invalid_account": (_("Kontot vi fick går inte att betala till."), True),
+    "third_party_exceeds_grant": (_("Din handläggare behöver gå igenom vem som ska få pengarna."), False),
+    "invalid_third_party": (_("Din handläggare behöver gå igenom vem som ska få pengarna."), False),
+}
+CITIZEN_FIXABLE = frozenset(code for code, (_text, fixable) in HELD_REASONS.items() if fixable)
+
+
 class PayoutSchedule(models.Model):
     """When and from which account a municipality pays: the payout day and the paying (debtor) account."""
+
+    class EmergencyPayout(models.TextChoices):
+        REGULAR = "regular", _("Nästa möjliga bankdag")
+        SAME_DAY = "same_day", _("Samma dag, i en egen betalfil")
 
     class Pain001Version(models.TextChoices):
         V03 = "pain.001.001.03", "pain.001.001.03"
@@ -62,6 +77,13 @@ class PayoutSchedule(models.Model):
     payer_account_number = models.CharField(_("kontonummer"), max_length=15, blank=True)
     payer_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     payer_bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    # How an emergency grant (nödbistånd) is paid: as any late decision, or the same bank day in its own file.
+    emergency_payout = models.CharField(
+        _("utbetalning av nödbistånd"),
+        max_length=16,
+        choices=EmergencyPayout.choices,
+        default=EmergencyPayout.REGULAR,
+    )
     # Cost type -> the ledger's cost code (konto), e.g. {"livelihood": "4711", "rent": "4712"}.
     cost_codes = models.JSONField(_("kostnadskoder"), default=dict, blank=True)
 
@@ -241,6 +263,23 @@ class PaymentOrder(models.Model):
     @property
     def cost_type_label(self) -> str:
         return str(COST_TYPES.get(self.cost_type, self.cost_type))
+
+    @property
+    def held_reason_text(self) -> str:
+        """Why the order waits, in words the citizen can act on (empty unless held)."""
+        if self.status != self.Status.HELD:
+            return ""
+        return str(HELD_REASONS.get(self.status_reason, (_("Utbetalningen väntar på uppgifter."), False))[0])
+
+    @property
+    def citizen_can_fix(self) -> bool:
+        """A held payment to the applicant that waits only for an account the applicant can give."""
+        return (
+            self.status == self.Status.HELD
+            and self.recipient_kind == self.Recipient.CITIZEN
+            and "partner" not in self.line
+            and self.status_reason in CITIZEN_FIXABLE
+        )
 
 
 class RecoveryCase(models.Model):

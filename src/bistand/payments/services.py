@@ -37,11 +37,12 @@ from lxml import etree
 from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
+from bistand.intake.emergency import is_emergency
 from bistand.intake.models import Application
 from bistand.payments import bankstatus, pain001
 from bistand.payments.accounts import AccountError, BankAccount, Bankgiro, parse_bank_account
 from bistand.payments.answers import AccountAnswer, read_account, read_payout_data
-from bistand.payments.holidays import is_bank_day
+from bistand.payments.holidays import is_bank_day, next_bank_day_on_or_after
 from bistand.payments.models import (
     BankStatusImport,
     PaymentFile,
@@ -208,6 +209,9 @@ def _plan(decision: Decision) -> dict:
     schedule = schedule_for(decision.application.municipality)
     granted = ZERO if decision.outcome == Decision.Outcome.REJECT else decision.amount_granted.quantize(CENT)
     payout_date = payout_date_for_decision(decision, schedule)
+    if is_emergency(decision.application) and schedule.emergency_payout == schedule.EmergencyPayout.SAME_DAY:
+        # Nödbistånd where the municipality pays it today: the first bank day from today, in a file of its own.
+        payout_date = next_bank_day_on_or_after(timezone.localdate())
     earlier = _lock_earlier_orders(decision)
     committed = [o for o in earlier if o.is_committed]
     cancelled = [o for o in earlier if o.status in {o.Status.PLANNED, o.Status.HELD} and not o.is_committed]
@@ -707,29 +711,82 @@ def stop_order(order: PaymentOrder, user: User, reason: str) -> PaymentOrder:
     return locked
 
 
-def resolve_held(order: PaymentOrder, user: User, account: dict) -> PaymentOrder:
-    """A person supplies the missing or corrected account of a held order; it becomes planned."""
+def _may_resolve(user: User, order: PaymentOrder) -> None:
+    """Finance of the order's municipality, or a caseworker of the order's unit."""
+    if user and user.is_authenticated and user.is_caseworker and user.unit_id == order.unit_id:
+        return
     _require_finance(user, order.municipality)
+
+
+def _plan_held(locked: PaymentOrder, account: BankAccount | Bankgiro, actor: str) -> None:
+    """A held order (locked) gets its account and becomes planned, on its day or the first day still possible."""
+    if locked.status != PaymentOrder.Status.HELD:
+        raise PaymentError(_("Utbetalningen väntar inte på uppgifter."))
+    if locked.status_reason in {"third_party_exceeds_grant", "invalid_third_party"}:
+        raise PaymentError(_("Här behöver en handläggare ändra betalningarna, inte bara kontot."))
+    _apply_account(locked, account)
+    schedule = schedule_for(locked.municipality)
+    locked.payout_date = max(
+        locked.payout_date, earliest_payout_date(timezone.localdate(), schedule.lead_bank_days)
+    )
+    locked.status = PaymentOrder.Status.PLANNED
+    locked.status_reason = ""
+    locked.status_note = ""
+    locked.save()
+    _timeline(locked, "planned", actor=actor)
+
+
+def resolve_held(order: PaymentOrder, user: User, account: dict) -> PaymentOrder:
+    """Finance or the case's caseworker supplies the missing or corrected account; the order becomes planned."""
+    _may_resolve(user, order)
     answer = read_account(account)
     if answer.account is None:
         raise PaymentError(answer.message)
     with transaction.atomic():
         locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
-        if locked.status != PaymentOrder.Status.HELD:
-            raise PaymentError(_("Utbetalningen väntar inte på uppgifter."))
-        if locked.status_reason in {"third_party_exceeds_grant", "invalid_third_party"}:
-            raise PaymentError(_("Här behöver en handläggare ändra betalningarna, inte bara kontot."))
-        _apply_account(locked, answer.account)
-        schedule = schedule_for(locked.municipality)
-        locked.payout_date = max(
-            locked.payout_date, earliest_payout_date(timezone.localdate(), schedule.lead_bank_days)
-        )
-        locked.status = PaymentOrder.Status.PLANNED
-        locked.status_reason = ""
-        locked.status_note = ""
-        locked.save()
-        _timeline(locked, "planned", actor="caseworker")
+        _plan_held(locked, answer.account, TimelineEvent.Actor.CASEWORKER)
+    logger.info("held payment resolved", extra={"order_id": locked.pk, "user_id": user.pk})
     return locked
+
+
+def held_for_citizen(person) -> list[PaymentOrder]:
+    """The person's own payments that wait only for an account they can give on Mina sidor."""
+    held = PaymentOrder.objects.filter(
+        person=person,
+        status=PaymentOrder.Status.HELD,
+        recipient_kind=PaymentOrder.Recipient.CITIZEN,
+    ).order_by("payout_date", "pk")
+    return [order for order in held if order.citizen_can_fix]
+
+
+def give_payout_account(person, account: dict) -> list[PaymentOrder]:
+    """The citizen (or their ombud) gives an account on Mina sidor: every payment waiting for it is planned.
+
+    The account is checked with the same bank rules as in the e-application; a bad one raises PaymentError
+    with a sentence the citizen can act on, and nothing changes.
+    """
+    answer = read_account(account)
+    if answer.account is None:
+        raise PaymentError(answer.message)
+    resolved = []
+    with transaction.atomic():
+        for order in held_for_citizen(person):
+            locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
+            if locked.citizen_can_fix:
+                _plan_held(locked, answer.account, TimelineEvent.Actor.CITIZEN)
+                resolved.append(locked)
+    logger.info("payout account given on Mina sidor", extra={"orders": len(resolved)})
+    return resolved
+
+
+def citizen_orders(cases) -> list[PaymentOrder]:
+    """The payments of the citizen's cases as they stand now (not those replaced by a changed decision)."""
+    return list(
+        PaymentOrder.objects.filter(case__in=cases)
+        .exclude(status=PaymentOrder.Status.CANCELLED)
+        .exclude(recipient_kind=PaymentOrder.Recipient.CITIZEN, line__contains="partner")
+        .order_by("-payout_date", "-pk")[:12]
+    )
 
 
 def reissue(order: PaymentOrder, user: User, account: dict | None = None) -> PaymentOrder:

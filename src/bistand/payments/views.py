@@ -22,7 +22,7 @@ from bistand.identity.access import finance_required
 from bistand.payments import services
 from bistand.payments.bankstatus import BankStatusError
 from bistand.payments.forms import BankStatusForm, LedgerExportForm, VoidFileForm
-from bistand.payments.models import BankStatusImport, PaymentFile, PaymentOrder, RecoveryCase
+from bistand.payments.models import CITIZEN_FIXABLE, BankStatusImport, PaymentFile, PaymentOrder, RecoveryCase
 from bistand.payments.schedule import upcoming_regular_dates
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "released_by_1", "released_by_2"
         )[:20],
         "attention": services.orders_needing_a_person(municipality)[:50],
+        "account_reasons": CITIZEN_FIXABLE,
         "recovery_cases": RecoveryCase.objects.filter(
             unit__municipality=municipality, status=RecoveryCase.Status.OPEN
         ).select_related("unit")[:50],
@@ -80,6 +81,30 @@ def overview(request: HttpRequest) -> HttpResponse:
         )[:5],
     }
     return render(request, "payments/overview.html", context)
+
+
+def account_from_post(request: HttpRequest) -> dict:
+    """The account typed into the resolve form: a Bankgiro number, or clearing and account number."""
+    return {
+        key: request.POST.get(key, "").strip()
+        for key in ("clearing_number", "account_number", "bankgiro")
+        if request.POST.get(key, "").strip()
+    }
+
+
+@finance_required
+@require_POST
+def resolve_held(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Finance gives a held order the account it waits for; it is then planned like any other."""
+    municipality = services.finance_municipality(request.user)
+    order = get_object_or_404(PaymentOrder, pk=order_id, municipality=municipality)
+    try:
+        services.resolve_held(order, request.user, account_from_post(request))
+    except services.PaymentError as error:
+        messages.error(request, f"{order.end_to_end_id}: {error}")
+    else:
+        messages.success(request, _("Utbetalningen har fått ett konto och är planerad."))
+    return redirect("payments:overview")
 
 
 @finance_required

@@ -79,12 +79,7 @@ def describe(event: TimelineEvent) -> Entry:
         link = reverse("portal:decision", args=[data["decision_id"]]) if data.get("decision_id") else ""
         return Entry(event, title, detail, link, _("Läs beslutet och beräkningen"))
     if kind == TimelineEvent.Kind.PAYMENT:
-        amount = kr(data["amount"]) if data.get("amount") else ""
-        if data.get("status") == "paid":
-            return Entry(event, _("Utbetalt %(date)s") % {"date": _date(data.get("payout_date", ""))}, amount)
-        return Entry(
-            event, _("Utbetalning planerad %(date)s") % {"date": _date(data.get("payout_date", ""))}, amount
-        )
+        return _payment(event, data)
     if kind == TimelineEvent.Kind.MESSAGE:
         title = (
             _("Du skickade ett meddelande")
@@ -101,3 +96,30 @@ def describe(event: TimelineEvent) -> Entry:
             ),
         )
     return Entry(event, event.get_kind_display())
+
+
+def _payment(event: TimelineEvent, data: dict) -> Entry:
+    """A payment as what it is: only a payment that will go out is "planerad"; a held one says what is missing."""
+    from bistand.payments.models import HELD_REASONS
+
+    amount = kr(data["amount"]) if data.get("amount") else ""
+    day = _date(data.get("payout_date", ""))
+    status = data.get("status")
+    if status == "paid":
+        return Entry(event, _("Utbetalt %(date)s") % {"date": day}, amount)
+    if status == "held":
+        reason, fixable = HELD_REASONS.get(data.get("reason", ""), (_("Vi saknar uppgifter."), False))
+        return Entry(
+            event,
+            _("Utbetalningen väntar – den är inte planerad"),
+            f"{amount}. {reason}",
+            reverse("portal:payout-account") if fixable else "",
+            _("Ange ett konto för utbetalning") if fixable else "",
+        )
+    if status == "sent":
+        return Entry(event, _("Utbetalningen är skickad till banken, %(date)s") % {"date": day}, amount)
+    if status in {"returned", "stopped"}:
+        return Entry(event, _("Utbetalningen kom inte fram. Din handläggare hör av sig."), amount)
+    if status == "cancelled":
+        return Entry(event, _("Utbetalningen ersattes när beslutet ändrades"), amount)
+    return Entry(event, _("Utbetalning planerad %(date)s") % {"date": day}, amount)

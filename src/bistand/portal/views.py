@@ -18,17 +18,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bistand.casework.models import Case, TimelineEvent
+from bistand.casework.models import ActivityPlan, Case, JournalNote, TimelineEvent
 from bistand.casework.norm_wait import waiting_for
 from bistand.decisions.letters import ensure_letters
 from bistand.decisions.models import Decision
 from bistand.decisions.statement import statement
 from bistand.identity.access import citizen_required
 from bistand.identity.models import Person
-from bistand.intake import summary, wizard
+from bistand.intake import powers, summary, wizard
 from bistand.intake.acting import acting_person, acting_power
 from bistand.intake.drafts import last_submitted, next_month, open_application, resume_url
 from bistand.intake.models import Application, PowerOfAttorney
+from bistand.payments import services as payments
 from bistand.payments.jobbpremie import paid_months
 from bistand.portal import files, presentation, services
 from bistand.portal.forms import AppealForm, MessageForm, UploadForm
@@ -74,6 +75,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "person": person,
             "power": power,
             "powers": PowerOfAttorney.valid_for(request.user.person) if not power else [],
+            # The powers this person has given (not shown to an ombud, who must not revoke or see others).
+            "given_powers": powers.given_by(person) if not power else [],
             "open": (application := open_application(person)),
             "open_url": resume_url(application) if application else "",
             "expires_soon": wizard.expires_soon(application) if application else False,
@@ -90,6 +93,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "unread": unread,
             "cases": cases,
             "decisions": decisions,
+            "payments": payments.citizen_orders(cases),
+            # What the caseworker wrote for the household to read, and the person's own activity plans.
+            "citizen_notes": JournalNote.objects.filter(
+                case__in=cases, visibility=JournalNote.Visibility.CITIZEN
+            ).select_related("author")[:20],
+            "plans": ActivityPlan.objects.filter(person=person).order_by("-valid_from")[:5],
             "applications": person.applications.filter(status=Application.Status.SUBMITTED).order_by(
                 "-month"
             )[:12],
@@ -126,8 +135,21 @@ def application_detail(request: HttpRequest, reference) -> HttpResponse:
             "signatures": application.signatures.select_related("signer"),
             "norm_wait": waiting_for(application) if not application.decisions.exists() else None,
             "reader": person,
+            "registered_by": (application.answers.get("registered_by") or {}).get("value", ""),
+            "scans": application.scans.all(),
         },
     )
+
+
+@citizen_required
+def scan(request: HttpRequest, reference, scan_id: int) -> FileResponse:
+    """A page of the citizen's own paper application, as staff scanned it."""
+    person = acting_person(request)
+    application = get_object_or_404(
+        Application.objects.filter(Q(applicant=person) | Q(co_applicant=person)), reference=reference
+    )
+    page = get_object_or_404(application.scans, pk=scan_id)
+    return FileResponse(page.file.open("rb"), as_attachment=True, filename=page.file.name.rsplit("/", 1)[-1])
 
 
 @citizen_required
@@ -233,3 +255,44 @@ def messages(request: HttpRequest, case_id: int) -> HttpResponse:
     thread = list(case.messages.select_related("sender"))
     services.mark_read([m for m in thread if m.sender_kind == Message.Sender.CASEWORKER])
     return render(request, "portal/messages.html", {"case": case, "thread": thread, "form": form})
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def payout_account(request: HttpRequest) -> HttpResponse:
+    """Give the account a held payment waits for, checked with the same bank rules as the e-application."""
+    from bistand.intake.forms import PayoutForm
+
+    person = acting_person(request)
+    power = acting_power(request)
+    context = {"principal_name": person.full_name if power else ""}
+    held = payments.held_for_citizen(person)
+    form = PayoutForm(request.POST if request.method == "POST" else None, month=None, context=context)
+    if request.method == "POST" and held and form.is_valid():
+        try:
+            resolved = payments.give_payout_account(person, form.cleaned_data["account"])
+        except payments.PaymentError as error:
+            form.add_error(None, str(error))
+        else:
+            flash.success(
+                request,
+                _("Tack! Kontot är sparat och %(n)d utbetalning(ar) är nu planerade.") % {"n": len(resolved)},
+            )
+            return redirect("portal:home")
+    return render(request, "portal/payout_account.html", {"form": form, "held": held, "power": power})
+
+
+@citizen_required
+@require_http_methods(["POST"])
+def revoke_power(request: HttpRequest, power_id: int) -> HttpResponse:
+    """The principal ends a power they gave; it stops working on the agent's next request."""
+    if acting_power(request) is not None:
+        raise Http404  # an ombud never revokes on the principal's behalf
+    power = get_object_or_404(PowerOfAttorney, pk=power_id, principal=request.user.person)
+    powers.revoke(power, request.user)
+    flash.success(
+        request,
+        _("Fullmakten är återkallad. %(name)s kan inte längre agera för dig.")
+        % {"name": power.agent.full_name},
+    )
+    return redirect("portal:home")

@@ -28,6 +28,7 @@ def beat(worker_id: str, started_at) -> None:
 def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
     from bistand.audit.tasks import schedule_daily as schedule_daily_cull
     from bistand.casework.norm_wait import resume_waiting
+    from bistand.casework.paper import remove_abandoned_scans
     from bistand.casework.pipeline import resume_stalled
     from bistand.decisions.tasks import sweep_unlettered
     from bistand.oversight.tasks import schedule_monthly_draw
@@ -49,6 +50,8 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
                 schedule_daily_cull()
                 # Documentation requests due within two days: a reminder on Mina sidor.
                 remind_due_requests()
+                # Scans read by OCR for an application that was never registered.
+                remove_abandoned_scans()
                 # Random checks (stickprov): last month's draw, once per municipality.
                 schedule_monthly_draw()
                 # Applications waiting for a riksnorm that has been imported since (the import also does this).
