@@ -117,6 +117,7 @@ def main() -> int:
         from tests.faults.invariants import outcome_counts, problems
 
         from bistand.casework.models import PipelineRun
+        from bistand.decisions.models import Decision
         from bistand.registers.population import generate
 
         households = prepare_households(generate(1, stack.registers_size), args.n)
@@ -146,6 +147,12 @@ def main() -> int:
         def unfinished() -> int:
             return PipelineRun.objects.filter(status="running").count()
 
+        def unlettered() -> int:
+            # Letters are drawn on their own queue after the decision is stored: wait for them too.
+            # Only this run's decisions: the households' history decisions were written without letters.
+            runs = PipelineRun.objects.values("application_id")
+            return Decision.objects.filter(application_id__in=runs, letter_sha256="").count()
+
         next_kill = began + chaos.uniform(1, 4)
         while time.monotonic() - began < args.chaos_seconds:
             now = time.monotonic() - began
@@ -172,7 +179,7 @@ def main() -> int:
             stack.start_worker()
 
         deadline = time.monotonic() + args.finish_within
-        while with_retries(unfinished) and time.monotonic() < deadline:
+        while (with_retries(unfinished) or with_retries(unlettered)) and time.monotonic() < deadline:
             time.sleep(1)
         finished_s = time.monotonic() - began
         ids = with_retries(lambda: list(PipelineRun.objects.values_list("application_id", flat=True)))
