@@ -366,6 +366,19 @@ def _back(case: Case, anchor: str = ""):
     return redirect(f"/casework/cases/{case.pk}/{anchor}")
 
 
+def _form_error(form) -> workspace.WorkspaceError:
+    """A form's errors as one message for the case page."""
+    return workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values()))
+
+
+def _household_person(personnummer: str) -> Person:
+    """The household member a plan or certificate is for (a person record is made if none exists yet)."""
+    person, _created = Person.objects.get_or_create(
+        personnummer=personnummer, defaults={"first_name": "", "last_name": ""}
+    )
+    return person
+
+
 def _fail(request, case: Case, error: Exception, anchor: str = ""):
     messages.error(request, str(error))
     return _back(case, anchor)
@@ -434,15 +447,8 @@ def add_certificate(request, case_id: int):
     case = _case(request, case_id)
     form = CertificateForm(request.POST, adults=_adults(case, _latest_run(case)), prefix="certificate")
     if not form.is_valid():
-        return _fail(
-            request,
-            case,
-            workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values())),
-            "#plan",
-        )
-    person, _created = Person.objects.get_or_create(
-        personnummer=form.cleaned_data["person"], defaults={"first_name": "", "last_name": ""}
-    )
+        return _fail(request, case, _form_error(form), "#plan")
+    person = _household_person(form.cleaned_data["person"])
     MedicalCertificate.objects.create(
         case=case,
         person=person,
@@ -661,15 +667,8 @@ def add_plan(request, case_id: int):
     case = _case(request, case_id)
     form = ActivityPlanForm(request.POST, adults=_adults(case, _latest_run(case)))
     if not form.is_valid():
-        return _fail(
-            request,
-            case,
-            workspace.WorkspaceError(" ".join(" ".join(e) for e in form.errors.values())),
-            "#plan",
-        )
-    person, _created = Person.objects.get_or_create(
-        personnummer=form.cleaned_data["person"], defaults={"first_name": "", "last_name": ""}
-    )
+        return _fail(request, case, _form_error(form), "#plan")
+    person = _household_person(form.cleaned_data["person"])
     ActivityPlan.objects.create(
         case=case,
         person=person,
