@@ -219,9 +219,9 @@ def test_a_person_in_acute_need_is_decided_and_paid_the_same_day(
     The month's regular application beside the emergency one waits for the one-regular-application-per-month
     constraint (issue 20); it is not tried here.
     """
+    from bistand.bank.holidays import next_bank_day_on_or_after
     from bistand.casework.models import PipelineRun
     from bistand.intake.models import Application
-    from bistand.payments.holidays import next_bank_day_on_or_after
     from tests.intake.helpers import single_adult
 
     settings.DEMO_MODE = True

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 
 from bistand.casework.models import TimelineEvent
-from bistand.payments import bankstatus
 from bistand.payments.models import BankStatusImport, PaymentOrder
 from bistand.payments.services import (
     PaymentError,
@@ -16,55 +15,11 @@ from bistand.payments.services import (
     reissue,
     release,
 )
+from tests.bank.status_files import camt054, pain002, pain002_file_rejected
 from tests.conftest import OTHER_CITIZEN_PNR, make_citizen
 from tests.payments.conftest import PAYOUT_DAY, make_decision
 
 pytestmark = pytest.mark.django_db
-
-
-def pain002(
-    message_id: str, transactions: list[tuple[str, str, str]], group: str = "PART", version: str = "10"
-) -> bytes:
-    """A pain.002 status report as a bank sends it (statuses per transaction, optional reason)."""
-    rows = "".join(
-        f"<TxInfAndSts><OrgnlEndToEndId>{e2e}</OrgnlEndToEndId><TxSts>{status}</TxSts>"
-        + (f"<StsRsnInf><Rsn><Cd>{reason}</Cd></Rsn></StsRsnInf>" if reason else "")
-        + "</TxInfAndSts>"
-        for e2e, status, reason in transactions
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.{version}"><CstmrPmtStsRpt>
-<GrpHdr><MsgId>STS-1</MsgId><CreDtTm>2030-11-25T08:00:00</CreDtTm></GrpHdr>
-<OrgnlGrpInfAndSts><OrgnlMsgId>{message_id}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId>
-<GrpSts>{group}</GrpSts></OrgnlGrpInfAndSts>
-<OrgnlPmtInfAndSts><OrgnlPmtInfId>{message_id}-1</OrgnlPmtInfId>{rows}</OrgnlPmtInfAndSts>
-</CstmrPmtStsRpt></Document>""".encode()
-
-
-def pain002_file_rejected(message_id: str) -> bytes:
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
-<GrpHdr><MsgId>STS-2</MsgId><CreDtTm>2030-11-25T08:00:00</CreDtTm></GrpHdr>
-<OrgnlGrpInfAndSts><OrgnlMsgId>{message_id}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId>
-<GrpSts>RJCT</GrpSts><StsRsnInf><Rsn><Cd>FF01</Cd></Rsn></StsRsnInf></OrgnlGrpInfAndSts>
-</CstmrPmtStsRpt></Document>""".encode()
-
-
-def camt054(entries: list[tuple[str, str, str, bool]], version: str = "08") -> bytes:
-    """Booked entries: (end-to-end id, amount, CRDT/DBIT, with return information)."""
-    status = "<Sts><Cd>BOOK</Cd></Sts>" if version >= "07" else "<Sts>BOOK</Sts>"
-    rows = "".join(
-        f"""<Ntry><Amt Ccy="SEK">{amount}</Amt><CdtDbtInd>{direction}</CdtDbtInd>{status}
-<BookgDt><Dt>2030-11-25</Dt></BookgDt><ValDt><Dt>2030-11-25</Dt></ValDt>
-<NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>
-<Amt Ccy="SEK">{amount}</Amt>{"<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf>" if returned else ""}</TxDtls></NtryDtls></Ntry>"""
-        for e2e, amount, direction, returned in entries
-    )
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.{version}"><BkToCstmrDbtCdtNtfctn>
-<GrpHdr><MsgId>NTF-1</MsgId><CreDtTm>2030-11-25T18:00:00</CreDtTm></GrpHdr>
-<Ntfctn><Id>N1</Id><CreDtTm>2030-11-25T18:00:00</CreDtTm><Acct><Id><Othr><Id>50001001000</Id></Othr></Id></Acct>
-{rows}</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>""".encode()
 
 
 @pytest.fixture
@@ -161,13 +116,6 @@ def test_a_wrong_amount_is_not_taken_as_paid(sent, finance):
 def test_unknown_ids_are_listed_not_guessed(sent, finance):
     record = import_bank_status(camt054([("SOMEONE-ELSE-1", "100.00", "DBIT", False)]), finance)
     assert record.summary["unmatched"] == ["SOMEONE-ELSE-1"]
-
-
-def test_not_a_status_file():
-    with pytest.raises(bankstatus.BankStatusError):
-        bankstatus.parse(b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.001.001.09'/>")
-    with pytest.raises(bankstatus.BankStatusError):
-        bankstatus.parse(b"not xml")
 
 
 def test_a_returned_payment_can_be_paid_again_once(sent, finance):

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from django_tasks_db.models import DBTaskResult
 
+from bistand.bank import pain001
 from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Person
-from bistand.payments import pain001
 from bistand.payments.models import PaymentOrder, PaymentPlan
 from bistand.payments.services import (
     create_payment_file,
@@ -33,9 +33,9 @@ from bistand.payments.services import (
 )
 from bistand.payments.tasks import plan_payments_for_decision
 from bistand.testdata import skatteverket_personnummer
+from tests.bank.status_files import camt054
 from tests.conftest import database_url
 from tests.payments.conftest import LANDLORD_BANKGIRO, PARTNER_ACCOUNT, PAYOUT_DAY, answers, make_decision
-from tests.payments.test_bankstatus import camt054
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from lxml import etree
 
+from bistand.bank import pain001
 from bistand.identity.models import User
-from bistand.payments import pain001
 from bistand.payments.models import PaymentFile, PaymentOrder
 from bistand.payments.services import (
     NothingToPay,

@@ -152,7 +152,7 @@ def test_split_without_the_partners_account_holds_only_the_partners_half(citizen
 def test_a_late_decision_is_paid_as_soon_as_possible(citizen, unit, schedule):
     from django.utils import timezone
 
-    from bistand.payments.holidays import add_bank_days
+    from bistand.bank.holidays import add_bank_days
 
     decision = make_decision(citizen.person, unit, month=date(2020, 1, 1))
     [order] = plan_payments(decision)

@@ -9,9 +9,9 @@ from django.urls import reverse
 from bistand.identity.models import User
 from bistand.payments.models import PaymentFile, PaymentOrder
 from bistand.payments.services import create_payment_file, mark_sent, plan_payments, release
+from tests.bank.status_files import camt054
 from tests.conftest import make_staff
 from tests.payments.conftest import LANDLORD_BANKGIRO, PAYOUT_DAY, answers, make_decision
-from tests.payments.test_bankstatus import camt054
 
 pytestmark = pytest.mark.django_db
 RENT = [

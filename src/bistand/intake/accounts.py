@@ -1,14 +1,14 @@
-"""The payout account as the citizen types it, checked with the payments app's bank rules.
+"""The payout account as the citizen types it, checked with the bank rules of `bistand.bank.accounts`.
 
-The payments app (`bistand.payments.accounts`) knows every Swedish bank's clearing series and check
-digits; its messages are sentences a citizen can act on, so they are shown as they are.
+That library knows every Swedish bank's clearing series and check digits; its messages are sentences a
+citizen can act on, so they are shown as they are, in the citizen's language.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from bistand.payments.accounts import AccountError, parse_bank_account, parse_bankgiro
+from bistand.bank.accounts import AccountError, parse_bank_account, parse_bankgiro
 
 
 def check_account(clearing: str, account: str) -> tuple[str, str] | None:
@@ -23,7 +23,7 @@ def check_account(clearing: str, account: str) -> tuple[str, str] | None:
         field = (
             "clearing_number" if error.code in {"clearing_format", "unknown_clearing"} else "account_number"
         )
-        return field, error.message
+        return field, error.message_in(_)
     return None
 
 
@@ -34,5 +34,5 @@ def check_bankgiro(number: str) -> str | None:
     try:
         parse_bankgiro(number)
     except AccountError as error:
-        return error.message
+        return error.message_in(_)
     return None

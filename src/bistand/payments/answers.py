@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from bistand.payments.accounts import (
+from bistand.bank.accounts import (
     AccountError,
     BankAccount,
     Bankgiro,
@@ -99,7 +99,7 @@ def read_account(value: object) -> AccountAnswer:
         account = parse_bank_account(value.get("clearing_number"), value.get("account_number"))
         return AccountAnswer(account=account, holder_name=holder)
     except AccountError as error:
-        return AccountAnswer(problem="invalid_account", message=error.message, holder_name=holder)
+        return AccountAnswer(problem="invalid_account", message=error.message_in(_), holder_name=holder)
 
 
 def _amount(raw: object) -> Decimal | None:

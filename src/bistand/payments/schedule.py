@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from bistand.payments.holidays import add_bank_days, last_bank_day_on_or_before
+from bistand.bank.holidays import add_bank_days, last_bank_day_on_or_before
 
 
 def month_shift(month: date, months: int) -> date:

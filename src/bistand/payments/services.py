@@ -34,15 +34,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from bistand.bank import bankstatus, pain001
+from bistand.bank.accounts import AccountError, BankAccount, Bankgiro, parse_bank_account
+from bistand.bank.holidays import is_bank_day, next_bank_day_on_or_after
 from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
 from bistand.intake.emergency import is_emergency
 from bistand.intake.models import Application
-from bistand.payments import bankstatus, pain001
-from bistand.payments.accounts import AccountError, BankAccount, Bankgiro, parse_bank_account
 from bistand.payments.answers import AccountAnswer, read_account, read_payout_data
-from bistand.payments.holidays import is_bank_day, next_bank_day_on_or_after
 from bistand.payments.models import (
     BankStatusImport,
     PaymentFile,
@@ -481,7 +481,7 @@ def _payer(schedule: PayoutSchedule) -> pain001.Payer:
             account = parse_bank_account(schedule.payer_clearing_number, schedule.payer_account_number)
         except AccountError as error:
             raise PaymentError(
-                _("Kommunens betalkonto är fel: %(error)s") % {"error": error.message}
+                _("Kommunens betalkonto är fel: %(error)s") % {"error": error.message_in(_)}
             ) from None
     return pain001.Payer(
         name=schedule.payer_name or schedule.municipality.name,

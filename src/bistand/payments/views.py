@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bistand.bank.bankstatus import BankStatusError
 from bistand.identity.access import finance_required
 from bistand.payments import services
-from bistand.payments.bankstatus import BankStatusError
 from bistand.payments.forms import BankStatusForm, LedgerExportForm, VoidFileForm
 from bistand.payments.models import CITIZEN_FIXABLE, BankStatusImport, PaymentFile, PaymentOrder, RecoveryCase
 from bistand.payments.schedule import upcoming_regular_dates

@@ -26,7 +26,7 @@ from importlib import resources
 
 from lxml import etree
 
-from bistand.payments.accounts import BANKGIRO_CLEARING, BankAccount, Bankgiro
+from bistand.bank.accounts import BANKGIRO_CLEARING, BankAccount, Bankgiro
 
 DEFAULT_VERSION = "pain.001.001.09"
 SUPPORTED_VERSIONS = ("pain.001.001.03", "pain.001.001.09", "pain.001.001.10", "pain.001.001.11")

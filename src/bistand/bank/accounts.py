@@ -16,16 +16,17 @@ the account number is built and checked.
 A Bankgiro number has seven or eight digits, the last a modulus-10 check digit.
 
 The clearing table changes when banks come and go; it is data below, dated, so it is easy to update.
-Error messages are Swedish sentences a citizen or a member of staff can act on.
+Error messages are Swedish sentences a citizen or a member of staff can act on. This module knows no Django:
+an `AccountError` carries its Swedish `template` (the gettext msgid) and `params`, and the layer that shows
+it translates it (`AccountError.message_in(gettext)`).
 """
 
 from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-from django.utils.translation import gettext as _
 
 # Clearing-number series as published by Bankgirot (checked against public copies, 2026).
 TABLE_VERSION = "2026-11"
@@ -115,16 +116,32 @@ CLEARING_RANGES: tuple[ClearingRange, ...] = tuple(
 # The clearing number Bankgirot's payments are routed under in ISO 20022 files (SESBA member id).
 BANKGIRO_CLEARING = "9900"
 
+
+def _(template: str) -> str:
+    """Marks a message for translation (gettext's extraction finds `_`); the text stays Swedish here."""
+    return template
+
+
 _SEPARATORS = re.compile(r"[\s\-.,/\u00a0]")
 
 
 class AccountError(ValueError):
-    """An account or Bankgiro number that cannot be used, with a Swedish message saying why."""
+    """An account or Bankgiro number that cannot be used, with a Swedish message saying why.
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    `template` is the message's gettext msgid and `params` fill it; `message` is the Swedish text.
+    """
+
+    def __init__(self, code: str, template: str, params: Mapping[str, object] | None = None) -> None:
         self.code = code
-        self.message = message
+        self.template = template
+        self.params = dict(params or {})
+        self.message = self.message_in(str)
+        super().__init__(self.message)
+
+    def message_in(self, translate: Callable[[str], str]) -> str:
+        """The message in the language `translate` (e.g. Django's gettext) gives the template."""
+        text = translate(self.template)
+        return text % self.params if self.params else text
 
 
 def digits_only(value: object) -> str:
@@ -223,15 +240,16 @@ def parse_bank_account(clearing_number: object, account_number: object) -> BankA
     if entry is None:
         raise AccountError(
             "unknown_clearing",
-            _("Clearingnumret %(clearing)s hör inte till någon bank vi känner till. Kontrollera numret.")
-            % {"clearing": clearing},
+            _("Clearingnumret %(clearing)s hör inte till någon bank vi känner till. Kontrollera numret."),
+            {"clearing": clearing},
         )
     if entry.rule is Rule.TYPE2_COMMENT3 and entry.first == 8000:
         clearing = _swedbank_clearing(clearing)
     elif len(clearing) == 5:
         raise AccountError(
             "clearing_format",
-            _("Clearingnumret hos %(bank)s har fyra siffror.") % {"bank": entry.bank},
+            _("Clearingnumret hos %(bank)s har fyra siffror."),
+            {"bank": entry.bank},
         )
     number = _check_account_number(entry, clearing, number)
     return BankAccount(clearing=clearing, number=number, bank=entry.bank, rule=entry.rule)
@@ -285,19 +303,12 @@ def _require_length(entry: ClearingRange, number: str, shortest: int, longest: i
     if shortest <= len(number) <= longest:
         return
     if shortest == longest:
-        message = _("Kontonumret hos %(bank)s ska ha %(count)d siffror (utan clearingnummer).") % {
-            "bank": entry.bank,
-            "count": longest,
-        }
+        template = _("Kontonumret hos %(bank)s ska ha %(count)d siffror (utan clearingnummer).")
     else:
-        message = _(
-            "Kontonumret hos %(bank)s ska ha %(low)d till %(high)d siffror (utan clearingnummer)."
-        ) % {
-            "bank": entry.bank,
-            "low": shortest,
-            "high": longest,
-        }
-    raise AccountError("length", message)
+        template = _("Kontonumret hos %(bank)s ska ha %(low)d till %(high)d siffror (utan clearingnummer).")
+    raise AccountError(
+        "length", template, {"bank": entry.bank, "count": longest, "low": shortest, "high": longest}
+    )
 
 
 def parse_bankgiro(value: object) -> Bankgiro:

@@ -5,7 +5,7 @@ Account numbers are constructed to pass (or to fail) the rules; none is meant to
 
 import pytest
 
-from bistand.payments.accounts import (
+from bistand.bank.accounts import (
     AccountError,
     Rule,
     luhn_check_digit,
