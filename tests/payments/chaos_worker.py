@@ -16,9 +16,9 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bistand.payments import services
+    from bistand.payments import checkpoints
 
-    services._checkpoint = lambda step: time.sleep(random.uniform(0, 0.04))
+    checkpoints.reached = lambda step: time.sleep(random.uniform(0, 0.04))
     call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 

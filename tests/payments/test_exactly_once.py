@@ -7,7 +7,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from bistand.casework.models import TimelineEvent
-from bistand.payments import services
+from bistand.payments import checkpoints
 from bistand.payments.models import PaymentFile, PaymentOrder, PaymentPlan
 from bistand.payments.services import NothingToPay, create_payment_file, mark_sent, plan_payments, release
 from bistand.payments.tasks import plan_payments_for_decision
@@ -23,7 +23,7 @@ def crash_at(monkeypatch, step: str) -> None:
         if name == step:
             raise Crash(name)
 
-    monkeypatch.setattr(services, "_checkpoint", checkpoint)
+    monkeypatch.setattr(checkpoints, "reached", checkpoint)
 
 
 def in_threads(count: int, work) -> list:
@@ -67,7 +67,7 @@ def test_a_crash_while_planning_leaves_nothing_and_a_rerun_plans_once(
         plan_payments(decision)
     assert not PaymentOrder.objects.exists() and not PaymentPlan.objects.exists()
     assert not TimelineEvent.objects.exists()
-    monkeypatch.setattr(services, "_checkpoint", lambda name: None)
+    monkeypatch.setattr(checkpoints, "reached", lambda name: None)
     assert len(plan_payments(decision)) == 2
     assert len(plan_payments(decision)) == 2
     assert PaymentOrder.objects.count() == 2 and TimelineEvent.objects.count() == 2
@@ -84,7 +84,7 @@ def test_a_crash_after_the_orders_but_before_the_file(
         create_payment_file(PAYOUT_DAY, finance)
     assert not PaymentFile.objects.exists()
     assert PaymentOrder.objects.filter(payment_file__isnull=True, status="planned").count() == 2
-    monkeypatch.setattr(services, "_checkpoint", lambda name: None)
+    monkeypatch.setattr(checkpoints, "reached", lambda name: None)
     # The pipeline retries the plan, finance presses the button again: one plan, one file, each order once.
     plan_payments(decision)
     payment_file = create_payment_file(PAYOUT_DAY, finance)
@@ -96,7 +96,7 @@ def test_a_crash_after_the_orders_but_before_the_file(
         mark_sent(payment_file, finance)
     payment_file.refresh_from_db()
     assert payment_file.status == "released"
-    monkeypatch.setattr(services, "_checkpoint", lambda name: None)
+    monkeypatch.setattr(checkpoints, "reached", lambda name: None)
     mark_sent(payment_file, finance)
     assert set(PaymentOrder.objects.values_list("status", flat=True)) == {"sent"}
 

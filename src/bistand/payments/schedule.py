@@ -1,11 +1,16 @@
-"""Payout days: the municipality's day of the month, moved back over weekends and bank holidays."""
+"""Payout days: the municipality's schedule, its day of the month moved back over weekends and bank holidays."""
 
 from __future__ import annotations
 
 import calendar
 from datetime import date
 
+from django.utils import timezone
+
 from bistand.bank.holidays import add_bank_days, last_bank_day_on_or_before
+from bistand.decisions.models import Decision
+from bistand.identity.models import Municipality
+from bistand.payments.models import PayoutSchedule
 
 
 def month_shift(month: date, months: int) -> date:
@@ -49,3 +54,20 @@ def upcoming_regular_dates(today: date, count: int = 3, payout_day: int = 25) ->
             dates.append(candidate)
         month = month_shift(month, 1)
     return dates
+
+
+def schedule_for(municipality: Municipality) -> PayoutSchedule:
+    """The municipality's payout schedule; the defaults (the 25th, a month ahead) when none is stored."""
+    stored = PayoutSchedule.objects.filter(municipality=municipality).first()
+    return stored or PayoutSchedule(municipality=municipality, payer_name=municipality.name)
+
+
+def payout_date_for_decision(decision: Decision, schedule: PayoutSchedule, today: date | None = None) -> date:
+    """The regular payout day for the decision's month, or the earliest possible day for a late decision."""
+    return payout_date_for(
+        decision.month,
+        today or timezone.localdate(),
+        payout_day=schedule.payout_day,
+        months_before=schedule.months_before,
+        lead_bank_days=schedule.lead_bank_days,
+    )

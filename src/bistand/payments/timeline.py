@@ -1,0 +1,48 @@
+"""What happened to a payment, told to the case's timeline (and so to the citizen's Mina sidor)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from bistand.casework.models import TimelineEvent
+from bistand.payments.models import PaymentOrder
+
+CENT = Decimal("0.01")
+
+
+def record(order: PaymentOrder, status: str, *, visible: bool = True, actor: str = "robot", **extra) -> None:
+    """Tell the case's timeline (and so the citizen's Mina sidor) what happened to a payment.
+
+    The data carries what the page needs to say "Utbetalning planerad 25 november, 7 800 kr" or
+    "Utbetald": never a whole account number, and the payee's name only for a third party.
+    """
+    if order.recipient_kind == PaymentOrder.Recipient.THIRD_PARTY:
+        recipient = "third_party"
+    else:
+        recipient = "partner" if "partner" in order.line else "self"
+    data = {
+        "status": status,
+        "order": order.pk,
+        "reference": order.end_to_end_id,
+        "payout_date": order.payout_date.isoformat(),
+        "amount": str(order.amount.quantize(CENT)),
+        "recipient": recipient,
+        "cost_type": order.cost_type,
+    }
+    if recipient == "third_party":
+        data["payee"] = order.payee_name
+    if recipient == "self" and order.account_masked:
+        data["account"] = order.account_masked
+    data.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in extra.items()})
+    TimelineEvent.objects.create(
+        case_id=order.case_id,
+        application_id=order.application_id,
+        kind=TimelineEvent.Kind.PAYMENT,
+        actor=actor,
+        occurred_at=timezone.now(),
+        visible_to_citizen=visible,
+        data=data,
+    )
