@@ -17,51 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake.labels import ASSET_LABELS, COST_LABELS, INCOME_LABELS, NEED_LABELS, source_label
 
 CHILD_AGE_LIMIT = 21
 LUNCH_AGE_LIMIT = 7
 SCHOOL_AGE = 18  # from 18 a child counts in the household only while in upper-secondary school
 SCHOOL_CHOICES = {"yes": True, "no": False, "unknown": None}
-
-INCOME_LABELS = {
-    "salary": _("Lön efter skatt"),
-    "child_allowance": _("Barnbidrag"),
-    "housing_allowance": _("Bostadsbidrag eller bostadstillägg"),
-    "maintenance_support": _("Underhållsstöd"),
-    "sickness_benefit": _("Sjukpenning eller sjukersättning"),
-    "parental_benefit": _("Föräldrapenning"),
-    "unemployment_benefit": _("Ersättning från a-kassan"),
-    "activity_support": _("Aktivitetsstöd"),
-    "establishment_benefit": _("Etableringsersättning"),
-    "student_grant": _("Studiebidrag"),
-    "student_loan": _("Studielån"),
-    "pension": _("Pension"),
-    "capital": _("Inkomst av kapital"),
-    "other": _("Andra inkomster"),
-}
-COST_LABELS = {
-    "rent": _("Hyra eller avgift för bostaden"),
-    "electricity": _("Hushållsel"),
-    "home_insurance": _("Hemförsäkring"),
-    "work_travel": _("Resor till och från arbete"),
-    "union_fee": _("Avgift till fackförening"),
-    "unemployment_fund_fee": _("Avgift till a-kassa"),
-}
-ASSET_LABELS = {
-    "bank": _("Pengar på bankkonton, i dag"),
-    "vehicle": _("Bil, motorcykel eller båt (ungefärligt värde)"),
-    "property": _("Hus, fritidshus, bostadsrätt eller mark (ungefärligt värde)"),
-    "shares": _("Aktier, fonder eller andra värdepapper"),
-    "other": _("Annat av värde"),
-}
-NEED_LABELS = {
-    "childcare": _("Avgift för förskola eller fritidshem"),
-    "medical": _("Läkarbesök och sjukvård"),
-    "medicine": _("Medicin"),
-    "dental": _("Tandvård"),
-    "glasses": _("Glasögon eller linser"),
-    "other": _("Något annat du behöver"),
-}
 
 YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
 
@@ -674,19 +635,3 @@ class PayoutForm(StepForm):
 
     def values(self):
         return {"payout_account": self.cleaned_data.get("account")}
-
-
-def source_label(source: str) -> str:
-    """Where a value came from, in words."""
-    return str(SOURCE_LABELS.get(source, SOURCE_LABELS["citizen"]))
-
-
-SOURCE_LABELS = {
-    "citizen": _("Från dig"),
-    "previous": _("Från din förra ansökan"),
-    "caseworker": _("Registrerat av socialtjänsten"),
-    "register:navet": _("Skatteverket (folkbokföringen)"),
-    "register:fk": _("Försäkringskassan"),
-    "register:so": _("a-kassan"),
-    "register:csn": _("CSN"),
-}

@@ -15,7 +15,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from bistand.identity.personnummer import PersonnummerError, parse
-from bistand.intake import forms as f
+from bistand.intake.labels import label, source_label
 
 
 def kr(value: Any) -> str:
@@ -52,7 +52,7 @@ def _source(entry_source: str | None, applicant: str = "") -> str:
     source = entry_source or "citizen"
     if applicant and source == "citizen":
         return _("Från %(name)s") % {"name": applicant}
-    return f.source_label(source)
+    return source_label(source)
 
 
 def person_name(pnr: str, names: dict[str, str]) -> str:
@@ -124,7 +124,7 @@ def sections(
     for cost in entry("costs")["value"] or []:
         costs.rows.append(
             Row(
-                str(f.COST_LABELS.get(cost["type"], cost["type"])),
+                label(f"costs.{cost['type']}"),
                 kr(cost["amount"]),
                 source_of(entry("costs")["source"]),
             )
@@ -140,16 +140,16 @@ def sections(
             who = applicant if income["person"] == "applicant" else _("du")
         else:
             who = _("du") if income["person"] == "applicant" else co_name
-        label = f"{f.INCOME_LABELS.get(income['type'], f.INCOME_LABELS['other'])} ({who})"
+        row_label = f"{label('incomes.' + income['type'])} ({who})"
         source = income_sources[index] if index < len(income_sources) else income_entry["source"]
-        incomes.rows.append(Row(label, kr(income["amount"]), source_of(source)))
+        incomes.rows.append(Row(row_label, kr(income["amount"]), source_of(source)))
     out.append(incomes)
 
     assets = Section("assets", _("Tillgångar"), empty=_("Inga tillgångar angivna"))
     for asset in entry("assets")["value"] or []:
         assets.rows.append(
             Row(
-                str(f.ASSET_LABELS.get(asset["type"], asset["type"])),
+                label(f"assets.{asset['type']}"),
                 kr(asset["value"]),
                 source_of(entry("assets")["source"]),
             )
@@ -160,7 +160,7 @@ def sections(
     for need in entry("extra_needs")["value"] or []:
         needs.rows.append(
             Row(
-                str(f.NEED_LABELS.get(need["type"], need["type"])),
+                label(f"extra_needs.{need['type']}"),
                 kr(need["amount"]),
                 source_of(entry("extra_needs")["source"]),
             )

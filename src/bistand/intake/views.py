@@ -29,6 +29,7 @@ from bistand.intake.drafts import (
     open_application,
     resume_url,
 )
+from bistand.intake.labels import label, source_label
 from bistand.intake.models import Application, MonthTaken, PowerOfAttorney
 from bistand.intake.schema import ApplicationInvalid
 
@@ -244,8 +245,6 @@ def renewal(request: HttpRequest, reference) -> HttpResponse:
 
 def _register_changes(application: Application, previous: dict) -> list[dict]:
     """Register amounts that differ from last month, so the citizen sees what is new."""
-    from bistand.intake.forms import INCOME_LABELS
-
     before = {(i["person"], i["type"]): i["amount"] for i in previous.get("incomes", [])}
     changes = []
     for row in application.draft.get("income_rows", []):
@@ -255,10 +254,10 @@ def _register_changes(application: Application, previous: dict) -> list[dict]:
         if old is None or not wizard._same_amount(old, row["amount"]):
             changes.append(
                 {
-                    "label": INCOME_LABELS.get(row["type"], INCOME_LABELS["other"]),
+                    "label": label(f"incomes.{row['type']}"),
                     "amount": summary.kr(row["amount"]),
                     "before": summary.kr(old) if old is not None else None,
-                    "source": summary.f.source_label(row["source"]),
+                    "source": source_label(row["source"]),
                 }
             )
     return changes
