@@ -25,7 +25,8 @@ def test_bank_imports_neither_django_nor_the_rest_of_bistand():
         f"{path.name}: {name}"
         for path in sorted(BANK.glob("*.py"))
         for name in _imports(path)
-        if name.split(".")[0] == "django" or (name.startswith("bistand.") and not name.startswith("bistand.bank"))
+        if name.split(".")[0] == "django"
+        or (name.startswith("bistand.") and not name.startswith("bistand.bank"))
     }
     assert not found, f"bistand.bank must stay pure: {sorted(found)}"
 

@@ -312,7 +312,7 @@ def test_the_dashboard_shows_the_figures(client, scenario, unit):
     assert "45,5 %" in html  # 5 of 11 decided automatically
     assert "Ny ansökan (inget stöd förra månaden)" in html
     assert "55,6 %" in html  # the Pareto chart's cumulative share
-    assert "25\u00a0000 kr" in html and "30\u00a0000 kr" in html
+    assert "25\u00a0000\u00a0kr" in html and "30\u00a0000\u00a0kr" in html
     # Filtered to one unit.
     response = client.get(
         reverse("oversight:dashboard"), {"first": "2026-03", "last": "2026-04", "unit": unit.pk}

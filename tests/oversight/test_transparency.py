@@ -47,8 +47,8 @@ def test_times_and_money_are_hidden_behind_fewer_than_five():
     assert sup.hours(12.34, 4).suppressed
     assert sup.hours(12.34, 5).display == "12,3"
     assert sup.money(Decimal("23456.40"), 3).suppressed
-    assert sup.money(Decimal("23456.40"), 5).display == "23\u00a0456 kr"
-    assert sup.money(Decimal(0), 0).display == "0 kr"
+    assert sup.money(Decimal("23456.40"), 5).display == "23\u00a0456\u00a0kr"
+    assert sup.money(Decimal(0), 0).display == "0\u00a0kr"
 
 
 def test_one_hidden_cell_in_a_breakdown_hides_another():
@@ -64,7 +64,7 @@ def test_money_is_suppressed_as_a_breakdown_too():
     cells = sup.money_breakdown(
         {"jan": (Decimal(9000), 2), "feb": (Decimal(50000), 7), "mar": (Decimal(80000), 9)}
     )
-    assert [cells[k].display for k in ("jan", "feb", "mar")] == ["–", "x", "80\u00a0000 kr"]
+    assert [cells[k].display for k in ("jan", "feb", "mar")] == ["–", "x", "80\u00a0000\u00a0kr"]
 
 
 def test_a_hidden_month_cannot_be_found_by_subtraction(world, unit):
@@ -239,7 +239,7 @@ def test_the_calculator_gives_the_engines_answer_and_stores_nothing(client, unit
     )
     assert response.context["result"].entitlement == expected.entitlement == Decimal(14590)
     html = response.content.decode()
-    assert "14\u00a0590 kr" in html
+    assert "14\u00a0590\u00a0kr" in html
     assert "Riksnormen är ett belopp som regeringen bestämmer" in html
     assert response["Cache-Control"] == "no-store"
     after = {m._meta.label: m.objects.count() for m in apps.get_models()}

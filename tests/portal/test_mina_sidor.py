@@ -87,7 +87,7 @@ def test_a_correction_shows_what_changed_and_why(client, citizen, case_with_appl
     page = client.get(reverse("portal:decision", args=[second.pk])).content.decode()
     assert "Hyran var fel inläst." in page
     assert "Det här ändrades" in page
-    assert "7\xa0800 kr" in page and "8\xa0200 kr" in page
+    assert "7\xa0800\xa0kr" in page and "8\xa0200\xa0kr" in page
     old = client.get(reverse("portal:decision", args=[first.pk])).content.decode()
     assert "har ersatts av ett nyare" in old
 

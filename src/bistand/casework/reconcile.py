@@ -15,6 +15,7 @@ from typing import Any
 from bistand.casework.policy import Policy
 from bistand.registers import income
 from bistand.rules.model import INCOME_TYPES
+from bistand.rules.money import format_sek as kr
 
 SOURCE_NAMES = {
     "fk": "Försäkringskassan och Pensionsmyndigheten",
@@ -40,10 +41,6 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
-
-
-def kr(amount: Decimal) -> str:
-    return f"{amount:,.0f}".replace(",", " ") + " kr"
 
 
 def register_rows(snapshot: dict[str, Any], month: str) -> dict[str, list[income.RegisterIncome]]:

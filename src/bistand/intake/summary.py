@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import date_format, number_format
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake.labels import label, source_label
+from bistand.rules.money import format_sek
 
 
 def kr(value: Any) -> str:
-    """An amount in kronor as Swedish authorities write it: 7 800 kr, 7 800,50 kr."""
-    amount = Decimal(str(value))
-    places = 0 if amount == amount.to_integral() else 2
-    return _("%(amount)s kr") % {"amount": number_format(amount, places, use_l10n=True, force_grouping=True)}
+    """An amount in kronor in the active language (`rules.money.format_sek`): 7 800 kr, 7 800,50 kr."""
+    return format_sek(Decimal(str(value)), translation.get_language())
 
 
 def born(pnr: str) -> str:

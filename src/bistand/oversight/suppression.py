@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bistand.rules.money import format_sek
+
 THRESHOLD = 5
 HIDDEN = "<5"
 WITHHELD = "x"
@@ -69,7 +71,7 @@ def money(amount: Decimal, households: int) -> Public:
     if is_small(households):
         return Public(None, "–", True)
     kronor = amount.quantize(Decimal("1"))
-    return Public(kronor, f"{format_number(kronor)} kr")
+    return Public(kronor, format_sek(kronor))
 
 
 def breakdown(counts: dict[str, int]) -> dict[str, Public]:

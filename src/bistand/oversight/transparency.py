@@ -29,6 +29,7 @@ from bistand.oversight.statistics import (
     median,
 )
 from bistand.rules import default_parameters
+from bistand.rules.money import format_sek
 from bistand.rules.parameters import BRACKETS, COMMON_SIZES, YOUNG_BRACKETS, NormTable, ParamValue
 
 OUTCOME_LABELS = {"grant": _("Beviljat"), "partial": _("Delvis beviljat"), "reject": _("Avslag")}
@@ -270,7 +271,7 @@ def _budget(amount: Decimal | None) -> sup.Public:
     if amount is None:
         return sup.Public(None, "–")
     kronor = amount.quantize(Decimal("1"))
-    return sup.Public(kronor, f"{sup.format_number(kronor)} kr")
+    return sup.Public(kronor, format_sek(kronor))
 
 
 def public_report(municipality, period: Period, *, now: datetime.datetime | None = None) -> PublicReport:

@@ -37,20 +37,26 @@ def json_number(amount: Decimal) -> str:
     return format(amount.quantize(ORE, ROUND_HALF_UP), "f")
 
 
-def format_sek(amount: Decimal, lang: str = "sv") -> str:
-    """A human amount: `12 540 kr`, `372,50 kr` in Swedish; `SEK 12,540`, `SEK 372.50` in English.
+def format_sek(amount: Decimal | int | str, lang: str | None = "sv") -> str:
+    """An amount as people write it in `lang`; the one money format of every page, letter and message.
 
-    Swedish uses a no-break space between thousands so that a line never breaks inside an amount.
+    Swedish `12 540 kr`, `372,50 kr`; English `SEK 12,540`, `SEK 372.50`; Arabic `12540 كرون`, `372,50 كرون`
+    (the separators of Django's formats for each language, so a typed amount reads back the same way).
+    Whole kronor without decimals, öre with two. No-break spaces between thousands and before the unit, so
+    that a line never breaks inside an amount. `lang` may be a language tag (`sv-SE`); unknown is Swedish.
     """
+    amount = Decimal(str(amount))
+    lang = (lang or "sv").split("-")[0].lower()
     negative = amount < 0
     amount = abs(amount)
     whole = amount == amount.to_integral_value()
     text = f"{int(amount):,}" if whole else f"{amount.quantize(ORE, ROUND_HALF_UP):,.2f}"
-    if lang == "sv":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-        text = f"{text}\u00a0kr"
-    else:
+    if lang == "en":
         text = f"SEK\u00a0{text}"
+    elif lang == "ar":
+        text = text.replace(",", "").replace(".", ",") + "\u00a0كرون"
+    else:
+        text = text.replace(",", "\u00a0").replace(".", ",") + "\u00a0kr"
     return f"−{text}" if negative else text
 
 

@@ -8,6 +8,7 @@ from django import template
 
 from bistand.oversight.statistics import Share
 from bistand.oversight.suppression import format_number
+from bistand.rules.money import format_sek
 
 register = template.Library()
 
@@ -30,10 +31,10 @@ def hours(value: float | None) -> str:
 
 @register.filter
 def kronor(value: Decimal | int | None) -> str:
-    """Whole kronor with a space between thousands."""
+    """Whole kronor with a space between thousands (`rules.money.format_sek`)."""
     if value is None:
         return "–"
-    return f"{format_number(Decimal(value).quantize(Decimal('1')))} kr"
+    return format_sek(Decimal(value).quantize(Decimal("1")))
 
 
 @register.filter

@@ -21,6 +21,7 @@ from bistand.oversight.models import AppealOutcome, Budget, Investigation, Overs
 from bistand.oversight.periods import Period, month_label
 from bistand.oversight.statistics import APPEAL_LABELS, Statistics, appeal_state, compute
 from bistand.oversight.suppression import format_number
+from bistand.rules.money import format_sek
 
 CAN_MANAGE = frozenset({"team_lead", "admin"})  # auditors read, they do not set budgets or settings
 
@@ -155,7 +156,7 @@ def _pct_text(part: int, total: int) -> str:
 def _payments_chart(stats: Statistics) -> list[charts.Bar]:
     items, notes = [], []
     for m in stats.payments:
-        items.append((month_label(m.month), m.paid, f"{format_number(m.paid.quantize(Decimal('1')))} kr"))
+        items.append((month_label(m.month), m.paid, format_sek(m.paid.quantize(Decimal("1")))))
         if m.budget:
             notes.append(_("%(share)s av budget") % {"share": _pct_text(int(m.paid), int(m.budget))})
         else:
