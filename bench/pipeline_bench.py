@@ -75,7 +75,7 @@ def prepare_households(data_dir: str, registers_url: str, count: int, month: dat
         and not Person.objects.filter(personnummer=p.pnr).exists()
     ][:count]
     from bistand.casework import pipeline
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.decisions.services import decide_by_person
     from bistand.intake.models import Application
     from bistand.intake.schema import validate_application, with_provenance
 
@@ -92,7 +92,7 @@ def prepare_households(data_dir: str, registers_url: str, count: int, month: dat
         run = pipeline.start(application)
         pipeline.advance(run.pk)
         run.refresh_from_db()
-        decide_as_proposed(run, caseworker)
+        decide_by_person(run, caseworker)
     return chosen
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
 from bistand.decisions.models import Decision
-from bistand.decisions.services import decide_as_proposed
+from bistand.decisions.services import decide_by_person
 from bistand.identity.tokens import issue_token
 from bistand.intake.models import Application
 from tests.casework.test_pipeline import quiet_single
@@ -54,7 +54,7 @@ def test_returning_household_decided_automatically_through_the_api(client, find,
     run_tasks()
     run = PipelineRun.objects.get(application__reference=first.json()["application"])
     assert run.status == "routed"
-    decide_as_proposed(run, caseworker)
+    decide_by_person(run, caseworker)
 
     response = post(client, token, body(month.isoformat()[:7]))
     assert response.status_code == 201

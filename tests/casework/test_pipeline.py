@@ -15,7 +15,7 @@ from bistand.casework.models import ActivityPlan, AutomationPolicy, PipelineRun,
 from bistand.casework.policy import default_policy
 from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
-from bistand.decisions.services import decide_as_proposed
+from bistand.decisions.services import decide_by_person
 from bistand.identity.models import Person
 from bistand.intake import prefill
 from bistand.intake.models import Application
@@ -82,7 +82,7 @@ def returning(person, unit, caseworker) -> None:
     first = run_to_end(submit(person, unit, LAST_MONTH))
     assert first.status == PipelineRun.Status.ROUTED
     assert "first_application" in [r["code"] for r in first.routing_reasons]
-    decide_as_proposed(first, caseworker)
+    decide_by_person(first, caseworker)
 
 
 def codes(run: PipelineRun) -> list[str]:
@@ -173,7 +173,7 @@ def test_a_returning_household_with_a_register_benefit_and_nothing_changed_is_de
         return [{"person": r["person"], "type": r["type"], "amount": r["amount"]} for r in rows]
 
     first = run_to_end(submit(citizen.person, unit, LAST_MONTH, incomes=prefilled(LAST_MONTH)))
-    decide_as_proposed(first, caseworker)
+    decide_by_person(first, caseworker)
     run = run_to_end(submit(citizen.person, unit, THIS_MONTH, incomes=prefilled(THIS_MONTH)))
 
     assert run.status == PipelineRun.Status.DECIDED, run.routing_reasons
@@ -350,10 +350,10 @@ def test_aktivitetskrav_after_three_granted_months_needs_a_plan(find, unit, case
     # August and September granted: October is applied for after two months, which is not three.
     for month in (datetime.date(2026, 8, 1), datetime.date(2026, 9, 1)):
         run = run_to_end(submit(person, unit, month))
-        decide_as_proposed(run, caseworker)
+        decide_by_person(run, caseworker)
     october = run_to_end(submit(person, unit, LAST_MONTH))
     assert "aktivitetskrav" not in codes(october)
-    decide_as_proposed(october, caseworker)
+    decide_by_person(october, caseworker)
 
     run = run_to_end(submit(person, unit, THIS_MONTH))
     assert "aktivitetskrav" in codes(run)
@@ -400,7 +400,7 @@ def test_a_childs_earlier_salary_this_year_counts_against_the_yearly_cap(find, u
     october = run_to_end(
         submit(citizen.person, unit, LAST_MONTH, children=[child], incomes=[{**salary, "amount": "50000"}])
     )
-    decide_as_proposed(october, caseworker)
+    decide_by_person(october, caseworker)
     run = run_to_end(
         submit(citizen.person, unit, THIS_MONTH, children=[child], incomes=[{**salary, "amount": "15000"}])
     )

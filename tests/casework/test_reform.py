@@ -158,11 +158,11 @@ def test_a_caseworker_requests_a_medical_certificate_from_a_template(person, uni
 
 def test_aktivitetskrav_refusal_only_by_a_person_after_kommunicering(person, unit, caseworker):
     from bistand.casework import workspace
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.decisions.services import decide_by_person
 
     # July, August and September granted: October follows three granted months in a row.
     for month in (datetime.date(2026, 7, 1), datetime.date(2026, 8, 1), datetime.date(2026, 9, 1)):
-        decide_as_proposed(run_to_end(submit(person, unit, month)), caseworker)
+        decide_by_person(run_to_end(submit(person, unit, month)), caseworker)
     october = run_to_end(submit(person, unit, datetime.date(2026, 10, 1)))
     assert "aktivitetskrav" in codes(october) and october.status == PipelineRun.Status.ROUTED
     assert "prop. 2025/26:207" in message(october, "aktivitetskrav")

@@ -42,7 +42,7 @@ def start_worker(tmp_path, registers_url: str) -> subprocess.Popen:
 def test_killed_worker_loses_nothing_and_decides_nothing_twice(
     tmp_path, settings, registers_simulator, registers, population, unit, caseworker
 ):
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.decisions.services import decide_by_person
 
     settings.REGISTERS_URL = registers_simulator
     settings.MEDIA_ROOT = tmp_path / "files"
@@ -59,7 +59,7 @@ def test_killed_worker_loses_nothing_and_decides_nothing_twice(
         last = submit(citizen.person, unit, LAST_MONTH)
         pipeline.advance(last.pk)
         last.refresh_from_db()
-        decide_as_proposed(last, caseworker)
+        decide_by_person(last, caseworker)
         run = submit(citizen.person, unit, THIS_MONTH)
         advance_pipeline.enqueue(run.pk)
         runs.append(run.pk)

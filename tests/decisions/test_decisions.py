@@ -13,7 +13,7 @@ from bistand.casework import pipeline
 from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
-from bistand.decisions.services import correct, decide_as_proposed
+from bistand.decisions.services import correct, decide_by_person
 from tests.casework.test_pipeline import LAST_MONTH, letter_text, quiet_single, robot, submit  # noqa: F401
 from tests.conftest import database_url, make_citizen
 
@@ -26,7 +26,7 @@ def decision(find, unit, caseworker) -> Decision:
     run = submit(citizen.person, unit, LAST_MONTH)
     pipeline.advance(run.pk)
     run.refresh_from_db()
-    return decide_as_proposed(run, caseworker)
+    return decide_by_person(run, caseworker)
 
 
 def test_a_decision_cannot_be_edited(decision):
@@ -90,7 +90,7 @@ def test_the_letter_comes_in_the_citizens_language_too(find, unit, caseworker):
     run = submit(citizen.person, unit, LAST_MONTH, language="en")
     pipeline.advance(run.pk)
     run.refresh_from_db()
-    decision = decide_as_proposed(run, caseworker)
+    decision = decide_by_person(run, caseworker)
     assert decision.letter_language == "en"
     assert "Beslut om försörjningsstöd" in letter_text(decision)
     english = letter_text(decision, translated=True)

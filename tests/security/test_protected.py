@@ -18,7 +18,7 @@ from django.utils import timezone
 from bistand.audit.models import AccessLogEntry
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
-from bistand.decisions.services import decide_as_proposed
+from bistand.decisions.services import decide_by_person
 from bistand.identity.models import Person, User
 from bistand.identity.tokens import issue_token
 from bistand.registers.facts import Protection
@@ -120,7 +120,7 @@ def test_a_protected_address_is_in_no_output(
     assert case_page.status_code == 200
     outputs["case page"] = case_page.content.decode()
     outputs["api as staff"] = staff.get(reverse("api:case", args=[run.case_id])).content.decode()
-    decision = decide_as_proposed(run, caseworker)
+    decision = decide_by_person(run, caseworker)
     run_tasks()
     decision.refresh_from_db()
     with decision.letter.open("rb") as handle:

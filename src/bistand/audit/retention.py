@@ -31,6 +31,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bistand.audit.models import CullRun, MonthlyAggregate
+from bistand.intake.schema import answer
 
 logger = logging.getLogger(__name__)
 
@@ -146,12 +147,9 @@ def _delete_files(queryset: models.QuerySet, *names: str) -> int:
 def _residue_answers(answers: dict[str, Any]) -> dict[str, Any]:
     """What the statistics group by (a co-applicant or not, how many children, the letter language), and
     nothing else: no names, numbers, amounts or free text."""
-
-    def value(key: str) -> Any:
-        entry = (answers or {}).get(key)
-        return entry.get("value") if isinstance(entry, dict) else None
-
-    co_applicant, children, language = value("co_applicant"), value("children"), value("language")
+    answers = answers or {}
+    co_applicant, children = answer(answers, "co_applicant"), answer(answers, "children")
+    language = answer(answers, "language")
     if isinstance(children, list):
         children = [{} for _ in children]
     elif children is not None:

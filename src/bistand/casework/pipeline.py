@@ -31,7 +31,7 @@ from bistand.casework.reconcile import Finding, reconcile
 from bistand.casework.reform import reform_reasons
 from bistand.identity.models import Person
 from bistand.intake.models import Application
-from bistand.intake.schema import ApplicationInvalid, validate_application
+from bistand.intake.schema import ApplicationInvalid, validate_application, values_of
 from bistand.registers import JsonFileAnswerCache, http_gateway
 from bistand.rules import InvalidInput, calculate
 from bistand.security.protected import learn_from_registers
@@ -70,10 +70,6 @@ def gateway():
             cache = JsonFileAnswerCache(settings.DATA_DIR / "register-cache")
             _gateway = http_gateway(settings.REGISTERS_URL, cache=cache)
         return _gateway
-
-
-def values_of(application: Application) -> dict[str, Any]:
-    return {key: entry.get("value") for key, entry in application.answers.items() if isinstance(entry, dict)}
 
 
 def previous_application(application: Application) -> Application | None:

@@ -230,7 +230,8 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
     decided = run.application.decisions.order_by("-version").first() if run else None
     previous = None
     if run is not None:
-        from bistand.casework.pipeline import previous_application, values_of
+        from bistand.casework.pipeline import previous_application
+        from bistand.intake.schema import values_of
 
         prior = previous_application(run.application)
         previous = values_of(prior) if prior else None

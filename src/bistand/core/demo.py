@@ -140,7 +140,7 @@ def demo_citizens() -> list[tuple[str, str, str, dict]]:
 def load_history(month: datetime.date, caseworker: User) -> int:
     """Last month's granted applications for the returning demo households. Needs the registers running."""
     from bistand.casework import pipeline
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.decisions.services import decide_by_person
     from bistand.intake.models import Application
     from bistand.intake.schema import validate_application, with_provenance
 
@@ -157,7 +157,7 @@ def load_history(month: datetime.date, caseworker: User) -> int:
         run = pipeline.start(application)
         pipeline.advance(run.pk)
         run.refresh_from_db()
-        decide_as_proposed(run, caseworker)
+        decide_by_person(run, caseworker)
         made += 1
     return made
 

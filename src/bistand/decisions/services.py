@@ -61,11 +61,6 @@ def decide_automatically(run) -> Decision:
     return _store(decision, actor=TimelineEvent.Actor.ROBOT)
 
 
-def decide_as_proposed(run, by) -> Decision:
-    """A caseworker's decision that accepts the robot's proposed calculation as it stands."""
-    return decide_by_person(run, by)
-
-
 def decide_by_person(
     run,
     by,
@@ -83,7 +78,6 @@ def decide_by_person(
     """A caseworker's decision on a run: the proposal, or an adjusted calculation with the reasons.
 
     `adjustments` (each with its reason) become part of the motivation; `note` is the caseworker's own
-        ground=ground_for(outcome, calculation, ground),
     motivation for a partial grant or a rejection. A decision against the citizen needs kommunicering
     first, or the FL 25 § exception that made it unnecessary (raises ``KommuniceringMissing``).
     `amount_applied` is what the citizen's own answers give, whatever the caseworker adjusted.

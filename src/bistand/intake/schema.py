@@ -28,7 +28,6 @@ answer carries its provenance: `{"value": ..., "source": "citizen" | "caseworker
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.rules.model import INCOME_TYPES
+from bistand.rules.validation import FieldError
 
 STATED_COST_TYPES = (
     "rent",
@@ -68,15 +68,6 @@ ITEM_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"field": self.field, "message": str(self.message)}
-
-
 class ApplicationInvalid(ValueError):
     """The application cannot be accepted; `errors` names every field that is wrong."""
 
@@ -89,21 +80,25 @@ def _amount(raw: Any, field: str, errors: list[FieldError]) -> str | None:
     if isinstance(raw, bool) or raw is None or isinstance(raw, float):
         # Floats are refused: money is exact, send "7800.50" or 7800.
         errors.append(
-            FieldError(field, _('Skriv beloppet som ett tal i kronor, till exempel "7800" eller "7800.50".'))
+            FieldError(
+                field, text=_('Skriv beloppet som ett tal i kronor, till exempel "7800" eller "7800.50".')
+            )
         )
         return None
     try:
         value = Decimal(str(raw).replace(" ", "").replace(",", "."))
     except InvalidOperation:
         errors.append(
-            FieldError(field, _('Skriv beloppet som ett tal i kronor, till exempel "7800" eller "7800.50".'))
+            FieldError(
+                field, text=_('Skriv beloppet som ett tal i kronor, till exempel "7800" eller "7800.50".')
+            )
         )
         return None
     if not value.is_finite() or value < 0:
-        errors.append(FieldError(field, _("Beloppet kan inte vara mindre än 0 kronor.")))
+        errors.append(FieldError(field, text=_("Beloppet kan inte vara mindre än 0 kronor.")))
         return None
     if value > MAX_AMOUNT or value.as_tuple().exponent < -2:
-        errors.append(FieldError(field, _("Beloppet är för stort eller har fler än två decimaler.")))
+        errors.append(FieldError(field, text=_("Beloppet är för stort eller har fler än två decimaler.")))
         return None
     return str(value)
 
@@ -112,7 +107,9 @@ def _person(raw: Any, field: str, errors: list[FieldError]) -> str | None:
     try:
         return parse(str(raw)).digits
     except (PersonnummerError, TypeError, ValueError):
-        errors.append(FieldError(field, _("Det här är inte ett giltigt personnummer. Skriv 12 siffror.")))
+        errors.append(
+            FieldError(field, text=_("Det här är inte ett giltigt personnummer. Skriv 12 siffror."))
+        )
         return None
 
 
@@ -120,7 +117,7 @@ def _month(raw: Any, errors: list[FieldError]) -> str | None:
     try:
         month = datetime.date.fromisoformat(f"{raw}-01")
     except (TypeError, ValueError):
-        errors.append(FieldError("month", _("Ange månaden som ÅÅÅÅ-MM, till exempel 2026-12.")))
+        errors.append(FieldError("month", text=_("Ange månaden som ÅÅÅÅ-MM, till exempel 2026-12.")))
         return None
     return month.isoformat()[:7]
 
@@ -139,7 +136,7 @@ def month_not_open(month: str, today: datetime.date) -> FieldError | None:
     if not first.isoformat()[:7] <= month <= following.isoformat()[:7]:
         return FieldError(
             "month",
-            _("Du kan ansöka för månader från %(first)s till %(last)s.")
+            text=_("Du kan ansöka för månader från %(first)s till %(last)s.")
             % {"first": first.isoformat()[:7], "last": following.isoformat()[:7]},
         )
     return None
@@ -148,7 +145,7 @@ def month_not_open(month: str, today: datetime.date) -> FieldError | None:
 def _list(data: dict, key: str, errors: list[FieldError]) -> list:
     value = data.get(key, [])
     if not isinstance(value, list):
-        errors.append(FieldError(key, _("Ska vara en lista.")))
+        errors.append(FieldError(key, text=_("Ska vara en lista.")))
         return []
     return value
 
@@ -161,7 +158,7 @@ def _items(data: dict, key: str, not_object: str, errors: list[FieldError]) -> l
         if isinstance(item, dict):
             found.append((where, item))
         else:
-            errors.append(FieldError(where, not_object))
+            errors.append(FieldError(where, text=not_object))
     return found
 
 
@@ -171,7 +168,9 @@ def _unknown(data: dict, known: frozenset[str], prefix: str, errors: list[FieldE
             errors.append(
                 FieldError(
                     f"{prefix}{key}",
-                    _("Fältet %(field)s finns inte i ansökan och gissas inte. Tillåtna fält: %(allowed)s.")
+                    text=_(
+                        "Fältet %(field)s finns inte i ansökan och gissas inte. Tillåtna fält: %(allowed)s."
+                    )
                     % {"field": f"{prefix}{key}", "allowed": ", ".join(sorted(known))},
                 )
             )
@@ -180,7 +179,7 @@ def _unknown(data: dict, known: frozenset[str], prefix: str, errors: list[FieldE
 def _choice(item: dict, key: str, allowed, field: str, errors: list[FieldError]) -> str | None:
     value = item.get(key)
     if value not in allowed:
-        errors.append(FieldError(field, _("Välj en av: %(allowed)s.") % {"allowed": ", ".join(allowed)}))
+        errors.append(FieldError(field, text=_("Välj en av: %(allowed)s.") % {"allowed": ", ".join(allowed)}))
         return None
     return value
 
@@ -203,12 +202,12 @@ def _nul_paths(value: Any, path: str) -> list[str]:
 def validate_application(data: Any) -> dict[str, Any]:
     """Check an application and return its normalised values (without provenance)."""
     if not isinstance(data, dict):
-        raise ApplicationInvalid([FieldError("", _("Ansökan ska vara ett JSON-objekt."))])
+        raise ApplicationInvalid([FieldError("", text=_("Ansökan ska vara ett JSON-objekt."))])
     nul = _nul_paths(data, "")
     if nul:
         # PostgreSQL cannot store a NUL character in text; no honest answer holds one.
         raise ApplicationInvalid(
-            [FieldError(path, _("Nolltecken (NUL) är inte tillåtna i texten.")) for path in nul]
+            [FieldError(path, text=_("Nolltecken (NUL) är inte tillåtna i texten.")) for path in nul]
         )
     errors: list[FieldError] = []
     _unknown(data, FIELDS, "", errors)
@@ -224,14 +223,14 @@ def validate_application(data: Any) -> dict[str, Any]:
     first_day = datetime.date.fromisoformat(f"{out['month']}-01") if out["month"] else None
     if out["co_applicant"] and first_day and parse(out["co_applicant"]).age_on(first_day) < ADULT_AGE:
         errors.append(
-            FieldError("co_applicant", _("Den som söker tillsammans med dig ska vara minst 18 år."))
+            FieldError("co_applicant", text=_("Den som söker tillsammans med dig ska vara minst 18 år."))
         )
 
     children = []
     for i, child in enumerate(_list(data, "children", errors)):
         where = f"children[{i}]"
         if not isinstance(child, dict):
-            errors.append(FieldError(where, _("Ska vara ett objekt med personnummer.")))
+            errors.append(FieldError(where, text=_("Ska vara ett objekt med personnummer.")))
             continue
         entry = {"personnummer": _person(child.get("personnummer"), f"{where}.personnummer", errors)}
         if (
@@ -242,29 +241,31 @@ def validate_application(data: Any) -> dict[str, Any]:
             errors.append(
                 FieldError(
                     f"{where}.personnummer",
-                    _("Ett barn i ansökan ska vara under 21 år. En vuxen söker i en egen ansökan."),
+                    text=_("Ett barn i ansökan ska vara under 21 år. En vuxen söker i en egen ansökan."),
                 )
             )
         if "lunch_at_home" in child:
             if not isinstance(child["lunch_at_home"], bool):
-                errors.append(FieldError(f"{where}.lunch_at_home", _("Svara ja (true) eller nej (false).")))
+                errors.append(
+                    FieldError(f"{where}.lunch_at_home", text=_("Svara ja (true) eller nej (false)."))
+                )
             entry["lunch_at_home"] = child["lunch_at_home"]
         if child.get("in_school") is not None:
             # An 18–20-year-old in upper-secondary school is still a child of the household (FB 7 kap. 1 §).
             if not isinstance(child["in_school"], bool):
-                errors.append(FieldError(f"{where}.in_school", _("Svara ja (true) eller nej (false).")))
+                errors.append(FieldError(f"{where}.in_school", text=_("Svara ja (true) eller nej (false).")))
             entry["in_school"] = child["in_school"]
         if child.get("days_in_household") is not None:
             days = child["days_in_household"]
             if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 31:
-                errors.append(FieldError(f"{where}.days_in_household", _("Ange antal dagar, 1–31.")))
+                errors.append(FieldError(f"{where}.days_in_household", text=_("Ange antal dagar, 1–31.")))
             entry["days_in_household"] = days
         children.append(entry)
     out["children"] = children
 
     size = data.get("household_size")
     if size is not None and (not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 30):
-        errors.append(FieldError("household_size", _("Ange antalet personer i hushållet, 1–30.")))
+        errors.append(FieldError("household_size", text=_("Ange antalet personer i hushållet, 1–30.")))
     out["household_size"] = size
 
     out["costs"] = [
@@ -312,13 +313,13 @@ def validate_application(data: Any) -> dict[str, Any]:
     for flag in ("emergency", "nothing_changed"):
         value = data.get(flag, False)
         if not isinstance(value, bool):
-            errors.append(FieldError(flag, _("Svara ja (true) eller nej (false).")))
+            errors.append(FieldError(flag, text=_("Svara ja (true) eller nej (false).")))
         out[flag] = value is True
 
     account = data.get("payout_account")
     if account is not None and not isinstance(account, dict):
         errors.append(
-            FieldError("payout_account", _("Ange clearingnummer och kontonummer, eller bankgironummer."))
+            FieldError("payout_account", text=_("Ange clearingnummer och kontonummer, eller bankgironummer."))
         )
         account = None
     out["payout_account"] = account
@@ -326,13 +327,13 @@ def validate_application(data: Any) -> dict[str, Any]:
     language = data.get("language", "sv")
     if language not in LANGUAGES:
         errors.append(
-            FieldError("language", _("Välj en av: %(allowed)s.") % {"allowed": ", ".join(LANGUAGES)})
+            FieldError("language", text=_("Välj en av: %(allowed)s.") % {"allowed": ", ".join(LANGUAGES)})
         )
     out["language"] = language
 
     message = data.get("message", "")
     if not isinstance(message, str) or len(message) > 2000:
-        errors.append(FieldError("message", _("Skriv högst 2000 tecken.")))
+        errors.append(FieldError("message", text=_("Skriv högst 2000 tecken.")))
         message = ""
     out["message"] = message
 
@@ -341,7 +342,7 @@ def validate_application(data: Any) -> dict[str, Any]:
 
     unavailable = data.get("registers_unavailable", [])
     if not isinstance(unavailable, list) or not all(isinstance(s, str) for s in unavailable):
-        errors.append(FieldError("registers_unavailable", _("Ska vara en lista.")))
+        errors.append(FieldError("registers_unavailable", text=_("Ska vara en lista.")))
         unavailable = []
     out["registers_unavailable"] = sorted(set(unavailable))
 
@@ -355,7 +356,9 @@ def validate_application(data: Any) -> dict[str, Any]:
     registered_by = data.get("registered_by")
     if registered_by is not None:
         if not isinstance(registered_by, str) or len(registered_by) > 200:
-            errors.append(FieldError("registered_by", _("Skriv namnet på den som registrerade ansökan.")))
+            errors.append(
+                FieldError("registered_by", text=_("Skriv namnet på den som registrerade ansökan."))
+            )
         else:
             out["registered_by"] = registered_by
 
@@ -368,7 +371,7 @@ def _flag(value: Any, field: str, errors: list[FieldError], optional: bool = Fal
     if value is None and optional:
         return None
     if not isinstance(value, bool):
-        errors.append(FieldError(field, _("Svara ja (true) eller nej (false).")))
+        errors.append(FieldError(field, text=_("Svara ja (true) eller nej (false).")))
         return None
     return value
 
@@ -376,7 +379,7 @@ def _flag(value: Any, field: str, errors: list[FieldError], optional: bool = Fal
 def _housing(raw: Any, errors: list[FieldError]) -> dict[str, Any]:
     """{"second_hand_lease": bool, "sublet_consent": bool | None}."""
     if not isinstance(raw, dict):
-        errors.append(FieldError("housing", _("Ska vara ett objekt.")))
+        errors.append(FieldError("housing", text=_("Ska vara ett objekt.")))
         return {}
     _unknown(raw, frozenset({"second_hand_lease", "sublet_consent"}), "housing.", errors)
     return {
@@ -388,7 +391,7 @@ def _housing(raw: Any, errors: list[FieldError]) -> dict[str, Any]:
 def _illness(raw: Any, errors: list[FieldError]) -> dict[str, Any]:
     """{"not_at_disposal": bool, "certificate_from": "YYYY-MM-DD" | None, "certificate_to": ...}."""
     if not isinstance(raw, dict):
-        errors.append(FieldError("illness", _("Ska vara ett objekt.")))
+        errors.append(FieldError("illness", text=_("Ska vara ett objekt.")))
         return {}
     _unknown(raw, frozenset({"not_at_disposal", "certificate_from", "certificate_to"}), "illness.", errors)
     out: dict[str, Any] = {
@@ -405,14 +408,14 @@ def _illness(raw: Any, errors: list[FieldError]) -> dict[str, Any]:
             out[key] = dates[key].isoformat()
         except ValueError:
             errors.append(
-                FieldError(f"illness.{key}", _("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-07-01."))
+                FieldError(f"illness.{key}", text=_("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-07-01."))
             )
             out[key] = None
     if len(dates) == 2 and dates["certificate_to"] < dates["certificate_from"]:
-        errors.append(FieldError("illness.certificate_to", _("Intyget kan inte sluta före det börjar.")))
+        errors.append(FieldError("illness.certificate_to", text=_("Intyget kan inte sluta före det börjar.")))
     elif len(dates) == 1:
         errors.append(
-            FieldError("illness", _("Ange läkarintygets period: både från och med och till och med."))
+            FieldError("illness", text=_("Ange läkarintygets period: både från och med och till och med."))
         )
     return out
 
@@ -420,6 +423,11 @@ def _illness(raw: Any, errors: list[FieldError]) -> dict[str, Any]:
 def with_provenance(values: dict[str, Any], source: str = "citizen") -> dict[str, Any]:
     """Wrap each answer with where it came from, as stored on `Application.answers`."""
     return {key: {"value": value, "source": source} for key, value in values.items()}
+
+
+def values_of(application: Any) -> dict[str, Any]:
+    """The plain values of a stored application's answers (each stored as value and source), by key."""
+    return {key: entry.get("value") for key, entry in application.answers.items() if isinstance(entry, dict)}
 
 
 def answer(answers: dict[str, Any], key: str, default: Any = None) -> Any:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bistand.intake import forms as f
 from bistand.intake import prefill
 from bistand.intake.models import Application
-from bistand.intake.schema import answer, validate_application, with_provenance
+from bistand.intake.schema import validate_application, values_of, with_provenance
 from bistand.registers.income import TYPES_BY_SOURCE
 
 
@@ -130,11 +130,6 @@ def new_draft(
     touch(application)
     application.save()
     return application
-
-
-def values_of(application: Application) -> dict[str, Any]:
-    """The plain values of a stored application's answers."""
-    return {key: answer(application.answers, key) for key in application.answers}
 
 
 # --- the steps -----------------------------------------------------------------------------------------
@@ -267,10 +262,6 @@ def _values_from_base(application: Application, step: str) -> dict[str, Any]:
         "payout": ("payout_account",),
     }[step]
     return {key: values.get(key) for key in keys if key in values}
-
-
-def incomplete_steps(application: Application) -> list[Step]:
-    return [s for s in STEPS if step_values(application, s.name) is None]
 
 
 # --- assembling the answers ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.db.models import Q
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality
 from bistand.intake.models import Application
+from bistand.intake.schema import answer
 from bistand.oversight.periods import Period
 
 # Household types, as the fairness figures group them. Derived from the application's own answers.
@@ -29,11 +30,6 @@ SINGLE_CHILDREN = "single_children"
 COUPLE = "couple"
 COUPLE_CHILDREN = "couple_children"
 HOUSEHOLD_TYPES = (SINGLE, SINGLE_CHILDREN, COUPLE, COUPLE_CHILDREN)
-
-
-def _value(answers: dict[str, Any], key: str) -> Any:
-    entry = (answers or {}).get(key)
-    return entry.get("value") if isinstance(entry, dict) else None
 
 
 def household_type(co_applicant: Any, children: Any) -> str:
@@ -45,7 +41,7 @@ def household_type(co_applicant: Any, children: Any) -> str:
 
 def household_type_of(answers: dict[str, Any]) -> str:
     """The household type of an application's stored answers."""
-    return household_type(_value(answers, "co_applicant"), _value(answers, "children"))
+    return household_type(answer(answers or {}, "co_applicant"), answer(answers or {}, "children"))
 
 
 @dataclass

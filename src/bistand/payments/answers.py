@@ -41,6 +41,7 @@ from bistand.bank.accounts import (
     parse_bank_account,
     parse_bankgiro,
 )
+from bistand.intake.schema import answer
 
 THIRD_PARTY_COST_TYPES = ("rent", "electricity", "home_insurance", "other")
 
@@ -77,13 +78,6 @@ class PayoutData:
     third_parties: list[ThirdPartyAnswer] = field(default_factory=list)
     problem: str = ""
     message: str = ""
-
-
-def _value(answers: dict, key: str):
-    answer = answers.get(key)
-    if isinstance(answer, dict) and "value" in answer:
-        return answer["value"]
-    return None
 
 
 def read_account(value: object) -> AccountAnswer:
@@ -137,14 +131,14 @@ def read_third_party(entry: object) -> ThirdPartyAnswer | None:
 def read_payout_data(answers: dict) -> PayoutData:
     """Read the payout answers; see the module docstring for the shapes."""
     answers = answers if isinstance(answers, dict) else {}
-    citizen = read_account(_value(answers, "payout_account"))
-    split = _value(answers, "split_between_partners") is True
-    partner = read_account(_value(answers, "co_applicant_payout_account")) if split else None
-    co_applicant = _value(answers, "co_applicant")
+    citizen = read_account(answer(answers, "payout_account"))
+    split = answer(answers, "split_between_partners") is True
+    partner = read_account(answer(answers, "co_applicant_payout_account")) if split else None
+    co_applicant = answer(answers, "co_applicant")
     if partner is not None and not partner.holder_name and isinstance(co_applicant, dict):
         # The partner's name for the file, from the co-applicant answer when the account does not carry it.
         partner = replace(partner, holder_name=str(co_applicant.get("name") or "")[:70])
-    raw = _value(answers, "third_party_payments") or []
+    raw = answer(answers, "third_party_payments") or []
     if not isinstance(raw, list):
         raw = [raw]
     third_parties = []

@@ -476,10 +476,6 @@ def _year(pnr: str) -> int:
     return int(pnr[:4])
 
 
-def _month_start(year: int, month: int) -> date:
-    return Period(year, month).first_day
-
-
 class _Builder:
     """Builds the population in two passes: household structure, then each person's situation."""
 

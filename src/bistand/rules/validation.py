@@ -37,21 +37,42 @@ _CENT = Decimal("0.01")
 
 
 class FieldError:
-    """One problem with one field; the message is made in the language asked for."""
+    """One problem with one field, the one error type of the rules, the e-application and the API.
 
-    __slots__ = ("code", "field", "params")
+    Either a `code` of the rules' message catalogue, made in the language asked for (`as_dict(lang)`), or a
+    `text` made by the caller (the e-application's gettext messages, lazily in the active language).
+    """
 
-    def __init__(self, field: str, code: str, **params: Any) -> None:
+    __slots__ = ("code", "field", "params", "text")
+
+    def __init__(self, field: str, code: str = "", *, text: Any = None, **params: Any) -> None:
         self.field = field
         self.code = code
+        self.text = text
         self.params = params
+
+    @property
+    def message(self) -> str:
+        """The message: the caller's text, or the catalogue's in Swedish."""
+        return self.as_dict()["message"]
 
     def as_dict(self, lang: str = "sv") -> dict[str, str]:
         """The contract's `{"field": ..., "message": ...}`."""
-        return {"field": self.field, "message": message(self.code, lang, **self.params)}
+        text = str(self.text) if self.text is not None else message(self.code, lang, **self.params)
+        return {"field": self.field, "message": text}
+
+    to_dict = as_dict
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FieldError):
+            return NotImplemented
+        return (self.field, self.code, self.message) == (other.field, other.code, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.code))
 
     def __repr__(self) -> str:
-        return f"FieldError({self.field!r}, {self.code!r})"
+        return f"FieldError({self.field!r}, {self.code or self.message!r})"
 
 
 class InvalidInput(ValueError):
