@@ -20,6 +20,7 @@ from bistand.casework import kommunicering
 from bistand.casework.household import for_engine
 from bistand.casework.models import Case, ConcernReport, DecisionDraft, JournalNote, PipelineRun
 from bistand.casework.policy import Policy, policy_for
+from bistand.identity.four_eyes import is_another_person
 from bistand.identity.models import User
 from bistand.rules import InvalidInput, calculate
 
@@ -208,7 +209,7 @@ def submit(draft: DecisionDraft, user: User):
 def approve(draft: DecisionDraft, approver: User):
     """A second person approves; the decision is then made in the proposer's name, with the approval noted."""
     _same_unit(draft.run.case, approver)
-    if approver.pk == draft.proposed_by_id:
+    if not is_another_person(draft.proposed_by_id, approver):
         raise WorkspaceError("En annan person än den som skrev utkastet ska godkänna det.")
     if draft.status != DecisionDraft.Status.AWAITING_APPROVAL:
         raise WorkspaceError("Utkastet väntar inte på godkännande.")

@@ -16,6 +16,7 @@ from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text
 from bistand.decisions.tasks import render_letters
 from bistand.decisions.versioning import rules_version
+from bistand.identity.four_eyes import is_another_person
 from bistand.intake.schema import answer
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,8 @@ def decide_by_person(
     first, or the FL 25 § exception that made it unnecessary (raises ``KommuniceringMissing``).
     `amount_applied` is what the citizen's own answers give, whatever the caseworker adjusted.
     """
+    if approved_by is not None and not is_another_person(by.pk, approved_by):
+        raise ValueError("a decision's second approval must come from another person than its decider")
     application = run.application
     existing = Decision.objects.filter(application=application, version=1).first()
     if existing is not None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from bistand.bank import pain001
 from bistand.bank.accounts import AccountError, BankAccount, Bankgiro, parse_bank_account
 from bistand.bank.holidays import is_bank_day
+from bistand.identity.four_eyes import is_another_person
 from bistand.identity.models import Municipality, User
 from bistand.payments import checkpoints, timeline
 from bistand.payments.access import finance_municipality, require_finance
@@ -198,7 +199,7 @@ def release(payment_file: PaymentFile, user: User) -> PaymentFile:
             locked.released_at_1 = timezone.now()
             locked.status = PaymentFile.Status.APPROVED
             locked.save(update_fields=["released_by_1", "released_at_1", "status"])
-        elif locked.released_by_1_id == user.pk:
+        elif not is_another_person(locked.released_by_1_id, user):
             raise ReleaseRefused(
                 _("Du har redan godkänt filen. En annan person på ekonomi måste göra det andra godkännandet.")
             )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from bistand.bank.bankstatus import BankStatusError
 from bistand.identity.access import finance_required
+from bistand.identity.four_eyes import is_another_person
 from bistand.payments import services
 from bistand.payments.forms import BankStatusForm, LedgerExportForm, VoidFileForm
 from bistand.payments.models import CITIZEN_FIXABLE, BankStatusImport, PaymentFile, PaymentOrder, RecoveryCase
@@ -134,9 +135,10 @@ def file_detail(request: HttpRequest, file_id: int) -> HttpResponse:
     payment_file = _own_file(request, file_id)
     orders = payment_file.orders.select_related("unit").order_by("pk")
     user = request.user
-    can_approve = payment_file.status in {PaymentFile.Status.CREATED, PaymentFile.Status.APPROVED} and (
-        payment_file.released_by_1_id != user.pk
-    )
+    can_approve = payment_file.status in {
+        PaymentFile.Status.CREATED,
+        PaymentFile.Status.APPROVED,
+    } and is_another_person(payment_file.released_by_1_id, user)
     context = {
         "file": payment_file,
         "orders": orders,
