@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import signal
 import statistics
 import sys
@@ -37,11 +36,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pipeline_load import get_tokens, submit_all, wait_until_finished
-from stack import Household, Stack, percentile
+from stack import MUNICIPALITY, Household, Stack, percentile, write_history
 
 POPULATION_SEED = 1  # the registers simulator's default seed: the bench and the simulator see one population
 POPULATION_SIZE = 14_000
-MUNICIPALITY = "1287"
 # A deliberately looser policy: warnings pass (undeclared income, a vehicle, savings, people at the address),
 # "nothing changed" is not required and extra needs are decided too.
 LOOSE_RULES = {
@@ -49,16 +47,6 @@ LOOSE_RULES = {
     "nothing_changed": False,
     "allow_extra_needs": True,
 }
-
-
-class ExistingDatabase:
-    """A PostgreSQL database the caller gave in DATABASE_URL: used as it is, neither started nor removed."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def stop(self) -> None:
-        pass
 
 
 def with_prefill(cases) -> int:
@@ -113,19 +101,12 @@ def sign_co_applicants(month: datetime.date) -> int:
 def prepare(cases, policy: str) -> list[Household]:
     """Write each case's history straight into the database; returns what the submitters need."""
     from django.db import transaction
-    from django.utils import timezone
 
-    from bistand.casework.models import ActivityPlan, AutomationPolicy, Case
+    from bistand.casework.models import ActivityPlan, AutomationPolicy
     from bistand.casework.policy import policy_for
-    from bistand.decisions.models import Decision
-    from bistand.identity.models import Municipality, Person, Unit, User
-    from bistand.intake.models import Application
-    from bistand.intake.schema import validate_application, with_provenance
+    from bistand.identity.models import Municipality, Person
 
     municipality = Municipality.objects.get(code=MUNICIPALITY)
-    unit = Unit.objects.filter(municipality=municipality, handles_intake=True).order_by("pk").first()
-    caseworker = User.objects.get(username="handlaggare1")
-    now = timezone.now()
     with transaction.atomic():
         if policy == "loose":
             # The policy in force for the month, loosened, under the same delegation (the demo's).
@@ -140,24 +121,10 @@ def prepare(cases, policy: str) -> list[Household]:
                 delegation=current.delegation or {},
                 config={"decides_automatically": {**current.rules, **LOOSE_RULES}},
             )
-        Person.objects.bulk_create(
-            [
-                Person(
-                    personnummer=c.applicant,
-                    first_name="Bench",
-                    last_name="Hushåll",
-                    municipality=municipality,
-                )
-                for c in cases
-            ]
+        # Any amount above 0: each month counts as a month with försörjningsstöd.
+        persons, case_rows = write_history(
+            {c.applicant: [(m, c.previous_answers) for m in c.history] for c in cases}, 1
         )
-        persons = {
-            p.personnummer: p for p in Person.objects.filter(personnummer__in=[c.applicant for c in cases])
-        }
-        Case.objects.bulk_create([Case(applicant=persons[c.applicant], unit=unit) for c in cases])
-        case_rows = {
-            c.applicant_id: c for c in Case.objects.filter(applicant__in=persons.values(), unit=unit)
-        }
         others = {pnr for c in cases for pnr in c.activity_plans if pnr not in persons}
         Person.objects.bulk_create(
             [
@@ -167,55 +134,19 @@ def prepare(cases, policy: str) -> list[Household]:
             ignore_conflicts=True,
         )
         everyone = {p.personnummer: p for p in Person.objects.filter(personnummer__in=[*persons, *others])}
-        applications = []
-        for c in cases:
-            for month in c.history:
-                values = validate_application({**c.previous_answers, "month": month.isoformat()[:7]})
-                applications.append(
-                    Application(
-                        applicant=persons[c.applicant],
-                        municipality=municipality,
-                        month=month,
-                        status=Application.Status.SUBMITTED,
-                        answers=with_provenance(values),
-                        submitted_at=now - datetime.timedelta(days=30),
-                    )
+        ActivityPlan.objects.bulk_create(
+            [
+                ActivityPlan(
+                    case=case_rows[persons[c.applicant].pk],
+                    person=everyone[pnr],
+                    kind=ActivityPlan.Kind.PLAN,
+                    valid_from=c.history[0],
                 )
-        Application.objects.bulk_create(applications, batch_size=500)
-        plans = [
-            ActivityPlan(
-                case=case_rows[persons[c.applicant].pk],
-                person=everyone[pnr],
-                kind=ActivityPlan.Kind.PLAN,
-                valid_from=c.history[0],
-            )
-            for c in cases
-            for pnr in c.activity_plans
-        ]
-        ActivityPlan.objects.bulk_create(plans, batch_size=500)
-        decisions = [
-            Decision(
-                case=case_rows[application.applicant_id],
-                application=application,
-                version=1,
-                month=application.month,
-                outcome=Decision.Outcome.GRANT,
-                amount_applied=1,
-                amount_granted=1,  # any amount above 0: the month counts as a month with försörjningsstöd
-                calculation={"bench": "history"},
-                findings=[],
-                automated=False,
-                decided_by=caseworker,
-                delegation={},
-                decided_at=now - datetime.timedelta(days=30),  # older than the payment sweep looks
-                inputs={"bench": "history written directly"},
-                rules_version="bench",
-                policy_version="bench",
-                motivation="Beviljat (historik skapad av benchmarken).",
-            )
-            for application in Application.objects.filter(applicant__in=persons.values(), status="submitted")
-        ]
-        Decision.objects.bulk_create(decisions, batch_size=500)
+                for c in cases
+                for pnr in c.activity_plans
+            ],
+            batch_size=500,
+        )
     return [
         Household(
             c.applicant, persons[c.applicant].pk, case_rows[persons[c.applicant].pk].pk, [c.truth.month]
@@ -350,13 +281,8 @@ def main() -> int:
     # A terminated benchmark still stops what it started (the simulator, gunicorn, the workers).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began = time.monotonic()
-    external = os.environ.get("DATABASE_URL", "")
-    if args.db is None:
-        args.db = "postgres" if external.startswith("postgres") else "sqlite"
-    stack = Stack(db=args.db, web_processes=args.web, workers=0, registers_size=POPULATION_SIZE)
-    if args.db == "postgres" and external.startswith("postgres"):
-        stack.db = "external"  # Stack.start() starts no cluster; its processes use this database
-        stack.postgres = ExistingDatabase(external)
+    stack = Stack.on(args.db, web_processes=args.web, workers=0, registers_size=POPULATION_SIZE)
+    args.db = stack.db if stack.db != "external" else "postgres"
     stack.start()
     try:
         from bistand.identity.models import Person

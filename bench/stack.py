@@ -41,6 +41,7 @@ ANSWERS = {
 # Application months: before the aktivitetskrav applies (2026-10), so history length does not route a case.
 FIRST_MONTH = datetime.date(2022, 1, 1)
 LAST_APPLY_MONTH = datetime.date(2026, 9, 1)
+MUNICIPALITY = "1287"  # the demo municipality, whose intake unit and caseworker handlaggare1 the demo loads
 
 
 def free_port() -> int:
@@ -107,6 +108,16 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+class ExistingDatabase:
+    """A PostgreSQL database the caller gave in DATABASE_URL: used as it is, neither started nor removed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def stop(self) -> None:
+        pass
+
+
 @dataclass
 class Stack:
     """Registers simulator, web processes and worker processes on one database, in a temporary folder."""
@@ -120,7 +131,7 @@ class Stack:
     worker_interval: float = 0.1
     keep: bool = False
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bistand-bench-")))
-    postgres: Postgres | None = None
+    postgres: Postgres | ExistingDatabase | None = None
     worker_processes: list[subprocess.Popen] = field(default_factory=list)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     web_url: str = ""
@@ -128,6 +139,18 @@ class Stack:
     profile_first_worker: Path | None = None
 
     # --- starting ---------------------------------------------------------------------------------------
+
+    @classmethod
+    def on(cls, db: str | None = None, **options: Any) -> Stack:
+        """A stack on `db`: "sqlite", "postgres" (a throwaway cluster), or None for the PostgreSQL database in
+        DATABASE_URL when one is set (used as it is, migrated if empty) and SQLite otherwise."""
+        external = os.environ.get("DATABASE_URL", "")
+        if db is None:
+            db = "postgres" if external.startswith("postgres") else "sqlite"
+        if db == "postgres" and external.startswith("postgres"):
+            # start() starts no cluster; every process of the stack uses this database.
+            return cls(db="external", postgres=ExistingDatabase(external), **options)
+        return cls(db=db, **options)
 
     def env(self) -> dict[str, str]:
         database_url = (
@@ -305,12 +328,13 @@ class Household:
     months: list[datetime.date]  # the months this household applies for in the run
 
 
-def prepare_households(population, count: int, per_person: int | None = None) -> list[Household]:
-    """`count` (person, month) applications-to-be, each with last month granted, bulk-created in the database.
+def write_history(history: dict[str, list[tuple[datetime.date, dict]]], amount: int) -> tuple[dict, dict]:
+    """Households' earlier months written straight into the database (bulk), not made by the robot.
 
-    The test population has only some hundred suitable households, so each applies for several months
-    (pairs of months that do not overlap): for each, last month's submitted application and granted decision
-    are written directly (bulk_create), not made by the robot, which would take as long as the run itself.
+    `history` maps a personnummer to its (month, answers) pairs: the person, their case in the demo's intake
+    unit and, per month, a submitted application with a granted decision of `amount` kronor, decided a
+    month ago (older than the payment sweep looks, so history is never paid). Returns the persons by
+    personnummer and their cases by person id. The one way the benchmarks write history.
     """
     from django.db import transaction
     from django.utils import timezone
@@ -321,6 +345,75 @@ def prepare_households(population, count: int, per_person: int | None = None) ->
     from bistand.intake.models import Application
     from bistand.intake.schema import validate_application, with_provenance
 
+    municipality = Municipality.objects.get(code=MUNICIPALITY)
+    unit = Unit.objects.filter(municipality=municipality, handles_intake=True).order_by("pk").first()
+    caseworker = User.objects.get(username="handlaggare1")
+    decided_at = timezone.now() - datetime.timedelta(days=30)
+    with transaction.atomic():
+        Person.objects.bulk_create(
+            [
+                Person(personnummer=pnr, first_name="Bench", last_name="Hushåll", municipality=municipality)
+                for pnr in history
+            ]
+        )
+        persons = {p.personnummer: p for p in Person.objects.filter(personnummer__in=list(history))}
+        Case.objects.bulk_create([Case(applicant=p, unit=unit) for p in persons.values()])
+        cases = {c.applicant_id: c for c in Case.objects.filter(applicant__in=persons.values(), unit=unit)}
+        Application.objects.bulk_create(
+            [
+                Application(
+                    applicant=persons[pnr],
+                    municipality=municipality,
+                    month=month,
+                    status=Application.Status.SUBMITTED,
+                    answers=with_provenance(
+                        validate_application({**answers, "month": month.isoformat()[:7]})
+                    ),
+                    submitted_at=decided_at,
+                )
+                for pnr, months in history.items()
+                for month, answers in months
+            ],
+            batch_size=500,
+        )
+        stored = Application.objects.filter(applicant__in=persons.values(), status="submitted")
+        Decision.objects.bulk_create(
+            [
+                Decision(
+                    case=cases[application.applicant_id],
+                    application=application,
+                    version=1,
+                    month=application.month,
+                    outcome=Decision.Outcome.GRANT,
+                    amount_applied=amount,
+                    amount_granted=amount,
+                    calculation={"entitlement": amount},
+                    findings=[],
+                    automated=False,
+                    decided_by=caseworker,
+                    delegation={},
+                    decided_at=decided_at,
+                    inputs={"bench": "history written directly"},
+                    rules_version="bench",
+                    policy_version="bench",
+                    motivation="Beviljat (historik skapad av benchmarken).",
+                )
+                for application in stored
+            ],
+            batch_size=500,
+        )
+    return persons, cases
+
+
+def prepare_households(population, count: int, per_person: int | None = None) -> list[Household]:
+    """`count` (person, month) applications-to-be, each with last month granted, bulk-created in the database.
+
+    The test population has only some hundred suitable households, so each applies for several months
+    (pairs of months that do not overlap): for each, last month's submitted application and granted decision
+    are written directly (bulk_create), not made by the robot, which would take as long as the run itself.
+    """
+    from bistand.identity.models import Person
+
     pairs = month_pairs()
     # Not the demo citizens (also taken from the population): they have households of their own already.
     known = set(Person.objects.values_list("personnummer", flat=True))
@@ -330,69 +423,17 @@ def prepare_households(population, count: int, per_person: int | None = None) ->
     people = people[: math.ceil(count / len(pairs))]
     if len(people) * len(pairs) < count:
         raise SystemExit(f"only {len(people) * len(pairs)} applications can be prepared, not {count}")
-    municipality = Municipality.objects.get(code="1287")
-    unit = Unit.objects.filter(municipality=municipality, handles_intake=True).order_by("pk").first()
-    caseworker = User.objects.get(username="handlaggare1")
     plan: list[tuple[str, list[tuple[datetime.date, datetime.date]]]] = []
     left = count
     for pnr in people:
         take = pairs[: min(len(pairs), left)]
         plan.append((pnr, take))
         left -= len(take)
-    now = timezone.now()
-    with transaction.atomic():
-        Person.objects.bulk_create(
-            [
-                Person(personnummer=pnr, first_name="Bench", last_name="Hushåll", municipality=municipality)
-                for pnr, _ in plan
-            ]
-        )
-        persons = list(Person.objects.filter(personnummer__in=[pnr for pnr, _ in plan]))
-        by_pnr = {p.personnummer: p for p in persons}
-        Case.objects.bulk_create([Case(applicant=p, unit=unit) for p in persons])
-        cases = {c.applicant_id: c for c in Case.objects.filter(applicant__in=persons, unit=unit)}
-        applications = []
-        for pnr, months in plan:
-            for last, _month in months:
-                values = validate_application({"month": last.isoformat()[:7], **ANSWERS})
-                applications.append(
-                    Application(
-                        applicant=by_pnr[pnr],
-                        municipality=municipality,
-                        month=last,
-                        status=Application.Status.SUBMITTED,
-                        answers=with_provenance(values),
-                        submitted_at=now - datetime.timedelta(days=30),
-                    )
-                )
-        Application.objects.bulk_create(applications, batch_size=500)
-        stored = Application.objects.filter(applicant__in=persons, status="submitted")
-        decisions = [
-            Decision(
-                case=cases[application.applicant_id],
-                application=application,
-                version=1,
-                month=application.month,
-                outcome=Decision.Outcome.GRANT,
-                amount_applied=11420,
-                amount_granted=11420,
-                calculation={"entitlement": 11420},
-                findings=[],
-                automated=False,
-                decided_by=caseworker,
-                delegation={},
-                # Older than the payment sweep looks (14 days): history is never paid again.
-                decided_at=now - datetime.timedelta(days=30),
-                inputs={"bench": "history written directly"},
-                rules_version="bench",
-                policy_version="bench",
-                motivation="Beviljat (historik skapad av benchmarken).",
-            )
-            for application in stored
-        ]
-        Decision.objects.bulk_create(decisions, batch_size=500)
+    persons, cases = write_history(
+        {pnr: [(last, ANSWERS) for last, _month in months] for pnr, months in plan}, 11420
+    )
     return [
-        Household(pnr, by_pnr[pnr].pk, cases[by_pnr[pnr].pk].pk, [month for _last, month in months])
+        Household(pnr, persons[pnr].pk, cases[persons[pnr].pk].pk, [month for _last, month in months])
         for pnr, months in plan
     ]
 
