@@ -129,7 +129,7 @@ def test_journal_notes_are_signed_and_restricted_ones_are_hidden(routed, casewor
 def test_the_case_page_shows_reasons_registers_and_proposal(routed, caseworker, client):
     client.force_login(caseworker)
     page = client.get(reverse("casework:case", args=[routed.case_id])).content.decode()
-    assert "Hyran (9900 kr) är högre än kommunens riktlinje" in page
+    assert "Hyran (9\u00a0900\u00a0kr) är högre än kommunens riktlinje" in page
     assert "Robotens förslag" in page
     # Register facts with their provenance: each source, and the request id of the look-up.
     assert "navet" in page and "fk" in page and "Förfrågan" in page

@@ -122,7 +122,7 @@ def test_review_norm_lists_decisions_whose_norm_lines_would_change(decision):
     assert [(c.parameter, c.stored, c.current) for c in change.lines] == [
         ("riksnorm.2026.adults.single", 3930, 3940)
     ]
-    assert "+10 kr" in str(change)
+    assert "+10\u00a0kr" in str(change)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -138,7 +138,7 @@ def test_the_review_norm_command_names_the_decision_and_the_difference(decision,
     assert result.returncode == 1, result.stderr
     assert "1 decisions in force reviewed, 1 with norm lines that would change." in result.stdout
     assert f"decision {decision.pk} v1" in result.stdout
-    assert "riksnorm.2026.adults.single (a): 3930 -> 3940 (+10 kr)" in result.stdout
+    assert "riksnorm.2026.adults.single (a): 3930 -> 3940 (+10\u00a0kr)" in result.stdout
 
 
 def test_the_decision_is_stored_at_once_and_its_letter_drawn_once_on_its_own_queue(decision):

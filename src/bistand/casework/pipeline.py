@@ -34,6 +34,7 @@ from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid, validate_application, values_of
 from bistand.registers import JsonFileAnswerCache, http_gateway
 from bistand.rules import InvalidInput, calculate
+from bistand.rules.money import format_sek as kr
 from bistand.security.protected import learn_from_registers
 
 logger = logging.getLogger(__name__)
@@ -269,7 +270,7 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
     elif entitlement > rules["max_amount"]:
         reason(
             "large_amount",
-            f"Beloppet är högre än {rules['max_amount']} kronor och granskas av en handläggare.",
+            f"Beloppet är högre än {kr(rules['max_amount'])} och granskas av en handläggare.",
         )
     # The bidragsreform's rules (aktivitetskrav, läkarintyg, laglig vistelse, …), each from its date.
     reasons += reform_reasons(run, values, consecutive_months(run))
@@ -317,7 +318,7 @@ def _housing_reasons(values: dict[str, Any], policy: Policy) -> list[dict[str, s
         reasons.append(
             {
                 "code": "rent_above_guidance",
-                "message": f"Hyran ({rent:.0f} kr) är högre än kommunens riktlinje ({guidance} kr). "
+                "message": f"Hyran ({kr(rent)}) är högre än kommunens riktlinje ({kr(guidance)}). "
                 "En handläggare bedömer om kostnaden är skälig.",
             }
         )
@@ -326,7 +327,7 @@ def _housing_reasons(values: dict[str, Any], policy: Policy) -> list[dict[str, s
         reasons.append(
             {
                 "code": "electricity_above_guidance",
-                "message": f"Kostnaden för hushållsel ({electricity:.0f} kr) är högre än riktlinjen ({cap} kr).",
+                "message": f"Kostnaden för hushållsel ({kr(electricity)}) är högre än riktlinjen ({kr(cap)}).",
             }
         )
     return reasons

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from bistand.rules.money import format_sek as kr
+
 DEFAULT_FILE = Path(__file__).parent / "policies" / "default.yaml"
 SEVERITIES = ("info", "notice", "warning", "high")
 NORM_RELIABILITY_SV = {
@@ -144,7 +146,7 @@ def describe(policy: Policy) -> list[str]:
         else "",
         "– Det är inte en ansökan om nödbistånd." if not rules["allow_emergency"] else "",
         "– Ingen i hushållet har skyddade personuppgifter." if not rules["allow_protected_identity"] else "",
-        f"– Beslutet blir att hela det sökta beloppet beviljas, högst {rules['max_amount']} kronor i månaden.",
+        f"– Beslutet blir att hela det sökta beloppet beviljas, högst {kr(rules['max_amount'])} i månaden.",
         "I alla andra fall beslutar en handläggare. Datorn avslår aldrig en ansökan, beviljar aldrig mindre än "
         "det du har sökt och kräver aldrig tillbaka pengar. Skälen till att ett ärende går till en handläggare "
         "sparas och visas.",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from bistand.casework.household import for_engine
 from bistand.decisions.models import Decision
 from bistand.rules import InvalidInput, calculate
+from bistand.rules.money import format_sek
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,13 @@ class NormReview:
         return self.current_norm - self.stored_norm
 
     def __str__(self) -> str:
-        sign = "+" if self.difference >= 0 else ""
         head = (
             f"decision {self.decision_id} v{self.version} (case {self.case_id}, {self.month}): norm "
-            f"{self.stored_norm} -> {self.current_norm} ({sign}{self.difference} kr); granted "
+            f"{self.stored_norm} -> {self.current_norm} ({_signed(self.difference)}); granted "
             f"{self.amount_granted}, with the current tables {self.current_entitlement}"
         )
         details = [
-            f"    {c.parameter} ({c.member}): {c.stored} -> {c.current}"
-            + f" ({'+' if c.difference >= 0 else ''}{c.difference} kr)"
+            f"    {c.parameter} ({c.member}): {c.stored} -> {c.current}" + f" ({_signed(c.difference)})"
             for c in self.lines
         ]
         return "\n".join([head, *details])
@@ -121,3 +120,8 @@ def review_all(since: datetime.date | None = None) -> tuple[int, list[NormReview
         if (change := review(decision)) is not None:
             found.append(change)
     return checked, found
+
+
+def _signed(difference: Decimal) -> str:
+    """A difference in kronor with its sign: +10 kr, −10 kr."""
+    return ("+" if difference >= 0 else "") + format_sek(difference)
