@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake.labels import ASSET_LABELS, COST_LABELS, INCOME_LABELS, NEED_LABELS, source_label
+from bistand.rules.money import json_number
 
 CHILD_AGE_LIMIT = 21
 LUNCH_AGE_LIMIT = 7
@@ -36,10 +37,8 @@ def month_choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
 
 
 def _money(value: Decimal | None) -> str | None:
-    """An amount as the schema wants it, or None when nothing was typed."""
-    if value is None:
-        return None
-    return str(value.quantize(Decimal("0.01"))) if value != value.to_integral() else str(int(value))
+    """An amount as the schema wants it (`rules.money.json_number`), or None when nothing was typed."""
+    return None if value is None else json_number(value)
 
 
 def _display_amount(value: Any) -> str:

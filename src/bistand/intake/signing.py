@@ -17,6 +17,7 @@ from bistand.casework.tasks import receive_application
 from bistand.identity.models import Person
 from bistand.intake import wizard
 from bistand.intake.models import Application, Signature
+from bistand.intake.schema import answer
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def sign_complete(application: Application, signer: Person, *, method: str) -> A
     """
     if application.status != Application.Status.DRAFT or signer.pk != application.applicant_id:
         raise SigningRefused("not the applicant's draft")
-    co = (application.answers.get("co_applicant") or {}).get("value")
+    co = answer(application.answers, "co_applicant")
     with transaction.atomic():
         application.co_applicant = _co_applicant_person(application, co) if co else None
         Signature.objects.create(
