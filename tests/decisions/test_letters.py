@@ -225,6 +225,15 @@ def test_both_adults_are_addressed_as_parties(people, municipality, caseworker):
     assert "Till: Bo Demosson och Anna Demosson" in text_of(decision, recipient=people[1])  # the reader first
 
 
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+def test_an_automated_letter_offers_a_caseworker_once(lang, people, municipality):
+    """The invitation to speak to a caseworker is said once, with what the robot checked."""
+    decision = decide(people, municipality, outcome="grant", couple=False, automated=True)
+    text = text_of(decision, lang).split("Beslutet på svenska")[0]
+    phrase = {"sv": "tala med en handläggare", "en": "speak to a caseworker", "ar": "التحدث مع موظف"}[lang]
+    assert text.count(phrase) == 1
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_translated_letter_keeps_the_swedish_original_marked(lang, people, municipality, caseworker):
     decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)

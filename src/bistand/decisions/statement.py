@@ -296,11 +296,14 @@ def _checked() -> list[str]:
 
 def _delegation(delegation: dict[str, Any]) -> str:
     """The delegation an automated decision rests on (förvaltningslagen 28 §, kommunallagen 6 kap. 37 §),
-    cited from the nämnd's decision recorded as data; a demonstration delegation says it is one."""
+    cited from the nämnd's decision recorded as data; a demonstration delegation says it is one.
+
+    That the citizen can ask to speak to a caseworker is said once, with what the robot checked (`_checked`).
+    """
     text = _(
         "Beslutet har fattats automatiskt (förvaltningslagen 28 §). %(body)s har den %(date)s gett "
         "en automatiserad beslutsfunktion rätt att fatta sådana beslut (%(reference)s, kommunallagen "
-        "6 kap. 37 §; gäller från %(valid_from)s). Du kan alltid be att få tala med en handläggare."
+        "6 kap. 37 §; gäller från %(valid_from)s)."
     ) % {key: delegation.get(key, "") for key in ("body", "date", "reference", "valid_from")}
     if delegation.get("demo"):
         text += " " + _("Demonstration: delegationen är ett påhittat exempel, inte ett verkligt beslut.")
