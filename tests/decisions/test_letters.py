@@ -221,8 +221,9 @@ def test_the_letter_renders_the_stored_calculation_not_a_new_one(people, municip
 
 def test_both_adults_are_addressed_as_parties(people, municipality, caseworker):
     decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)
-    assert "Till: Anna Demosson och Bo Demosson" in text_of(decision)
-    assert "Till: Bo Demosson och Anna Demosson" in text_of(decision, recipient=people[1])  # the reader first
+    assert "Till: Anna Demosson Parter: Anna Demosson och Bo Demosson" in text_of(decision)
+    to_bo = text_of(decision, recipient=people[1])  # his own letter: to him, the reader first
+    assert "Till: Bo Demosson Parter: Bo Demosson och Anna Demosson" in to_bo
 
 
 @pytest.mark.parametrize("lang", ["sv", "en", "ar"])

@@ -77,7 +77,7 @@ def check(application_ids: list[int], tmp_path) -> list[PipelineRun]:
     from bistand.decisions.letters import ensure_letters
     from bistand.decisions.models import Decision
 
-    for decision in Decision.objects.filter(application_id__in=application_ids, letter_sha256=""):
+    for decision in Decision.objects.filter(application_id__in=application_ids, letters__isnull=True):
         ensure_letters(decision)  # as the letters queue draws them after the decision
     found = problems(application_ids, [], tmp_path / "files")
     assert not found, found

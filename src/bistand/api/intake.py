@@ -200,7 +200,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                 "decided_at": d.decided_at.isoformat(),
                 "in_force": d.is_in_force,
                 "motivation": d.motivation,
-                "letter": bool(d.letter),
+                "letter": d.letters.exists(),
             }
             for d in decisions
         ],

@@ -54,7 +54,8 @@ class Statement:
     """Everything a decision says, in one language, ready for a template."""
 
     lang: str
-    recipient: str
+    recipient: str  # the reader the statement is addressed to
+    parties: list[str]  # every adult party, the reader first
     outcome: SafeString
     ground: str
     ground_law: SafeString
@@ -321,7 +322,7 @@ def parties(decision, first=None) -> list:
 
 
 def statement(decision, lang: str = "sv", recipient=None) -> Statement:
-    """What `decision` says, in `lang`, addressed to every party, `recipient` (the reader) first."""
+    """What `decision` says, in `lang`, addressed to `recipient` (default the applicant), every party named."""
     from bistand.decisions.motivation import appeal_notice
 
     with translation.override(lang):
@@ -359,9 +360,11 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
         ]
         norm = Decimal(str(calc.get("norm_total", 0)))
         costs = Decimal(str(calc.get("costs_total", 0)))
+        everyone = [p.full_name for p in parties(decision, recipient)]
         return Statement(
             lang=lang,
-            recipient=(" " + _("och") + " ").join(p.full_name for p in parties(decision, recipient)),
+            recipient=everyone[0],
+            parties=everyone,
             outcome=_outcome(decision, month),
             ground=ground,
             ground_law=ground_law,

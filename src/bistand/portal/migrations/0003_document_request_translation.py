@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0002_document_request_reminder'),
+        ("portal", "0002_document_request_reminder"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentrequest',
-            name='translation',
+            model_name="documentrequest",
+            name="translation",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='documentrequest',
-            name='translation_language',
+            model_name="documentrequest",
+            name="translation_language",
             field=models.CharField(blank=True, max_length=8),
         ),
         migrations.AlterField(
-            model_name='documentrequest',
-            name='text',
-            field=models.TextField(help_text='What is asked for, in plain language: the Swedish original.'),
+            model_name="documentrequest",
+            name="text",
+            field=models.TextField(help_text="What is asked for, in plain language: the Swedish original."),
         ),
     ]
