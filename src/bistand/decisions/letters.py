@@ -1,4 +1,4 @@
-"""Decision letters as PDF (WeasyPrint), in Swedish and in the citizen's language.
+"""Decision letters as PDF (WeasyPrint): each adult party their own, in Swedish and in their language.
 
 The letter renders the decision's statement (`decisions/statement.py`), built from the decision as stored,
 so it says exactly what was decided. The PDF is tagged (PDF/UA-1: structure tree, language, reading
