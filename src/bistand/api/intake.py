@@ -41,7 +41,7 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
 
 
 def _body(request: HttpRequest):
-    """The JSON body, or None. Its size is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (a larger one is a 400),
+    """The JSON body, or None. Its size is bounded before it is read (`security.bodysize`: a 413),
     and nesting deep enough to exhaust the parser's recursion is refused like any other bad JSON."""
     try:
         data = json.loads(request.body.decode("utf-8"), parse_float=Decimal)
