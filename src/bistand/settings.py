@@ -243,6 +243,8 @@ UPLOAD_MAX_BYTES = int(os.environ.get("BISTAND_UPLOAD_MAX_MB", "10")) * 1024 * 1
 # Images are decoded to be re-encoded: larger ones are refused before decoding (decompression bombs).
 UPLOAD_MAX_PIXELS = int(os.environ.get("BISTAND_UPLOAD_MAX_MEGAPIXELS", "40")) * 1_000_000
 UPLOAD_MAX_PDF_PAGES = int(os.environ.get("BISTAND_UPLOAD_MAX_PDF_PAGES", "200"))
+# How many months back an application may be made for (intake.schema.open_months): last month by default.
+APPLY_MONTHS_BACK = int(os.environ.get("BISTAND_APPLY_MONTHS_BACK", "1"))
 # Request bodies, per channel (security.bodysize answers 413 before anything reads a larger one): the API's
 # JSON, a form with files (at most UPLOAD_MAX_FILES of UPLOAD_MAX_BYTES each), and any other form.
 API_BODY_MAX_BYTES = int(os.environ.get("BISTAND_API_BODY_MAX_KB", "256")) * 1024

@@ -133,6 +133,13 @@ def test_the_open_months_are_last_month_this_month_and_next():
         assert month_not_open(month, day).field == "month", month
     assert "2026-11 till 2027-01" in month_not_open("2026-10", day).message
     # Over a new year, and the e-service offers this month and next of the same window.
+    assert [m.isoformat()[:7] for m in open_months(day, back=3)] == [
+        "2026-09",
+        "2026-10",
+        "2026-11",
+        "2026-12",
+        "2027-01",
+    ]
     assert [m.isoformat() for m in open_months(datetime.date(2027, 1, 31))] == [
         "2026-12-01",
         "2027-01-01",

@@ -69,7 +69,7 @@ YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
 
 def month_choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
     """The months the e-service and the paper form offer: this month and next (of `open_months`)."""
-    _previous, this, following = open_months(today or timezone.localdate())
+    this, following = open_months(today or timezone.localdate(), back=0)
     return [(m.isoformat()[:7], date_format(m, "F Y")) for m in (this, following)]
 
 
