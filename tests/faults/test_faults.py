@@ -95,6 +95,7 @@ def test_killed_workers_and_failing_registers_lose_nothing(
     settings.REGISTERS_URL = registers_simulator
     settings.DATA_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.APPLY_MONTHS_BACK = 240  # the prepared households apply for months back to 2022 (bench.stack)
     pipeline._gateway = None
     households = prepare_households(population, APPLICATIONS)
 

@@ -38,6 +38,7 @@ def robot(settings, registers_simulator, registers, tmp_path):
     settings.REGISTERS_URL = registers_simulator
     settings.DATA_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "files"
+    settings.APPLY_MONTHS_BACK = 240  # the prepared households apply for months back to 2022 (bench.stack)
     pipeline._gateway = None
     yield registers
     if pipeline._gateway is not None:
