@@ -166,6 +166,8 @@ class Stack:
             BISTAND_WORKER_HEARTBEAT=str(self.heartbeat),
             BISTAND_PIPELINE_STALLED_AFTER=str(self.stalled_after),
             BISTAND_REGISTER_GAP_RETRY="2",  # a failed register is asked again soon, within the run
+            # The runs apply for months back to FIRST_MONTH (month_pairs), long closed in production.
+            BISTAND_APPLY_MONTHS_BACK="240",
             LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT / "src"),
         )
@@ -328,13 +330,16 @@ class Household:
     months: list[datetime.date]  # the months this household applies for in the run
 
 
-def write_history(history: dict[str, list[tuple[datetime.date, dict]]], amount: int) -> tuple[dict, dict]:
+def write_history(
+    history: dict[str, list[tuple[datetime.date, dict, dict | None]]], amount: int
+) -> tuple[dict, dict]:
     """Households' earlier months written straight into the database (bulk), not made by the robot.
 
-    `history` maps a personnummer to its (month, answers) pairs: the person, their case in the demo's intake
-    unit and, per month, a submitted application with a granted decision of `amount` kronor, decided a
-    month ago (older than the payment sweep looks, so history is never paid). Returns the persons by
-    personnummer and their cases by person id. The one way the benchmarks write history.
+    `history` maps a personnummer to its (month, answers, calculation) triples: the person, their case in
+    the demo's intake unit and, per month, a submitted application with a granted decision of `amount`
+    kronor resting on `calculation` (None: just the entitlement), decided a month ago (older than the
+    payment sweep looks, so history is never paid). Returns the persons by personnummer and their cases by
+    person id. The one way the benchmarks write history.
     """
     from django.db import transaction
     from django.utils import timezone
@@ -372,11 +377,16 @@ def write_history(history: dict[str, list[tuple[datetime.date, dict]]], amount: 
                     submitted_at=decided_at,
                 )
                 for pnr, months in history.items()
-                for month, answers in months
+                for month, answers, _calculation in months
             ],
             batch_size=500,
         )
-        stored = Application.objects.filter(applicant__in=persons.values(), status="submitted")
+        calculations = {
+            (pnr, month): calculation for pnr, months in history.items() for month, _, calculation in months
+        }
+        stored = Application.objects.filter(
+            applicant__in=persons.values(), status="submitted"
+        ).select_related("applicant")
         Decision.objects.bulk_create(
             [
                 Decision(
@@ -387,7 +397,8 @@ def write_history(history: dict[str, list[tuple[datetime.date, dict]]], amount: 
                     outcome=Decision.Outcome.GRANT,
                     amount_applied=amount,
                     amount_granted=amount,
-                    calculation={"entitlement": amount},
+                    calculation=calculations.get((application.applicant.personnummer, application.month))
+                    or {"entitlement": amount},
                     findings=[],
                     automated=False,
                     decided_by=caseworker,
@@ -430,7 +441,7 @@ def prepare_households(population, count: int, per_person: int | None = None) ->
         plan.append((pnr, take))
         left -= len(take)
     persons, cases = write_history(
-        {pnr: [(last, ANSWERS) for last, _month in months] for pnr, months in plan}, 11420
+        {pnr: [(last, ANSWERS, None) for last, _month in months] for pnr, months in plan}, 11420
     )
     return [
         Household(pnr, persons[pnr].pk, cases[persons[pnr].pk].pk, [month for _last, month in months])
