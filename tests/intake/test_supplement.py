@@ -230,3 +230,19 @@ def test_the_api_takes_a_tillagg_and_names_the_field_it_refuses(client, citizen,
     status, body = _post(client, other, GLASSES)
     assert status == 422 and body["errors"][0]["field"] == "month"
     assert CITIZEN_PNR not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    "language, title, need",
+    [
+        ("sv", "Ansök om tillägg", "Glasögon"),
+        ("en", "Apply for a supplement", "Glasses"),
+        ("ar", "قدّم طلب مساعدة إضافية", "النظارات"),
+    ],
+)
+def test_the_tillagg_page_speaks_the_citizens_language(client, citizen, person, language, title, need):
+    regular_decision(person)
+    client.force_login(citizen)
+    client.cookies["bistand_language"] = language
+    page = client.get(reverse("portal:supplement")).content.decode()
+    assert title in page and need in page
