@@ -246,3 +246,39 @@ def test_the_tillagg_page_speaks_the_citizens_language(client, citizen, person, 
     client.cookies["bistand_language"] = language
     page = client.get(reverse("portal:supplement")).content.decode()
     assert title in page and need in page
+
+
+def test_the_tillaggsbeslut_letter_names_the_need_and_its_law(person, caseworker):
+    from bistand.decisions.letters import letter_html
+
+    regular_decision(person)
+    run = apply_for_supplement(person, GLASSES).pipeline
+    decision = decide_supplement(
+        run, caseworker, outcome="grant", amount="1800", motivation="Behovet styrkt."
+    )
+    html = letter_html(decision, "sv")
+    assert "Glasögon" in html and "12 kap. 1 §" in html and "1\xa0800" in html.replace(" ", "\xa0")
+
+
+def test_the_citizen_sees_the_tillagg_they_applied_for(client, citizen, person):
+    regular_decision(person)
+    supplement = apply_for_supplement(person, GLASSES)
+    client.force_login(citizen)
+    response = client.get(reverse("portal:application", args=[supplement.reference]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ansökan om tillägg" in page and "Glasögon" in page and "Glasögon till Elsa" in page
+
+
+def test_an_application_paid_at_the_counter_shows_how(client, citizen, person):
+    """A paper application with cash at the counter as its payout method read on Mina sidor (no 500)."""
+    application = Application(
+        applicant=person,
+        municipality=person.municipality,
+        month=MONTH,
+        answers=answers(account={"route": "cash"}, month="2030-12"),
+    )
+    application.submit()
+    client.force_login(citizen)
+    page = client.get(reverse("portal:application", args=[application.reference])).content.decode()
+    assert "Kontant i kassan" in page
