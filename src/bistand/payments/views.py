@@ -22,7 +22,14 @@ from bistand.identity.access import finance_required
 from bistand.payments import counter, services
 from bistand.payments.bankstatus import BankStatusError
 from bistand.payments.forms import BankStatusForm, LedgerExportForm, VoidFileForm
-from bistand.payments.models import CITIZEN_FIXABLE, BankStatusImport, PaymentFile, PaymentOrder, RecoveryCase
+from bistand.payments.models import (
+    CITIZEN_FIXABLE,
+    COUNTER_KINDS,
+    BankStatusImport,
+    PaymentFile,
+    PaymentOrder,
+    RecoveryCase,
+)
 from bistand.payments.schedule import upcoming_regular_dates
 
 logger = logging.getLogger(__name__)
@@ -55,7 +62,8 @@ def overview(request: HttpRequest) -> HttpResponse:
                 municipality, next_day, [PaymentOrder.Status.PLANNED]
             ),
         }
-    unfiled = planned.filter(payment_file__isnull=True)
+    # Cash and card orders are handed out at the counter, never put in a file.
+    unfiled = planned.filter(payment_file__isnull=True).exclude(account_kind__in=COUNTER_KINDS)
     first_of_month = today.replace(day=1)
     context = {
         "municipality": municipality,
