@@ -271,7 +271,7 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             f"Riksnormen för månaden bygger på belopp som är {NORM_RELIABILITY_SV[reliability]} "
             "och som kommunens policy inte låter datorn besluta med. En handläggare beslutar.",
         )
-    reasons += _housing_reasons(values, policy)
+    reasons += _housing_reasons(values, policy, run)
     entitlement = Decimal(str(calculation["entitlement"]))
     if entitlement <= 0:
         reason(
@@ -318,14 +318,42 @@ def _granted_last_month(run: PipelineRun) -> bool:
     return last_month in assistance_months(run.case, run.application.month)
 
 
-def _housing_reasons(values: dict[str, Any], policy: Policy) -> list[dict[str, str]]:
+def rent_granted_last_month(run: PipelineRun) -> Decimal | None:
+    """The rent last month's decision in force granted (as decided, after any person's adjustment), or None
+    when last month was not granted or its calculation has no rent line."""
+    from bistand.decisions.models import Decision
+
+    last_month = (run.application.month - timedelta(days=1)).replace(day=1)
+    granted = None
+    for decision in Decision.objects.filter(
+        case=run.case, month=last_month, amount_granted__gt=0
+    ).select_related("superseded_by"):
+        if not decision.is_in_force:
+            continue
+        lines = (decision.calculation or {}).get("lines") or []
+        rent = sum(
+            (Decimal(str(line["amount"])) for line in lines if line.get("rule") == "costs.rent"), Decimal(0)
+        )
+        if rent and (granted is None or rent > granted):
+            granted = rent
+    return granted
+
+
+def _housing_reasons(values: dict[str, Any], policy: Policy, run: PipelineRun) -> list[dict[str, str]]:
     adults = 2 if values.get("co_applicant") else 1
     children = len(values.get("children") or [])
     rent = sum(Decimal(c["amount"]) for c in values.get("costs", []) if c["type"] == "rent")
     electricity = sum(Decimal(c["amount"]) for c in values.get("costs", []) if c["type"] == "electricity")
     reasons = []
     guidance = policy.rent_guidance(adults, children)
-    if rent > guidance:
+    # A rent above the guidance that a decision granted last month has been judged reasonable; it is not
+    # judged again every month while it does not rise (the policy can ask for that).
+    accepted = (
+        rent_granted_last_month(run)
+        if policy.config["housing_guidance"].get("rent_accepted_carries_over", False)
+        else None
+    )
+    if rent > guidance and (accepted is None or rent > accepted):
         reasons.append(
             {
                 "code": "rent_above_guidance",
