@@ -75,12 +75,14 @@ def with_prefill(cases) -> int:
         offered = fetch(pnr, answers["month"])
         if offered["failed"]:
             return  # the form says a register did not answer: the citizen writes their own figures
-        roles = {"applicant"} | ({"co_applicant"} if offered["co_applicant"] else set())
+        # Only the applicant's own incomes are offered: a spouse is not looked up before they sign
+        # (issue 20), so the citizen writes the co-applicant's figures themselves.
+        roles = {"applicant"}
         kept = [i for i in answers["incomes"] if i["person"] not in roles or i["type"] == "salary"]
         registered = [
             {"person": row["person"], "type": row["type"], "amount": row["amount"]}
             for row in offered["incomes"]
-            if row["person"] in roles and (row["person"] == "applicant" or answers["co_applicant"])
+            if row["person"] in roles
         ]
         answers["incomes"] = registered + kept
 

@@ -54,7 +54,8 @@ class AwaitRegisters(RetryStep):
 
     The run stays with the robot and re-collects when the source is back, instead of reaching a person
     with a hole in its facts. Urgent runs (nödbistånd) and runs that have waited longer than
-    `REGISTER_GAP_WAIT_SECONDS` go on to a person, with the gap named.
+    `REGISTER_GAP_WAIT_SECONDS` go on to a person, with the gap named; when the source is back, such a run
+    returns to the robot unless a person has begun on it (`casework.register_gap`).
     """
 
 
@@ -104,9 +105,11 @@ def assistance_months(case: Case, before: datetime.date) -> list[str]:
 # --- the steps ------------------------------------------------------------------------------------------
 
 
-def collect(run: PipelineRun) -> dict[str, Any]:
-    """Ask every register about the applicant and co-applicant for the month."""
-    application = run.application
+def ask_registers(application: Application) -> tuple[dict[str, str], dict[str, Any], bool]:
+    """Ask every register about the applicant and the confirmed co-applicant for the month.
+
+    Returns the persons asked about (by role), the snapshot (per role, raw answers shielded) and whether a
+    register failed in a way that passes (`TRANSIENT_REGISTER_ERRORS`)."""
     month = application.month.isoformat()[:7]
     persons = {"applicant": application.applicant.personnummer}
     # Only a co-applicant who signed (or whose signed paper form staff confirmed) is looked up: anyone's
@@ -119,6 +122,12 @@ def collect(run: PipelineRun) -> dict[str, Any]:
         answer = gateway().lookup(personnummer, month, case_id=f"application-{application.reference}")
         snapshot[role] = answer.to_dict(include_raw=True)
         transient |= any(error.kind in TRANSIENT_REGISTER_ERRORS for error in answer.errors.values())
+    return persons, snapshot, transient
+
+
+def collect(run: PipelineRun) -> dict[str, Any]:
+    """Ask every register about the applicant and co-applicant for the month."""
+    persons, snapshot, transient = ask_registers(run.application)
     if transient and run.attempts + 1 < REGISTER_ATTEMPTS:
         raise RetryStep("a register did not answer; asking again")
     waited = (timezone.now() - run.created_at).total_seconds()

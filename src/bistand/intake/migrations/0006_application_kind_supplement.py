@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0004_power_of_attorney_scope_document_revocation'),
+        ('intake', '0005_signature_language'),
     ]
 
     operations = [
