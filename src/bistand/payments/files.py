@@ -26,14 +26,8 @@ from bistand.identity.models import Municipality, User
 from bistand.payments import checkpoints, timeline
 from bistand.payments.access import finance_municipality, require_finance
 from bistand.payments.errors import NothingToPay, PaymentError, ReleaseRefused
-from bistand.payments.models import (
-    PaymentFile,
-    PaymentOrder,
-    PayoutSchedule,
-)
-from bistand.payments.schedule import (
-    schedule_for,
-)
+from bistand.payments.models import COUNTER_KINDS, PaymentFile, PaymentOrder, PayoutSchedule
+from bistand.payments.schedule import schedule_for
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +97,7 @@ def create_payment_file(
                 payment_file__isnull=True,
                 payout_date__lte=payout_date,
             )
+            .exclude(account_kind__in=COUNTER_KINDS)  # handed out at the counter, never sent to the bank
             .order_by("pk")
         )
         if not orders:

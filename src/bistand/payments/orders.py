@@ -12,21 +12,17 @@ from bistand.bank.accounts import BankAccount, Bankgiro, parse_bank_account
 from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import User
+from bistand.intake.emergency import is_emergency
 from bistand.intake.models import Application
-from bistand.payments import timeline
+from bistand.payments import counter, timeline
 from bistand.payments.access import may_resolve, require_finance
 from bistand.payments.answers import read_account
+from bistand.payments.counter import CounterPayout
 from bistand.payments.errors import PaymentError
 from bistand.payments.files import void_unreleased
-from bistand.payments.models import (
-    PaymentFile,
-    PaymentOrder,
-)
+from bistand.payments.models import PaymentFile, PaymentOrder
 from bistand.payments.planning import apply_account, end_to_end_id
-from bistand.payments.schedule import (
-    earliest_payout_date,
-    schedule_for,
-)
+from bistand.payments.schedule import earliest_payout_date, schedule_for
 
 logger = logging.getLogger(__name__)
 
@@ -57,17 +53,25 @@ def stop_order(order: PaymentOrder, user: User, reason: str) -> PaymentOrder:
     return locked
 
 
-def _plan_held(locked: PaymentOrder, account: BankAccount | Bankgiro, actor: str) -> None:
+def _plan_held(locked: PaymentOrder, account: BankAccount | Bankgiro | CounterPayout, actor: str) -> None:
     """A held order (locked) gets its account and becomes planned, on its day or the first day still possible."""
     if locked.status != PaymentOrder.Status.HELD:
         raise PaymentError(_("Utbetalningen väntar inte på uppgifter."))
     if locked.status_reason in {"third_party_exceeds_grant", "invalid_third_party"}:
         raise PaymentError(_("Här behöver en handläggare ändra betalningarna, inte bara kontot."))
-    apply_account(locked, account)
     schedule = schedule_for(locked.municipality)
-    locked.payout_date = max(
-        locked.payout_date, earliest_payout_date(timezone.localdate(), schedule.lead_bank_days)
-    )
+    if isinstance(account, CounterPayout):
+        if not counter.offered(schedule, account.route):
+            raise PaymentError(counter.not_offered_message(account.route))
+        # At the counter there is no file to wait for: from today, or nödbistånd at once.
+        today = timezone.localdate()
+        earliest = today if is_emergency(locked.application) else max(locked.payout_date, today)
+    else:
+        earliest = max(
+            locked.payout_date, earliest_payout_date(timezone.localdate(), schedule.lead_bank_days)
+        )
+    apply_account(locked, account)
+    locked.payout_date = earliest
     locked.status = PaymentOrder.Status.PLANNED
     locked.status_reason = ""
     locked.status_note = ""

@@ -25,16 +25,11 @@ from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.intake.emergency import is_emergency
 from bistand.intake.models import Application
-from bistand.payments import checkpoints, timeline
+from bistand.payments import checkpoints, counter, timeline
 from bistand.payments.answers import AccountAnswer, read_payout_data
+from bistand.payments.counter import CounterPayout
 from bistand.payments.files import void_unreleased
-from bistand.payments.models import (
-    PaymentFile,
-    PaymentOrder,
-    PaymentPlan,
-    PayoutSchedule,
-    RecoveryCase,
-)
+from bistand.payments.models import PaymentFile, PaymentOrder, PaymentPlan, PayoutSchedule, RecoveryCase
 from bistand.payments.schedule import payout_date_for_decision, schedule_for
 from bistand.rules.messages import month_name
 
@@ -244,9 +239,11 @@ def end_to_end_id(decision: Decision, line: str) -> str:
     return value
 
 
-def apply_account(order: PaymentOrder, account: BankAccount | Bankgiro | None) -> None:
+def apply_account(order: PaymentOrder, account: BankAccount | Bankgiro | CounterPayout | None) -> None:
     order.clearing_number = order.account_number = order.bankgiro = ""
-    if isinstance(account, Bankgiro):
+    if isinstance(account, CounterPayout):
+        order.account_kind = account.route
+    elif isinstance(account, Bankgiro):
         order.account_kind = PaymentOrder.AccountKind.BANKGIRO
         order.bankgiro = account.number
     elif isinstance(account, BankAccount):
@@ -281,6 +278,13 @@ def _create(decision: Decision, lines: list[_Line], schedule: PayoutSchedule, pa
             reference_is_ocr=item.reference_is_ocr,
         )
         apply_account(order, item.account.account)
+        if order.at_counter and not counter.offered(schedule, order.account_kind):
+            order.status = PaymentOrder.Status.HELD
+            order.status_reason = "missing_account"
+            order.status_note = counter.not_offered_message(order.account_kind)
+        elif order.at_counter and is_emergency(decision.application):
+            # Nödbistånd at the counter: it can be handed out today.
+            order.payout_date = min(order.payout_date, timezone.localdate())
         if item.account.account is None:
             order.status = PaymentOrder.Status.HELD
             order.status_reason = item.account.problem or "missing_account"

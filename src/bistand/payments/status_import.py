@@ -19,11 +19,7 @@ from bistand.identity.models import User
 from bistand.payments import timeline
 from bistand.payments.access import finance_municipality
 from bistand.payments.files import mark_sent
-from bistand.payments.models import (
-    BankStatusImport,
-    PaymentFile,
-    PaymentOrder,
-)
+from bistand.payments.models import BankStatusImport, PaymentFile, PaymentOrder
 
 logger = logging.getLogger(__name__)
 

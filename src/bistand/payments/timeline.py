@@ -36,6 +36,9 @@ def record(order: PaymentOrder, status: str, *, visible: bool = True, actor: str
         data["payee"] = order.payee_name
     if recipient == "self" and order.account_masked:
         data["account"] = order.account_masked
+    if order.at_counter:
+        # Cash or card: the citizen is told where and when to collect it.
+        data.update(counter=order.account_kind, place=order.counter_place)
     data.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in extra.items()})
     TimelineEvent.objects.create(
         case_id=order.case_id,
