@@ -315,7 +315,7 @@ def prepare_households(population, count: int, per_person: int | None = None) ->
     from django.db import transaction
     from django.utils import timezone
 
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
     from bistand.decisions.models import Decision
     from bistand.identity.models import Municipality, Person, Unit, User
     from bistand.intake.models import Application

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bistand.core",
     "bistand.identity",
     "bistand.intake",
+    "bistand.cases",
     "bistand.casework",
     "bistand.decisions",
     "bistand.payments",

@@ -142,7 +142,7 @@ def test_a_co_applicant_under_18_or_a_child_of_21_is_refused_with_the_field_name
 
 @pytest.mark.django_db
 def test_a_case_is_seen_only_by_its_citizen_and_its_unit(client, citizen, unit, other_unit, municipality):
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
 
     case = Case.objects.create(applicant=citizen.person, unit=unit)
     other = make_citizen("198001249286", municipality, first_name="Anna")

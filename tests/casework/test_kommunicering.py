@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from bistand.cases.models import TimelineEvent
 from bistand.casework import kommunicering, workspace
-from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.portal.timeline import describe
 from tests.casework.test_pipeline import THIS_MONTH, quiet_single, robot, run_to_end, submit  # noqa: F401

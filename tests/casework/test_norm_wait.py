@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from bistand.casework.models import PipelineRun, TimelineEvent
+from bistand.cases.models import TimelineEvent
+from bistand.casework.models import PipelineRun
 from bistand.casework.norm_wait import resume_waiting, wait_figures
 from bistand.cli import main
 from bistand.rules.parameters import reset_default_parameters

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from bistand.cases.models import TimelineEvent
 from bistand.casework import pipeline
-from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
 from bistand.decisions.services import correct, decide_as_proposed

@@ -33,8 +33,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
+from bistand.cases.models import Case
 from bistand.casework import pipeline
-from bistand.casework.models import Case, PipelineRun
+from bistand.casework.models import PipelineRun
 from bistand.decisions.models import Decision
 from bistand.identity.tokens import issue_token
 from bistand.identity.views import account_for

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from bistand.casework.models import Case, TimelineEvent
+from bistand.cases.models import Case, TimelineEvent
 from bistand.intake.models import Application
 from tests.conftest import OTHER_CITIZEN_PNR, make_citizen
 from tests.intake.helpers import fill_first_application

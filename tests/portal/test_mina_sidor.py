@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.portal import services
 from bistand.portal.files import sniff
 from bistand.portal.models import Appeal, DocumentRequest, Message

@@ -144,7 +144,7 @@ def test_heic_photos_are_kept_as_jpeg():
 
 
 def test_the_portal_stores_only_the_cleaned_file(client, citizen, unit, caseworker):
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
 
     case = Case.objects.create(applicant=citizen.person, unit=unit)
     request = services.request_documents(case, "Kontoutdrag.", datetime.date(2026, 12, 10), caseworker)

@@ -50,7 +50,8 @@ def _rows(queryset: QuerySet | list[Model], drop: tuple[str, ...] = ()) -> list[
 
 def collect(person: Person) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The extract's JSON content and its files (path in the ZIP -> bytes)."""
-    from bistand.casework.models import ActivityPlan, Case, JournalNote, PipelineRun, TimelineEvent
+    from bistand.cases.models import Case, TimelineEvent
+    from bistand.casework.models import ActivityPlan, JournalNote, PipelineRun
     from bistand.decisions.models import Decision
     from bistand.intake.models import Application, PowerOfAttorney, Signature
     from bistand.payments.models import PaymentOrder

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from bistand.audit import chain
 from bistand.audit.models import AccessLogEntry
 from bistand.audit.routes import Target, target_for
-from bistand.security.protected import may_open_case
+from bistand.cases.protection import may_open_case
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -66,7 +66,8 @@ def cutoff(now: datetime.datetime | None = None, years: int | None = None) -> da
 
 def last_entries() -> dict[int, datetime.datetime]:
     """Each case's newest dated entry."""
-    from bistand.casework.models import Case, JournalNote, TimelineEvent
+    from bistand.cases.models import Case, TimelineEvent
+    from bistand.casework.models import JournalNote
     from bistand.decisions.models import Decision
     from bistand.portal.models import Message, Upload
 
@@ -213,7 +214,8 @@ def keep_aggregates(case_ids: list[int]) -> int:
 
 
 def _cull_case(case_id: int, report: CullReport) -> None:
-    from bistand.casework.models import ActivityPlan, JournalNote, PaperScan, PipelineRun, TimelineEvent
+    from bistand.cases.models import TimelineEvent
+    from bistand.casework.models import ActivityPlan, JournalNote, PaperScan, PipelineRun
     from bistand.decisions.models import Decision
     from bistand.intake.models import Application, Signature
     from bistand.oversight.models import Investigation, RandomCheck
@@ -294,7 +296,7 @@ def _cull_case(case_id: int, report: CullReport) -> None:
 def _anonymise_people(case_ids: list[int], report: CullReport) -> None:
     """Anonymise the applicants and co-applicants of culled cases who have nothing left that is not culled."""
     from bistand.audit.models import CulledCase
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
     from bistand.identity.models import Person, User
     from bistand.intake.models import Application
 

@@ -30,7 +30,7 @@ class Target:
 
 
 def _person_of_case(case_id: int | None) -> int | None:
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
 
     if case_id is None:
         return None

@@ -70,7 +70,7 @@ extract_required = _roles_required(User.Role.AUDITOR, User.Role.ADMIN)
 
 def _scoped(user: User) -> QuerySet:
     """An auditor of a municipality sees the entries of that municipality's staff and cases."""
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
 
     entries = AccessLogEntry.objects.all()
     if user.unit_id is None:

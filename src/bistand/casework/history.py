@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from bistand.casework.models import Case
+from bistand.cases.models import Case
 
 
 def person_assistance_months(personnummer: str, before: datetime.date) -> list[str]:

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bistand.casework.models import Kommunicering, PipelineRun, TimelineEvent
+from bistand.cases.models import TimelineEvent
+from bistand.casework.models import Kommunicering, PipelineRun
 
 # FL 25 § andra stycket: when the authority may decide without kommunicering.
 EXCEPTIONS = {

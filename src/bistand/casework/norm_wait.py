@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from bistand.casework.models import PipelineRun, TimelineEvent
+from bistand.cases.models import TimelineEvent
+from bistand.casework.models import PipelineRun
 from bistand.casework.policy import policy_for
 from bistand.rules.parameters import ParameterSet, default_parameters
 

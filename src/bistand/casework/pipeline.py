@@ -22,9 +22,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bistand.cases.models import Case, TimelineEvent
+from bistand.cases.protection import learn_from_registers
 from bistand.casework.history import child_earnings_this_year, person_assistance_months
 from bistand.casework.household import engine_input, for_engine
-from bistand.casework.models import Case, PipelineRun, TimelineEvent
+from bistand.casework.models import PipelineRun
 from bistand.casework.norm_wait import NormNotPublished, is_future_norm, start_waiting
 from bistand.casework.policy import NORM_RELIABILITY_SV, Policy, policy_for
 from bistand.casework.reconcile import Finding, reconcile
@@ -34,7 +36,6 @@ from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid, validate_application
 from bistand.registers import JsonFileAnswerCache, http_gateway
 from bistand.rules import InvalidInput, calculate
-from bistand.security.protected import learn_from_registers
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bistand.cases.models import Case
 from bistand.casework import kommunicering, workspace
 from bistand.casework.forms import (
     ActivityPlanForm,
@@ -28,7 +29,6 @@ from bistand.casework.forms import (
 )
 from bistand.casework.models import (
     ActivityPlan,
-    Case,
     DecisionDraft,
     Kommunicering,
     MedicalCertificate,

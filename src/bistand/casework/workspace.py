@@ -16,9 +16,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bistand.cases.models import Case
 from bistand.casework import kommunicering
 from bistand.casework.household import for_engine
-from bistand.casework.models import Case, ConcernReport, DecisionDraft, JournalNote, PipelineRun
+from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PipelineRun
 from bistand.casework.policy import Policy, policy_for
 from bistand.identity.models import User
 from bistand.rules import InvalidInput, calculate

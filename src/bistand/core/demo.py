@@ -225,7 +225,7 @@ def load_demo_data() -> bool:
         user.set_password(password)
         user.save()
         if username in PROTECTED_STAFF:
-            from bistand.security.protected import grant_protected
+            from bistand.cases.protection import grant_protected
 
             grant_protected(user)
         logins.append(DemoLogin(username, password, role))

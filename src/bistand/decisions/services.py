@@ -9,8 +9,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bistand.cases.models import TimelineEvent
 from bistand.casework import kommunicering
-from bistand.casework.models import TimelineEvent
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.oversight import documents
 from bistand.oversight.models import Investigation, RandomCheck
 

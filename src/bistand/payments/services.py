@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
 from bistand.intake.emergency import is_emergency

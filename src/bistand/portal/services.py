@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bistand.casework.models import Case, TimelineEvent
+from bistand.cases.models import Case, TimelineEvent
 from bistand.decisions.models import APPEAL_WEEKS, Decision
 from bistand.identity.models import Person
 from bistand.portal import files

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.intake.summary import kr
 
 

@@ -18,7 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bistand.casework.models import ActivityPlan, Case, JournalNote, TimelineEvent
+from bistand.cases.models import Case, TimelineEvent
+from bistand.casework.models import ActivityPlan, JournalNote
 from bistand.casework.norm_wait import waiting_for
 from bistand.decisions.letters import ensure_letters
 from bistand.decisions.models import Decision

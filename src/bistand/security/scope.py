@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from bistand.cases.protection import may_handle_protected
 from bistand.identity.models import Person
-from bistand.security.protected import may_handle_protected
 
 
 def persons_visible_to(user) -> QuerySet[Person]:

@@ -21,7 +21,7 @@ def who_opened_my_case(person) -> dict:
     """
     if person is None:
         return {"rows": []}
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
 
     case_ids = list(Case.objects.filter(applicant=person).values_list("pk", flat=True))
     entries = list(
