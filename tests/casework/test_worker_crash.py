@@ -16,7 +16,7 @@ import pytest
 
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
-from bistand.casework.tasks import advance_pipeline
+from bistand.casework.pipeline import advance_pipeline
 from bistand.decisions.models import Decision
 from tests.casework.test_pipeline import LAST_MONTH, THIS_MONTH, quiet_single, submit
 from tests.conftest import database_url, make_citizen

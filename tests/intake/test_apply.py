@@ -43,7 +43,7 @@ def test_a_submitted_application_cannot_be_changed(citizen, municipality):
 def test_submitting_enqueues_the_robot_and_receiving_twice_records_one_event(
     client, citizen, unit, no_registers, run_tasks
 ):
-    from bistand.casework.tasks import receive_application
+    from bistand.casework.pipeline import receive_application
 
     client.force_login(citizen)
     application = submit(client)

@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
         from bistand.core.manage import setup_django
 
         setup_django()
-        from bistand.casework.norm_wait import resume_waiting
+        from bistand.casework.pipeline import resume_waiting
 
         resumed = resume_waiting()
     except Exception as error:  # no database here: the worker's sweep resumes them instead

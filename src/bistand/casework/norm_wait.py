@@ -111,36 +111,6 @@ def start_waiting(run: PipelineRun, year: int) -> str:
     return locked.status
 
 
-def resume_waiting(params: ParameterSet | None = None) -> int:
-    """Send every waiting run whose month now has its norm back through the robot; returns how many.
-
-    A run starts again from the register look-up: the facts are asked for anew, as weeks may have passed.
-    A run that a caseworker decided by hand meanwhile (nödbistånd) is left alone.
-    """
-    from bistand.casework.tasks import advance_pipeline
-
-    params = params or default_parameters()
-    resumed = 0
-    waiting = PipelineRun.objects.filter(status=PipelineRun.Status.WAITING_NORM).select_related("application")
-    for run in waiting:
-        if not norm_published(run.application.month, params):
-            continue
-        with transaction.atomic():
-            updated = PipelineRun.objects.filter(pk=run.pk, status=PipelineRun.Status.WAITING_NORM).update(
-                status=PipelineRun.Status.RUNNING,
-                step=PipelineRun.Step.COLLECT,
-                attempts=0,
-                norm_wait_ended=timezone.now(),
-                updated_at=timezone.now(),
-            )
-            if updated:
-                advance_pipeline.enqueue(run.pk)
-                resumed += 1
-    if resumed:
-        logger.info("runs waiting for the riksnorm resumed", extra={"count": resumed})
-    return resumed
-
-
 def stop_waiting(run: PipelineRun) -> None:
     """A person decided the application (nödbistånd): it no longer waits for the robot."""
     PipelineRun.objects.filter(pk=run.pk, status=PipelineRun.Status.WAITING_NORM).update(

@@ -14,6 +14,7 @@ from bistand.casework import kommunicering
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text
+from bistand.decisions.signals import decision_stored
 from bistand.decisions.tasks import render_letters
 from bistand.decisions.versioning import rules_version
 from bistand.intake.schema import answer
@@ -131,9 +132,7 @@ def decide_by_person(
         policy_version=(run.triage or {}).get("policy_version", ""),
         letter_language=answer(application.answers, "language") or "sv",
     )
-    decision = _store(decision, actor=TimelineEvent.Actor.CASEWORKER)
-    _plan_payments(decision)
-    return decision
+    return _store(decision, actor=TimelineEvent.Actor.CASEWORKER)
 
 
 def correct(
@@ -178,16 +177,7 @@ def correct(
         policy_version=decision.policy_version,
         letter_language=decision.letter_language,
     )
-    stored = _store(new, actor=TimelineEvent.Actor.CASEWORKER, kind=TimelineEvent.Kind.CORRECTION)
-    _plan_payments(stored)
-    return stored
-
-
-def _plan_payments(decision: Decision) -> None:
-    """Every decision goes to payments: a grant is paid, a correction adjusts or opens a recovery case."""
-    from bistand.payments.services import plan_payments
-
-    plan_payments(decision)
+    return _store(new, actor=TimelineEvent.Actor.CASEWORKER, kind=TimelineEvent.Kind.CORRECTION)
 
 
 def _store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DECISION) -> Decision:
@@ -212,6 +202,8 @@ def _store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DEC
                     "correction_reason": decision.correction_reason,
                 },
             )
+            # Payments plans the money in this same transaction (payments/handoffs.py).
+            decision_stored.send(sender=Decision, decision=decision)
     except IntegrityError:
         # Another worker stored this version first: that one stands, this one is dropped.
         return Decision.objects.get(application=decision.application, version=decision.version)

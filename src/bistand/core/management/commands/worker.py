@@ -27,9 +27,8 @@ def beat(worker_id: str, started_at) -> None:
 
 def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
     from bistand.audit.tasks import schedule_daily as schedule_daily_cull
-    from bistand.casework.norm_wait import resume_waiting
     from bistand.casework.paper import remove_abandoned_scans
-    from bistand.casework.pipeline import resume_stalled
+    from bistand.casework.pipeline import resume_stalled, resume_waiting
     from bistand.decisions.tasks import sweep_unlettered
     from bistand.oversight.tasks import schedule_monthly_draw
     from bistand.payments.services import sweep_unplanned_decisions

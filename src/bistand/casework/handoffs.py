@@ -1,0 +1,16 @@
+"""The robot's reactions to what happens below it: connected in `CaseworkConfig.ready`."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from bistand.casework.pipeline import receive_application
+from bistand.intake.models import Application
+from bistand.intake.signals import application_submitted
+
+
+@receiver(application_submitted, dispatch_uid="casework.receive_application")
+def start_robot(sender, application: Application, **kwargs) -> None:
+    """Queue the receipt and the robot's run. Called inside the submitting transaction: the task row
+    commits with the application (the task queue is in the same database), so neither is ever alone."""
+    receive_application.enqueue(application.pk)
