@@ -56,7 +56,7 @@ def _module_name(path: Path) -> str:
 
 
 def _package(module: str) -> str:
-    """`bistand.casework.pipeline` -> `casework`; `bistand.cli` -> `cli`."""
+    """`bistand.casework.pipeline` -> `casework`; `bistand.ops.cli` -> `cli`."""
     return module.split(".")[1] if module.count(".") >= 1 else module
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bistand.casework.models import PipelineRun
 from bistand.casework.reform import af_status, lawfully_resident
-from bistand.cli import main
+from bistand.ops.cli import main
 from bistand.rules.parameters import reset_default_parameters
 from tests.casework.test_norm_wait import TABLE_2027
 from tests.casework.test_pipeline import codes, quiet_single, robot, run_to_end, submit  # noqa: F401

@@ -34,7 +34,16 @@ def start_worker(tmp_path, registers_url: str) -> subprocess.Popen:
         "BISTAND_PIPELINE_STALLED_AFTER": "2",
         "LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "bistand.cli", "manage", "worker", "--no-reload", "--interval", "0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "bistand.ops.cli",
+        "manage",
+        "worker",
+        "--no-reload",
+        "--interval",
+        "0.1",
+    ]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -70,7 +70,16 @@ def start_worker(tmp_path: Path, registers_url: str) -> subprocess.Popen:
         "BISTAND_REGISTER_GAP_RETRY": "2",
         "LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "bistand.cli", "manage", "worker", "--no-reload", "--interval", "0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "bistand.ops.cli",
+        "manage",
+        "worker",
+        "--no-reload",
+        "--interval",
+        "0.1",
+    ]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -37,7 +37,7 @@ def _manage(env: dict[str, str], *args: str, tmp_path) -> subprocess.CompletedPr
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update(env, BISTAND_DATA_DIR=str(tmp_path), PYTHONPATH=str(SRC))
     return subprocess.run(
-        [sys.executable, "-m", "bistand.cli", "manage", *args],
+        [sys.executable, "-m", "bistand.ops.cli", "manage", *args],
         env=clean,
         capture_output=True,
         text=True,

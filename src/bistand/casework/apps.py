@@ -5,5 +5,15 @@ class CaseworkConfig(AppConfig):
     name = "bistand.casework"
 
     def ready(self) -> None:
-        # lazy: receivers are connected once the apps are loaded (models import at module level).
+        # lazy: receivers are connected once the apps are loaded and sweeps registered once the apps are loaded (their modules import models).
         from bistand.casework import handoffs  # noqa: F401
+        from bistand.casework.paper import remove_abandoned_scans
+        from bistand.casework.pipeline import resume_stalled, resume_waiting
+        from bistand.core import periodic
+
+        # A worker that died mid-step left its run behind: pick it up again.
+        periodic.register("casework.resume_stalled", resume_stalled)
+        # Applications waiting for a riksnorm that has been imported since (the import also does this).
+        periodic.register("casework.resume_waiting", resume_waiting, every=6)
+        # Scans read by OCR for an application that was never registered.
+        periodic.register("casework.remove_abandoned_scans", remove_abandoned_scans, every=6)

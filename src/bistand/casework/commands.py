@@ -85,7 +85,7 @@ def _dates_as_text(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bistand.core.manage import setup_django
+    from bistand.core.django_setup import setup_django
 
     setup_django()
     from bistand.casework.models import AutomationPolicy

@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     if code != 0 or args.action != "import" or args.dry_run:
         return code
     try:
-        from bistand.core.manage import setup_django
+        from bistand.core.django_setup import setup_django
 
         setup_django()
         from bistand.casework.pipeline import resume_waiting

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bistand.core.manage import setup_django
+    from bistand.core.django_setup import setup_django
 
     setup_django()
     if args.action == "review-norm":

@@ -6,5 +6,10 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments: orders, ISO 20022 files, bank status, recovery assessments"
 
     def ready(self) -> None:
-        # lazy: receivers are connected once the apps are loaded (models import at module level).
+        # lazy: receivers are connected once the apps are loaded and sweeps registered once the apps are loaded (their modules import models).
+        from bistand.core import periodic
         from bistand.payments import handoffs  # noqa: F401
+        from bistand.payments.services import sweep_unplanned_decisions
+
+        # Decisions older than the signal that planned their money in the same transaction.
+        periodic.register("payments.sweep_unplanned_decisions", sweep_unplanned_decisions, every=6)

@@ -41,14 +41,14 @@ def _prepare(demo: bool) -> tuple[list, list]:
     """Migrate and load the demo data (with last month's history); returns the staff logins and citizens."""
     from django.core.management import call_command
 
-    from bistand.core.manage import setup_django
+    from bistand.core.django_setup import setup_django
 
     setup_django()
     call_command("migrate", interactive=False, verbosity=0)
     if not demo:
         return [], []
-    from bistand.core.demo import load_demo_data, load_demo_history, read_logins
     from bistand.identity.models import Person
+    from bistand.ops.demo import load_demo_data, load_demo_history, read_logins
 
     load_demo_data()
     load_demo_history()
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     env.setdefault("BISTAND_REGISTERS_URL", registers_url)
     os.environ.update(env)
 
-    bistand = [sys.executable, "-m", "bistand.cli"]
+    bistand = [sys.executable, "-m", "bistand.ops.cli"]
     processes: dict[str, subprocess.Popen] = {}
     # The registers first: the demo data's history is made by the robot, which reads them.
     processes["registers"] = subprocess.Popen(  # noqa: S603 - our own command
