@@ -75,7 +75,7 @@ def prepare_households(data_dir: str, registers_url: str, count: int, month: dat
         and not Person.objects.filter(personnummer=p.pnr).exists()
     ][:count]
     from bistand.casework import pipeline
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.casework.deciding import decide_as_proposed
     from bistand.intake.models import Application
     from bistand.intake.schema import validate_application, with_provenance
 

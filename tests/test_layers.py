@@ -12,20 +12,29 @@ from __future__ import annotations
 import ast
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "bistand"
 
 # Lowest first. A package may import its own modules and anything on a lower floor; packages on one floor
-# may not import each other (that is how cycles start).
+# may not import each other (that is how cycles start). An entry may also name a module (`audit.chain`):
+# that module stands on its own floor, apart from the rest of its package — said here, with the reason.
 LAYERS: list[set[str]] = [
-    {"rules", "bank", "core", "testdata"},
-    {"identity"},
+    # Pure libraries and what everything may use. `payments.accounts` (account numbers, pure) is on its
+    # way to `bank/` (issue 18, item 5); until then it is placed here by name.
+    {"rules", "bank", "core", "testdata", "payments.accounts"},
+    # The access log is written on every floor, as a log is; its screens, extracts and retention are
+    # audit's own, on the top floors.
+    {"identity", "audit.models", "audit.chain"},
     {"registers"},
     {"intake"},
     {"cases"},
     {"decisions"},
     {"payments"},
+    # The conversation with the citizen (document requests, messages, uploads, appeals): the caseworker
+    # writes it and Mina sidor shows it, so it stands below both.
+    {"portal.models", "portal.services"},
     {"casework"},
     {"portal", "security"},
     {"oversight", "api"},
@@ -34,11 +43,11 @@ LAYERS: list[set[str]] = [
     # entry files (settings, root URLconf, WSGI), which name every app by design.
     {"ops", "cli", "settings", "urls", "wsgi"},
 ]
-FLOOR = {package: floor for floor, packages in enumerate(LAYERS) for package in packages}
+FLOOR = {unit: floor for floor, units in enumerate(LAYERS) for unit in units}
 
 # Function-level imports with a `# lazy:` reason. Lower it when you remove one; raising it needs a reason
 # in the comment of each new one.
-LAZY_IMPORTS_ALLOWED = 200
+LAZY_IMPORTS_ALLOWED = 59
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,11 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _is_module(dotted: str) -> bool:
+    path = SRC.parent / dotted.replace(".", "/")
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
 def _package(module: str) -> str:
     """`bistand.casework.pipeline` -> `casework`; `bistand.ops.cli` -> `cli`."""
     return module.split(".")[1] if module.count(".") >= 1 else module
@@ -69,8 +83,16 @@ def _imports(path: Path) -> list[Import]:
     found: list[Import] = []
 
     def has_reason(node: ast.stmt) -> bool:
-        window = lines[max(node.lineno - 2, 0) : node.end_lineno]
-        return any("# lazy:" in line for line in window)
+        """A `# lazy:` comment on the import, or heading the block of imports it stands in."""
+        if any("# lazy:" in line for line in lines[node.lineno - 1 : node.end_lineno]):
+            return True
+        for line in reversed(lines[: node.lineno - 1]):
+            stripped = line.strip()
+            if "# lazy:" in stripped:
+                return True
+            if not stripped.startswith(("from ", "import ", "#", ")")) and not stripped.endswith(","):
+                return False
+        return False
 
     def visit(node: ast.AST, in_function: bool) -> None:
         for child in ast.iter_child_nodes(node):
@@ -85,7 +107,11 @@ def _imports(path: Path) -> list[Import]:
                     prefix = ".".join(base + ([child.module] if child.module else []))
                 else:
                     prefix = child.module or ""
-                targets = [prefix]
+                # `from bistand.audit import chain` imports the module `bistand.audit.chain`.
+                targets = [
+                    f"{prefix}.{alias.name}" if _is_module(f"{prefix}.{alias.name}") else prefix
+                    for alias in child.names
+                ]
             for target in targets:
                 if target == "bistand" or target.startswith("bistand."):
                     found.append(Import(module, target, child.lineno, in_function, has_reason(child)))
@@ -95,38 +121,57 @@ def _imports(path: Path) -> list[Import]:
     return found
 
 
+@cache
 def all_imports() -> list[Import]:
     return [imp for path in sorted(SRC.rglob("*.py")) for imp in _imports(path)]
+
+
+def _unit(module: str) -> str:
+    """The floor-plan entry a module belongs to: the longest `package.module` named in LAYERS, or its package."""
+    parts = module.split(".")[1:]
+    for end in range(len(parts), 1, -1):
+        name = ".".join(parts[:end])
+        if name in FLOOR:
+            return name
+    return _package(module)
+
+
+def _wrong(imp: Import) -> bool:
+    """An import up the floors, or sideways into another package on the same floor."""
+    source, target = _unit(imp.module), _unit(imp.target)
+    if target in ("bistand", source):
+        return False
+    if _package(imp.module) == _package(imp.target):
+        return FLOOR[target] > FLOOR[source]  # inside a package, a module placed low may not reach up
+    return FLOOR[target] >= FLOOR[source]
 
 
 def _describe(imp: Import) -> str:
     return f"{imp.module}:{imp.line} imports {imp.target}"
 
 
-def test_every_package_is_on_a_floor():
+def test_every_package_is_on_a_floor_and_every_module_named_exists():
     packages = {_package(imp.module) for imp in all_imports()} | {
         _package(imp.target) for imp in all_imports()
     }
     packages.discard("bistand")
     assert sorted(packages - FLOOR.keys()) == []
+    modules = [unit for unit in FLOOR if "." in unit]
+    missing = [m for m in modules if not (SRC / (m.replace(".", "/") + ".py")).exists()]
+    assert missing == [], "a module placed by name is gone: update LAYERS"
 
 
 def test_no_package_imports_from_a_higher_or_the_same_floor():
-    wrong = []
-    for imp in all_imports():
-        source, target = _package(imp.module), _package(imp.target)
-        if target in ("bistand", source):
-            continue
-        if FLOOR[target] >= FLOOR[source]:
-            wrong.append(_describe(imp))
+    wrong = [_describe(imp) for imp in all_imports() if _wrong(imp)]
     assert wrong == []
 
 
 def test_no_cycle_between_packages():
-    """Implied by the floors, but said on its own: the message names the cycle."""
+    """Implied by the floors, but said on its own: the message names the cycle (between floor-plan entries:
+    packages, and the modules placed by name)."""
     graph: dict[str, set[str]] = defaultdict(set)
     for imp in all_imports():
-        source, target = _package(imp.module), _package(imp.target)
+        source, target = _unit(imp.module), _unit(imp.target)
         if target not in ("bistand", source):
             graph[source].add(target)
     cycles = []
@@ -140,7 +185,7 @@ def test_no_cycle_between_packages():
 
     for start in sorted(graph):
         walk(start, [start])
-    assert cycles == []
+    assert cycles[:5] == []
 
 
 def test_lazy_imports_say_why_and_are_counted():

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from bistand.casework import pipeline
+from bistand.casework.deciding import decide_as_proposed
 from bistand.casework.models import PipelineRun
 from bistand.decisions.models import Decision
-from bistand.decisions.services import decide_as_proposed
 from bistand.identity.tokens import issue_token
 from bistand.intake.models import Application
 from tests.casework.test_pipeline import quiet_single

@@ -51,7 +51,7 @@ def start_worker(tmp_path, registers_url: str) -> subprocess.Popen:
 def test_killed_worker_loses_nothing_and_decides_nothing_twice(
     tmp_path, settings, registers_simulator, registers, population, unit, caseworker
 ):
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.casework.deciding import decide_as_proposed
 
     settings.REGISTERS_URL = registers_simulator
     settings.MEDIA_ROOT = tmp_path / "files"

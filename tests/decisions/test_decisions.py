@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 
 from bistand.cases.models import TimelineEvent
 from bistand.casework import pipeline
+from bistand.casework.deciding import decide_as_proposed
 from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
-from bistand.decisions.services import correct, decide_as_proposed
+from bistand.decisions.services import correct
 from tests.casework.test_pipeline import LAST_MONTH, letter_text, quiet_single, robot, submit  # noqa: F401
 from tests.conftest import database_url, make_citizen
 

@@ -5,7 +5,7 @@ class CaseworkConfig(AppConfig):
     name = "bistand.casework"
 
     def ready(self) -> None:
-        # lazy: receivers are connected once the apps are loaded and sweeps registered once the apps are loaded (their modules import models).
+        # lazy: receivers and periodic jobs are connected once the apps are loaded (their modules import models).
         from bistand.casework import handoffs  # noqa: F401
         from bistand.casework.paper import remove_abandoned_scans
         from bistand.casework.pipeline import resume_stalled, resume_waiting

@@ -25,17 +25,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bistand.audit import chain
+from bistand.cases.models import Case
+from bistand.cases.protection import may_open_case
 from bistand.casework import pipeline, standard_form
 from bistand.casework.models import PaperScan
+from bistand.core.files import UploadRejected, check
 from bistand.core.forms import DesignSystemForm, MoneyField
+from bistand.core.uploads import sanitise
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person
 from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake.accounts import check_account, check_bankgiro
 from bistand.intake.forms import month_choices
 from bistand.intake.models import Application, MonthTaken
+from bistand.intake.prefill import gateway_factory
 from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
-from bistand.portal.files import UploadRejected, check
-from bistand.security.uploads import sanitise
+from bistand.registers import RegisterError, Source
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -157,7 +163,6 @@ class PaperApplicationForm(DesignSystemForm):
         return [self._number(n, "children") for n in numbers]
 
     def clean(self) -> dict:
-        from bistand.intake.accounts import check_account, check_bankgiro
 
         data = super().clean()
         if data.get("co_applicant") and not data.get("co_applicant_signed"):
@@ -400,8 +405,6 @@ def _check_against_population_register(request, form: PaperApplicationForm) -> N
     A name left empty is taken from the register. When the register cannot be reached the caseworker is
     told, and the robot checks the person again when it fetches the facts.
     """
-    from bistand.intake.prefill import gateway_factory
-    from bistand.registers import RegisterError, Source
 
     data = form.cleaned_data
     try:
@@ -505,21 +508,16 @@ def open_scan(request, scan_id: int):
     from django.http import FileResponse
     from django.shortcuts import get_object_or_404
 
-    from bistand.audit import chain
-    from bistand.cases.protection import may_open_case
-
     scan = get_object_or_404(PaperScan.objects.select_related("application__pipeline"), pk=scan_id)
     case_id = scan.application.pipeline.case_id if scan.application_id else None
     own = scan.uploaded_by_id == request.user.pk
     if case_id is None and not own:
         raise Http404
-    if case_id is not None:
-        from bistand.cases.models import Case
-
-        if not Case.objects.filter(pk=case_id, unit=request.user.unit).exists() or not may_open_case(
-            request.user, case_id
-        ):
-            raise Http404
+    if case_id is not None and (
+        not Case.objects.filter(pk=case_id, unit=request.user.unit).exists()
+        or not may_open_case(request.user, case_id)
+    ):
+        raise Http404
     chain.append(
         user=request.user,
         action="download",

@@ -27,13 +27,16 @@ from django_tasks_db.models import DBTaskResult
 from bistand.cases.models import Case, TimelineEvent
 from bistand.cases.protection import learn_from_registers
 from bistand.casework.history import child_earnings_this_year, person_assistance_months
-from bistand.casework.household import engine_input, for_engine
+from bistand.casework.household import engine_input
 from bistand.casework.models import PipelineRun
 from bistand.casework.norm_wait import NormNotPublished, is_future_norm, norm_published, start_waiting
 from bistand.casework.policy import NORM_RELIABILITY_SV, Policy, policy_for
 from bistand.casework.reconcile import Finding, reconcile
 from bistand.casework.reform import reform_reasons
-from bistand.identity.models import Person
+from bistand.decisions.models import Decision
+from bistand.decisions.services import decide_automatically
+from bistand.decisions.stored_input import for_engine
+from bistand.identity.models import Person, Unit
 from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid, validate_application
 from bistand.registers import JsonFileAnswerCache, http_gateway
@@ -94,7 +97,6 @@ def previous_application(application: Application) -> Application | None:
 
 def assistance_months(case: Case, before: datetime.date) -> list[str]:
     """Months before `before` in which the case was granted försörjningsstöd (decisions in force)."""
-    from bistand.decisions.models import Decision
 
     months = set()
     for decision in Decision.objects.filter(case=case, month__lt=before).select_related("superseded_by"):
@@ -354,7 +356,6 @@ def consecutive_months(run: PipelineRun) -> int:
 
 
 def decide_step(run: PipelineRun) -> dict[str, Any]:
-    from bistand.decisions.services import decide_automatically
 
     if run.triage["automatic"]:
         decide_automatically(run)
@@ -384,7 +385,6 @@ STEPS = {
 
 def start(application: Application) -> PipelineRun:
     """Create the run for a submitted application (once) and put it on its case's timeline."""
-    from bistand.identity.models import Unit
 
     unit = (
         Unit.objects.filter(municipality=application.municipality, handles_intake=True).order_by("pk").first()

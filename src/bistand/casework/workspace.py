@@ -18,9 +18,12 @@ from django.utils import timezone
 
 from bistand.cases.models import Case
 from bistand.casework import kommunicering
-from bistand.casework.household import for_engine
+from bistand.casework.deciding import decide_by_person
 from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PipelineRun
-from bistand.casework.policy import Policy, policy_for
+from bistand.casework.norm_wait import stop_waiting
+from bistand.casework.pipeline import assistance_months
+from bistand.casework.policy import Policy, default_policy, policy_for
+from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import User
 from bistand.rules import InvalidInput, calculate
 
@@ -226,7 +229,6 @@ def return_draft(draft: DecisionDraft, approver: User, reason: str) -> None:
 
 
 def _decide(draft: DecisionDraft, approved_by: User | None):
-    from bistand.decisions.services import decide_by_person
 
     try:
         decision = decide_by_person(
@@ -333,12 +335,9 @@ def _has_children(case: Case) -> bool:
 
 def follow_up_days(case: Case) -> int:
     """Days until the next personal contact: shorter for households with children and long-term ones."""
-    from bistand.casework.pipeline import assistance_months
 
     latest = case.pipeline_runs.select_related("application__municipality").order_by("-created_at").first()
     if latest is None:
-        from bistand.casework.policy import default_policy
-
         return default_policy().config["follow_up"]["default_days"]
     policy = policy_for(latest.application.municipality, latest.application.month)
     rule = policy.config["follow_up"]
@@ -400,8 +399,6 @@ def emergency_calculation(month: datetime.date, amount: Decimal, need: str) -> d
 def decide_emergency(run: PipelineRun, user: User, *, amount: Any, need: str, motivation: str):
     """A caseworker decides nödbistånd by hand, with no riksnorm calculation (for example while the month's
     norm is not published yet). The amount and the acute need are the caseworker's own assessment."""
-    from bistand.casework.norm_wait import stop_waiting
-    from bistand.decisions.services import decide_by_person
 
     _same_unit(run.case, user)
     granted = _money(amount, "Belopp")

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 
+from bistand.decisions.models import Decision
 from bistand.decisions.statement import statement
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "decisions" / "letter.css"
@@ -70,7 +71,6 @@ def ensure_letters(decision):
     none, and the loser's files are removed. The decision's own record is never changed; only its
     letter fields, which start empty, are filled once.
     """
-    from bistand.decisions.models import Decision
 
     if decision.letter and decision.letter_sha256:
         return decision
@@ -100,6 +100,5 @@ def ensure_letters(decision):
 
 def _upload_name(field: str, filename: str) -> str:
     """Where the field keeps a file of this name (its `upload_to`, e.g. letters/2026/12/)."""
-    from bistand.decisions.models import Decision
 
     return Decision._meta.get_field(field).generate_filename(None, filename)

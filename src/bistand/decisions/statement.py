@@ -319,6 +319,7 @@ def parties(decision, first=None) -> list:
 
 def statement(decision, lang: str = "sv", recipient=None) -> Statement:
     """What `decision` says, in `lang`, addressed to every party, `recipient` (the reader) first."""
+    # lazy: motivation and statement use each other; one module should hold both (issue 18, item 7)
     from bistand.decisions.motivation import appeal_notice
 
     with translation.override(lang):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from bistand.decisions.letters import ensure_letters
 from bistand.decisions.models import Decision
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,6 @@ LETTERS_QUEUE = "letters"
 @task(queue_name=LETTERS_QUEUE, priority=-10)
 def render_letters(decision_id: int) -> str:
     """Render and keep a decision's letters (with their hashes). Returns their SHA-256."""
-    from bistand.decisions.letters import ensure_letters
 
     decision = ensure_letters(Decision.objects.select_related("application").get(pk=decision_id))
     return decision.letter_sha256

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake.accounts import check_account, check_bankgiro
 
 CHILD_AGE_LIMIT = 21
 LUNCH_AGE_LIMIT = 7
@@ -652,7 +653,6 @@ class PayoutForm(StepForm):
         return {}
 
     def clean(self):
-        from bistand.intake.accounts import check_account, check_bankgiro
 
         data = super().clean()
         if data.get("method") == "account":

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.rules.model import INCOME_TYPES
+from bistand.rules.parameters import default_parameters
 
 STATED_COST_TYPES = (
     "rent",
@@ -132,7 +133,6 @@ def month_not_open(month: str, today: datetime.date) -> FieldError | None:
     not in `validate_application`, which the robot also uses on applications made months ago. From the
     first month the rules hold a riksnorm for, to next month.
     """
-    from bistand.rules.parameters import default_parameters
 
     first = default_parameters().first_month
     following = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)

@@ -10,3 +10,16 @@ from django.dispatch import Signal
 # An application is signed by everyone who must sign it and is now submitted.
 # Keyword arguments: application (intake.models.Application).
 application_submitted = Signal()
+
+# The citizen's receipt is about to be shown. A package above that knows more about the application's
+# progress returns extra template context (a dict); e.g. the robot says the month waits for its riksnorm.
+# Keyword arguments: application. Receivers must be read-only.
+receipt_shown = Signal()
+
+
+def receipt_context(application) -> dict:
+    """What the packages above add to the receipt (see `receipt_shown`)."""
+    context: dict = {}
+    for _receiver, extra in receipt_shown.send(sender=type(application), application=application):
+        context.update(extra or {})
+    return context

@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `bistand` command; returns the process exit code."""
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "manage":
+        # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
         from bistand.ops.manage import run_django
 
         return run_django(argv[1:])

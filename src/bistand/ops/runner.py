@@ -41,13 +41,17 @@ def _prepare(demo: bool) -> tuple[list, list]:
     """Migrate and load the demo data (with last month's history); returns the staff logins and citizens."""
     from django.core.management import call_command
 
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.core.django_setup import setup_django
 
     setup_django()
     call_command("migrate", interactive=False, verbosity=0)
     if not demo:
         return [], []
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.identity.models import Person
+
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.ops.demo import load_demo_data, load_demo_history, read_logins
 
     load_demo_data()

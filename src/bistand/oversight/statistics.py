@@ -17,11 +17,14 @@ from statistics import median as _median
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bistand.identity.models import Municipality
+from bistand.decisions.models import Decision
+from bistand.identity.models import Municipality, Unit
 from bistand.intake.models import Application
 from bistand.oversight import records as rec
 from bistand.oversight.models import AppealOutcome, Budget, Investigation, RandomCheck
 from bistand.oversight.periods import Period, month_start
+from bistand.payments.models import PaymentOrder
+from bistand.portal.models import Appeal, Message
 
 DAY = datetime.timedelta(hours=24)
 
@@ -284,7 +287,6 @@ def _routing(stats: Statistics, records: list[rec.AppRecord]) -> None:
 
 def _units(stats: Statistics, records: list[rec.AppRecord]) -> None:
     """Automation, corrections of automated decisions and the main routing reason per unit."""
-    from bistand.identity.models import Unit
 
     names = dict(Unit.objects.filter(municipality=stats.municipality).values_list("pk", "name"))
     by_unit: dict[int | None, list[rec.AppRecord]] = defaultdict(list)
@@ -361,11 +363,6 @@ def appeal_state(appeal, later_decisions: list[tuple[int, datetime.datetime]]) -
 
 def _appeals(stats: Statistics, records: list[rec.AppRecord]) -> None:
     stats.appeals = dict.fromkeys(APPEAL_STATES, 0)
-    try:
-        from bistand.portal.models import Appeal
-    except ImportError:  # pragma: no cover - the portal is part of every deployment today
-        return
-    from bistand.decisions.models import Decision
 
     ids = [r.id for r in records]
     appeals = list(
@@ -390,10 +387,6 @@ def _messages(stats: Statistics, now: datetime.datetime) -> None:
 
     A message still inside its 24 hours without an answer is not counted yet.
     """
-    try:
-        from bistand.portal.models import Message
-    except ImportError:  # pragma: no cover
-        return
     start, end = _local_start(stats.period.first), _local_start(stats.period.end)
     cases = Message.objects.filter(
         case__unit__municipality=stats.municipality, sent_at__gte=start, sent_at__lt=end
@@ -456,10 +449,6 @@ def budget_for(
 
 def _payments(stats: Statistics) -> None:
     """Money paid (sent to the bank or confirmed paid) by payout month, against the month's budget."""
-    try:
-        from bistand.payments.models import PaymentOrder
-    except ImportError:  # pragma: no cover
-        return
     orders = PaymentOrder.objects.filter(
         municipality=stats.municipality,
         status__in=PAID_STATUSES,

@@ -6,7 +6,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments: orders, ISO 20022 files, bank status, recovery assessments"
 
     def ready(self) -> None:
-        # lazy: receivers are connected once the apps are loaded and sweeps registered once the apps are loaded (their modules import models).
+        # lazy: receivers and periodic jobs are connected once the apps are loaded (their modules import models).
         from bistand.core import periodic
         from bistand.payments import handoffs  # noqa: F401
         from bistand.payments.services import sweep_unplanned_decisions

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bistand.cases.models import Case, TimelineEvent
+from bistand.core import files
+from bistand.core.uploads import sanitise
 from bistand.decisions.models import APPEAL_WEEKS, Decision
 from bistand.identity.models import Person
-from bistand.portal import files
 from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
-from bistand.security.uploads import sanitise
 
 MAX_FILES_PER_REQUEST = 20
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bistand.cases.models import TimelineEvent
 from bistand.intake.summary import kr
+from bistand.payments.models import HELD_REASONS
 
 
 @dataclass
@@ -100,7 +101,6 @@ def describe(event: TimelineEvent) -> Entry:
 
 def _payment(event: TimelineEvent, data: dict) -> Entry:
     """A payment as what it is: only a payment that will go out is "planerad"; a held one says what is missing."""
-    from bistand.payments.models import HELD_REASONS
 
     amount = kr(data["amount"]) if data.get("amount") else ""
     day = _date(data.get("payout_date", ""))
