@@ -44,6 +44,9 @@ class TimelineEvent(models.Model):
         DOCUMENTS_SUBMITTED = "documents_submitted", _("Komplettering inskickad")
         KOMMUNICERING = "kommunicering", _("Kommunicering före beslut")
         WAITING_NORM = "waiting_norm", _("Väntar på riksnormen")
+        # Oversight's, for staff only.
+        RANDOM_CHECK_REVIEWED = "random_check_reviewed", _("Stickprov granskat")
+        INVESTIGATION_CLOSED = "investigation_closed", _("Utredning avslutad")
 
     class Actor(models.TextChoices):
         CITIZEN = "citizen", _("Sökande")

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bistand.cases import events
 from bistand.cases.models import TimelineEvent
 from bistand.casework.models import Kommunicering, PipelineRun
 
@@ -70,13 +71,13 @@ def communicate(run: PipelineRun, by, *, found: str, reply_by: datetime.date, to
         raise KommuniceringMissing(f"Svarsdatum: ge den sökande minst {MIN_DAYS_TO_REPLY} dagar att svara.")
     with transaction.atomic():
         entry = Kommunicering.objects.create(run=run, sent_by=by, found=found.strip(), reply_by=reply_by)
-        TimelineEvent.objects.create(
-            case=run.case,
-            application=run.application,
-            kind=TimelineEvent.Kind.KOMMUNICERING,
+        events.record(
+            run.case,
+            events.KommuniceringSent(
+                kommunicering_id=entry.pk, found=entry.found, reply_by=reply_by.isoformat()
+            ),
             actor=TimelineEvent.Actor.CASEWORKER,
-            occurred_at=timezone.now(),
-            data={"kommunicering_id": entry.pk, "found": entry.found, "reply_by": reply_by.isoformat()},
+            application=run.application,
         )
     return entry
 

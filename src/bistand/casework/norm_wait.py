@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from bistand.cases import events
 from bistand.cases.models import TimelineEvent
 from bistand.casework.models import PipelineRun
 from bistand.casework.policy import policy_for
@@ -97,15 +98,13 @@ def start_waiting(run: PipelineRun, year: int) -> str:
         locked.last_error = ""
         locked.save()
         expected = expected_date(locked.application.municipality, year)
-        TimelineEvent.objects.get_or_create(
+        events.record(
+            locked.case,
+            events.WaitingNorm(year=year, expected=expected.isoformat() if expected else None),
+            actor=TimelineEvent.Actor.ROBOT,
             application=locked.application,
-            kind=TimelineEvent.Kind.WAITING_NORM,
-            defaults={
-                "case": locked.case,
-                "actor": TimelineEvent.Actor.ROBOT,
-                "occurred_at": now,
-                "data": {"year": year, "expected": expected.isoformat() if expected else None},
-            },
+            occurred_at=now,
+            once=True,
         )
     logger.info("pipeline waits for the riksnorm", extra={"run_id": run.pk, "year": year})
     return locked.status

@@ -24,6 +24,7 @@ from django.tasks import task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from bistand.cases import events
 from bistand.cases.models import Case, TimelineEvent
 from bistand.cases.protection import learn_from_registers
 from bistand.casework.history import child_earnings_this_year, person_assistance_months
@@ -392,15 +393,13 @@ def start(application: Application) -> PipelineRun:
     if unit is None:
         raise LookupError(f"municipality {application.municipality.code} has no intake unit")
     case, _ = Case.objects.get_or_create(applicant_id=application.applicant_id, unit=unit)
-    TimelineEvent.objects.get_or_create(
+    events.record(
+        case,
+        events.Received(month=application.month.isoformat()[:7], channel=application.channel),
+        actor=TimelineEvent.Actor.CITIZEN,
         application=application,
-        kind=TimelineEvent.Kind.RECEIVED,
-        defaults={
-            "case": case,
-            "actor": TimelineEvent.Actor.CITIZEN,
-            "occurred_at": application.submitted_at,
-            "data": {"month": application.month.isoformat()[:7], "channel": application.channel},
-        },
+        occurred_at=application.submitted_at,
+        once=True,
     )
     run, _ = PipelineRun.objects.get_or_create(
         application=application,
@@ -467,15 +466,13 @@ def _finish(run: PipelineRun) -> str:
         locked.finished_at = timezone.now()
         locked.save()
         if not automatic:
-            TimelineEvent.objects.get_or_create(
+            events.record(
+                locked.case,
+                events.Routed(urgent=locked.urgent, reasons=[r["code"] for r in locked.routing_reasons]),
+                actor=TimelineEvent.Actor.ROBOT,
                 application=locked.application,
-                kind=TimelineEvent.Kind.ROUTED,
-                defaults={
-                    "case": locked.case,
-                    "actor": TimelineEvent.Actor.ROBOT,
-                    "occurred_at": locked.finished_at,
-                    "data": {"urgent": locked.urgent, "reasons": [r["code"] for r in locked.routing_reasons]},
-                },
+                occurred_at=locked.finished_at,
+                once=True,
             )
     logger.info("pipeline finished", extra={"run_id": run.pk, "status": locked.status})
     return locked.status

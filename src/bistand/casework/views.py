@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bistand.cases.models import Case
-from bistand.casework import kommunicering, workspace
+from bistand.casework import kommunicering, timeline, workspace
 from bistand.casework.forms import (
     ActivityPlanForm,
     CertificateForm,
@@ -279,7 +279,7 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         "certificates": case.medical_certificates.select_related("person"),
         "return_form": ReturnForm(),
         "notes": workspace.visible_notes(case, request.user),
-        "events": case.events.select_related("application"),
+        "events": timeline.lines(case.events.select_related("application")),
         "colleagues": User.objects.filter(unit=case.unit, role__in=["caseworker", "team_lead"]).exclude(
             pk=request.user.pk
         ),

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bistand.cases import events
 from bistand.cases.models import TimelineEvent
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.models import Decision
@@ -113,20 +114,22 @@ def store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DECI
             decision.save()
             # The letters render on their own queue: the decision is shown at once (decisions/tasks.py).
             render_letters.enqueue(decision.pk)
-            TimelineEvent.objects.create(
-                case=decision.case,
-                application=decision.application,
-                kind=kind,
+            payload = (
+                events.DecisionCorrected if kind == TimelineEvent.Kind.CORRECTION else events.DecisionStored
+            )
+            events.record(
+                decision.case,
+                payload(
+                    decision_id=decision.pk,
+                    version=decision.version,
+                    outcome=decision.outcome,
+                    amount=str(decision.amount_granted),
+                    automated=decision.automated,
+                    correction_reason=decision.correction_reason,
+                ),
                 actor=actor,
+                application=decision.application,
                 occurred_at=decision.decided_at,
-                data={
-                    "decision_id": decision.pk,
-                    "version": decision.version,
-                    "outcome": decision.outcome,
-                    "amount": str(decision.amount_granted),
-                    "automated": decision.automated,
-                    "correction_reason": decision.correction_reason,
-                },
             )
             # Payments plans the money in this same transaction (payments/handoffs.py).
             decision_stored.send(sender=Decision, decision=decision)

@@ -17,6 +17,8 @@ from statistics import median as _median
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bistand.cases import events
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, Unit
 from bistand.intake.models import Application
@@ -181,6 +183,8 @@ class Statistics:
     payments: list[PaymentMonth] = field(default_factory=list)
     paid_households: int = 0  # distinct cases paid in the whole period
     records: list[rec.AppRecord] = field(default_factory=list, repr=False)
+    # What happened on the cases in the period, from the timeline (one count per category of `_timeline`).
+    timeline: dict[str, int] = field(default_factory=dict)
 
     @property
     def automated_share(self) -> Share:
@@ -236,6 +240,7 @@ def compute(
     _messages(stats, now)
     _random_checks(stats)
     _payments(stats)
+    _timeline(stats)
     return stats
 
 
@@ -471,3 +476,43 @@ def _payments(stats: Statistics) -> None:
         )
         for m in stats.period.months()
     ]
+
+
+def _decision_category(event, payload: events.DecisionStored) -> str:
+    return "decided_automatically" if payload.automated else "decided_by_person"
+
+
+def _payment_category(event, payload: events.Payment) -> str:
+    return f"payment_{payload.status}"
+
+
+# The same typed events the citizen and the caseworker read, folded into counts: every kind, or this
+# module does not load (cases.events.fold).
+_category = events.fold(
+    {
+        events.Received: lambda event, payload: "received",
+        events.WaitingNorm: lambda event, payload: "waiting_norm",
+        events.Routed: lambda event, payload: "routed",
+        events.DocumentsRequested: lambda event, payload: (
+            "reminder" if payload.reminder else "documents_requested"
+        ),
+        events.DocumentsSubmitted: lambda event, payload: "documents_submitted",
+        events.KommuniceringSent: lambda event, payload: "kommunicering",
+        events.DecisionStored: _decision_category,
+        events.DecisionCorrected: lambda event, payload: "corrected",
+        events.Payment: _payment_category,
+        events.MessageSent: lambda event, payload: f"message_from_{payload.sender}",
+        events.AppealLodged: lambda event, payload: "appealed",
+        events.RandomCheckReviewed: lambda event, payload: "random_check_reviewed",
+        events.InvestigationClosed: lambda event, payload: "investigation_closed",
+    }
+)
+
+
+def _timeline(stats: Statistics) -> None:
+    """Timeline events recorded in the period on the municipality's cases, counted by category."""
+    start, end = _local_start(stats.period.first), _local_start(stats.period.end)
+    recorded = TimelineEvent.objects.filter(
+        case__unit__municipality=stats.municipality, occurred_at__gte=start, occurred_at__lt=end
+    ).filter(rec.unit_filter(stats.unit_ids, "case__unit_id"))
+    stats.timeline = dict(Counter(_category(event) for event in recorded.iterator()))

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from bistand.cases import events
 from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
@@ -153,14 +154,12 @@ def _timeline(
     if recipient == "self" and order.account_masked:
         data["account"] = order.account_masked
     data.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in extra.items()})
-    TimelineEvent.objects.create(
-        case_id=order.case_id,
-        application_id=order.application_id,
-        kind=TimelineEvent.Kind.PAYMENT,
+    events.record(
+        order.case_id,
+        events.Payment(**data),
         actor=actor,
-        occurred_at=timezone.now(),
+        application=order.application_id,
         visible_to_citizen=visible,
-        data=data,
     )
 
 
@@ -430,19 +429,17 @@ def _open_recovery(decision: Decision, committed: list, paid_out: Decimal, grant
         },
     )
     if created:
-        TimelineEvent.objects.create(
-            case_id=decision.case_id,
-            application_id=decision.application_id,
-            kind=TimelineEvent.Kind.PAYMENT,
+        events.record(
+            decision.case_id,
+            events.Payment(
+                status="recovery_assessment",
+                recovery_case=recovery.pk,
+                overpaid=str(recovery.overpaid_amount),
+            ),
             actor=TimelineEvent.Actor.ROBOT,
-            occurred_at=timezone.now(),
+            application=decision.application_id,
             # An assessment is internal until a person has decided something the citizen must be told.
             visible_to_citizen=False,
-            data={
-                "status": "recovery_assessment",
-                "recovery_case": recovery.pk,
-                "overpaid": str(recovery.overpaid_amount),
-            },
         )
         logger.info(
             "recovery assessment opened", extra={"decision_id": decision.pk, "recovery_id": recovery.pk}
