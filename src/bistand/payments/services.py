@@ -174,8 +174,8 @@ def orders_for(decision: Decision) -> list[PaymentOrder]:
 def plan_payments(decision: Decision) -> list[PaymentOrder]:
     """Plan the payments of a stored decision; safe to call any number of times, from any number of workers.
 
-    Called by the `decision_stored` signal (payments/handoffs.py) for every stored decision. A decision that supersedes an earlier version
-    cancels that version's orders not yet sent; if money has already gone out, it pays the difference or,
+    Called by the `decision_stored` signal (payments/handoffs.py) for every stored decision. A decision that
+    supersedes an earlier version cancels that version's orders not yet sent; if money has already gone out, it pays the difference or,
     when the new amount is lower, opens a `RecoveryCase` for a person to assess (never a debt).
     Returns the decision's orders (empty for a rejection), including any held for missing payout data.
     """
