@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 from typing import Any, ClassVar
 
 from django.utils import timezone
@@ -24,6 +24,10 @@ Actor = TimelineEvent.Actor
 
 class UnknownEvent(ValueError):
     """A stored event of a kind no payload type describes."""
+
+
+def _required(field) -> bool:
+    return field.default is MISSING and field.default_factory is MISSING
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,10 @@ class Payload:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Payload:
-        """The payload of a stored event; fields it does not name (older events) are ignored."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+        """The payload of a stored event. Fields it does not name are ignored; a field an older event lacks is
+        None (readers say nothing rather than fail on an old row)."""
+        data = data or {}
+        return cls(**{f.name: data.get(f.name) for f in fields(cls) if f.name in data or _required(f)})
 
 
 @dataclass(frozen=True)

@@ -17,38 +17,41 @@ def _amount(amount: str | None) -> str:
     return kr(amount) if amount else ""
 
 
+def _join(*parts) -> str:
+    """The parts that are there, with a dot between (an older event may lack some)."""
+    return " · ".join(str(part) for part in parts if part not in (None, ""))
+
+
 def _received(event: TimelineEvent, p: events.Received) -> str:
-    return f"{p.month} · {p.channel}"
+    return _join(p.month, p.channel)
 
 
 def _waiting_norm(event: TimelineEvent, p: events.WaitingNorm) -> str:
-    return f"{p.year}" + (f" · {p.expected}" if p.expected else "")
+    return _join(p.year, p.expected)
 
 
 def _routed(event: TimelineEvent, p: events.Routed) -> str:
-    return ", ".join(p.reasons)
+    return ", ".join(p.reasons or ())
 
 
 def _documents_requested(event: TimelineEvent, p: events.DocumentsRequested) -> str:
-    return _("Skicka in senast %(date)s") % {"date": p.deadline}
+    return _("Skicka in senast %(date)s") % {"date": p.deadline} if p.deadline else ""
 
 
 def _documents_submitted(event: TimelineEvent, p: events.DocumentsSubmitted) -> str:
-    return f"{p.files}"
+    return _join(p.files)
 
 
 def _kommunicering(event: TimelineEvent, p: events.KommuniceringSent) -> str:
-    return f"{p.found} ({p.reply_by})"
+    return _join(p.found, p.reply_by)
 
 
 def _decision(event: TimelineEvent, p: events.DecisionStored) -> str:
-    parts = [p.outcome, _amount(p.amount), f"v{p.version}", p.correction_reason]
-    return " · ".join(part for part in parts if part)
+    return _join(p.outcome, _amount(p.amount), p.version and f"v{p.version}", p.correction_reason)
 
 
 def _payment(event: TimelineEvent, p: events.Payment) -> str:
-    parts = [p.status, _amount(p.amount or p.overpaid), p.payout_date or "", p.reason or ""]
-    return " · ".join(part for part in parts if part)
+    return _join(p.status, _amount(p.amount or p.overpaid), p.payout_date, p.reason)
 
 
 def _message(event: TimelineEvent, p: events.MessageSent) -> str:
@@ -56,15 +59,15 @@ def _message(event: TimelineEvent, p: events.MessageSent) -> str:
 
 
 def _appeal(event: TimelineEvent, p: events.AppealLodged) -> str:
-    return f"v{p.version}"
+    return _join(p.version and f"v{p.version}")
 
 
 def _random_check(event: TimelineEvent, p: events.RandomCheckReviewed) -> str:
-    return p.outcome
+    return _join(p.outcome)
 
 
 def _investigation(event: TimelineEvent, p: events.InvestigationClosed) -> str:
-    return p.conclusion
+    return _join(p.conclusion)
 
 
 # Every kind, or the module does not load (cases.events.fold); an unknown stored kind raises.

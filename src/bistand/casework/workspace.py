@@ -17,11 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bistand.cases.models import Case
-from bistand.casework import kommunicering
+from bistand.casework import kommunicering, pipeline
 from bistand.casework.deciding import decide_by_person
 from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PipelineRun
 from bistand.casework.norm_wait import stop_waiting
-from bistand.casework.pipeline import assistance_months
 from bistand.casework.policy import Policy, default_policy, policy_for
 from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import User
@@ -344,7 +343,7 @@ def follow_up_days(case: Case) -> int:
     days = rule["default_days"]
     if _has_children(case):
         days = min(days, rule["with_children_days"])
-    if len(assistance_months(case, latest.application.month)) >= 10:
+    if len(pipeline.assistance_months(case, latest.application.month)) >= 10:
         days = min(days, rule["long_term_days"])
     return days
 

@@ -46,7 +46,7 @@ def _waiting_norm(event: TimelineEvent, payload: events.WaitingNorm) -> Entry:
         detail += " " + _("Kommunen räknar med att det blir omkring %(date)s.") % {
             "date": _date(payload.expected)
         }
-    return Entry(event, _("Väntar på riksnormen för %(year)s") % {"year": payload.year}, detail)
+    return Entry(event, _("Väntar på riksnormen för %(year)s") % {"year": payload.year or ""}, detail)
 
 
 def _routed(event: TimelineEvent, payload: events.Routed) -> Entry:
@@ -71,7 +71,7 @@ def _kommunicering(event: TimelineEvent, payload: events.KommuniceringSent) -> E
         event,
         _("Vi har fått uppgifter som kan påverka beslutet"),
         _("%(found)s Du kan svara till och med %(date)s, innan vi beslutar.")
-        % {"found": payload.found, "date": _date(payload.reply_by)},
+        % {"found": payload.found or "", "date": _date(payload.reply_by)},
         reverse("portal:messages", args=[event.case_id]),
         _("Svara i ett meddelande"),
     )
