@@ -31,3 +31,17 @@ def test_rows_stored_before_the_move_are_read_after_it(municipality, unit):
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert Case.objects.get(pk=old.pk).applicant_id == person.pk
     assert before  # the two sides of the move, named for the reader
+
+
+def test_tasks_queued_under_their_old_path_still_import():
+    """The task table stores each task's dotted path; the worker imports it when the task runs."""
+    from django.tasks import Task
+    from django.utils.module_loading import import_string
+
+    from bistand.casework import pipeline
+
+    for name in ("advance_pipeline", "receive_application"):
+        task = import_string(f"bistand.casework.tasks.{name}")
+        assert isinstance(task, Task)
+        assert task is getattr(pipeline, name)
+    assert pipeline.LEGACY_ADVANCE_PATH == "bistand.casework.tasks.advance_pipeline"
