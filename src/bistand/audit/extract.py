@@ -56,7 +56,6 @@ def _rows(queryset: QuerySet | list[Model], drop: tuple[str, ...] = ()) -> list[
 
 def collect(person: Person) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The extract's JSON content and its files (path in the ZIP -> bytes)."""
-
     cases = Case.objects.filter(
         Q(applicant=person) | Q(pipeline_runs__application__co_applicant=person)
     ).distinct()

@@ -76,7 +76,6 @@ def cutoff(now: datetime.datetime | None = None, years: int | None = None) -> da
 
 def last_entries() -> dict[int, datetime.datetime]:
     """Each case's newest dated entry."""
-
     latest: dict[int, datetime.datetime] = {
         row["pk"]: row["opened_at"] for row in Case.objects.values("pk", "opened_at")
     }
@@ -106,7 +105,6 @@ def last_entries() -> dict[int, datetime.datetime]:
 
 def due_cases(limit: datetime.datetime) -> list[int]:
     """Cases whose last entry is older than `limit`, not culled yet, and with nothing left open."""
-
     done = set(CulledCase.objects.values_list("case_id", flat=True))
     open_recovery = set(
         RecoveryCase.objects.filter(status=RecoveryCase.Status.OPEN).values_list("case_id", flat=True)
@@ -184,7 +182,6 @@ def _residue_calculation(calculation: dict[str, Any] | None) -> dict[str, Any] |
 
 def keep_aggregates(case_ids: list[int]) -> int:
     """Store the monthly figures of every municipality-month the cases touch, once, before culling."""
-
     months = set(
         Application.objects.filter(pipeline__case_id__in=case_ids, status=Application.Status.SUBMITTED)
         .values_list("municipality_id", "municipality__code", "month")
@@ -289,7 +286,6 @@ def _cull_case(case_id: int, report: CullReport) -> None:
 
 def _anonymise_people(case_ids: list[int], report: CullReport) -> None:
     """Anonymise the applicants and co-applicants of culled cases who have nothing left that is not culled."""
-
     people = set(Case.objects.filter(pk__in=case_ids).values_list("applicant_id", flat=True))
     people |= set(
         Application.objects.filter(pipeline__case_id__in=case_ids, co_applicant__isnull=False).values_list(
@@ -323,7 +319,6 @@ def cull(
     *, dry_run: bool = False, now: datetime.datetime | None = None, years: int | None = None
 ) -> CullReport:
     """Cull every case whose last entry is older than the retention period; report what went."""
-
     limit = cutoff(now, years)
     report = CullReport(cutoff=limit, dry_run=dry_run)
     run = None if dry_run else CullRun.objects.create(cutoff=limit, dry_run=False)

@@ -18,7 +18,6 @@ EVERY = datetime.timedelta(hours=24)
 @task()
 def cull_expired() -> dict:
     """Cull every case past its retention period; the report is kept in `CullRun` and returned."""
-
     report = cull()
     for line in report.lines():
         logger.info(line)

@@ -71,7 +71,6 @@ extract_required = _roles_required(User.Role.AUDITOR, User.Role.ADMIN)
 
 def _scoped(user: User) -> QuerySet:
     """An auditor of a municipality sees the entries of that municipality's staff and cases."""
-
     entries = AccessLogEntry.objects.all()
     if user.unit_id is None:
         return entries

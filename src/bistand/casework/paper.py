@@ -405,7 +405,6 @@ def _check_against_population_register(request, form: PaperApplicationForm) -> N
     A name left empty is taken from the register. When the register cannot be reached the caseworker is
     told, and the robot checks the person again when it fetches the facts.
     """
-
     data = form.cleaned_data
     try:
         with gateway_factory() as gateway:

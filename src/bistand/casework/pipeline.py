@@ -98,7 +98,6 @@ def previous_application(application: Application) -> Application | None:
 
 def assistance_months(case: Case, before: datetime.date) -> list[str]:
     """Months before `before` in which the case was granted försörjningsstöd (decisions in force)."""
-
     months = set()
     for decision in Decision.objects.filter(case=case, month__lt=before).select_related("superseded_by"):
         if decision.is_in_force and decision.amount_granted > 0:
@@ -386,7 +385,6 @@ STEPS = {
 
 def start(application: Application) -> PipelineRun:
     """Create the run for a submitted application (once) and put it on its case's timeline."""
-
     unit = (
         Unit.objects.filter(municipality=application.municipality, handles_intake=True).order_by("pk").first()
     )

@@ -99,7 +99,6 @@ def policy_for(municipality, day: datetime.date) -> Policy:
 
     The delegation is kept only when it is complete and already valid on the day.
     """
-
     row = (
         AutomationPolicy.objects.filter(municipality=municipality, valid_from__lte=day)
         .order_by("-valid_from", "-created_at")

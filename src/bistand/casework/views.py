@@ -72,7 +72,6 @@ def _waiting(unit):
 
 def _unanswered_messages(unit):
     """Cases whose latest message is the citizen's: waiting for a reply, oldest first."""
-
     latest = {}
     for message in (
         Message.objects.filter(case__unit=unit).select_related("case__applicant").order_by("sent_at")
@@ -209,7 +208,6 @@ def _adults(case: Case, run: PipelineRun | None) -> list[tuple[str, str]]:
 
 def _register_incomes(run: PipelineRun | None) -> list[dict]:
     """The registers' incomes for the month applied for, and later preliminary payments, for the case page."""
-
     if run is None or not run.register_snapshot:
         return []
     month = run.application.month.isoformat()[:7]
@@ -229,7 +227,6 @@ def case_detail(request, case_id: int):
 
 def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status: int = 200):
     """The case page; a note form that failed comes back as typed, with its errors beside the fields."""
-
     run = _latest_run(case)
     household = ((run.calculation_input or {}).get("household") if run else None) or {}
     draft = run.drafts.exclude(status="decided").order_by("-created_at").first() if run else None
@@ -336,7 +333,6 @@ def concern_document(request, case_id: int, report_id: int):
 
 def _payments(case: Case) -> list:
     """The case's payments as they stand (not those a changed decision replaced), held ones first."""
-
     orders = PaymentOrder.objects.filter(case=case).exclude(status=PaymentOrder.Status.CANCELLED)
     return sorted(orders.order_by("-payout_date", "-pk")[:24], key=lambda o: o.status != "held")
 
@@ -345,7 +341,6 @@ def _payments(case: Case) -> list:
 @require_POST
 def resolve_payment(request, case_id: int, order_id: int):
     """The caseworker gives a held payment the account it waits for (e.g. told on the phone or at a meeting)."""
-
     case = _case(request, case_id)
     order = get_object_or_404(PaymentOrder, pk=order_id, case=case)
     try:
@@ -498,7 +493,6 @@ def _draft(request, case: Case, draft_id: int) -> DecisionDraft:
 @caseworker_required
 def preview_letter(request, case_id: int, draft_id: int):
     """The letter as it would be sent, before anything is decided."""
-
     case = _case(request, case_id)
     draft = _draft(request, case, draft_id)
     run = draft.run

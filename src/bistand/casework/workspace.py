@@ -334,7 +334,6 @@ def _has_children(case: Case) -> bool:
 
 def follow_up_days(case: Case) -> int:
     """Days until the next personal contact: shorter for households with children and long-term ones."""
-
     latest = case.pipeline_runs.select_related("application__municipality").order_by("-created_at").first()
     if latest is None:
         return default_policy().config["follow_up"]["default_days"]
@@ -398,7 +397,6 @@ def emergency_calculation(month: datetime.date, amount: Decimal, need: str) -> d
 def decide_emergency(run: PipelineRun, user: User, *, amount: Any, need: str, motivation: str):
     """A caseworker decides nödbistånd by hand, with no riksnorm calculation (for example while the month's
     norm is not published yet). The amount and the acute need are the caseworker's own assessment."""
-
     _same_unit(run.case, user)
     granted = _money(amount, "Belopp")
     if granted <= 0:

@@ -71,7 +71,6 @@ def ensure_letters(decision):
     none, and the loser's files are removed. The decision's own record is never changed; only its
     letter fields, which start empty, are filled once.
     """
-
     if decision.letter and decision.letter_sha256:
         return decision
     if not decision.motivation:
@@ -100,5 +99,4 @@ def ensure_letters(decision):
 
 def _upload_name(field: str, filename: str) -> str:
     """Where the field keeps a file of this name (its `upload_to`, e.g. letters/2026/12/)."""
-
     return Decision._meta.get_field(field).generate_filename(None, filename)

@@ -25,7 +25,6 @@ LETTERS_QUEUE = "letters"
 @task(queue_name=LETTERS_QUEUE, priority=-10)
 def render_letters(decision_id: int) -> str:
     """Render and keep a decision's letters (with their hashes). Returns their SHA-256."""
-
     decision = ensure_letters(Decision.objects.select_related("application").get(pk=decision_id))
     return decision.letter_sha256
 

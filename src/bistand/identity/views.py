@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 
 def citizen_login(request: HttpRequest) -> HttpResponse:
     """The citizen's way in: e-legitimation (BankID, Freja) through the municipality's eID broker."""
-
     return render(
         request,
         "identity/citizen_login.html",

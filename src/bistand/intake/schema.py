@@ -133,7 +133,6 @@ def month_not_open(month: str, today: datetime.date) -> FieldError | None:
     not in `validate_application`, which the robot also uses on applications made months ago. From the
     first month the rules hold a riksnorm for, to next month.
     """
-
     first = default_parameters().first_month
     following = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     if not first.isoformat()[:7] <= month <= following.isoformat()[:7]:

@@ -246,7 +246,6 @@ def renewal(request: HttpRequest, reference) -> HttpResponse:
 
 def _register_changes(application: Application, previous: dict) -> list[dict]:
     """Register amounts that differ from last month, so the citizen sees what is new."""
-
     before = {(i["person"], i["type"]): i["amount"] for i in previous.get("incomes", [])}
     changes = []
     for row in application.draft.get("income_rows", []):

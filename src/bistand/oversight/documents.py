@@ -53,7 +53,6 @@ def ask(check: RandomCheck, months: list[datetime.date]):
     In Swedish, followed by the household's own language when it chose another. Returns the portal's
     DocumentRequest.
     """
-
     text = request_text(months, check.deadline, "sv")
     lang = _language(check)
     if lang != "sv":
@@ -78,7 +77,6 @@ def uploads(check: RandomCheck) -> list:
 
 def close_request(check: RandomCheck) -> None:
     """The review is done: the request no longer waits for the citizen."""
-
     if check.document_request_id is not None:
         DocumentRequest.objects.filter(pk=check.document_request_id).update(
             status=DocumentRequest.Status.CLOSED
@@ -87,5 +85,4 @@ def close_request(check: RandomCheck) -> None:
 
 def tell_citizen(check: RandomCheck, body: str, by) -> None:
     """A message to the household from the reviewing caseworker (the caseworker writes or confirms it)."""
-
     send_message(check.case, body, by)

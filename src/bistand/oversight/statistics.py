@@ -292,7 +292,6 @@ def _routing(stats: Statistics, records: list[rec.AppRecord]) -> None:
 
 def _units(stats: Statistics, records: list[rec.AppRecord]) -> None:
     """Automation, corrections of automated decisions and the main routing reason per unit."""
-
     names = dict(Unit.objects.filter(municipality=stats.municipality).values_list("pk", "name"))
     by_unit: dict[int | None, list[rec.AppRecord]] = defaultdict(list)
     for r in records:

@@ -117,7 +117,6 @@ def _staff_only(event: TimelineEvent, payload: events.Payload) -> Entry:
 
 def _payment(event: TimelineEvent, payment: events.Payment) -> Entry:
     """A payment as what it is: only a payment that will go out is "planerad"; a held one says what is missing."""
-
     amount = kr(payment.amount) if payment.amount else ""
     day = _date(payment.payout_date or "")
     status = payment.status

@@ -263,7 +263,6 @@ def messages(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def payout_account(request: HttpRequest) -> HttpResponse:
     """Give the account a held payment waits for, checked with the same bank rules as the e-application."""
-
     person = acting_person(request)
     power = acting_power(request)
     context = {"principal_name": person.full_name if power else ""}

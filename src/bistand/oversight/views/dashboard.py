@@ -345,7 +345,6 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeals(request: HttpRequest) -> HttpResponse:
     """Appeals in the municipality with their outcome; a team lead records how the court ruled."""
-
     municipality = request.user.unit.municipality
     found = (
         Appeal.objects.filter(decision__case__unit__municipality=municipality)

@@ -181,7 +181,6 @@ def open_data_json(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def norm_json(request: HttpRequest, code: str) -> HttpResponse:
     """The riksnorm table in force, each amount with its source and whether it is verified."""
-
     get_object_or_404(Municipality, code=code)
     overview = transparency.norm_overview(timezone.localdate())
     response = HttpResponse(
