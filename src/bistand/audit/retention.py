@@ -33,7 +33,7 @@ from django.utils import timezone
 from bistand.audit.models import CulledCase, CullRun, MonthlyAggregate
 from bistand.cases.models import Case, TimelineEvent
 from bistand.casework.models import ActivityPlan, JournalNote, PaperScan, PipelineRun
-from bistand.decisions.models import Decision
+from bistand.decisions.models import Decision, Letter
 from bistand.identity.models import Municipality, Person, User
 from bistand.intake.models import Application, Signature
 from bistand.oversight.models import Investigation, RandomCheck
@@ -216,15 +216,14 @@ def _cull_case(case_id: int, report: CullReport) -> None:
     runs = PipelineRun.objects.filter(case_id=case_id)
     applications = Application.objects.filter(pipeline__case_id=case_id)
     decisions = Decision.objects.filter(case_id=case_id)
+    letters = Letter.objects.filter(decision__case_id=case_id)
     uploads = Upload.objects.filter(request__case_id=case_id)
     scans = PaperScan.objects.filter(application__in=applications)
 
     removed["journal_notes"] += JournalNote.objects.filter(case_id=case_id).count()
     removed["uploads"] += uploads.count()
     removed["paper_scans"] += scans.count()
-    removed["letters"] += sum(
-        bool(d.letter) + bool(getattr(d, "letter_translation", None)) for d in decisions
-    )
+    removed["letters"] += letters.count()
     removed["register_snapshots"] += runs.filter(register_snapshot__isnull=False).count()
     removed["application_answers"] += applications.count()
     removed["messages_emptied"] += Message.objects.filter(case_id=case_id).count()
@@ -236,7 +235,8 @@ def _cull_case(case_id: int, report: CullReport) -> None:
     uploads.delete()
     _delete_files(scans, "file")
     scans.delete()
-    _delete_files(decisions, "letter", "letter_translation")
+    _delete_files(letters, "file")
+    letters.delete()
     JournalNote.objects.filter(case_id=case_id).delete()
     Signature.objects.filter(application__in=applications).delete()
     for application in applications:
@@ -255,10 +255,6 @@ def _cull_case(case_id: int, report: CullReport) -> None:
     for decision in decisions:
         adjustments = (decision.inputs or {}).get("adjustments") or []
         Decision.objects.filter(pk=decision.pk).update(
-            letter="",
-            letter_sha256="",
-            letter_translation="",
-            letter_translation_sha256="",
             motivation="",
             correction_reason="",
             findings=[],

@@ -133,6 +133,8 @@ class Payment(Payload):
     overpaid: str | None = None
     rescheduled: bool | None = None
     paid_on: str | None = None  # ISO date
+    counter: str | None = None  # paid at the counter: "cash" or "card"
+    place: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ class CaseworkConfig(AppConfig):
         from bistand.casework import handoffs  # noqa: F401
         from bistand.casework.paper import remove_abandoned_scans
         from bistand.casework.pipeline import resume_stalled, resume_waiting
+        from bistand.casework.register_gap import recollect_gaps
         from bistand.core import periodic
 
         # A worker that died mid-step left its run behind: pick it up again.
@@ -17,3 +18,5 @@ class CaseworkConfig(AppConfig):
         periodic.register("casework.resume_waiting", resume_waiting, every=6)
         # Scans read by OCR for an application that was never registered.
         periodic.register("casework.remove_abandoned_scans", remove_abandoned_scans, every=6)
+        # Cases routed for a register that did not answer: back to the robot once it answers.
+        periodic.register("casework.recollect_gaps", recollect_gaps, every=6)

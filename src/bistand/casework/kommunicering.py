@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from bistand.cases import events
 from bistand.cases.models import TimelineEvent
 from bistand.casework.models import Kommunicering, PipelineRun
+from bistand.intake.supplement import supplement_of
 
 # FL 25 § andra stycket: when the authority may decide without kommunicering.
 EXCEPTIONS = {
@@ -39,7 +40,12 @@ class KommuniceringMissing(ValueError):
 
 
 def applied_amount(run: PipelineRun) -> Decimal | None:
-    """What the citizen's own answers give: the robot's calculation, which uses only their figures."""
+    """What the citizen's own answers give: the robot's calculation, which uses only their figures; for a
+    tilläggsansökan, the amount the citizen asked for (the month's own calculation is decided already)."""
+
+    supplement = supplement_of(run.application)
+    if supplement is not None:
+        return supplement.amount
     calculation = run.calculation or {}
     if "entitlement" not in calculation:
         return None

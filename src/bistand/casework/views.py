@@ -53,6 +53,7 @@ from bistand.portal.services import request_documents as ask
 from bistand.portal.services import send_message as send
 from bistand.registers import income
 from bistand.rules.reform import reform_rules
+from bistand.security import scope
 
 REPLY_WITHIN = datetime.timedelta(hours=24)
 
@@ -188,8 +189,9 @@ def workload(request):
 
 
 def _case(request, case_id: int) -> Case:
-    return get_object_or_404(
-        Case.objects.select_related("applicant", "unit", "assigned_to"), pk=case_id, unit=request.user.unit
+    """The case if this member of staff may open it (`security.scope`, the one rule), else 404."""
+    return scope.visible_case(
+        request.user, case_id, Case.objects.select_related("applicant", "unit", "assigned_to")
     )
 
 
@@ -227,6 +229,9 @@ def case_detail(request, case_id: int):
 
 def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status: int = 200):
     """The case page; a note form that failed comes back as typed, with its errors beside the fields."""
+    # lazy: supplement_views imports this module's helpers
+    from bistand.casework.supplement_views import supplement_context
+
     run = _latest_run(case)
     household = ((run.calculation_input or {}).get("household") if run else None) or {}
     draft = run.drafts.exclude(status="decided").order_by("-created_at").first() if run else None
@@ -259,6 +264,7 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         and not decided
         and (run.urgent or run.status == PipelineRun.Status.WAITING_NORM or _emergency_only(run))
         else None,
+        **supplement_context(case, run, decided),
         "draft_form": DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None)
         if household
         else None,

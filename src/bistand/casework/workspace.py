@@ -22,6 +22,7 @@ from bistand.casework.deciding import decide_by_person
 from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PipelineRun
 from bistand.casework.norm_wait import stop_waiting
 from bistand.casework.policy import Policy, default_policy, policy_for
+from bistand.decisions.needs import NeedRefused
 from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import User
 from bistand.rules import InvalidInput, calculate
@@ -243,7 +244,7 @@ def _decide(draft: DecisionDraft, approved_by: User | None):
             approved_by=approved_by,
             kommunicering_exception=draft.kommunicering_exception,
         )
-    except kommunicering.KommuniceringMissing as missing:
+    except (kommunicering.KommuniceringMissing, NeedRefused) as missing:
         raise WorkspaceError(str(missing)) from None
     DecisionDraft.objects.filter(pk=draft.pk).update(
         status=DecisionDraft.Status.DECIDED, approver=approved_by

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bistand.cases import events
 from bistand.cases.models import TimelineEvent
+from bistand.decisions import needs
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text
@@ -111,6 +112,8 @@ def store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DECI
     decision.motivation = motivation_text(decision, "sv")
     try:
         with transaction.atomic():
+            # The same need is never granted twice in a month, whichever decisions stand beside this one.
+            needs.check(decision)
             decision.save()
             # The letters render on their own queue: the decision is shown at once (decisions/tasks.py).
             render_letters.enqueue(decision.pk)

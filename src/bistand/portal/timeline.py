@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from bistand.cases import events
@@ -70,8 +72,14 @@ def _kommunicering(event: TimelineEvent, payload: events.KommuniceringSent) -> E
     return Entry(
         event,
         _("Vi har fått uppgifter som kan påverka beslutet"),
-        _("%(found)s Du kan svara till och med %(date)s, innan vi beslutar.")
-        % {"found": payload.found or "", "date": _date(payload.reply_by)},
+        # What was found is the caseworker's Swedish: marked so, in any page language.
+        mark_safe(  # noqa: S308 - the template and every value are escaped
+            conditional_escape(_("%(found)s Du kan svara till och med %(date)s, innan vi beslutar."))
+            % {
+                "found": format_html('<span lang="sv" dir="ltr">{}</span>', payload.found or ""),
+                "date": conditional_escape(_date(payload.reply_by)),
+            }
+        ),
         reverse("portal:messages", args=[event.case_id]),
         _("Svara i ett meddelande"),
     )
@@ -122,6 +130,13 @@ def _payment(event: TimelineEvent, payment: events.Payment) -> Entry:
     status = payment.status
     if status == "paid":
         return Entry(event, _("Utbetalt %(date)s") % {"date": day}, amount)
+    if status == "planned" and payment.counter:
+        how = _("kontant") if payment.counter == "cash" else _("på ett förladdat kort")
+        return Entry(
+            event,
+            _("Hämta pengarna %(how)s från %(date)s") % {"how": how, "date": day},
+            f"{amount}. {payment.place or _('Din handläggare berättar var.')}",
+        )
     if status == "held":
         reason, fixable = HELD_REASONS.get(payment.reason or "", (_("Vi saknar uppgifter."), False))
         return Entry(

@@ -6,10 +6,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decisions", "0003_case_moved_to_cases"),
+        ("decisions", "0004_case_moved_to_cases"),
         ("oversight", "0002_case_moved_to_cases"),
-        ("payments", "0003_case_moved_to_cases"),
-        ("portal", "0003_case_moved_to_cases"),
+        ("payments", "0004_case_moved_to_cases"),
+        ("portal", "0004_case_moved_to_cases"),
         ("cases", "0001_case_and_timeline_from_casework"),
         ("casework", "0011_concern_report"),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0001_case_and_timeline_from_casework"),
-        ("portal", "0002_document_request_reminder"),
+        ("payments", "0003_counter_payout"),
     ]
 
     # State only: `Case` and `TimelineEvent` moved from casework to cases with their tables
@@ -16,19 +16,21 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="documentrequest",
+                    model_name="paymentorder",
                     name="case",
                     field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="document_requests",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_orders",
                         to="cases.case",
                     ),
                 ),
                 migrations.AlterField(
-                    model_name="message",
+                    model_name="recoverycase",
                     name="case",
                     field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="cases.case"
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recovery_cases",
+                        to="cases.case",
                     ),
                 ),
             ],

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0001_case_and_timeline_from_casework"),
-        ("decisions", "0002_decision_ground"),
+        ("portal", "0003_document_request_translation"),
     ]
 
     # State only: `Case` and `TimelineEvent` moved from casework to cases with their tables
@@ -16,10 +16,19 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="decision",
+                    model_name="documentrequest",
                     name="case",
                     field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="decisions", to="cases.case"
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_requests",
+                        to="cases.case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="message",
+                    name="case",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="messages", to="cases.case"
                     ),
                 ),
             ],

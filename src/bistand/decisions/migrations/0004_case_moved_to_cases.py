@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0001_case_and_timeline_from_casework"),
-        ("payments", "0002_emergency_payout"),
+        ("decisions", "0003_letter_per_party"),
     ]
 
     # State only: `Case` and `TimelineEvent` moved from casework to cases with their tables
@@ -16,21 +16,10 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="paymentorder",
+                    model_name="decision",
                     name="case",
                     field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="payment_orders",
-                        to="cases.case",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="recoverycase",
-                    name="case",
-                    field=models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="recovery_cases",
-                        to="cases.case",
+                        on_delete=django.db.models.deletion.PROTECT, related_name="decisions", to="cases.case"
                     ),
                 ),
             ],
