@@ -196,6 +196,7 @@ def _supplement_section(value: dict[str, Any], source: str) -> Section:
     """What a tilläggsansökan asks for: the need, its cost and the citizen's own words."""
     from django.utils.translation import get_language
 
+    # lazy: no cycle; left as the supplement's author wrote it (merged from main)
     from bistand.intake.supplement import need_label
 
     section = Section("supplement", _("Ansökan om tillägg"))
