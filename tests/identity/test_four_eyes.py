@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from bistand.casework import pipeline
-from bistand.decisions.services import decide_by_person
+from bistand.casework.deciding import decide_by_person
 from bistand.identity.four_eyes import is_another_person
 from tests.casework.test_pipeline import LAST_MONTH, quiet_single, robot, submit  # noqa: F401
 from tests.conftest import make_citizen, make_staff

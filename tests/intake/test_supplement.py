@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bistand.casework import pipeline
+from bistand.casework.deciding import decide_by_person
 from bistand.casework.supplements import decide_supplement
 from bistand.casework.workspace import WorkspaceError
 from bistand.decisions.models import Decision
-from bistand.decisions.services import decide_as_proposed
 from bistand.identity.tokens import issue_token
 from bistand.intake.models import Application, MonthClaim, MonthTaken
 from bistand.intake.supplement import SupplementInvalid, apply_for_supplement
@@ -151,7 +151,7 @@ def test_a_supplement_is_never_decided_as_the_whole_month_again(person, casework
     }
     run.save(update_fields=["calculation"])
     with pytest.raises(ValueError, match="bara behovet"):
-        decide_as_proposed(run, caseworker)
+        decide_by_person(run, caseworker)
     assert not Decision.objects.filter(application=run.application).exists()
 
 

@@ -20,7 +20,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from bistand.bank import pain001
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Person
 from bistand.payments.models import PaymentOrder, PaymentPlan

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bistand.casework.models import AutomationPolicy
 from bistand.rules.money import format_sek as kr
 
 DEFAULT_FILE = Path(__file__).parent / "policies" / "default.yaml"
@@ -99,8 +100,6 @@ def policy_for(municipality, day: datetime.date) -> Policy:
 
     The delegation is kept only when it is complete and already valid on the day.
     """
-    from bistand.casework.models import AutomationPolicy
-
     row = (
         AutomationPolicy.objects.filter(municipality=municipality, valid_from__lte=day)
         .order_by("-valid_from", "-created_at")

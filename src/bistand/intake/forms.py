@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake.accounts import check_account, check_bankgiro
 from bistand.intake.labels import ASSET_LABELS, COST_LABELS, INCOME_LABELS, NEED_LABELS, source_label
 from bistand.intake.schema import open_months
 from bistand.rules.money import json_number
@@ -611,7 +612,6 @@ class PayoutForm(StepForm):
         return {}
 
     def clean(self):
-        from bistand.intake.accounts import check_account, check_bankgiro
 
         data = super().clean()
         if data.get("method") == "account":

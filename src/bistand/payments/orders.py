@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bistand.bank.accounts import BankAccount, Bankgiro, parse_bank_account
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import User
 from bistand.intake.emergency import is_emergency

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from bistand.bank.accounts import BankAccount, Bankgiro
 from bistand.bank.holidays import next_bank_day_on_or_after
-from bistand.casework.models import TimelineEvent
+from bistand.cases import events
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.intake.emergency import is_emergency
 from bistand.intake.models import Application
@@ -47,8 +48,8 @@ def orders_for(decision: Decision) -> list[PaymentOrder]:
 def plan_payments(decision: Decision) -> list[PaymentOrder]:
     """Plan the payments of a stored decision; safe to call any number of times, from any number of workers.
 
-    The robot pipeline calls this after storing a decision. A decision that supersedes an earlier version
-    cancels that version's orders not yet sent; if money has already gone out, it pays the difference or,
+    Called by the `decision_stored` signal (payments/handoffs.py) for every stored decision. A decision
+    that supersedes an earlier version cancels that version's orders not yet sent; if money has already gone out, it pays the difference or,
     when the new amount is lower, opens a `RecoveryCase` for a person to assess (never a debt).
     Returns the decision's orders (empty for a rejection), including any held for missing payout data.
     """
@@ -314,19 +315,17 @@ def _open_recovery(decision: Decision, committed: list, paid_out: Decimal, grant
         },
     )
     if created:
-        TimelineEvent.objects.create(
-            case_id=decision.case_id,
-            application_id=decision.application_id,
-            kind=TimelineEvent.Kind.PAYMENT,
+        events.record(
+            decision.case_id,
+            events.Payment(
+                status="recovery_assessment",
+                recovery_case=recovery.pk,
+                overpaid=str(recovery.overpaid_amount),
+            ),
             actor=TimelineEvent.Actor.ROBOT,
-            occurred_at=timezone.now(),
+            application=decision.application_id,
             # An assessment is internal until a person has decided something the citizen must be told.
             visible_to_citizen=False,
-            data={
-                "status": "recovery_assessment",
-                "recovery_case": recovery.pk,
-                "overpaid": str(recovery.overpaid_amount),
-            },
         )
         logger.info(
             "recovery assessment opened", extra={"decision_id": decision.pk, "recovery_id": recovery.pk}

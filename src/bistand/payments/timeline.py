@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
-
-from bistand.casework.models import TimelineEvent
+from bistand.cases import events
 from bistand.payments.models import PaymentOrder
 
 CENT = Decimal("0.01")
@@ -40,12 +38,10 @@ def record(order: PaymentOrder, status: str, *, visible: bool = True, actor: str
         # Cash or card: the citizen is told where and when to collect it.
         data.update(counter=order.account_kind, place=order.counter_place)
     data.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in extra.items()})
-    TimelineEvent.objects.create(
-        case_id=order.case_id,
-        application_id=order.application_id,
-        kind=TimelineEvent.Kind.PAYMENT,
+    events.record(
+        order.case_id,
+        events.Payment(**data),
         actor=actor,
-        occurred_at=timezone.now(),
+        application=order.application_id,
         visible_to_citizen=visible,
-        data=data,
     )
