@@ -22,6 +22,7 @@ from bistand.decisions.needs import NeedRefused
 from bistand.identity.models import User
 from bistand.intake.supplement import SupplementRequest, supplement_of
 from bistand.rules.model import COST_TYPES
+from bistand.rules.money import format_sek
 
 
 def _kronor(amount: Decimal) -> int | str:
@@ -86,7 +87,7 @@ def decide_supplement(
         granted = _money(amount, "Belopp")
         if granted <= 0 or granted > request.amount:
             raise WorkspaceError(
-                f"Belopp: skriv ett belopp över 0 och högst det sökta, {_kronor(request.amount)} kronor."
+                f"Belopp: skriv ett belopp över 0 och högst det sökta, {format_sek(request.amount)}."
             )
         outcome = "grant" if granted == request.amount else "partial"
     calculation = supplement_calculation(run.application.month, request.need, request.amount)

@@ -22,6 +22,7 @@ from bistand.decisions.models import Decision
 from bistand.identity.models import Person
 from bistand.intake.models import Application
 from bistand.intake.supplement import need_label, supplement_of
+from bistand.rules.money import format_sek
 
 
 class NeedRefused(ValueError):
@@ -63,7 +64,7 @@ def check(decision: Decision) -> None:
     ):
         raise NeedRefused(
             f"Ett tilläggsbeslut gäller bara behovet i ansökan ({need_label(supplement.need)}, högst "
-            f"{supplement.amount} kronor). Besluta det med formuläret för tillägg."
+            f"{format_sek(supplement.amount)}). Besluta det med formuläret för tillägg."
         )
     if decision.outcome == Decision.Outcome.REJECT or not needs:
         return
