@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bistand.casework import kommunicering, workspace
+from bistand.casework import case_page, findings, kommunicering, workspace
 from bistand.casework.forms import (
+    OUTCOMES,
     ActivityPlanForm,
     CertificateForm,
     DocumentRequestForm,
@@ -228,19 +229,42 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
     household = ((run.calculation_input or {}).get("household") if run else None) or {}
     draft = run.drafts.exclude(status="decided").order_by("-created_at").first() if run else None
     decided = run.application.decisions.order_by("-version").first() if run else None
-    previous = None
+    today = timezone.localdate()
+    answers, registers = [], []
     if run is not None:
-        from bistand.casework.pipeline import previous_application, values_of
+        from bistand.casework.pipeline import previous_application
 
         prior = previous_application(run.application)
-        previous = values_of(prior) if prior else None
+        names = _names(run.application, prior)
+        answers = case_page.with_previous(
+            case_page.answer_rows(run.application, names),
+            case_page.answer_rows(prior, names) if prior else None,
+        )
+        registers = case_page.register_answers(
+            run.register_snapshot or {},
+            run.application.month.isoformat()[:7],
+            protected=case.applicant.is_protected,
+        )
+    case_findings = (
+        list(run.case_findings.prefetch_related("history__by").select_related("acknowledged_by"))
+        if run
+        else []
+    )
+    for finding in case_findings:
+        finding.anchor = case_page.finding_anchor(finding)
     context = {
         "case": case,
         "run": run,
-        "runs": case.pipeline_runs.select_related("application").order_by("-created_at")[:12],
-        "answers": run.application.answers if run else {},
-        "previous": previous,
-        "snapshot": (run.register_snapshot or {}) if run else {},
+        "household_members": case_page.household(case, run, today),
+        "state": _state(case, run, decided),
+        "answer_rows": answers,
+        "has_previous": run is not None and prior is not None,
+        "registers": registers,
+        "case_findings": case_findings,
+        "reasons": case_page.reason_links(run.routing_reasons, case_findings) if run else [],
+        "draft_outcome": dict(OUTCOMES).get(draft.outcome, "") if draft else "",
+        "adjustments": [case_page.adjustment_text(a) for a in draft.adjustments] if draft else [],
+        "sign_offs": case.sign_offs.select_related("by"),
         "register_incomes": _register_incomes(run),
         "explanation": explanation_lines(run.calculation_input, "sv")
         if run and run.calculation_input
@@ -253,27 +277,30 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         else [],
         # Nödbistånd by hand: for an urgent case, one whose month has no riksnorm yet, and one where
         # only nödbistånd can come into question (laglig vistelse).
-        "emergency_form": EmergencyForm()
+        "emergency_form": EmergencyForm(auto_id="emergency-%s")
         if run
         and not decided
         and (run.urgent or run.status == PipelineRun.Status.WAITING_NORM or _emergency_only(run))
         else None,
-        "draft_form": DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None)
+        "draft_form": DraftForm(
+            household=household, initial={"outcome": draft.outcome} if draft else None, auto_id="draft-%s"
+        )
         if household
         else None,
         "note_form": note_form or NoteForm(),
         "kommunicering_form": KommuniceringForm(
-            initial={"reply_by": timezone.localdate() + datetime.timedelta(days=14)}
+            initial={"reply_by": timezone.localdate() + datetime.timedelta(days=14)},
+            auto_id="kommunicering-%s",
         ),
         "kommuniceringar": run.kommuniceringar.all() if run else [],
         "request_form": DocumentRequestForm(
-            initial={"deadline": timezone.localdate() + datetime.timedelta(days=7)}
+            initial={"deadline": timezone.localdate() + datetime.timedelta(days=7)}, auto_id="request-%s"
         ),
-        "message_form": MessageForm(),
-        "plan_form": ActivityPlanForm(adults=_adults(case, run)),
+        "message_form": MessageForm(auto_id="message-%s"),
+        "plan_form": ActivityPlanForm(adults=_adults(case, run), auto_id="plan-%s"),
         "certificate_form": CertificateForm(adults=_adults(case, run), prefix="certificate"),
         "certificates": case.medical_certificates.select_related("person"),
-        "return_form": ReturnForm(),
+        "return_form": ReturnForm(auto_id="return-%s"),
         "notes": workspace.visible_notes(case, request.user),
         "events": case.events.select_related("application"),
         "colleagues": User.objects.filter(unit=case.unit, role__in=["caseworker", "team_lead"]).exclude(
@@ -291,6 +318,40 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         "concern_routine": workspace.concern_routine(case),
     }
     return render(request, "casework/case.html", context, status=status)
+
+
+def _names(application, prior) -> dict[str, str]:
+    """The names of the household's people who are not protected, by personnummer, for the answers table."""
+    numbers = set()
+    for app in (application, prior):
+        if app is None:
+            continue
+        answers = app.answers or {}
+        numbers.add((answers.get("co_applicant") or {}).get("value"))
+        numbers |= {c["personnummer"] for c in (answers.get("children") or {}).get("value") or []}
+    people = Person.objects.filter(personnummer__in=[n for n in numbers if n], protection="none")
+    return {p.personnummer: p.full_name.strip() for p in people if p.full_name.strip()}
+
+
+def _state(case: Case, run: PipelineRun | None, decided) -> dict:
+    """Where the case stands, for the header: the status in words and what may be done next."""
+    from bistand.portal.models import Appeal
+
+    if decided is not None:
+        appealed = Appeal.objects.filter(decision__application=decided.application).exists()
+        return {
+            "label": _("Överklagat") if appealed else _("Beslutat"),
+            "decided": True,
+            "appealed": appealed,
+            "may_take": False,
+        }
+    if run is None:
+        return {"label": _("Ingen ansökan"), "decided": False, "appealed": False, "may_take": True}
+    if run.status == PipelineRun.Status.ROUTED and case.assigned_to_id is None:
+        label = _("Väntar på en handläggare")
+    else:
+        label = run.get_status_display()
+    return {"label": label, "decided": False, "appealed": False, "may_take": True}
 
 
 def _concern(request, case: Case, report_id: int):
@@ -399,7 +460,7 @@ def take(request, case_id: int):
     except workspace.WorkspaceError as error:
         return _fail(request, case, error)
     messages.success(request, _("Ärendet är tilldelat."))
-    return _back(case)
+    return _back(case, "#decide")
 
 
 @caseworker_required
@@ -541,7 +602,7 @@ def submit_draft(request, case_id: int, draft_id: int):
         messages.success(request, _("Utkastet väntar nu på att en kollega godkänner det."))
     else:
         messages.success(request, _("Beslutet är fattat och skickat till den sökande."))
-    return _back(case)
+    return _back(case, "#decide")
 
 
 @caseworker_required
@@ -558,7 +619,7 @@ def approve_draft(request, case_id: int, draft_id: int):
             messages.success(request, _("Godkänt. Beslutet är fattat och skickat till den sökande."))
     except workspace.WorkspaceError as error:
         return _fail(request, case, error, "#decide")
-    return _back(case)
+    return _back(case, "#decide")
 
 
 @caseworker_required
@@ -703,3 +764,37 @@ def open_upload(request, case_id: int, upload):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@caseworker_required
+@require_POST
+def acknowledge_finding(request, case_id: int, finding_id: int):
+    """A caseworker acknowledges a finding with a note; it stays in the history with their name."""
+    from bistand.casework.models import CaseFinding
+
+    case = _case(request, case_id)
+    finding = get_object_or_404(
+        CaseFinding.objects.select_related("run__case"), pk=finding_id, run__case=case
+    )
+    try:
+        findings.acknowledge(finding, request.user, request.POST.get("note", ""))
+    except findings.FindingError as error:
+        return _fail(request, case, error, f"#finding-{finding.pk}")
+    messages.success(request, _("Fyndet är kvitterat."))
+    return _back(case, f"#finding-{finding.pk}")
+
+
+@caseworker_required
+@require_POST
+def look_up_again(request, case_id: int):
+    """Ask the registers again: findings whose cause is gone are closed, new ones opened."""
+    case = _case(request, case_id)
+    run = _latest_run(case)
+    if run is None:
+        return _back(case)
+    try:
+        findings.look_up_again(run, request.user)
+    except findings.FindingError as error:
+        return _fail(request, case, error, "#findings")
+    messages.success(request, _("Registeruppgifterna är hämtade igen och fynden är uppdaterade."))
+    return _back(case, "#findings")

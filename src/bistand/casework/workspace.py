@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bistand.casework import kommunicering
+from bistand.casework import findings, kommunicering
 from bistand.casework.household import for_engine
-from bistand.casework.models import Case, ConcernReport, DecisionDraft, JournalNote, PipelineRun
+from bistand.casework.models import Case, ConcernReport, DecisionDraft, JournalNote, PipelineRun, SignOff
 from bistand.casework.policy import Policy, policy_for
 from bistand.identity.models import User
 from bistand.rules import InvalidInput, calculate
@@ -169,7 +169,7 @@ def save_draft(
         )
     with transaction.atomic():
         DecisionDraft.objects.filter(run=run, status__in=["draft", "returned"]).delete()
-        return DecisionDraft.objects.create(
+        draft = DecisionDraft.objects.create(
             run=run,
             proposed_by=user,
             outcome=outcome,
@@ -181,6 +181,15 @@ def save_draft(
             kommunicering_exception=kommunicering_exception,
             ground=ground,
         )
+        # The calculation the draft stands on is the caseworker's, approved by them now.
+        SignOff.objects.create(
+            case=run.case,
+            what=SignOff.What.CALCULATION,
+            role=SignOff.Role.APPROVED,
+            reference=str(draft.pk),
+            by=user,
+        )
+        return draft
 
 
 def needs_approval(draft: DecisionDraft, policy: Policy) -> bool:
@@ -228,6 +237,10 @@ def _decide(draft: DecisionDraft, approved_by: User | None):
     from bistand.decisions.services import decide_by_person
 
     try:
+        findings.require_no_open_high(draft.run)
+    except findings.FindingError as error:
+        raise WorkspaceError(str(error)) from None
+    try:
         decision = decide_by_person(
             draft.run,
             draft.proposed_by,
@@ -246,6 +259,22 @@ def _decide(draft: DecisionDraft, approved_by: User | None):
     DecisionDraft.objects.filter(pk=draft.pk).update(
         status=DecisionDraft.Status.DECIDED, approver=approved_by
     )
+    case, reference = draft.run.case, str(decision.pk)
+    SignOff.objects.create(
+        case=case,
+        what=SignOff.What.DECISION,
+        role=SignOff.Role.DECIDED,
+        reference=reference,
+        by=draft.proposed_by,
+    )
+    if approved_by is not None:
+        SignOff.objects.create(
+            case=case,
+            what=SignOff.What.DECISION,
+            role=SignOff.Role.APPROVED,
+            reference=reference,
+            by=approved_by,
+        )
     return decision
 
 
