@@ -58,13 +58,13 @@ def when(moment: str | datetime.datetime | None) -> str:
         moment = parse_datetime(moment)
     if moment is None:
         return ""
-    return date_format(timezone.localtime(moment), "j M H:i")
+    return date_format(timezone.localtime(moment), "j b H:i")
 
 
 def day(value: str | datetime.date | None) -> str:
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value[:10])
-    return date_format(value, "j M Y") if value else ""
+    return date_format(value, "j b Y") if value else ""
 
 
 def age(personnummer: str, on: datetime.date) -> int | None:
