@@ -163,12 +163,17 @@ def test_sign_offs_record_who_approved_the_calculation_and_the_decision(routed, 
 
 
 def test_a_finding_acknowledged_then_gone_on_a_new_look_up_is_closed_with_its_history(
-    find, unit, caseworker, robot, settings, client
+    find,
+    unit,
+    caseworker,
+    registers,
+    settings,
+    client,
 ):
     settings.REGISTER_GAP_WAIT_SECONDS = 0
     found = find(quiet_single)
     citizen = make_citizen(found.pnr, unit.municipality)
-    robot.faults({"source": "fk", "person": found.pnr, "mode": "error", "status": 503})
+    registers.faults({"source": "fk", "person": found.pnr, "mode": "error", "status": 503})
     run = submit(citizen.person, unit, THIS_MONTH)
     for _ in range(pipeline.REGISTER_ATTEMPTS + 1):
         pipeline.advance(run.pk)
@@ -195,7 +200,7 @@ def test_a_finding_acknowledged_then_gone_on_a_new_look_up_is_closed_with_its_hi
     assert (high.status, high.acknowledged_by) == ("acknowledged", caseworker)
 
     # The register is back: a new look-up closes the finding; its history is kept.
-    robot.clear_faults()
+    registers.clear_faults()
     pipeline._gateway = None
     response = client.post(reverse("casework:look-up-again", args=[run.case_id]))
     assert response["Location"].endswith("#findings")

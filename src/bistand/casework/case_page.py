@@ -364,6 +364,7 @@ class SourceAnswer:
     facts: list[tuple[str, str]] = field(default_factory=list)
     tables: list[FactTable] = field(default_factory=list)
     raw: Any = None
+    request_id: str = ""
 
 
 def _income_row(row: income.RegisterIncome, month: str) -> dict[str, Any]:
@@ -391,6 +392,7 @@ def register_answers(snapshot: dict[str, Any], month: str, *, protected: bool) -
                 role=ROLE_NAMES.get(role, _("Annan")),
                 source=SOURCE_NAMES.get(source, _("Ett register")),
                 fetched=when((result.get("provenance") or {}).get("fetched_at")),
+                request_id=(result.get("provenance") or {}).get("request_id") or "",
             )
             if result.get("error"):
                 item.error = _("Svarade inte fullständigt. Uppgifterna behöver kontrolleras.")

@@ -199,23 +199,6 @@ def _adults(case: Case, run: PipelineRun | None) -> list[tuple[str, str]]:
     return adults
 
 
-def _register_incomes(run: PipelineRun | None) -> list[dict]:
-    """The registers' incomes for the month applied for, and later preliminary payments, for the case page."""
-    from bistand.casework.reconcile import ROLE_NAMES
-    from bistand.registers import income
-
-    if run is None or not run.register_snapshot:
-        return []
-    month = run.application.month.isoformat()[:7]
-    rows = []
-    for role, answer in run.register_snapshot.items():
-        facts = {source: result.get("facts") for source, result in answer.get("sources", {}).items()}
-        every = income.incomes(facts)
-        for row in income.for_month(every, month) + income.upcoming(every, month):
-            rows.append({"role": ROLE_NAMES.get(role, role), **row.to_dict(), "counted": row.month == month})
-    return rows
-
-
 @caseworker_required
 def case_detail(request, case_id: int):
     return _case_page(request, _case(request, case_id))
@@ -265,7 +248,6 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         "draft_outcome": dict(OUTCOMES).get(draft.outcome, "") if draft else "",
         "adjustments": [case_page.adjustment_text(a) for a in draft.adjustments] if draft else [],
         "sign_offs": case.sign_offs.select_related("by"),
-        "register_incomes": _register_incomes(run),
         "explanation": explanation_lines(run.calculation_input, "sv")
         if run and run.calculation_input
         else [],
