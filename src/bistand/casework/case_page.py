@@ -22,7 +22,6 @@ from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake import forms as intake_forms
 from bistand.intake.summary import kr
 from bistand.registers import income
-from bistand.rules.model import COST_TYPES, INCOME_TYPES
 
 # The register sources by name, as the caseworker knows them.
 SOURCE_NAMES = {
@@ -433,36 +432,6 @@ def _fact_table(key: str, items: list[Any]) -> FactTable | None:
 def _label_of(key: str) -> str:
     """A field the label table does not know yet (a new register field): words, not a key."""
     return key.replace("_", " ").capitalize()
-
-
-# --- a draft's adjustments ------------------------------------------------------------------------------
-
-
-def adjustment_text(adjustment: dict[str, Any]) -> str:
-    """One adjustment of the robot's proposal as a sentence: what line, from what, to what."""
-    kind = adjustment.get("kind")
-    if kind == "norm":
-        return _("Högre norm av särskilda skäl: %(amount)s mer") % {"amount": kr(adjustment.get("amount", 0))}
-    if kind in ("cost", "income"):
-        # Adjustments are lines of the engine's input: the engine's own labels name them.
-        table = COST_TYPES if kind == "cost" else INCOME_TYPES
-        line = table.get(adjustment.get("type", ""), (_("Annan rad"),))[0]
-        if "from" in adjustment:
-            return _("%(line)s: %(before)s → %(after)s") % {
-                "line": line,
-                "before": kr(adjustment["from"]),
-                "after": kr(adjustment["to"]),
-            }
-        return _("%(line)s: %(after)s") % {"line": line, "after": kr(adjustment["to"])}
-    if kind == "school":
-        return (
-            _("Gymnasiet: går i gymnasiet")
-            if adjustment.get("to") == "yes"
-            else _("Gymnasiet: går inte i gymnasiet")
-        )
-    if kind == "emergency":
-        return _("Nödbistånd")
-    return _("Ändring")
 
 
 # --- the reasons a person is needed, each linked to the facts behind it ---------------------------------

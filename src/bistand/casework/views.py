@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bistand.casework import case_page, findings, kommunicering, workspace
+from bistand.casework import adjustments, case_page, findings, kommunicering, workspace
 from bistand.casework.forms import (
     OUTCOMES,
     ActivityPlanForm,
@@ -246,7 +246,7 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         "case_findings": case_findings,
         "reasons": case_page.reason_links(run.routing_reasons, case_findings) if run else [],
         "draft_outcome": dict(OUTCOMES).get(draft.outcome, "") if draft else "",
-        "adjustments": [case_page.adjustment_text(a) for a in draft.adjustments] if draft else [],
+        "adjustments": [adjustments.describe(a) for a in draft.adjustments] if draft else [],
         "sign_offs": case.sign_offs.select_related("by"),
         "explanation": explanation_lines(run.calculation_input, "sv")
         if run and run.calculation_input
