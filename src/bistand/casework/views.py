@@ -204,8 +204,15 @@ def case_detail(request, case_id: int):
     return _case_page(request, _case(request, case_id))
 
 
-def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status: int = 200):
-    """The case page; a note form that failed comes back as typed, with its errors beside the fields."""
+def _case_page(
+    request,
+    case: Case,
+    *,
+    note_form: NoteForm | None = None,
+    draft_form: DraftForm | None = None,
+    status: int = 200,
+):
+    """The case page; a note or draft form that failed comes back as typed, with its errors beside the fields."""
     from bistand.decisions.presentation import explanation_lines
 
     run = _latest_run(case)
@@ -264,9 +271,8 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         and not decided
         and (run.urgent or run.status == PipelineRun.Status.WAITING_NORM or _emergency_only(run))
         else None,
-        "draft_form": DraftForm(
-            household=household, initial={"outcome": draft.outcome} if draft else None, auto_id="draft-%s"
-        )
+        "draft_form": draft_form
+        or DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None, auto_id="draft-%s")
         if household
         else None,
         "note_form": note_form or NoteForm(),
@@ -453,19 +459,10 @@ def save_draft(request, case_id: int):
     if run is None or not run.calculation_input:
         messages.error(request, _("Det finns ingen beräkning att utgå från."))
         return _back(case)
-    form = DraftForm(request.POST, household=run.calculation_input["household"])
+    form = DraftForm(request.POST, household=run.calculation_input["household"], auto_id="draft-%s")
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Utkastet sparades inte: %(errors)s")
-            % {
-                "errors": "; ".join(
-                    f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-                    for f, e in form.errors.items()
-                )
-            },
-        )
-        return _back(case, "#decide")
+        # Nothing typed is lost: the page comes back with the draft as written and each error by its field.
+        return _case_page(request, case, draft_form=form)
     try:
         workspace.save_draft(
             run,
@@ -478,7 +475,8 @@ def save_draft(request, case_id: int):
             ground=form.cleaned_data.get("motivation_template", ""),
         )
     except workspace.WorkspaceError as error:
-        return _fail(request, case, error, "#decide")
+        form.add_error(None, str(error))
+        return _case_page(request, case, draft_form=form)
     messages.success(request, _("Utkastet är sparat. Inget har skickats till den sökande."))
     return _back(case, "#decide")
 

@@ -1,9 +1,9 @@
-// The case page by keyboard: a letter moves to a part of the page (outside text fields), and after a
-// post the page opens with focus where the action was (the fragment of the redirect).
+// The caseworker's pages by keyboard. Outside text fields a letter moves focus: to a part of the page
+// (an in-page link's target) or to a frequent button or link, which Enter then uses. After a post the page
+// opens with focus where the action was: on a form's error summary, else on the redirect's fragment.
 (function () {
   "use strict";
-  function focusTarget(hash) {
-    var target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+  function focus(target) {
     if (!target) return false;
     if (!target.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
       target.setAttribute("tabindex", "-1");
@@ -11,11 +11,14 @@
     target.focus();
     return true;
   }
-  var alert = document.querySelector("main .ds-alert[role=status]");
-  if (!focusTarget(window.location.hash) && alert) {
-    alert.setAttribute("tabindex", "-1");
-    alert.focus();
+  function byHash(hash) {
+    return hash && hash.length > 1 ? document.getElementById(decodeURIComponent(hash.slice(1))) : null;
   }
+  focus(document.querySelector("main .ds-alert[role=alert]")) || focus(byHash(window.location.hash));
+  // A link to a field (an error summary's) puts the caret in the field, not just the view on it.
+  window.addEventListener("hashchange", function () {
+    focus(byHash(window.location.hash));
+  });
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     var active = document.activeElement;
@@ -24,13 +27,11 @@
     if (!shortcut) return;
     event.preventDefault();
     var href = shortcut.getAttribute("href");
-    if (href && href.charAt(0) === "#") {
+    if (shortcut.tagName === "A" && href && href.charAt(0) === "#") {
       history.replaceState(null, "", href);
-      focusTarget(href);
-    } else if (shortcut.tagName === "A") {
-      window.location.href = href;
+      focus(byHash(href));
     } else {
-      shortcut.focus();
+      focus(shortcut);
     }
   });
 })();
