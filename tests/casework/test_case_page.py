@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import subprocess
 from collections import Counter
 
 import pytest
@@ -132,6 +133,12 @@ def test_a_draft_is_described_in_words_and_its_preview_marked_as_a_draft(client,
     assert "Bifall: hela det beräknade beloppet" in text
     assert " grant" not in text and "rent " not in text
     assert "märkt UTKAST" in text
+    draft = routed.drafts.get()
+    pdf = client.get(reverse("casework:preview", args=[routed.case_id, draft.pk])).content
+    letter = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "UTKAST – inte beslutat och inte skickat" in letter
 
 
 def test_sign_offs_record_who_approved_the_calculation_and_the_decision(routed, caseworker, unit, settings):

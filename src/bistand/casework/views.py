@@ -272,7 +272,9 @@ def _case_page(
         and (run.urgent or run.status == PipelineRun.Status.WAITING_NORM or _emergency_only(run))
         else None,
         "draft_form": draft_form
-        or DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None, auto_id="draft-%s")
+        or DraftForm(
+            household=household, initial={"outcome": draft.outcome} if draft else None, auto_id="draft-%s"
+        )
         if household
         else None,
         "note_form": note_form or NoteForm(),
@@ -565,7 +567,7 @@ def preview_letter(request, case_id: int, draft_id: int):
         decided_at=timezone.now(),
         inputs=inputs,
     )
-    response = HttpResponse(render_letter(preview, "sv"), content_type="application/pdf")
+    response = HttpResponse(render_letter(preview, "sv", draft=True), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="forhandsvisning.pdf"'
     return response
 

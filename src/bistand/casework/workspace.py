@@ -453,4 +453,11 @@ def decide_emergency(run: PipelineRun, user: User, *, amount: Any, need: str, mo
         note=motivation,
     )
     stop_waiting(run)
+    SignOff.objects.create(
+        case=run.case,
+        what=SignOff.What.DECISION,
+        role=SignOff.Role.DECIDED,
+        reference=str(decision.pk),
+        by=user,
+    )
     return decision

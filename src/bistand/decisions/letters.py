@@ -34,8 +34,10 @@ def _style():
     return CSS(filename=str(STYLESHEET), font_config=fonts), fonts
 
 
-def letter_html(decision, lang: str = "sv", recipient=None) -> str:
-    """The letter as HTML: the decision's statement in `lang`, addressed to `recipient` (default applicant)."""
+def letter_html(decision, lang: str = "sv", recipient=None, *, draft: bool = False) -> str:
+    """The letter as HTML: the decision's statement in `lang`, addressed to `recipient` (default applicant).
+
+    A `draft` (the caseworker's preview of a decision not yet made) says so on every page."""
     application = decision.application
     with translation.override(lang):
         return render_to_string(
@@ -50,16 +52,17 @@ def letter_html(decision, lang: str = "sv", recipient=None) -> str:
                 "decided_by": decision.decided_by.get_full_name() if decision.decided_by else "",
                 "s": statement(decision, lang, recipient),
                 "original": statement(decision, "sv", recipient) if lang != "sv" else None,
+                "draft": draft,
             },
         )
 
 
-def render_letter(decision, lang: str = "sv", recipient=None) -> bytes:
-    """The letter as tagged PDF bytes."""
+def render_letter(decision, lang: str = "sv", recipient=None, *, draft: bool = False) -> bytes:
+    """The letter as tagged PDF bytes (a `draft` preview marked as such)."""
     from weasyprint import HTML
 
     css, fonts = _style()
-    html = HTML(string=letter_html(decision, lang, recipient))
+    html = HTML(string=letter_html(decision, lang, recipient, draft=draft))
     return html.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
 
 
