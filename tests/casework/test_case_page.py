@@ -232,3 +232,43 @@ def test_a_closed_finding_is_never_silently_reopened(routed):
     rows = list(CaseFinding.objects.filter(run=routed, code="vehicle").order_by("pk"))
     assert [r.status for r in rows] == ["closed", "open"]
     assert rows[0].pk == first.pk and [e.kind for e in rows[0].history.all()] == ["opened", "closed"]
+
+
+def test_last_month_stands_beside_this_month(find, unit, caseworker, client):
+    from tests.casework.test_pipeline import LAST_MONTH, returning
+
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    returning(citizen.person, unit, caseworker)  # last month: rent 5 900
+    run = run_to_end(submit(citizen.person, unit, THIS_MONTH, costs=[{"type": "rent", "amount": "6400"}]))
+    assert run.status == "routed" and LAST_MONTH < THIS_MONTH
+    html = page(client, caseworker, run)
+    row = re.search(r'<tr id="answer-costs-rent">(.*?)</tr>', html, flags=re.S).group(1)
+    cells = [c.strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+    assert cells[:3] == ["Hyra eller avgift för bostaden", "6\xa0400 kr", "5\xa0900 kr"]
+    assert "Förra månaden" in html
+
+
+def test_an_appealed_decision_says_so_in_the_header(client, caseworker, routed):
+    from bistand.portal.models import Appeal
+
+    decision = workspace.submit(workspace.save_draft(routed, caseworker, outcome="grant"), caseworker)
+    Appeal.objects.create(decision=decision, lodged_by=routed.application.applicant, text="Jag överklagar.")
+    html = page(client, caseworker, routed)
+    assert 'id="case-status">Överklagat<' in html
+    assert "Ta ärendet" not in html and "Kvittera fyndet" not in html
+
+
+def test_a_protected_household_member_is_marked_in_the_header_without_a_name(find, unit, client, caseworker):
+    from bistand.identity.models import Person
+
+    child = Person.objects.create(
+        personnummer="201501012395", first_name="Hemlig", last_name="Person", protection="sekretessmarkering"
+    )
+    citizen = make_citizen(find(quiet_single).pnr, unit.municipality)
+    run = run_to_end(
+        submit(citizen.person, unit, THIS_MONTH, children=[{"personnummer": child.personnummer}])
+    )
+    html = page(client, caseworker, run)
+    header = html.split('class="case-layout"')[0]
+    assert "Skyddade personuppgifter" in header and "Hemlig" not in html
+    assert "Barn:" in header and "11 år" in header  # born 2015, the month is November 2026
