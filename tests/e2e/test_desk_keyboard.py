@@ -111,3 +111,44 @@ def test_queue_to_decision_by_keyboard_within_the_budget(live_server, new_page, 
     assert decision.amount_granted == int(routed.calculation["entitlement"]) + 150
     assert keys.presses <= KEY_BUDGET, keys.presses
     print(f"key presses, queue to decision: {keys.presses}")
+
+
+def test_every_staff_page_and_its_error_states_pass_axe(live_server, new_page, caseworker, routed):
+    """Zero axe violations on each staff page of the desk, also after a form comes back with errors."""
+    page = sign_in_staff(new_page, live_server, caseworker)
+    # The queue at 1 280 px uses the screen's width (it was squeezed into 736 px, breaking words).
+    assert page.evaluate("() => document.querySelector('main').getBoundingClientRect().width") > 1200
+    for path in ("/casework/?show=mine", "/casework/workload/", "/casework/powers/", "/casework/paper/"):
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+    page.goto(live_server.url + "/casework/powers/")
+    page.get_by_role("button", name="Registrera fullmakten").click()
+    assert_accessible(page)
+    page.goto(live_server.url + "/casework/paper/")
+    page.get_by_role("button", name="Registrera ansökan").click()
+    assert_accessible(page)
+
+    case = live_server.url + f"/casework/cases/{routed.case_id}/"
+    page.goto(case)
+    page.get_by_role("button", name="Spara anteckning").click()  # an empty note
+    expect(page.get_by_text("Anteckningen är inte sparad.")).to_be_visible()
+    assert_accessible(page)
+    page.goto(case)
+    page.get_by_role("button", name="Skicka kommunicering").click()  # nothing written
+    assert_accessible(page)
+    page.goto(case)
+    page.get_by_role("button", name="Spara plan").click()
+    assert_accessible(page)
+    page.goto(case)
+    page.get_by_label("Skälig kostnad: Boendekostnad (hyra)").fill("abc")
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_text("Utkastet är inte sparat.")).to_be_visible()
+    assert_accessible(page)
+    # The case page at 1 280 px uses the width: the content column is wider than the old 736 px.
+    page.goto(case)
+    width = page.evaluate("() => document.querySelector('.case-content').getBoundingClientRect().width")
+    assert width > 900, width
+    words = page.evaluate(
+        "() => [...document.querySelectorAll('th')].some(th => th.scrollWidth > th.clientWidth + 1)"
+    )
+    assert not words  # no heading squeezed into a broken word
