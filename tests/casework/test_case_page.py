@@ -272,3 +272,26 @@ def test_a_protected_household_member_is_marked_in_the_header_without_a_name(fin
     header = html.split('class="case-layout"')[0]
     assert "Skyddade personuppgifter" in header and "Hemlig" not in html
     assert "Barn:" in header and "11 år" in header  # born 2015, the month is November 2026
+
+
+@translation.override("sv")
+def test_register_facts_are_labelled_for_their_source():
+    snapshot = {
+        "applicant": {
+            "sources": {
+                "navet": {"facts": {"registered": True, "civil_status": "OG", "household": []}},
+                "af": {
+                    "facts": {
+                        "registered": True,
+                        "activity_reports": [
+                            {"submitted_on": "2026-11-11", "covers_month": "2026-10", "message": "Inlämnad"}
+                        ],
+                    }
+                },
+            }
+        }
+    }
+    navet, af = case_page.register_answers(snapshot, "2026-11", protected=False)
+    assert ("Folkbokförd", "Ja") in navet.facts and ("Civilstånd", "Ogift") in navet.facts
+    assert ("Inskriven som arbetssökande", "Ja") in af.facts
+    assert af.tables[0].rows == [["11 nov 2026", "oktober 2026", "Inlämnad"]]

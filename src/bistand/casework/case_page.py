@@ -315,6 +315,15 @@ FACT_LABELS = {
     "compensation_type": "Ersättning",
     "value": "Uppgift",
 }
+# A field that means something else in one source.
+SOURCE_FACT_LABELS = {"navet": {"registered": "Folkbokförd"}}
+CIVIL_STATUS = {
+    "OG": "Ogift",
+    "G": "Gift",
+    "S": "Skild",
+    "Ä": "Änka eller änkling",
+    "RP": "Registrerad partner",
+}
 FACT_GROUPS = {
     "decisions": "Beslut",
     "claims": "Pågående ärenden",
@@ -338,6 +347,10 @@ def _fact_text(key: str, value: Any) -> str:
         return _yes_no(value)
     if value is None or value == "":
         return "–"
+    if key == "civil_status":
+        return CIVIL_STATUS.get(str(value), str(value))
+    if key == "covers_month" and isinstance(value, str) and len(value) == 7:
+        return date_format(datetime.date.fromisoformat(f"{value}-01"), "F Y")
     if key in ("total_income", "surplus", "monthly_amount"):
         return kr(value)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
@@ -408,7 +421,10 @@ def register_answers(snapshot: dict[str, Any], month: str, *, protected: bool) -
                         if table:
                             item.tables.append(table)
                     elif not isinstance(value, dict):
-                        item.facts.append((FACT_LABELS.get(key, _label_of(key)), _fact_text(key, value)))
+                        label = SOURCE_FACT_LABELS.get(source, {}).get(key) or FACT_LABELS.get(
+                            key, _label_of(key)
+                        )
+                        item.facts.append((label, _fact_text(key, value)))
                 if source == "navet" and facts:
                     members = len(facts.get("household") or [])
                     item.facts.append((_("Personer folkbokförda på samma adress"), str(members)))
