@@ -8,9 +8,11 @@ import re
 import subprocess
 from collections import Counter
 
+import hypothesis
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import strategies as st
 
 from bistand.casework import case_page, findings, pipeline, workspace
 from bistand.casework.models import CaseFinding, SignOff
@@ -196,6 +198,9 @@ def test_a_finding_acknowledged_then_gone_on_a_new_look_up_is_closed_with_its_hi
     with pytest.raises(workspace.WorkspaceError, match="inte kvitterat"):
         workspace.submit(draft, caseworker)
 
+    # The page says why, and links to the finding.
+    html = page(client, caseworker, run)
+    assert 'id="decision-blocked"' in html and f'href="#finding-{high.pk}"' in html
     # Acknowledged by a named caseworker with a note, through the page.
     client.force_login(caseworker)
     url = reverse("casework:acknowledge-finding", args=[run.case_id, high.pk])
@@ -295,3 +300,39 @@ def test_register_facts_are_labelled_for_their_source():
     assert ("Folkbokförd", "Ja") in navet.facts and ("Civilstånd", "Ogift") in navet.facts
     assert ("Inskriven som arbetssökande", "Ja") in af.facts
     assert af.tables[0].rows == [["11 nov 2026", "oktober 2026", "Inlämnad"]]
+
+
+CAUSES = [
+    {"code": "vehicle", "severity": "warning", "message": "Ett fordon.", "role": "applicant", "source": "tns"},
+    {"code": "register_incomplete", "severity": "high", "message": "FK svarade inte.", "role": "applicant",
+     "source": "fk"},
+    {"code": "capital_income", "severity": "warning", "message": "Kapital.", "role": "applicant", "source": "skv"},
+]  # fmt: skip
+
+
+@hypothesis.settings(max_examples=25, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+@hypothesis.given(
+    steps=st.lists(
+        st.tuples(st.frozensets(st.sampled_from(range(len(CAUSES)))), st.booleans()), min_size=1, max_size=6
+    )
+)
+def test_findings_follow_their_causes_and_never_reopen(routed, caseworker, steps):
+    """Over any sequence of look-ups and acknowledgements: one live finding per cause that is there, none
+    for a cause that is gone, a closed finding stays closed, and an acknowledgement stays while its cause does."""
+    CaseFinding.objects.filter(run=routed).delete()
+    closed: set[int] = set()
+    for present, acknowledge in steps:
+        before = {f.pk: f.status for f in CaseFinding.objects.filter(run=routed)}
+        routed.findings = [CAUSES[i] for i in sorted(present)]
+        findings.sync(routed)
+        rows = list(CaseFinding.objects.filter(run=routed))
+        live = [f for f in rows if f.status != "closed"]
+        assert sorted(f.code for f in live) == sorted(CAUSES[i]["code"] for i in present)
+        assert all(f.status == "closed" for f in rows if f.pk in closed)
+        assert all(
+            before[f.pk] == "acknowledged" for f in live if f.pk in before and f.status == "acknowledged"
+        )
+        assert all(f.status == before[f.pk] for f in live if f.pk in before)  # a live one is left as it is
+        closed |= {f.pk for f in rows if f.status == "closed"}
+        if acknowledge and live and live[0].status == "open":
+            findings.acknowledge(live[0], caseworker, "Kontrollerat.")

@@ -252,6 +252,7 @@ def _case_page(
         "registers": registers,
         "case_findings": case_findings,
         "reasons": case_page.reason_links(run.routing_reasons, case_findings) if run else [],
+        "open_high": [f for f in case_findings if f.severity == "high" and f.status == "open"],
         "draft_outcome": dict(OUTCOMES).get(draft.outcome, "") if draft else "",
         "adjustments": [adjustments.describe(a) for a in draft.adjustments] if draft else [],
         "sign_offs": case.sign_offs.select_related("by"),
