@@ -17,6 +17,7 @@ from django.utils import timezone
 from bistand.casework.findings_models import CaseFinding, FindingEvent
 from bistand.casework.models import PipelineRun
 from bistand.identity.models import User
+from bistand.security.protected import learn_from_registers
 
 
 class FindingError(ValueError):
@@ -113,11 +114,10 @@ def look_up_again(run: PipelineRun, user: User) -> PipelineRun:
         raise FindingError("Du kan bara arbeta med ärenden i din egen enhet.")
     if run.status not in (PipelineRun.Status.ROUTED, PipelineRun.Status.NEEDS_ATTENTION):
         raise FindingError("Ansökan är inte hos en handläggare.")
-    try:
-        outputs = pipeline.collect(run)
-    except pipeline.RetryStep:
-        raise FindingError("Ett register svarar inte just nu. Försök igen om en stund.") from None
-    run.register_snapshot = outputs["register_snapshot"]
+    # A person asked: the answers are taken as they come now; a register still silent stays a finding.
+    persons, snapshot, _transient = pipeline.ask_registers(run.application)
+    learn_from_registers(persons, snapshot)  # a protected person is shielded from here on
+    run.register_snapshot = snapshot
     run.findings = pipeline.reconcile_step(run)["findings"]
     if run.calculation is not None:
         run.triage = pipeline.triage_step(run)["triage"]
