@@ -222,7 +222,7 @@ def _case_page(
     draft = run.drafts.exclude(status="decided").order_by("-created_at").first() if run else None
     decided = run.application.decisions.order_by("-version").first() if run else None
     today = timezone.localdate()
-    answers, registers = [], []
+    answers, registers, prior = [], [], None
     if run is not None:
         from bistand.casework.pipeline import previous_application
 
@@ -250,7 +250,7 @@ def _case_page(
         "household_members": case_page.household(case, run, today),
         "state": _state(case, run, decided),
         "answer_rows": answers,
-        "has_previous": run is not None and prior is not None,
+        "has_previous": prior is not None,
         "registers": registers,
         "case_findings": case_findings,
         "reasons": case_page.reason_links(run.routing_reasons, case_findings) if run else [],
