@@ -253,6 +253,24 @@ def test_last_month_stands_beside_this_month(find, unit, caseworker, client):
     assert "Förra månaden" in html
 
 
+def test_a_decided_application_keeps_the_register_facts_it_was_decided_on(client, caseworker, routed):
+    workspace.submit(workspace.save_draft(routed, caseworker, outcome="grant"), caseworker)
+    before = routed.register_snapshot
+    with pytest.raises(findings.FindingError, match="redan beslutad"):
+        findings.look_up_again(routed, caseworker)
+    routed.refresh_from_db()
+    assert routed.register_snapshot == before
+    assert "Hämta registeruppgifterna igen" not in page(client, caseworker, routed)
+
+
+def test_staff_pages_show_no_raw_structure(client, caseworker, routed):
+    client.force_login(caseworker)
+    for name in ("casework:queue", "casework:workload"):
+        text = visible_text(client.get(reverse(name)).content.decode())
+        for raw in RAW:
+            assert raw not in text, (name, raw)
+
+
 def test_an_appealed_decision_says_so_in_the_header(client, caseworker, routed):
     from bistand.portal.models import Appeal
 

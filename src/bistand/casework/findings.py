@@ -114,6 +114,9 @@ def look_up_again(run: PipelineRun, user: User) -> PipelineRun:
         raise FindingError("Du kan bara arbeta med ärenden i din egen enhet.")
     if run.status not in (PipelineRun.Status.ROUTED, PipelineRun.Status.NEEDS_ATTENTION):
         raise FindingError("Ansökan är inte hos en handläggare.")
+    if run.application.decisions.exists():
+        # The facts a decision was made on stay as they were: a later look-up belongs to a new decision.
+        raise FindingError("Ansökan är redan beslutad. Registeruppgifterna den beslutades på ändras inte.")
     # A person asked: the answers are taken as they come now; a register still silent stays a finding.
     persons, snapshot, _transient = pipeline.ask_registers(run.application)
     learn_from_registers(persons, snapshot)  # a protected person is shielded from here on
