@@ -354,3 +354,19 @@ def test_findings_follow_their_causes_and_never_reopen(routed, caseworker, steps
         closed |= {f.pk for f in rows if f.status == "closed"}
         if acknowledge and live and live[0].status == "open":
             findings.acknowledge(live[0], caseworker, "Kontrollerat.")
+
+
+def test_findings_stored_before_the_lifecycle_become_open_findings(routed):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("bistand.casework.migrations.0013_findings_of_earlier_runs")
+    CaseFinding.objects.all().delete()
+    routed.findings = [{"code": "vehicle", "severity": "warning", "message": "Ett fordon.", "source": "tns"}]
+    routed.save()
+    migration.forwards(apps, None)
+    (finding,) = CaseFinding.objects.filter(run=routed)
+    assert (finding.code, finding.status, finding.opened_at) == ("vehicle", "open", routed.updated_at)
+    migration.forwards(apps, None)  # once only
+    assert CaseFinding.objects.filter(run=routed).count() == 1
