@@ -198,7 +198,9 @@ def test_a_finding_acknowledged_then_gone_on_a_new_look_up_is_closed_with_its_hi
     with pytest.raises(workspace.WorkspaceError, match="inte kvitterat"):
         workspace.submit(draft, caseworker)
 
-    # The page says why, and links to the finding.
+    # The queue says so before the case is opened; the page says why, and links to the finding.
+    client.force_login(caseworker)
+    assert "Allvarligt fynd att kvittera" in client.get(reverse("casework:queue")).content.decode()
     html = page(client, caseworker, run)
     assert 'id="decision-blocked"' in html and f'href="#finding-{high.pk}"' in html
     # Acknowledged by a named caseworker with a note, through the page.

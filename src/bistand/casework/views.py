@@ -6,7 +6,7 @@ import datetime
 import statistics
 
 from django.contrib import messages
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -54,6 +54,12 @@ def _waiting(unit):
         )
         .select_related("application__applicant", "case__assigned_to")
         .prefetch_related("kommuniceringar")
+        # A high finding still open blocks the decision: the queue says so before the case is opened.
+        .annotate(
+            open_high=Count(
+                "case_findings", filter=Q(case_findings__severity="high", case_findings__status="open")
+            )
+        )
         .order_by("-urgent", "created_at")
     )
 
@@ -97,8 +103,6 @@ def _contacts_due(unit, within_days: int = 7):
 
 def _concerns_to_report(user):
     """Orosanmälningar not yet handed over: for a team lead the unit's, else the user's own cases and notes."""
-    from django.db.models import Q
-
     from bistand.casework.models import ConcernReport
 
     reports = ConcernReport.objects.filter(case__unit=user.unit, status=ConcernReport.Status.TO_REPORT)
