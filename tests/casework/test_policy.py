@@ -290,7 +290,6 @@ def test_every_policy_key_has_a_test_of_its_effect():
         "follow_up__long_term_days",
         "version",  # recorded on every decision (policy_version)
         "norm_expected",
-        "separation_of_duties__account_changer_may_not_release",  # tests/payments/test_separation.py
         "housing_guidance__rent_accepted_carries_over",
     }
     keys = _leaves(yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8")))

@@ -1,15 +1,15 @@
 """Separation of duties (issue 16): whoever changed a payout account does not approve the payment to it;
-every approval of a payment is recorded with who and when."""
+every approval of a payment is shown on the case with who and when."""
 
 from __future__ import annotations
 
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from bistand.casework.models import AutomationPolicy, SignOff
-from bistand.casework.policy import default_policy
+from bistand.casework import case_page
 from bistand.payments.models import PaymentOrder
 from bistand.payments.services import (
     ReleaseRefused,
@@ -18,7 +18,7 @@ from bistand.payments.services import (
     release,
     resolve_held,
 )
-from tests.conftest import TEST_DELEGATION, make_staff
+from tests.conftest import make_staff
 from tests.payments.conftest import CITIZEN_ACCOUNT, answers, make_decision
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +33,13 @@ def changed_by_finance(citizen, unit, schedule, finance, monkeypatch):
     (order,) = plan_payments(make_decision(citizen.person, unit, "4870", answers_=answers(account=None)))
     assert order.status == PaymentOrder.Status.HELD
     order = resolve_held(order, finance, {"method": "account", **CITIZEN_ACCOUNT})
+    assert order.account_changed_by == finance
     return create_payment_file(order.payout_date, make_staff("ekonomi9", unit, role="finance")), order
 
 
-def test_whoever_changed_the_account_cannot_approve_the_payment(changed_by_finance, finance, finance2, unit):
+def test_whoever_changed_the_account_cannot_approve_the_payment(
+    changed_by_finance, finance, finance2, unit, client, caseworker
+):
     payment_file, order = changed_by_finance
     with pytest.raises(ReleaseRefused, match="ändrat utbetalningskontot"):
         release(payment_file, finance)
@@ -46,24 +49,19 @@ def test_whoever_changed_the_account_cannot_approve_the_payment(changed_by_finan
         release(payment_file, finance)  # nor the second approval
     payment_file = release(payment_file, third)
     assert payment_file.status == "released"
-    rows = list(SignOff.objects.filter(reference=str(order.pk)).values_list("what", "role", "by__username"))
+    rows = [(r.what, r.role, r.by) for r in case_page.sign_off_rows(order.case)]
     assert rows == [
-        ("payout_account", "changed", finance.username),
-        ("payment", "approved", finance2.username),
-        ("payment", "released", "ekonomi3"),
+        ("Utbetalningskonto", "Ändrade", finance.get_full_name()),
+        ("Utbetalning", "Godkände", finance2.get_full_name()),
+        ("Utbetalning", "Släppte", third.get_full_name()),
     ]
+    client.force_login(caseworker)
+    html = client.get(reverse("casework:case", args=[order.case_id])).content.decode()
+    assert "Utbetalning: släppte av" in html
 
 
-def test_the_municipality_can_turn_the_separation_off(changed_by_finance, finance, finance2, unit):
-    AutomationPolicy.objects.create(
-        municipality=unit.municipality,
-        version="no-separation",
-        valid_from=datetime.date(2026, 1, 1),
-        delegation=TEST_DELEGATION,
-        config={
-            **default_policy().config,
-            "separation_of_duties": {"account_changer_may_not_release": False},
-        },
-    )
+def test_the_municipality_can_turn_the_separation_off(changed_by_finance, finance, schedule):
+    schedule.account_changer_may_not_release = False
+    schedule.save()
     payment_file, _order = changed_by_finance
     assert release(payment_file, finance).status == "approved"

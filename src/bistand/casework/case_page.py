@@ -495,3 +495,53 @@ def finding_anchor(finding) -> str:
     if finding.role:
         return f"#registers-{finding.role}"
     return "#answers"
+
+
+# --- sign-offs: who approved what, and when -------------------------------------------------------------
+
+
+@dataclass
+class SignOffRow:
+    at: datetime.datetime
+    what: str
+    role: str
+    by: str
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def sign_off_rows(case) -> list[SignOffRow]:
+    """The case's approvals in time order: the calculation and the decision (`SignOff`), each payment's two
+    approvals (its payment file's), and who gave a payment its account by hand (the order's)."""
+    from bistand.payments.models import PaymentOrder
+
+    rows = [
+        SignOffRow(s.at, s.get_what_display(), s.get_role_display(), _name(s.by))
+        for s in case.sign_offs.select_related("by")
+    ]
+    orders = PaymentOrder.objects.filter(case=case).select_related(
+        "account_changed_by", "payment_file__released_by_1", "payment_file__released_by_2"
+    )
+    files = {}
+    for order in orders:
+        if order.account_changed_by is not None:
+            rows.append(
+                SignOffRow(
+                    order.account_changed_at,
+                    _("Utbetalningskonto"),
+                    _("Ändrade"),
+                    _name(order.account_changed_by),
+                )
+            )
+        if order.payment_file is not None:
+            files[order.payment_file.pk] = order.payment_file
+    for payment_file in files.values():
+        for by, at, role in (
+            (payment_file.released_by_1, payment_file.released_at_1, _("Godkände")),
+            (payment_file.released_by_2, payment_file.released_at_2, _("Släppte")),
+        ):
+            if by is not None:
+                rows.append(SignOffRow(at, _("Utbetalning"), role, _name(by)))
+    return sorted(rows, key=lambda row: row.at)

@@ -78,25 +78,23 @@ class FindingEvent(models.Model):
 
 
 class SignOff(models.Model):
-    """Who approved a calculation, a payment or a decision, and when (one row per approval, never edited)."""
+    """Who approved a calculation or a decision, and when (one row per approval, never edited).
+
+    A payment's approvals are the payment file's own (`payments.PaymentFile.released_by_1/2`), and who gave
+    an order its payout account is on the order (`account_changed_by`): the case page shows all of them."""
 
     class What(models.TextChoices):
         CALCULATION = "calculation", _("Beräkning")
         DECISION = "decision", _("Beslut")
-        PAYMENT = "payment", _("Utbetalning")
-        PAYOUT_ACCOUNT = "payout_account", _("Ändrat utbetalningskonto")
 
     class Role(models.TextChoices):
-        PROPOSED = "proposed", _("Föreslog")
         APPROVED = "approved", _("Godkände")
         DECIDED = "decided", _("Beslutade")
-        RELEASED = "released", _("Släppte")
-        CHANGED = "changed", _("Ändrade")
 
     case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="sign_offs")
     what = models.CharField(max_length=16, choices=What.choices)
     role = models.CharField(max_length=16, choices=Role.choices)
-    # The approved thing: a draft, decision or payment order id, as text (one table for every kind).
+    # The approved thing: a draft or a decision id, as text.
     reference = models.CharField(max_length=64)
     by = models.ForeignKey("identity.User", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

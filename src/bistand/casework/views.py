@@ -261,7 +261,7 @@ def _case_page(
         "open_high": [f for f in case_findings if f.severity == "high" and f.status == "open"],
         "draft_outcome": dict(OUTCOMES).get(draft.outcome, "") if draft else "",
         "adjustments": [adjustments.describe(a) for a in draft.adjustments] if draft else [],
-        "sign_offs": case.sign_offs.select_related("by"),
+        "sign_offs": case_page.sign_off_rows(case),
         "explanation": explanation_lines(run.calculation_input, "sv")
         if run and run.calculation_input
         else [],

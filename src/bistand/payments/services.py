@@ -34,8 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from bistand.casework import sign_off
-from bistand.casework.models import SignOff, TimelineEvent
+from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
 from bistand.intake.emergency import is_emergency
@@ -627,8 +626,9 @@ def release(payment_file: PaymentFile, user: User) -> PaymentFile:
             _detach(locked)
             refusal = _("Filen klarar inte kontrollen mot XSD-schemat och kan inte godkännas.")
             logger.error("payment file failed validation at release", extra={"file_id": locked.pk})
-        elif sign_off.separation_required(locked.municipality) and sign_off.account_changed_by(
-            user, locked.orders.values_list("pk", flat=True)
+        elif (
+            schedule_for(locked.municipality).account_changer_may_not_release
+            and locked.orders.filter(account_changed_by=user).exists()
         ):
             raise ReleaseRefused(
                 _(
@@ -650,14 +650,6 @@ def release(payment_file: PaymentFile, user: User) -> PaymentFile:
             locked.released_at_2 = timezone.now()
             locked.status = PaymentFile.Status.RELEASED
             locked.save(update_fields=["released_by_2", "released_at_2", "status"])
-        if not refusal:
-            role = (
-                SignOff.Role.RELEASED
-                if locked.status == PaymentFile.Status.RELEASED
-                else SignOff.Role.APPROVED
-            )
-            for order_id, case_id in locked.orders.values_list("pk", "case_id"):
-                sign_off.record(case_id, SignOff.What.PAYMENT, role, order_id, user)
     if refusal:
         raise ReleaseRefused(refusal)
     logger.info(
@@ -762,8 +754,8 @@ def resolve_held(order: PaymentOrder, user: User, account: dict) -> PaymentOrder
         raise PaymentError(answer.message)
     with transaction.atomic():
         locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
+        locked.account_changed_by, locked.account_changed_at = user, timezone.now()
         _plan_held(locked, answer.account, TimelineEvent.Actor.CASEWORKER)
-        sign_off.record(locked.case_id, SignOff.What.PAYOUT_ACCOUNT, SignOff.Role.CHANGED, locked.pk, user)
     logger.info("held payment resolved", extra={"order_id": locked.pk, "user_id": user.pk})
     return locked
 
@@ -855,9 +847,9 @@ def reissue(order: PaymentOrder, user: User, account: dict | None = None) -> Pay
         )
         copy.end_to_end_id = _end_to_end_id(locked.decision, copy.line)
         _apply_account(copy, new_account)
-        copy.save()
         if account is not None:
-            sign_off.record(copy.case_id, SignOff.What.PAYOUT_ACCOUNT, SignOff.Role.CHANGED, copy.pk, user)
+            copy.account_changed_by, copy.account_changed_at = user, timezone.now()
+        copy.save()
         _timeline(copy, "planned", actor="caseworker")
     return copy
 
