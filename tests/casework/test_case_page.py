@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from hypothesis import strategies as st
 
-from bistand.casework import case_page, findings, pipeline, workspace
+from bistand.casework import case_page, findings, lookup, pipeline, workspace
 from bistand.casework.models import CaseFinding, SignOff
 from tests.casework.test_pipeline import THIS_MONTH, quiet_single, robot, run_to_end, submit  # noqa: F401
 from tests.casework.test_workspace import told
@@ -259,7 +259,7 @@ def test_a_decided_application_keeps_the_register_facts_it_was_decided_on(client
     workspace.submit(workspace.save_draft(routed, caseworker, outcome="grant"), caseworker)
     before = routed.register_snapshot
     with pytest.raises(findings.FindingError, match="redan beslutad"):
-        findings.look_up_again(routed, caseworker)
+        lookup.look_up_again(routed, caseworker)
     routed.refresh_from_db()
     assert routed.register_snapshot == before
     assert "Hämta registeruppgifterna igen" not in page(client, caseworker, routed)

@@ -18,9 +18,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bistand.identity.models import Person
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake import forms as intake_forms
 from bistand.intake.summary import kr
+from bistand.payments.models import PaymentOrder
 from bistand.registers import income
 
 # The register sources by name, as the caseworker knows them.
@@ -86,8 +88,6 @@ class Member:
 
 def household(case, run, on: datetime.date) -> list[Member]:
     """The household as the header shows it: names and ages; a protected person by role only."""
-    from bistand.identity.models import Person
-
     applicant = case.applicant
     members = [
         Member(
@@ -515,8 +515,6 @@ def _name(user) -> str:
 def sign_off_rows(case) -> list[SignOffRow]:
     """The case's approvals in time order: the calculation and the decision (`SignOff`), each payment's two
     approvals (its payment file's), and who gave a payment its account by hand (the order's)."""
-    from bistand.payments.models import PaymentOrder
-
     rows = [
         SignOffRow(s.at, s.get_what_display(), s.get_role_display(), _name(s.by))
         for s in case.sign_offs.select_related("by")

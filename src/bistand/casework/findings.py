@@ -4,7 +4,7 @@
 caseworker asks for). A finding whose cause is still there stays as it is — an acknowledged one stays
 acknowledged; one whose cause is gone is closed, with the time; a cause that comes back after being
 closed is a new finding, never the old one silently reopened. A high finding that is open blocks the
-decision (`require_no_open_high`).
+decision (`require_no_open_high`). A caseworker's new look-up is `casework.lookup`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from django.utils import timezone
 from bistand.casework.findings_models import CaseFinding, FindingEvent
 from bistand.casework.models import PipelineRun
 from bistand.identity.models import User
-from bistand.security.protected import learn_from_registers
 
 
 class FindingError(ValueError):
@@ -100,30 +99,3 @@ def require_no_open_high(run: PipelineRun) -> None:
             "Ett allvarligt fynd är inte kvitterat. Kontrollera uppgifterna och kvittera fyndet med en "
             "anteckning, eller hämta registeruppgifterna igen, innan beslutet fattas."
         )
-
-
-def look_up_again(run: PipelineRun, user: User) -> PipelineRun:
-    """A caseworker asks the registers again: the answers, the comparison and the findings are renewed.
-
-    The reasons the case needs a person are re-read too; the calculation stands on the citizen's own
-    figures and does not change with the registers.
-    """
-    from bistand.casework import pipeline
-
-    if not user.is_caseworker or user.unit_id != run.case.unit_id:
-        raise FindingError("Du kan bara arbeta med ärenden i din egen enhet.")
-    if run.status not in (PipelineRun.Status.ROUTED, PipelineRun.Status.NEEDS_ATTENTION):
-        raise FindingError("Ansökan är inte hos en handläggare.")
-    if run.application.decisions.exists():
-        # The facts a decision was made on stay as they were: a later look-up belongs to a new decision.
-        raise FindingError("Ansökan är redan beslutad. Registeruppgifterna den beslutades på ändras inte.")
-    # A person asked: the answers are taken as they come now; a register still silent stays a finding.
-    persons, snapshot, _transient = pipeline.ask_registers(run.application)
-    learn_from_registers(persons, snapshot)  # a protected person is shielded from here on
-    run.register_snapshot = snapshot
-    run.findings = pipeline.reconcile_step(run)["findings"]
-    if run.calculation is not None:
-        run.triage = pipeline.triage_step(run)["triage"]
-    run.save(update_fields=["register_snapshot", "findings", "triage", "updated_at"])
-    sync(run)
-    return run

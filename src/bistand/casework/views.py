@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bistand.casework import adjustments, case_page, findings, kommunicering, workspace
+from bistand.casework import adjustments, case_page, findings, kommunicering, lookup, workspace
 from bistand.casework.forms import (
     OUTCOMES,
     ActivityPlanForm,
@@ -30,6 +30,7 @@ from bistand.casework.forms import (
 from bistand.casework.models import (
     ActivityPlan,
     Case,
+    CaseFinding,
     DecisionDraft,
     Kommunicering,
     MedicalCertificate,
@@ -39,6 +40,7 @@ from bistand.casework.models import (
 from bistand.casework.norm_wait import waiting_for
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person, User
+from bistand.portal.models import Appeal
 from bistand.rules.reform import reform_rules
 from bistand.security import scope
 
@@ -332,8 +334,6 @@ def _names(application, prior) -> dict[str, str]:
 
 def _state(case: Case, run: PipelineRun | None, decided) -> dict:
     """Where the case stands, for the header: the status in words and what may be done next."""
-    from bistand.portal.models import Appeal
-
     if decided is not None:
         appealed = Appeal.objects.filter(decision__application=decided.application).exists()
         return {
@@ -759,8 +759,6 @@ def open_upload(request, case_id: int, upload):
 @require_POST
 def acknowledge_finding(request, case_id: int, finding_id: int):
     """A caseworker acknowledges a finding with a note; it stays in the history with their name."""
-    from bistand.casework.models import CaseFinding
-
     case = _case(request, case_id)
     finding = get_object_or_404(
         CaseFinding.objects.select_related("run__case"), pk=finding_id, run__case=case
@@ -782,7 +780,7 @@ def look_up_again(request, case_id: int):
     if run is None:
         return _back(case)
     try:
-        findings.look_up_again(run, request.user)
+        lookup.look_up_again(run, request.user)
     except findings.FindingError as error:
         return _fail(request, case, error, "#findings")
     messages.success(request, _("Registeruppgifterna är hämtade igen och fynden är uppdaterade."))

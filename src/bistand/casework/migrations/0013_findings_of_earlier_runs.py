@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from bistand.casework.findings import cause_key
+    from bistand.casework.findings import cause_key  # lazy: a migration reads the code only when it runs
 
     PipelineRun = apps.get_model("casework", "PipelineRun")
     CaseFinding = apps.get_model("casework", "CaseFinding")
