@@ -363,7 +363,7 @@ def test_findings_stored_before_the_lifecycle_become_open_findings(routed):
 
     from django.apps import apps
 
-    migration = importlib.import_module("bistand.casework.migrations.0013_findings_of_earlier_runs")
+    migration = importlib.import_module("bistand.casework.migrations.0014_findings_of_earlier_runs")
     CaseFinding.objects.all().delete()
     routed.findings = [{"code": "vehicle", "severity": "warning", "message": "Ett fordon.", "source": "tns"}]
     routed.save()

@@ -183,6 +183,9 @@ def test_the_rightful_user_gets_in(world):
         "casework:acknowledge-finding",
         "casework:look-up-again",
         "payments:resolve-held",
+        "payments:hand-out",
+        "casework:supplement",
+        "casework:supplement-decide",
     }
     for route, keywords in object_routes():
         if route in PUBLIC or route in not_a_page:

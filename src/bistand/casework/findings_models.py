@@ -91,7 +91,7 @@ class SignOff(models.Model):
         APPROVED = "approved", _("Godkände")
         DECIDED = "decided", _("Beslutade")
 
-    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="sign_offs")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sign_offs")
     what = models.CharField(max_length=16, choices=What.choices)
     role = models.CharField(max_length=16, choices=Role.choices)
     # The approved thing: a draft or a decision id, as text.

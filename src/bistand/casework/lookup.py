@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bistand.cases.protection import learn_from_registers
 from bistand.casework import findings, pipeline
 from bistand.casework.models import PipelineRun
 from bistand.identity.models import User
-from bistand.security.protected import learn_from_registers
 
 
 def look_up_again(run: PipelineRun, user: User) -> PipelineRun:

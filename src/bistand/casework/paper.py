@@ -25,17 +25,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bistand.audit import chain
 from bistand.casework import pipeline, standard_form
 from bistand.casework.models import PaperScan
+from bistand.core.files import UploadRejected, check
 from bistand.core.forms import DesignSystemForm, MoneyField
+from bistand.core.uploads import sanitise
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person
 from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake.accounts import check_account, check_bankgiro
 from bistand.intake.forms import month_choices
 from bistand.intake.models import Application, MonthTaken
+from bistand.intake.prefill import gateway_factory
 from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
-from bistand.portal.files import UploadRejected, check
-from bistand.security.uploads import sanitise
+from bistand.payments.models import PayoutSchedule
+from bistand.registers import RegisterError, Source
+from bistand.security.scope import visible_case
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,6 +69,19 @@ PAYOUT_METHODS = [
     ("bankgiro", gettext_lazy("Till ett bankgironummer")),
     ("none", gettext_lazy("Har inget konto ännu – utbetalningen väntar tills ett konto finns")),
 ]
+
+
+def counter_routes(municipality) -> list[tuple[str, str]]:
+    """The payout methods without a bank account that the municipality offers, as form choices."""
+
+    schedule = PayoutSchedule.objects.filter(municipality=municipality).first() if municipality else None
+    if schedule is None:
+        return []
+    routes = [
+        ("cash", _("Kontant i kassan"), schedule.offers_cash),
+        ("card", _("Förladdat kort"), schedule.offers_card),
+    ]
+    return [(value, label) for value, label, offered in routes if offered]
 
 
 class PaperApplicationForm(DesignSystemForm):
@@ -111,9 +130,12 @@ class PaperApplicationForm(DesignSystemForm):
         required=False,
     )
 
-    def __init__(self, *args, readings: dict | None = None, **kwargs) -> None:
+    def __init__(self, *args, readings: dict | None = None, municipality=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = month_choices()
+        # Cash or a card at the counter, where the municipality offers it (payments/counter.py).
+        routes = counter_routes(municipality)
+        self.fields["payout_method"].choices = [*PAYOUT_METHODS, *routes]
         # Every value OCR read needs the caseworker's tick: it is a suggestion, never done.
         self.readings = readings or {}
         order = []
@@ -157,7 +179,6 @@ class PaperApplicationForm(DesignSystemForm):
         return [self._number(n, "children") for n in numbers]
 
     def clean(self) -> dict:
-        from bistand.intake.accounts import check_account, check_bankgiro
 
         data = super().clean()
         if data.get("co_applicant") and not data.get("co_applicant_signed"):
@@ -177,6 +198,8 @@ class PaperApplicationForm(DesignSystemForm):
                     "clearing_number": "".join(c for c in data["clearing_number"] if c.isdigit()),
                     "account_number": "".join(c for c in data["account_number"] if c.isdigit()),
                 }
+        elif method in {"cash", "card"}:
+            data["payout_account"] = {"route": method}
         elif method == "bankgiro":
             error = check_bankgiro(data.get("bankgiro", ""))
             if error:
@@ -317,7 +340,12 @@ def _render(request, form, scan_ids, ocr_text=""):
 def register(request):
     """Register a paper or phone application; with scans, OCR may suggest the values first."""
     readings = _readings_from_post(request.POST) if request.method == "POST" else {}
-    form = PaperApplicationForm(request.POST or None, request.FILES or None, readings=readings)
+    form = PaperApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        readings=readings,
+        municipality=request.user.unit.municipality,
+    )
     scan_ids = [int(i) for i in request.POST.getlist("scan_ids") if i.isdigit()]
     if request.method == "POST" and request.POST.get("action") == "ocr":
         return _read_scans(request, scan_ids, readings)
@@ -353,7 +381,9 @@ def register(request):
 
 def _read_scans(request, scan_ids: list[int], readings: dict):
     """Store the chosen pages, read them with OCR, and show the values for the caseworker to confirm."""
-    form = PaperApplicationForm(initial=request.POST.dict(), readings=readings)
+    form = PaperApplicationForm(
+        initial=request.POST.dict(), readings=readings, municipality=request.user.unit.municipality
+    )
     try:
         scans = _store_scans(request.FILES.getlist("scans"), request.user)
     except UploadRejected as rejected:
@@ -379,6 +409,7 @@ def _read_scans(request, scan_ids: list[int], readings: dict):
     form = PaperApplicationForm(
         initial={**values, **typed},
         readings={**readings, **{k: confidence[k] for k in found}},
+        municipality=request.user.unit.municipality,
     )
     if found:
         messages.warning(
@@ -400,9 +431,6 @@ def _check_against_population_register(request, form: PaperApplicationForm) -> N
     A name left empty is taken from the register. When the register cannot be reached the caseworker is
     told, and the robot checks the person again when it fetches the facts.
     """
-    from bistand.intake.prefill import gateway_factory
-    from bistand.registers import RegisterError, Source
-
     data = form.cleaned_data
     try:
         with gateway_factory() as gateway:
@@ -504,9 +532,6 @@ def open_scan(request, scan_id: int):
     """A scanned page, for staff of the case's unit; each opening is in the access log."""
     from django.http import FileResponse
     from django.shortcuts import get_object_or_404
-
-    from bistand.audit import chain
-    from bistand.security.scope import visible_case
 
     scan = get_object_or_404(PaperScan.objects.select_related("application__pipeline"), pk=scan_id)
     case_id = scan.application.pipeline.case_id if scan.application_id else None

@@ -34,16 +34,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases import events
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
 from bistand.intake.emergency import is_emergency
 from bistand.intake.models import Application
-from bistand.payments import bankstatus, pain001
+from bistand.payments import bankstatus, counter, pain001
 from bistand.payments.accounts import AccountError, BankAccount, Bankgiro, parse_bank_account
 from bistand.payments.answers import AccountAnswer, read_account, read_payout_data
+from bistand.payments.counter import CounterPayout
 from bistand.payments.holidays import is_bank_day, next_bank_day_on_or_after
 from bistand.payments.models import (
+    COUNTER_KINDS,
     BankStatusImport,
     PaymentFile,
     PaymentOrder,
@@ -152,15 +155,16 @@ def _timeline(
         data["payee"] = order.payee_name
     if recipient == "self" and order.account_masked:
         data["account"] = order.account_masked
+    if order.at_counter:
+        # Cash or card: the citizen is told where and when to collect it.
+        data.update(counter=order.account_kind, place=order.counter_place)
     data.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in extra.items()})
-    TimelineEvent.objects.create(
-        case_id=order.case_id,
-        application_id=order.application_id,
-        kind=TimelineEvent.Kind.PAYMENT,
+    events.record(
+        order.case_id,
+        events.Payment(**data),
         actor=actor,
-        occurred_at=timezone.now(),
+        application=order.application_id,
         visible_to_citizen=visible,
-        data=data,
     )
 
 
@@ -175,8 +179,8 @@ def orders_for(decision: Decision) -> list[PaymentOrder]:
 def plan_payments(decision: Decision) -> list[PaymentOrder]:
     """Plan the payments of a stored decision; safe to call any number of times, from any number of workers.
 
-    The robot pipeline calls this after storing a decision. A decision that supersedes an earlier version
-    cancels that version's orders not yet sent; if money has already gone out, it pays the difference or,
+    Called by the `decision_stored` signal (payments/handoffs.py) for every stored decision. A decision that
+    supersedes an earlier version cancels that version's orders not yet sent; if money has already gone out, it pays the difference or,
     when the new amount is lower, opens a `RecoveryCase` for a person to assess (never a debt).
     Returns the decision's orders (empty for a rejection), including any held for missing payout data.
     """
@@ -364,9 +368,11 @@ def _end_to_end_id(decision: Decision, line: str) -> str:
     return value
 
 
-def _apply_account(order: PaymentOrder, account: BankAccount | Bankgiro | None) -> None:
+def _apply_account(order: PaymentOrder, account: BankAccount | Bankgiro | CounterPayout | None) -> None:
     order.clearing_number = order.account_number = order.bankgiro = ""
-    if isinstance(account, Bankgiro):
+    if isinstance(account, CounterPayout):
+        order.account_kind = account.route
+    elif isinstance(account, Bankgiro):
         order.account_kind = PaymentOrder.AccountKind.BANKGIRO
         order.bankgiro = account.number
     elif isinstance(account, BankAccount):
@@ -401,6 +407,13 @@ def _create(decision: Decision, lines: list[_Line], schedule: PayoutSchedule, pa
             reference_is_ocr=item.reference_is_ocr,
         )
         _apply_account(order, item.account.account)
+        if order.at_counter and not counter.offered(schedule, order.account_kind):
+            order.status = PaymentOrder.Status.HELD
+            order.status_reason = "missing_account"
+            order.status_note = counter.not_offered_message(order.account_kind)
+        elif order.at_counter and is_emergency(decision.application):
+            # Nödbistånd at the counter: it can be handed out today.
+            order.payout_date = min(order.payout_date, timezone.localdate())
         if item.account.account is None:
             order.status = PaymentOrder.Status.HELD
             order.status_reason = item.account.problem or "missing_account"
@@ -430,19 +443,17 @@ def _open_recovery(decision: Decision, committed: list, paid_out: Decimal, grant
         },
     )
     if created:
-        TimelineEvent.objects.create(
-            case_id=decision.case_id,
-            application_id=decision.application_id,
-            kind=TimelineEvent.Kind.PAYMENT,
+        events.record(
+            decision.case_id,
+            events.Payment(
+                status="recovery_assessment",
+                recovery_case=recovery.pk,
+                overpaid=str(recovery.overpaid_amount),
+            ),
             actor=TimelineEvent.Actor.ROBOT,
-            occurred_at=timezone.now(),
+            application=decision.application_id,
             # An assessment is internal until a person has decided something the citizen must be told.
             visible_to_citizen=False,
-            data={
-                "status": "recovery_assessment",
-                "recovery_case": recovery.pk,
-                "overpaid": str(recovery.overpaid_amount),
-            },
         )
         logger.info(
             "recovery assessment opened", extra={"decision_id": decision.pk, "recovery_id": recovery.pk}
@@ -535,6 +546,7 @@ def create_payment_file(
                 payment_file__isnull=True,
                 payout_date__lte=payout_date,
             )
+            .exclude(account_kind__in=COUNTER_KINDS)  # handed out at the counter, never sent to the bank
             .order_by("pk")
         )
         if not orders:
@@ -728,17 +740,25 @@ def _may_resolve(user: User, order: PaymentOrder) -> None:
     _require_finance(user, order.municipality)
 
 
-def _plan_held(locked: PaymentOrder, account: BankAccount | Bankgiro, actor: str) -> None:
+def _plan_held(locked: PaymentOrder, account: BankAccount | Bankgiro | CounterPayout, actor: str) -> None:
     """A held order (locked) gets its account and becomes planned, on its day or the first day still possible."""
     if locked.status != PaymentOrder.Status.HELD:
         raise PaymentError(_("Utbetalningen väntar inte på uppgifter."))
     if locked.status_reason in {"third_party_exceeds_grant", "invalid_third_party"}:
         raise PaymentError(_("Här behöver en handläggare ändra betalningarna, inte bara kontot."))
-    _apply_account(locked, account)
     schedule = schedule_for(locked.municipality)
-    locked.payout_date = max(
-        locked.payout_date, earliest_payout_date(timezone.localdate(), schedule.lead_bank_days)
-    )
+    if isinstance(account, CounterPayout):
+        if not counter.offered(schedule, account.route):
+            raise PaymentError(counter.not_offered_message(account.route))
+        # At the counter there is no file to wait for: from today, or nödbistånd at once.
+        today = timezone.localdate()
+        earliest = today if is_emergency(locked.application) else max(locked.payout_date, today)
+    else:
+        earliest = max(
+            locked.payout_date, earliest_payout_date(timezone.localdate(), schedule.lead_bank_days)
+        )
+    _apply_account(locked, account)
+    locked.payout_date = earliest
     locked.status = PaymentOrder.Status.PLANNED
     locked.status_reason = ""
     locked.status_note = ""

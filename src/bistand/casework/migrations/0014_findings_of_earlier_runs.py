@@ -2,9 +2,10 @@
 
 from django.db import migrations
 
+from bistand.casework.findings import cause_key
+
 
 def forwards(apps, schema_editor):
-    from bistand.casework.findings import cause_key  # lazy: a migration reads the code only when it runs
 
     PipelineRun = apps.get_model("casework", "PipelineRun")
     CaseFinding = apps.get_model("casework", "CaseFinding")
@@ -27,6 +28,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0012_findings_and_sign_offs")]
+    dependencies = [("casework", "0013_findings_and_sign_offs")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
