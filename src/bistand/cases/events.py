@@ -134,6 +134,7 @@ class Payment(Payload):
     rescheduled: bool | None = None
     paid_on: str | None = None  # ISO date
     counter: str | None = None  # paid at the counter: "cash" or "card"
+    handed_out: str | None = None  # ISO date the counter handed it out
     place: str | None = None
 
 
