@@ -10,7 +10,7 @@ def forwards(apps, schema_editor):
     PipelineRun = apps.get_model("casework", "PipelineRun")
     CaseFinding = apps.get_model("casework", "CaseFinding")
     FindingEvent = apps.get_model("casework", "FindingEvent")
-    for run in PipelineRun.objects.exclude(findings=None).iterator():
+    for run in PipelineRun.objects.filter(findings__isnull=False).iterator():
         if CaseFinding.objects.filter(run=run).exists():
             continue
         for key, found in {cause_key(f): f for f in run.findings or []}.items():
