@@ -189,6 +189,16 @@ def release(payment_file: PaymentFile, user: User) -> PaymentFile:
             _detach(locked)
             refusal = _("Filen klarar inte kontrollen mot XSD-schemat och kan inte godkännas.")
             logger.error("payment file failed validation at release", extra={"file_id": locked.pk})
+        elif (
+            schedule_for(locked.municipality).account_changer_may_not_release
+            and locked.orders.filter(account_changed_by=user).exists()
+        ):
+            raise ReleaseRefused(
+                _(
+                    "Du har ändrat utbetalningskontot för en betalning i filen och kan inte godkänna den. "
+                    "En annan person på ekonomi godkänner (åtskilda uppgifter)."
+                )
+            )
         elif locked.released_by_1_id is None:
             locked.released_by_1 = user
             locked.released_at_1 = timezone.now()

@@ -87,6 +87,7 @@ def resolve_held(order: PaymentOrder, user: User, account: dict) -> PaymentOrder
         raise PaymentError(answer.message)
     with transaction.atomic():
         locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
+        locked.account_changed_by, locked.account_changed_at = user, timezone.now()
         _plan_held(locked, answer.account, TimelineEvent.Actor.CASEWORKER)
     logger.info("held payment resolved", extra={"order_id": locked.pk, "user_id": user.pk})
     return locked
@@ -179,6 +180,8 @@ def reissue(order: PaymentOrder, user: User, account: dict | None = None) -> Pay
         )
         copy.end_to_end_id = end_to_end_id(locked.decision, copy.line)
         apply_account(copy, new_account)
+        if account is not None:
+            copy.account_changed_by, copy.account_changed_at = user, timezone.now()
         copy.save()
         timeline.record(copy, "planned", actor="caseworker")
     return copy
