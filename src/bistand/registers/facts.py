@@ -134,6 +134,9 @@ class FkFacts:
     decisions: tuple[BenefitDecision, ...]
     claims: tuple[BenefitClaim, ...]
     other: tuple[OtherInformation, ...] = ()
+    # Benefit codes the municipality is not entitled to see (LEFI avvikelse OBEHORIG): *not available*,
+    # which is not the same as "no payments".
+    unavailable: tuple[str, ...] = ()
 
     def paid(self, code: str | None = None) -> tuple[BenefitPayment, ...]:
         """Payments made (not preliminary), of one benefit code or of all."""

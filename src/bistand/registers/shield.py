@@ -4,45 +4,35 @@ Navet sends the folkbokföring address for a person with sekretessmarkering (onl
 replaces it), and for everyone living at the same address. Bistånd never needs a protected person's
 address, and a raw answer is kept in several places — the run's register snapshot, the register cache,
 the Art. 15 extract — so the address is removed from the raw text as it arrives, before anything keeps it.
-The parser applies the same rule (`address_shielded`) to the facts.
+The parser applies the same rule (``navet.address_shielded``) to the facts.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from lxml import etree
 
+from bistand.registers.soap import body_child
 from bistand.registers.sources import Source
 
-# The parts of a Navet person record that say where someone lives.
-NAVET_ADDRESS_FIELDS = ("Folkbokforingsadress", "Sarskild_postadress", "Utlandsadress", "Kontaktadress")
-
-
-def address_shielded(post: dict[str, Any]) -> bool:
-    """Whether a Navet person record's address must not be kept: the person, or anyone at the address,
-    is protected (a co-resident's answer would give the protected person's home away)."""
-    if post.get("Skyddsmarkering") is not None:
-        return True
-    residents = post.get("PersonerPaAdressen")
-    return isinstance(residents, list) and any(
-        isinstance(m, dict) and m.get("Skyddsmarkering") is not None for m in residents
-    )
+__all__ = ["shielded"]
 
 
 def shielded(source: Source, raw: str) -> str:
     """The raw answer as it may be stored: for Navet, without a shielded address.
 
-    An answer that cannot be read as JSON cannot be checked, so a Navet answer of that kind is not kept
-    at all (it is an error anyway, and its text might hold an address)."""
+    An answer that cannot be read cannot be checked, so a Navet answer of that kind is not kept at all (it
+    is an error anyway, and its text might hold an address)."""
+    from bistand.registers.navet import NAV, address_shielded
+
     if source is not Source.NAVET or not raw:
         return raw
     try:
-        doc = json.loads(raw)
-    except ValueError:
+        body = body_child(raw)
+    except Exception:
         return ""
-    post = doc.get("Personpost") if isinstance(doc, dict) else None
-    if not isinstance(post, dict) or not address_shielded(post):
+    post = body.find(f"{{{NAV}}}Personpost")
+    if post is None or not address_shielded(post):
         return raw
-    for field in NAVET_ADDRESS_FIELDS:
-        post.pop(field, None)
-    return json.dumps(doc, ensure_ascii=False)
+    for addresses in post.findall(f"{{{NAV}}}Adresser"):
+        post.remove(addresses)
+    return etree.tostring(body.getroottree(), xml_declaration=True, encoding="UTF-8").decode()
