@@ -63,10 +63,15 @@ def _prepare(demo: bool) -> tuple[list, list]:
 def _wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     import httpx
 
+    from bistand.registers.tls import default_tls_dir
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
+            # The registers simulator answers over TLS with the test CA it made at start-up.
+            ca = default_tls_dir() / "ca.crt"
+            verify = str(ca) if url.startswith("https://") and ca.exists() else True
+            if httpx.get(url, timeout=1, verify=verify).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -134,7 +139,7 @@ def supervise(
 def run(args: argparse.Namespace) -> int:
     demo = args.demo if args.demo is not None else os.environ.get("BISTAND_DEMO", "1") != "0"
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bistand.settings", BISTAND_DEMO="1" if demo else "0")
-    registers_url = f"http://127.0.0.1:{args.registers_port}"
+    registers_url = f"https://127.0.0.1:{args.registers_port}"
     env.setdefault("BISTAND_REGISTERS_URL", registers_url)
     os.environ.update(env)
 
