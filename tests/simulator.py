@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -37,7 +38,7 @@ TLS_DIR = Path(os.environ.setdefault("BISTAND_REGISTERS_TLS_DIR", tempfile.mkdte
 
 def admin_client(url: str, **kwargs: Any) -> httpx.Client:
     """An HTTP client for the simulator's health and admin endpoints (verifies it against the test CA)."""
-    return httpx.Client(base_url=url, verify=str(TLS_DIR / "ca.crt"), **kwargs)
+    return httpx.Client(base_url=url, verify=ssl.create_default_context(cafile=TLS_DIR / "ca.crt"), **kwargs)
 
 
 def start_simulator(
@@ -50,7 +51,16 @@ def start_simulator(
     }
     stderr = tempfile.NamedTemporaryFile(prefix="registers-sim-", suffix=".log", delete=False)  # noqa: SIM115
     command = [sys.executable, "-m", "bistand.cli", "registers", "serve", "--port", "0"]
-    command += ["--seed", str(seed), "--size", str(size), "--tls-dir", str(TLS_DIR), "--check-schemas", *extra]
+    command += [
+        "--seed",
+        str(seed),
+        "--size",
+        str(size),
+        "--tls-dir",
+        str(TLS_DIR),
+        "--check-schemas",
+        *extra,
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()

@@ -13,12 +13,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from bistand.registers.parsers import parse_answer
 
 from bistand.casework import reconcile
 from bistand.intake import prefill
 from bistand.registers import income
 from bistand.registers.interface import to_jsonable
-from bistand.registers.parsers import parse_answer
 from bistand.registers.simulator import answers
 from bistand.registers.sources import Period, Source
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from bistand.registers.parsers import parse_answer
 
 from bistand.identity.personnummer import Personnummer
 from bistand.registers import (
@@ -29,7 +30,6 @@ from bistand.registers.errors import RegisterError
 from bistand.registers.facts import Protection
 from bistand.registers.faults import FaultMode, FaultTable, watch_faults_file
 from bistand.registers.interface import Parsed, RawAnswer
-from bistand.registers.parsers import parse_answer
 from bistand.registers.population import generate
 from bistand.registers.simulator.answers import answer_for
 from bistand.registers.sources import ALL_SOURCES, parse_sources

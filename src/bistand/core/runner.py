@@ -61,6 +61,8 @@ def _prepare(demo: bool) -> tuple[list, list]:
 
 
 def _wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    import ssl
+
     import httpx
 
     from bistand.registers.tls import default_tls_dir
@@ -70,7 +72,9 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
         try:
             # The registers simulator answers over TLS with the test CA it made at start-up.
             ca = default_tls_dir() / "ca.crt"
-            verify = str(ca) if url.startswith("https://") and ca.exists() else True
+            verify = (
+                ssl.create_default_context(cafile=ca) if url.startswith("https://") and ca.exists() else True
+            )
             if httpx.get(url, timeout=1, verify=verify).status_code == 200:
                 return
         except httpx.TransportError:
