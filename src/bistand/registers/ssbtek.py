@@ -509,6 +509,8 @@ def parse_answer(source: Source, raw: str) -> Parsed:
     if body.tag != f"{{{SSBT}}}hamtaBastjanstInformationResponse":
         raise MalformedAnswer(source, "the answer is not a hamtaBastjanstInformationResponse")
     upstream_id = body.findtext(f"{{{SSBT}}}korrelationsid")
+    if body.find(f"{{{SSBT}}}svarsdata") is None:
+        raise MalformedAnswer(source, "the answer has no svarsdata")
     part = body.find(f"{{{SSBT}}}svarsdata/{{{SSBT}}}{AGENCY[source]}")
     if part is None:
         raise NotAvailable(source, "SSBTEK left this agency out: the municipality is not entitled to it")

@@ -22,6 +22,7 @@ from lxml import etree
 
 __all__ = [
     "SchemaViolation",
+    "preload",
     "validate_csn",
     "validate_lefi_answer",
     "validate_lefi_question",
@@ -49,6 +50,15 @@ def _validate(path: Path, element: etree._Element) -> None:
     error = next(_xsd(path).iter_errors(element), None)
     if error is not None:
         raise SchemaViolation(f"{error.path or element.tag}: {error.reason}")
+
+
+def preload(*, answers: bool = True) -> None:
+    """Load the schemas now (a few seconds) rather than at the first document checked."""
+    _xsd(SSBTEK_XSD)
+    _xsd(NAVET_XSD)
+    if answers:
+        _xsd(CSN_XSD)
+        _lefi_components()
 
 
 def validate_ssbtek(element: etree._Element) -> None:

@@ -317,10 +317,11 @@ class _Handler(BaseHTTPRequestHandler):
         answers = [self._answer(asked, source) for source in asked.sources]
         if any(a is None for a in answers):
             return  # the connection was held and dropped, or the server is stopping
-        status, body = next(((s, b) for s, b in answers if s != 200), (200, None))
+        status, body = next(((a[0], a[1]) for a in answers if a[0] != 200), (200, None))
         if body is None:
-            body = answers[0][1] if len(answers) == 1 else _merge([b for _, b in answers])
-        if self.server.check_schemas and status == 200:
+            body = answers[0][1] if len(answers) == 1 else _merge([a[1] for a in answers])
+        checked = all(len(a) == 2 for a in answers)
+        if self.server.check_schemas and status == 200 and checked:
             try:
                 _check_answer(body, navet=navet)
             except xsd.SchemaViolation as exc:
@@ -328,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body = 500, render.ssbtek_fault("SVAR_FOLJER_INTE_SCHEMAT", str(exc)[:300])
         self._xml(status, body)
 
-    def _answer(self, asked: _Asked, source: Source) -> tuple[int, bytes] | None:
+    def _answer(self, asked: _Asked, source: Source) -> tuple[int, bytes] | tuple[int, bytes, bool] | None:
         pnr, question = asked.person, asked.question
         decision = self.server.faults.decide(source, pnr)
         rule = decision.rule
@@ -348,12 +349,10 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             return rule.status, render.ssbtek_fault("TJANST_EJ_TILLGANGLIG", "tjänsten är inte tillgänglig")
         if rule is not None and rule.mode is FaultMode.MALFORMED:
+            # Broken on purpose: never checked against the schema (that is the point).
             if rule.variant == "shape":
-                return 200, render.not_entitled(question, source).replace(b"svarsdata", b"svarsdatum")
-            return (
-                200,
-                b'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>',
-            )
+                return 200, render.not_entitled(question, source).replace(b"svarsdata", b"svarsdatum"), False
+            return 200, _BROKEN, False
         person = self.server.population.person(pnr)
         if person is None or (rule is not None and rule.mode is FaultMode.NOT_FOUND):
             if source is Source.NAVET:
@@ -372,6 +371,12 @@ class _Handler(BaseHTTPRequestHandler):
         if rule is not None and rule.mode is FaultMode.NOT_ENTITLED:
             document["_not_entitled"] = True
         return 200, render.ssbtek_answer(question, source, document, partial=partial)
+
+
+_BROKEN = (
+    b'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+    b"<soapenv:Body>"
+)
 
 
 class _Asked:
@@ -468,6 +473,7 @@ class SimulatorServer:
         check_schemas: bool = False,
     ) -> None:
         self.population = generate(seed, size)
+        xsd.preload(answers=check_schemas)  # before listening: the first question is not kept waiting
         self._server = _Server((host, port), self.population, check_schemas)
         self._thread: threading.Thread | None = None
         self._faults_file = faults_file
