@@ -8,25 +8,26 @@ type. The simulator's own payments are the reference, not registers.income.
 from __future__ import annotations
 
 import datetime
-import json
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from bistand.registers.parsers import parse_answer
 
 from bistand.casework import reconcile
 from bistand.intake import prefill
-from bistand.registers import income
+from bistand.registers import RegisterError, income
+from bistand.registers.client import parse_raw
 from bistand.registers.interface import to_jsonable
 from bistand.registers.simulator import answers
+from bistand.registers.simulator.render import wire_answer
 from bistand.registers.sources import Period, Source
 
 MONTHS = [Period(2026, 1), Period(2026, 6), Period(2026, 12)]
 
 
 class SimulatedGateway:
-    """The simulator's answers in process (no HTTP), parsed as the real client parses them."""
+    """The simulator's answers in process (no HTTP), in the published formats, parsed as the production
+    adapters parse them."""
 
     def __init__(self, population) -> None:
         self.population = population
@@ -44,9 +45,11 @@ class SimulatedGateway:
         period = Period(int(month[:4]), int(month[5:]))
         results = {}
         for source in sources:
-            document = answers.answer_for(self.population, source, person, period)
-            facts = parse_answer(source, json.dumps(document)).facts
-            results[source] = SimpleNamespace(facts=facts, error=None)
+            try:
+                facts = parse_raw(source, wire_answer(self.population, source, person, period)).facts
+                results[source] = SimpleNamespace(facts=facts, error=None)
+            except RegisterError as error:  # e.g. CSN cannot search a samordningsnummer
+                results[source] = SimpleNamespace(facts=None, error=error)
         return results
 
 
@@ -64,7 +67,7 @@ def reference(population, person, period: Period) -> dict[str, Decimal]:
     so = answers._so(population, person, period)["Arbetsloshetskassor"]
     for fund in so:
         paid["SO"] = sum((Decimal(p["NettoEfterSkatt"]) for p in fund["Utbetalningar"]), Decimal(0))
-    for p in answers._csn(population, person, period)["Utbetalningar"]:
+    for p in [] if person.is_samordningsnummer else answers._csn(population, person, period)["Utbetalningar"]:
         paid["CSN:student_grant"] = Decimal(p["Bidrag"])
         paid["CSN:student_loan"] = Decimal(p["Lan"])
     return {code: amount for code, amount in paid.items() if amount}

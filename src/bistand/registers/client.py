@@ -29,14 +29,16 @@ from bistand.identity.personnummer import Personnummer, parse
 from bistand.registers.breaker import CircuitBreaker
 from bistand.registers.cache import AnswerCache, CachedAnswer, CacheKey
 from bistand.registers.errors import CircuitOpen, MalformedAnswer, RegisterError
-from bistand.registers.interface import Provenance, RegisterAnswer, SourceAdapter, SourceResult
+from bistand.registers.interface import Parsed, Provenance, RegisterAnswer, SourceAdapter, SourceResult
 from bistand.registers.navet import NavetAdapter
+from bistand.registers.navet import parse_answer as navet_parse
 from bistand.registers.shield import shielded
 from bistand.registers.sources import ALL_SOURCES, Period, Source
 from bistand.registers.ssbtek import SsbtekAdapter, SsbtekConfig
+from bistand.registers.ssbtek import parse_answer as ssbtek_parse
 from bistand.registers.tls import TlsFiles
 
-__all__ = ["DEFAULT_URL", "ClientSettings", "RegisterClient", "http_gateway"]
+__all__ = ["DEFAULT_URL", "ClientSettings", "RegisterClient", "http_gateway", "parse_raw"]
 
 log = logging.getLogger("bistand.registers")
 
@@ -252,6 +254,11 @@ class RegisterClient:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def parse_raw(source: Source, raw: str) -> Parsed:
+    """Read a raw answer of ``source`` as its production adapter does (pure; raises the typed error)."""
+    return navet_parse(raw) if source is Source.NAVET else ssbtek_parse(source, raw)
 
 
 def http_gateway(

@@ -379,6 +379,11 @@ def _csn(data: etree._Element) -> tuple[CsnFacts, tuple[str, ...]]:
     if root.tag != f"{{{NS['csn']}}}CSNSvar":
         raise _Shape("CSN's answer is not a CSNSvar")
     result = _text(root, "csn:GemensamtSvarEkbistand/csn:Resultat/csn:ResultatKod")
+    if result != "0" and root.find("csn:Personer/csn:Person", NS) is None:
+        text = _opt(root, "csn:GemensamtSvarEkbistand/csn:Resultat/csn:ResultatText")
+        raise NotAvailable(
+            Source.CSN, f"CSN could not search the person ({result}: {text})", code=f"CSN:{result}"
+        )
     missing = () if result == "0" else (f"CSN {result}",)
     payments = []
     for person in root.iterfind("csn:Personer/csn:Person", NS):

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from bistand.identity.personnummer import parse
 from bistand.registers.codes import CSN_KINDS, NO_END
 from bistand.registers.lefi import ARENDE_LISTS, BENEFIT_LABELS, SGI
 from bistand.registers.navet import NAV
@@ -21,7 +22,15 @@ from bistand.registers.soap import envelope, fault_envelope
 from bistand.registers.sources import Source
 from bistand.registers.ssbtek import AGENCY, NS, SSBT
 
-__all__ = ["Question", "agency_error", "navet_answer", "not_entitled", "ssbtek_answer", "ssbtek_fault"]
+__all__ = [
+    "Question",
+    "agency_error",
+    "navet_answer",
+    "not_entitled",
+    "ssbtek_answer",
+    "ssbtek_fault",
+    "wire_answer",
+]
 
 CSN_NS = {
     "csngem": "http://schema.csn.se/v4.0/csntyper",
@@ -313,8 +322,11 @@ def _csn(data: etree._Element, question: Question, doc: dict[str, Any], partial:
     _el(result, kf, "ResultatText", "Delvis svar" if partial else "OK")
     _el(root, kf, "GemensamtFragaEkbistand")
     people = _el(root, kf, "Personer")
-    if int(question["person"][6:8]) > 60:
-        # CSN's person number type has no room for a samordningsnummer: CSN has nothing under it.
+    if _is_samordningsnummer(question["person"]):
+        # CSN's person number type has no room for a samordningsnummer: CSN cannot say (our reading), so
+        # the answer names no person and a result code other than 0: "not available", never "none".
+        result.find(f"{{{kf}}}ResultatKod").text = "SAMORDNINGSNUMMER"
+        result.find(f"{{{kf}}}ResultatText").text = "Samordningsnummer kan inte sökas hos CSN"
         _el(data, SSBT, "svar", base64.b64encode(etree.tostring(root, encoding="UTF-8")).decode())
         return
     person = _el(people, kf, "Person")
@@ -441,10 +453,13 @@ def _yes(flag: bool) -> str:
     return "J" if flag else "N"
 
 
+def _is_samordningsnummer(pnr: str) -> bool:
+    return parse(pnr).is_samordningsnummer
+
+
 def _person_id(parent: etree._Element, pnr: str) -> None:
     person_id = _el(parent, NAV, "PersonId")
-    # Samordningsnummer: the day of birth plus 60.
-    _el(person_id, NAV, "Samordningsnummer" if int(pnr[6:8]) > 60 else "PersonNr", pnr)
+    _el(person_id, NAV, "Samordningsnummer" if _is_samordningsnummer(pnr) else "PersonNr", pnr)
 
 
 def navet_answer(doc: dict[str, Any] | None) -> bytes:
@@ -487,3 +502,25 @@ def navet_answer(doc: dict[str, Any] | None) -> bytes:
         _el(skydd, NAV, "Sekretessmarkering", _yes(m["Skyddsmarkering"] == "SEKRETESSMARKERING"))
         _el(skydd, NAV, "SkyddadFolkbokforing", _yes(m["Skyddsmarkering"] == "SKYDDAD_FOLKBOKFORING"))
     return envelope(root)
+
+
+def wire_answer(population: Any, source: Source, person: Any, period: Any, reference: str = "req-1") -> str:
+    """The simulator's answer for ``person`` and ``period`` as it goes on the wire (in process, no HTTP):
+    what the contract tests record and the in-process gateways read."""
+    from bistand.registers.simulator.answers import answer_for
+
+    document = answer_for(population, source, person, period)
+    if source is Source.NAVET:
+        return navet_answer(document).decode()
+    question = Question(
+        person=person.pnr,
+        reference=reference,
+        orgnr="162120000000",
+        namn="Exempelkommun",
+        handlaggare="bistand-robot",
+        syfte="Handläggning av ekonomiskt bistånd",
+        lagtext="11 kap. 11 § socialtjänstlagen (2001:453)",
+        tom=period.last_day.isoformat(),
+        **{"from": period.first_day.isoformat()},
+    )
+    return ssbtek_answer(question, source, document).decode()
