@@ -396,7 +396,8 @@ def test_protected_person_has_no_address_in_any_answer(gateway, find, population
 def test_samordningsnummer_person_is_answered_without_address(gateway, find):
     person = find(lambda p, h: p.is_samordningsnummer and p.situation is Situation.PENDING_PERMIT)
     answer = gateway.lookup(person.pnr, MONTH)
-    assert answer.complete
+    assert set(answer.errors) == {Source.CSN}, "CSN cannot search a samordningsnummer"
+    assert isinstance(answer[Source.CSN].error, NotAvailable) and answer[Source.CSN].facts is None
     navet = answer.facts(Source.NAVET)
     assert navet.is_samordningsnummer and not navet.registered and navet.address is None
     permits = answer.facts(Source.MIV).permits
