@@ -251,3 +251,27 @@ def test_the_citizen_is_told_when_a_prefilled_amount_is_a_payment_not_yet_made()
     form = IncomeForm(month=datetime.date(2026, 12, 1), context={"income_rows": rows})
     assert "planerad utbetalning" not in str(form.fields["row_0"].help_text)
     assert "planerad utbetalning som inte är gjord ännu" in str(form.fields["row_1"].help_text)
+
+
+def test_the_code_to_income_type_map_is_written_once():
+    """issue 18 item 7: no second table of benefit code → income type anywhere in the code."""
+    import ast
+    from pathlib import Path
+
+    types = set(income.INCOME_TYPE_BY_CODE.values())
+    root = Path(income.__file__).resolve().parents[1]
+    holders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                pairs = {
+                    k.value: v.value
+                    for k, v in zip(node.keys, node.values, strict=True)
+                    if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)
+                }
+                if any(
+                    isinstance(k, str) and k.startswith(("FK:", "PM:")) and v in types
+                    for k, v in pairs.items()
+                ):
+                    holders.append(str(path.relative_to(root)))
+    assert holders == ["registers/income.py"]

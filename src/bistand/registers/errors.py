@@ -92,7 +92,7 @@ class PersonNotFound(RegisterError):
 
 
 class MalformedAnswer(RegisterError):
-    """The answer could not be read: invalid JSON, or a shape the client does not recognise."""
+    """The answer could not be read: not a SOAP answer, or a shape the client does not recognise."""
 
     kind = "malformed"
 
