@@ -87,6 +87,21 @@ def test_answers_are_byte_identical_for_the_same_seed(registers, population):
             assert first == render.ssbtek_answer(asked, source, document)
 
 
+def test_the_simulator_serves_the_published_wsdl_pointing_at_itself(registers):
+    from lxml import etree
+
+    wsdl = etree.fromstring(registers.http.get("/ssbtek/v10?wsdl").content)
+    ns = {"w": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
+    assert wsdl.find("w:service/w:port/soap:address", ns).get("location") == registers.url + "/ssbtek/v10"
+    assert wsdl.find("w:portType/w:operation", ns).get("name") == "hamtaBastjanstInformation"
+    include = wsdl.find(".//{http://www.w3.org/2001/XMLSchema}include").get("schemaLocation")
+    xsd_text = registers.http.get(include).content
+    from bistand.registers.xsd import SSBTEK_XSD
+
+    assert xsd_text == SSBTEK_XSD.read_bytes()
+    assert registers.http.get("/ssbtek/v10/schemas/../../../../etc/passwd").status_code == 404
+
+
 def test_a_different_seed_gives_different_people(population):
     other = generate(SIMULATOR_SEED + 1, 2_000)
     assert set(other.persons) != set(list(population.persons)[:2_000])

@@ -7,6 +7,7 @@ Endpoints:
   Both need a client certificate issued by the simulator's test CA. With ``check_schemas`` (the tests run it
   so) every question is checked against the schemas (one that does not validate gets a SOAP Client fault)
   and every answer before it is sent; without, the simulator answers at full speed (``make run``);
+* ``GET /ssbtek/v10?wsdl``: the published WSDL (address pointing here), its XSDs under ``/ssbtek/v10/schemas/``;
 * ``GET /healthz``: ready, with the seed and the population's size;
 * ``GET|POST|PUT|DELETE /admin/faults``: list, add, replace, clear fault rules (see ``faults.py``);
 * ``GET|DELETE /admin/stats``: requests counted per source, outcome and person key; reset;
@@ -51,6 +52,8 @@ log = logging.getLogger("bistand.registers.simulator")
 
 SSBTEK_PATH = "/ssbtek/v10"
 NAVET_PATH = "/navet/personpost"
+SCHEMAS_PATH = "/ssbtek/v10/schemas/"
+WSDL_FILE = "v10/se/forsakringskassan/schema/integration/ssbt/_10/Sammansatt_Bastjanst_v10.wsdl"
 MAX_BODY = 64 * 1024
 _AGENCIES = {tag: source for source, tag in AGENCY.items()}
 
@@ -209,8 +212,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, self.server.stats.snapshot())
         elif url.path == "/admin/sample":
             self._sample(parse_qs(url.query))
+        elif url.path == SSBTEK_PATH and url.query.lower() == "wsdl":
+            self._xml(200, _wsdl(self.headers.get("Host") or "127.0.0.1"))
+        elif url.path.startswith(SCHEMAS_PATH):
+            self._schema_file(url.path[len(SCHEMAS_PATH) :])
         else:
             self._error(404, "SSBT", "OKAND_RESURS", "no such endpoint")
+
+    def _schema_file(self, relative: str) -> None:
+        """The published XSDs the WSDL includes, as files under SCHEMAS_PATH (nothing outside the folder)."""
+        root = xsd.SCHEMAS.resolve()
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root) or not target.is_file() or target.suffix not in (".xsd", ".wsdl"):
+            self._error(404, "SSBT", "OKAND_RESURS", "no such schema")
+            return
+        self._send(200, target.read_bytes(), content_type="application/xml")
 
     def do_POST(self) -> None:
         path = urlsplit(self.path).path
@@ -419,6 +435,18 @@ def _agency_error(question: render.Question, source: Source, kalla: str, felkod:
     if source is Source.NAVET:  # Navet has no agency parts: its own failure is a fault
         return render.ssbtek_fault(felkod, text)
     return render.agency_error(question, source, kalla, felkod, text)
+
+
+def _wsdl(host: str) -> bytes:
+    """The published WSDL, its address pointing here and its XSD at the schema files this server serves."""
+    text = (xsd.SCHEMAS / WSDL_FILE).read_text(encoding="utf-8")
+    folder = SCHEMAS_PATH + WSDL_FILE.rsplit("/", 1)[0]
+    text = text.replace("REPLACE_WITH_ACTUAL_URL", f"https://{host}{SSBTEK_PATH}")
+    text = text.replace(
+        'schemaLocation="sammansatt_bastjanst_v10.xsd"',
+        f'schemaLocation="{folder}/sammansatt_bastjanst_v10.xsd"',
+    )
+    return text.encode()
 
 
 def _merge(answers: list[bytes]) -> bytes:
