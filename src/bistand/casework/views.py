@@ -39,6 +39,7 @@ from bistand.casework.norm_wait import waiting_for
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person, User
 from bistand.rules.reform import reform_rules
+from bistand.security import scope
 
 REPLY_WITHIN = datetime.timedelta(hours=24)
 
@@ -180,8 +181,9 @@ def workload(request):
 
 
 def _case(request, case_id: int) -> Case:
-    return get_object_or_404(
-        Case.objects.select_related("applicant", "unit", "assigned_to"), pk=case_id, unit=request.user.unit
+    """The case if this member of staff may open it (`security.scope`, the one rule), else 404."""
+    return scope.visible_case(
+        request.user, case_id, Case.objects.select_related("applicant", "unit", "assigned_to")
     )
 
 
@@ -222,6 +224,7 @@ def case_detail(request, case_id: int):
 
 def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status: int = 200):
     """The case page; a note form that failed comes back as typed, with its errors beside the fields."""
+    from bistand.casework.supplement_views import supplement_context
     from bistand.decisions.presentation import explanation_lines
 
     run = _latest_run(case)
@@ -258,6 +261,7 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         and not decided
         and (run.urgent or run.status == PipelineRun.Status.WAITING_NORM or _emergency_only(run))
         else None,
+        **supplement_context(case, run, decided),
         "draft_form": DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None)
         if household
         else None,

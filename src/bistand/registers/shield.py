@@ -9,6 +9,9 @@ The parser applies the same rule (``navet.address_shielded``) to the facts.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from lxml import etree
 
 from bistand.registers.soap import body_child
@@ -26,6 +29,8 @@ def shielded(source: Source, raw: str) -> str:
 
     if source is not Source.NAVET or not raw:
         return raw
+    if raw.lstrip().startswith("{"):
+        return _shielded_json(raw)
     try:
         body = body_child(raw)
     except Exception:
@@ -36,3 +41,30 @@ def shielded(source: Source, raw: str) -> str:
     for addresses in post.findall(f"{{{NAV}}}Adresser"):
         post.remove(addresses)
     return etree.tostring(body.getroottree(), xml_declaration=True, encoding="UTF-8").decode()
+
+
+# The simulator's JSON format, in which answers were stored before the switch to SOAP (issue 23): the
+# stored-answers rewrite (`security.stored_answers`) still passes them through here.
+_JSON_ADDRESS_FIELDS = ("Folkbokforingsadress", "Sarskild_postadress", "Utlandsadress", "Kontaktadress")
+
+
+def _shielded_json(raw: str) -> str:
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return ""
+    post = doc.get("Personpost") if isinstance(doc, dict) else None
+    if not isinstance(post, dict) or not _json_protected(post):
+        return raw
+    for field in _JSON_ADDRESS_FIELDS:
+        post.pop(field, None)
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def _json_protected(post: dict[str, Any]) -> bool:
+    if post.get("Skyddsmarkering") is not None:
+        return True
+    residents = post.get("PersonerPaAdressen")
+    return isinstance(residents, list) and any(
+        isinstance(m, dict) and m.get("Skyddsmarkering") is not None for m in residents
+    )
