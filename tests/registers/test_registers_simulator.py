@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from lxml import etree
 
 from bistand.registers.population import generate
 from bistand.registers.simulator import render
@@ -285,3 +286,20 @@ def test_period_is_the_asked_month(registers, population):
     pnr = population.households[0].members[0]
     response = ask(registers.url, Source.AF, pnr, month=Period(2026, 5))
     assert b"<af:From>2026-05-01</af:From>" in response.content or b"2026-05-01" in response.content
+
+
+def test_one_question_for_all_seven_agencies_gets_one_answer_with_seven_parts(registers, population):
+    """The adapters ask one agency per call; the service (and the simulator) also answer all at once."""
+    from bistand.identity.personnummer import parse
+    from bistand.registers.soap import envelope
+    from bistand.registers.ssbtek import SsbtekConfig, request_body
+    from tests.registers.wire import mtls_client
+
+    pnr = population.households[0].members[0]
+    agencies = set(AGENCY)
+    asked = envelope(request_body(SsbtekConfig(registers.url), parse(pnr), MONTH, agencies, "alla"))
+    response = mtls_client().post(endpoint(registers.url, Source.FK), content=asked)
+    assert response.status_code == 200
+    parts = body_child(response.content).find(f"{{{SSBT}}}svarsdata")
+    assert [etree.QName(p).localname for p in parts] == list(AGENCY.values())
+    validate_exchange(Source.FK, asked, response.content)
