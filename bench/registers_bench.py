@@ -44,7 +44,7 @@ def admin_client(url: str) -> httpx.Client:
 
 
 def start_simulator(seed: int, size: int) -> tuple[subprocess.Popen, str]:
-    command = [sys.executable, "-m", "bistand.cli", "registers", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "bistand.ops.cli", "registers", "serve", "--port", "0"]
     command += ["--seed", str(seed), "--size", str(size), "--tls-dir", str(TLS_DIR)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = process.stdout.readline()

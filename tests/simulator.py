@@ -50,7 +50,7 @@ def start_simulator(
         "PYTHONPATH": os.pathsep.join(filter(None, [str(_SRC), os.environ.get("PYTHONPATH")])),
     }
     stderr = tempfile.NamedTemporaryFile(prefix="registers-sim-", suffix=".log", delete=False)  # noqa: SIM115
-    command = [sys.executable, "-m", "bistand.cli", "registers", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "bistand.ops.cli", "registers", "serve", "--port", "0"]
     command += [
         "--seed",
         str(seed),
