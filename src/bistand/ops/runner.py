@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
+
+from bistand.registers.tls import default_tls_dir
 
 ACCESS_LOG_FORMAT = (
     '{"time": "%(t)s", "logger": "access", "method": "%(m)s", "path": "%(U)s", '
@@ -65,11 +68,7 @@ def _prepare(demo: bool) -> tuple[list, list]:
 
 
 def _wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    import ssl
-
     import httpx
-
-    from bistand.registers.tls import default_tls_dir
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bistand.registers.population import DEFAULT_SEED, DEFAULT_SIZE
+from bistand.registers.tls import default_tls_dir
 
 __all__ = ["add_arguments", "run"]
 
@@ -88,8 +89,6 @@ def _serve(args: argparse.Namespace) -> int:
         stream=sys.stderr,
     )
     try:
-        from bistand.registers.tls import default_tls_dir
-
         server = SimulatorServer(
             args.host,
             args.port,

@@ -14,6 +14,7 @@ from typing import Any
 
 from lxml import etree
 
+from bistand.registers.navet import NAV, address_shielded
 from bistand.registers.soap import body_child
 from bistand.registers.sources import Source
 
@@ -25,8 +26,6 @@ def shielded(source: Source, raw: str) -> str:
 
     An answer that cannot be read cannot be checked, so a Navet answer of that kind is not kept at all (it
     is an error anyway, and its text might hold an address)."""
-    from bistand.registers.navet import NAV, address_shielded
-
     if source is not Source.NAVET or not raw:
         return raw
     if raw.lstrip().startswith("{"):

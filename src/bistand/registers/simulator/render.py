@@ -18,6 +18,7 @@ from bistand.identity.personnummer import parse
 from bistand.registers.codes import CSN_KINDS, NO_END
 from bistand.registers.lefi import ARENDE_LISTS, BENEFIT_LABELS, SGI
 from bistand.registers.navet import NAV
+from bistand.registers.simulator.answers import answer_for
 from bistand.registers.soap import envelope, fault_envelope
 from bistand.registers.sources import Source
 from bistand.registers.ssbtek import AGENCY, NS, SSBT
@@ -507,8 +508,6 @@ def navet_answer(doc: dict[str, Any] | None) -> bytes:
 def wire_answer(population: Any, source: Source, person: Any, period: Any, reference: str = "req-1") -> str:
     """The simulator's answer for ``person`` and ``period`` as it goes on the wire (in process, no HTTP):
     what the contract tests record and the in-process gateways read."""
-    from bistand.registers.simulator.answers import answer_for
-
     document = answer_for(population, source, person, period)
     if source is Source.NAVET:
         return navet_answer(document).decode()

@@ -20,6 +20,7 @@ bodies, and ``log_message`` writes method, path and status only).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -41,7 +42,7 @@ from bistand.registers.population import Population, generate, sample_households
 from bistand.registers.simulator import render
 from bistand.registers.simulator.answers import answer_for
 from bistand.registers.simulator.records import record_lists
-from bistand.registers.soap import SoapFault, body_child
+from bistand.registers.soap import SoapFault, body_child, envelope
 from bistand.registers.sources import Period, Source
 from bistand.registers.ssbtek import AGENCY, SSBT
 from bistand.registers.tls import TlsFiles, ensure_test_pki, server_context
@@ -451,8 +452,6 @@ def _wsdl(host: str) -> bytes:
 
 def _merge(answers: list[bytes]) -> bytes:
     """One SSBTEK answer holding the agency parts of several (schema order kept)."""
-    from bistand.registers.soap import envelope
-
     first = body_child(answers[0])
     data = first.find(f"{{{SSBT}}}svarsdata")
     for other in answers[1:]:
@@ -469,9 +468,6 @@ def _check_answer(body: bytes, *, navet: bool) -> None:
         xsd.validate_navet(element)
         return
     xsd.validate_ssbtek(element)
-    import base64
-    import json
-
     csn = element.find(f"{{{SSBT}}}svarsdata/{{{SSBT}}}CSN/{{{SSBT}}}data/{{{SSBT}}}svar")
     if csn is not None:
         xsd.validate_csn(etree.fromstring(base64.b64decode(csn.text or "")))
