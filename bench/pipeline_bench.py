@@ -16,6 +16,7 @@ import math
 import os
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -107,7 +108,7 @@ def main() -> int:
 
     data_dir = tempfile.mkdtemp(prefix="bistand-bench-")
     web, registers = free_port(), free_port()
-    base, registers_url = f"http://127.0.0.1:{web}", f"http://127.0.0.1:{registers}"
+    base, registers_url = f"http://127.0.0.1:{web}", f"https://127.0.0.1:{registers}"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
     env.update(BISTAND_DATA_DIR=data_dir, BISTAND_DEMO="1")
     run = subprocess.Popen(
@@ -120,8 +121,11 @@ def main() -> int:
         wait(f"{base}/healthz")
         month = datetime.date.today().replace(day=1)
         households = prepare_households(data_dir, registers_url, args.households, month)
+        tls_dir = os.environ.get("BISTAND_REGISTERS_TLS_DIR") or os.path.join(data_dir, "registers-tls")
         httpx.post(
-            f"{registers_url}/admin/faults", json={"mode": "latency", "latency_ms": args.latency_ms}
+            f"{registers_url}/admin/faults",
+            json={"mode": "latency", "latency_ms": args.latency_ms},
+            verify=ssl.create_default_context(cafile=os.path.join(tls_dir, "ca.crt")),
         ).raise_for_status()
 
         latencies: list[float] = []

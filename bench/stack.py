@@ -17,10 +17,12 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,16 +52,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 90, process: subprocess.Popen | None = None) -> None:
+def wait_http(
+    url: str,
+    timeout: float = 90,
+    process: subprocess.Popen | None = None,
+    verify: Callable[[], ssl.SSLContext | bool] = lambda: True,
+) -> None:
     """Wait until `url` answers 200 (or `process` dies)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"{url}: the process exited with {process.returncode}")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2, verify=verify()).status_code == 200:
                 return
-        except httpx.TransportError:
+        except (httpx.TransportError, OSError):  # OSError: the simulator's test CA is not written yet
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not come up")
@@ -178,7 +185,7 @@ class Stack:
             self.postgres = Postgres()
             self.postgres.start()
         registers_port = free_port()
-        self.registers_url = f"http://127.0.0.1:{registers_port}"
+        self.registers_url = f"https://127.0.0.1:{registers_port}"
         self._spawn(
             "registers",
             [
@@ -193,7 +200,9 @@ class Stack:
                 str(self.registers_size),
             ],
         )
-        wait_http(f"{self.registers_url}/healthz", process=self.processes["registers"])
+        wait_http(
+            f"{self.registers_url}/healthz", process=self.processes["registers"], verify=self._registers_ca
+        )
         self._setup_django()
         if self.web_processes:
             port = free_port()
@@ -263,9 +272,17 @@ class Stack:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
 
+    def _registers_ca(self) -> ssl.SSLContext | bool:
+        """The simulator's test CA (it makes one at start-up in its data folder), once it is there."""
+        folder = os.environ.get("BISTAND_REGISTERS_TLS_DIR") or self.data_dir / "registers-tls"
+        ca = Path(folder) / "ca.crt"
+        return ssl.create_default_context(cafile=ca) if ca.exists() else True
+
     def faults(self, *rules: dict[str, Any]) -> None:
         """Replace the simulator's fault rules."""
-        httpx.put(f"{self.registers_url}/admin/faults", json={"rules": list(rules)}).raise_for_status()
+        httpx.put(
+            f"{self.registers_url}/admin/faults", json={"rules": list(rules)}, verify=self._registers_ca()
+        ).raise_for_status()
 
     # --- stopping ---------------------------------------------------------------------------------------
 

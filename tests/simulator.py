@@ -3,8 +3,11 @@
 Imported by tests/conftest.py, so every test directory can use them.
 
 ``registers_simulator`` is self-contained so it can be hoisted to tests/conftest.py for the robot pipeline:
-it starts ``bistand registers serve --port 0`` (the OS picks a free port; the command prints its URL),
-waits for /healthz and returns the base URL. ``registers`` gives each test a :class:`SimulatorAdmin` with
+it starts ``bistand registers serve --port 0 --check-schemas`` (the OS picks a free port; the command prints
+its URL), waits for /healthz and returns the base URL. The simulator speaks SOAP over mutual TLS with a test
+CA it makes at start-up in ``TLS_DIR``; ``BISTAND_REGISTERS_TLS_DIR`` points every client of the session
+(and every worker process it starts) there, so the tests run the production code path, certificates
+included. With ``--check-schemas`` every answer is checked against the published XSDs before it is sent. ``registers`` gives each test a :class:`SimulatorAdmin` with
 faults and request counters reset before and after the test.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 import os
 import queue
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -28,6 +32,13 @@ import pytest
 SIMULATOR_SEED = 1
 SIMULATOR_SIZE = 10_000
 _SRC = Path(__file__).resolve().parents[2] / "src"
+# One test CA per test process, shared by every simulator it starts and found by every client.
+TLS_DIR = Path(os.environ.setdefault("BISTAND_REGISTERS_TLS_DIR", tempfile.mkdtemp(prefix="registers-tls-")))
+
+
+def admin_client(url: str, **kwargs: Any) -> httpx.Client:
+    """An HTTP client for the simulator's health and admin endpoints (verifies it against the test CA)."""
+    return httpx.Client(base_url=url, verify=ssl.create_default_context(cafile=TLS_DIR / "ca.crt"), **kwargs)
 
 
 def start_simulator(
@@ -40,7 +51,16 @@ def start_simulator(
     }
     stderr = tempfile.NamedTemporaryFile(prefix="registers-sim-", suffix=".log", delete=False)  # noqa: SIM115
     command = [sys.executable, "-m", "bistand.ops.cli", "registers", "serve", "--port", "0"]
-    command += ["--seed", str(seed), "--size", str(size), *extra]
+    command += [
+        "--seed",
+        str(seed),
+        "--size",
+        str(size),
+        "--tls-dir",
+        str(TLS_DIR),
+        "--check-schemas",
+        *extra,
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()
@@ -48,15 +68,16 @@ def start_simulator(
         line = lines.get(timeout=timeout)
     except queue.Empty:
         line = ""
-    if "http://" not in line:
+    if "https://" not in line:
         process.kill()
         raise RuntimeError(f"the simulator did not start: {Path(stderr.name).read_text()[-2000:]}")
-    url = line[line.index("http://") :].split()[0]
+    url = line[line.index("https://") :].split()[0]
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{url}/healthz", timeout=1.0).status_code == 200:
-                break
+            with admin_client(url, timeout=1.0) as http:
+                if http.get("/healthz").status_code == 200:
+                    break
         except httpx.TransportError:
             pass
         if time.monotonic() > deadline or process.poll() is not None:
@@ -92,7 +113,7 @@ class SimulatorAdmin:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.http = httpx.Client(base_url=url, timeout=5)
+        self.http = admin_client(url, timeout=5)
 
     def faults(self, *rules: dict[str, Any]) -> list[dict[str, Any]]:
         response = self.http.post("/admin/faults", json=list(rules))

@@ -235,8 +235,10 @@ LOGIN_LOCKOUT_MINUTES = int(os.environ.get("BISTAND_LOGIN_LOCKOUT_MINUTES", "15"
 # last entry.
 RETENTION_YEARS = int(os.environ.get("BISTAND_RETENTION_YEARS", "5"))
 
-# The registers: the simulator in development, the SSBTEK adapter in production.
-REGISTERS_URL = os.environ.get("BISTAND_REGISTERS_URL", "http://127.0.0.1:8001")
+# The registers: SSBTEK and Navet over SOAP and mutual TLS — the simulator in development, the agencies in
+# production (BISTAND_SSBTEK_URL, BISTAND_NAVET_URL, BISTAND_REGISTERS_CERT/_KEY/_CA, BISTAND_SSBTEK_ORGNR …;
+# see docs/registers.md).
+REGISTERS_URL = os.environ.get("BISTAND_REGISTERS_URL", "https://127.0.0.1:8001")
 # The citizen's e-application: drafts are kept this many days after they were last saved, with a warning
 # this many days before they go; uploads are limited to this size.
 DRAFT_LIFETIME_DAYS = int(os.environ.get("BISTAND_DRAFT_DAYS", "14"))

@@ -277,6 +277,28 @@ def test_register_timeouts_are_retried_then_routed_without_inventing_anything(
     assert not Decision.objects.filter(application=run.application).exists()
 
 
+def test_data_the_municipality_may_not_see_is_shown_as_not_available_never_as_none(
+    find, unit, caseworker, robot
+):
+    """SSBTEK leaves out an agency the agreement does not cover (and LEFI names benefits it may not
+    show): the case goes to a person with that said, and nothing is read as "no income"."""
+    found = find(quiet_single)
+    citizen = make_citizen(found.pnr, unit.municipality)
+    returning(citizen.person, unit, caseworker)
+    robot.faults({"source": "so", "person": found.pnr, "mode": "not_entitled"})
+    robot.faults({"source": "fk", "person": found.pnr, "mode": "not_entitled"})
+    run = _advance_until_it_leaves_collect(submit(citizen.person, unit, THIS_MONTH), 1)
+    pipeline.advance(run.pk)
+    run.refresh_from_db()
+
+    assert run.status == PipelineRun.Status.ROUTED
+    assert "register_not_available" in codes(run)
+    sources = run.register_snapshot["applicant"]["sources"]
+    assert sources["so"]["facts"] is None and sources["so"]["error"]["kind"] == "not_available"
+    assert "FK:ABB" in sources["fk"]["facts"]["unavailable"]
+    assert not Decision.objects.filter(application=run.application).exists()
+
+
 def test_a_register_outage_waits_and_the_case_is_decided_when_the_source_is_back(
     find, unit, caseworker, robot
 ):

@@ -13,6 +13,8 @@ import time
 import httpx
 import pytest
 
+from tests.simulator import admin_client
+
 pytestmark = pytest.mark.e2e
 
 
@@ -77,7 +79,8 @@ def test_run_serves_health_sign_in_and_registers_and_keeps_data(tmp_path):
         sign_in = httpx.get(f"http://127.0.0.1:{web}/login/")
         assert sign_in.status_code == 200
         assert "Logga in" in sign_in.text
-        wait_for(f"http://127.0.0.1:{registers}/healthz")
+        with admin_client(f"https://127.0.0.1:{registers}", timeout=5) as http:  # TLS with the test CA
+            assert http.get("/healthz").status_code == 200
     finally:
         output = stop(process)
     assert process.returncode == 0, output

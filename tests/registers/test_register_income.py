@@ -8,7 +8,6 @@ type. The simulator's own payments are the reference, not registers.income.
 from __future__ import annotations
 
 import datetime
-import json
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -16,21 +15,24 @@ import pytest
 
 from bistand.casework import reconcile
 from bistand.intake import prefill
-from bistand.registers import income
+from bistand.registers import RegisterError, income
+from bistand.registers.client import parse_raw
 from bistand.registers.interface import to_jsonable
-from bistand.registers.parsers import parse_answer
 from bistand.registers.simulator import answers
+from bistand.registers.simulator.render import wire_answer
 from bistand.registers.sources import Period, Source
 
 MONTHS = [Period(2026, 1), Period(2026, 6), Period(2026, 12)]
 
 
 class SimulatedGateway:
-    """The simulator's answers in process (no HTTP), parsed as the real client parses them."""
+    """The simulator's answers in process (no HTTP), in the published formats, parsed as the production
+    adapters parse them."""
 
     def __init__(self, population) -> None:
         self.population = population
         self.asked: list[tuple[str, str]] = []
+        self._answers: dict[tuple, dict] = {}
 
     def __enter__(self):
         return self
@@ -40,13 +42,21 @@ class SimulatedGateway:
 
     def lookup(self, pnr: str, month: str, sources=()) -> dict:
         self.asked.append((pnr, month))
+        key = (pnr, month, tuple(sources))
+        if key not in self._answers:  # the same question read again (prefill, then reconciliation)
+            self._answers[key] = self._lookup(pnr, month, sources)
+        return self._answers[key]
+
+    def _lookup(self, pnr: str, month: str, sources) -> dict:
         person = self.population.person(pnr)
         period = Period(int(month[:4]), int(month[5:]))
         results = {}
         for source in sources:
-            document = answers.answer_for(self.population, source, person, period)
-            facts = parse_answer(source, json.dumps(document)).facts
-            results[source] = SimpleNamespace(facts=facts, error=None)
+            try:
+                facts = parse_raw(source, wire_answer(self.population, source, person, period)).facts
+                results[source] = SimpleNamespace(facts=facts, error=None)
+            except RegisterError as error:  # e.g. CSN cannot search a samordningsnummer
+                results[source] = SimpleNamespace(facts=None, error=error)
         return results
 
 
@@ -64,7 +74,7 @@ def reference(population, person, period: Period) -> dict[str, Decimal]:
     so = answers._so(population, person, period)["Arbetsloshetskassor"]
     for fund in so:
         paid["SO"] = sum((Decimal(p["NettoEfterSkatt"]) for p in fund["Utbetalningar"]), Decimal(0))
-    for p in answers._csn(population, person, period)["Utbetalningar"]:
+    for p in [] if person.is_samordningsnummer else answers._csn(population, person, period)["Utbetalningar"]:
         paid["CSN:student_grant"] = Decimal(p["Bidrag"])
         paid["CSN:student_loan"] = Decimal(p["Lan"])
     return {code: amount for code, amount in paid.items() if amount}
@@ -248,3 +258,27 @@ def test_the_citizen_is_told_when_a_prefilled_amount_is_a_payment_not_yet_made()
     form = IncomeForm(month=datetime.date(2026, 12, 1), context={"income_rows": rows})
     assert "planerad utbetalning" not in str(form.fields["row_0"].help_text)
     assert "planerad utbetalning som inte är gjord ännu" in str(form.fields["row_1"].help_text)
+
+
+def test_the_code_to_income_type_map_is_written_once():
+    """issue 18 item 7: no second table of benefit code → income type anywhere in the code."""
+    import ast
+    from pathlib import Path
+
+    types = set(income.INCOME_TYPE_BY_CODE.values())
+    root = Path(income.__file__).resolve().parents[1]
+    holders = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                pairs = {
+                    k.value: v.value
+                    for k, v in zip(node.keys, node.values, strict=True)
+                    if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)
+                }
+                if any(
+                    isinstance(k, str) and k.startswith(("FK:", "PM:")) and v in types
+                    for k, v in pairs.items()
+                ):
+                    holders.append(str(path.relative_to(root)))
+    assert holders == ["registers/income.py"]

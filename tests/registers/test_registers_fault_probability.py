@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from bistand.registers.faults import FaultMode, FaultTable
 from bistand.registers.sources import Source
-from tests.registers.test_registers_simulator import BODY_PERIOD
+from tests.registers.wire import ask
 
 PERSON = "198001139297"
 
@@ -93,13 +92,11 @@ def test_the_rule_lists_its_probability_and_seed():
 
 def test_over_http_a_fifth_of_the_calls_fail_reproducibly(registers, population):
     pnr = population.households[0].members[0]
-    body = {"Personidentitet": pnr, "Period": BODY_PERIOD}
 
     def statuses() -> list[int]:
         registers.clear_faults()
         registers.faults({"mode": "error", "probability": 0.2, "seed": 11, "status": 502})
-        with httpx.Client(base_url=registers.url, timeout=5) as http:
-            return [http.post("/ssbtek/v10/fk", json=body).status_code for _ in range(200)]
+        return [ask(registers.url, Source.FK, pnr).status_code for _ in range(200)]
 
     first = statuses()
     assert set(first) == {200, 502}

@@ -1,10 +1,12 @@
-"""The simulator as an HTTP service: endpoints, request validation, fault administration, the watched
-fault file, byte-identical answers, an access log without person numbers, and the CLI around it."""
+"""The simulator as a SOAP service over mutual TLS: the certificate exchange, questions checked against the
+published schemas, fault administration, the watched fault file, byte-identical answers, an access log
+without person numbers, and the CLI around it."""
 
 from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 import sys
 import time
@@ -12,21 +14,26 @@ from pathlib import Path
 
 import httpx
 import pytest
+from lxml import etree
 
 from bistand.registers.population import generate
+from bistand.registers.simulator import render
 from bistand.registers.simulator.answers import answer_for
+from bistand.registers.soap import SoapFault, body_child
 from bistand.registers.sources import Period, Source
-from bistand.registers.wire import path_for
-from tests.simulator import SIMULATOR_SEED, start_simulator, stop_simulator
-
-BODY_PERIOD = {"FromDatum": "2026-03-01", "TomDatum": "2026-03-31"}
-
-
-_HTTP = httpx.Client(timeout=5)  # one client: creating one per request costs more than the request
+from bistand.registers.ssbtek import AGENCY, SSBT
+from tests.registers.wire import MONTH, ask, endpoint, question, validate_exchange
+from tests.simulator import SIMULATOR_SEED, TLS_DIR, start_simulator, stop_simulator
 
 
-def ask(url: str, source: Source, pnr: str, **kwargs) -> httpx.Response:
-    return _HTTP.post(url + path_for(source), json={"Personidentitet": pnr, "Period": BODY_PERIOD}, **kwargs)
+def agency_error(response: httpx.Response, source: Source) -> str | None:
+    """``kalla:felkod`` of the agency's error in an answer, or None."""
+    part = body_child(response.content).find(
+        f"{{{SSBT}}}svarsdata/{{{SSBT}}}{AGENCY[source]}/{{{SSBT}}}error"
+    )
+    return (
+        None if part is None else f"{part.findtext(f'{{{SSBT}}}kalla')}:{part.findtext(f'{{{SSBT}}}felkod')}"
+    )
 
 
 def test_healthz(registers):
@@ -40,27 +47,60 @@ def test_healthz(registers):
     }
 
 
-def test_every_source_answers_with_its_own_shape(registers, population):
-    person = population.members(population.households[0])[0]
-    for source in Source:
-        response = ask(registers.url, source, person.pnr, headers={"X-Request-Id": "req-1"})
-        assert response.status_code == 200
-        assert response.headers["X-Request-Id"] == "req-1"
-        document = response.json()
-        assert document["Kalla"] == source.value.upper()
-        assert document["Personidentitet"] == person.pnr
-        assert document["Partiellt"] is False and document["Felmeddelanden"] == []
+def test_every_agency_answers_in_the_published_schemas_both_ways(registers, population):
+    """What will be checked: a look-up on the wire, valid against the XSDs in both directions."""
+    household = next(h for h in population.households if len(h.members) >= 4)
+    for pnr in household.members:
+        for source in Source:
+            response = ask(registers.url, source, pnr)
+            assert response.status_code == 200, response.text
+            validate_exchange(source, question(registers.url, source, pnr), response.content)
+
+
+def test_without_the_organisation_certificate_there_is_no_answer(registers, population):
+    pnr = population.households[0].members[0]
+    ca_only = httpx.Client(verify=ssl.create_default_context(cafile=TLS_DIR / "ca.crt"), timeout=5)
+    response = ask(registers.url, Source.FK, pnr, client=ca_only)
+    assert response.status_code == 403
+    with pytest.raises(SoapFault) as refused:
+        body_child(response.content)
+    assert refused.value.code == "Client"
+    with pytest.raises(httpx.ConnectError):  # and the simulator is not trusted without the CA bundle
+        httpx.post(endpoint(registers.url, Source.FK), content=b"", timeout=5)
 
 
 def test_answers_are_byte_identical_for_the_same_seed(registers, population):
     """Same seed → same bytes, across processes: the subprocess's answer equals this process's rendering."""
     household = next(h for h in population.households if len(h.members) >= 4)
     for pnr in household.members:
-        for source in Source:
+        for source in (Source.FK, Source.AF, Source.CSN, Source.NAVET):
             first = ask(registers.url, source, pnr).content
             assert ask(registers.url, source, pnr).content == first
-            local = answer_for(population, source, population.person(pnr), Period(2026, 3))
-            assert first == json.dumps(local, ensure_ascii=False, separators=(",", ":")).encode()
+            document = answer_for(population, source, population.person(pnr), MONTH)
+            if source is Source.NAVET:
+                assert first == render.navet_answer(document)
+                continue
+            asked = render.Question(
+                person=pnr, reference="req-1", orgnr="162120000000", namn="Exempelkommun",
+                handlaggare="bistand-robot", syfte="Handläggning av ekonomiskt bistånd",
+                lagtext="11 kap. 11 § socialtjänstlagen (2001:453)", tom="2026-03-31", **{"from": "2026-03-01"},
+            )  # fmt: skip
+            assert first == render.ssbtek_answer(asked, source, document)
+
+
+def test_the_simulator_serves_the_published_wsdl_pointing_at_itself(registers):
+    from lxml import etree
+
+    wsdl = etree.fromstring(registers.http.get("/ssbtek/v10?wsdl").content)
+    ns = {"w": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/"}
+    assert wsdl.find("w:service/w:port/soap:address", ns).get("location") == registers.url + "/ssbtek/v10"
+    assert wsdl.find("w:portType/w:operation", ns).get("name") == "hamtaBastjanstInformation"
+    include = wsdl.find(".//{http://www.w3.org/2001/XMLSchema}include").get("schemaLocation")
+    xsd_text = registers.http.get(include).content
+    from bistand.registers.xsd import SSBTEK_XSD
+
+    assert xsd_text == SSBTEK_XSD.read_bytes()
+    assert registers.http.get("/ssbtek/v10/schemas/../../../../etc/passwd").status_code == 404
 
 
 def test_a_different_seed_gives_different_people(population):
@@ -71,21 +111,26 @@ def test_a_different_seed_gives_different_people(population):
 @pytest.mark.parametrize(
     "body",
     [
-        {"Personidentitet": "12345", "Period": BODY_PERIOD},
-        {"Personidentitet": "199001012385"},
-        {"Personidentitet": "199001012385", "Period": {"FromDatum": "2026-03-31", "TomDatum": "2026-03-01"}},
-        ["not", "an", "object"],
+        b"not xml",
+        b'<?xml version="1.0"?><x/>',
+        b'<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
+        b'<s:hamtaBastjanstInformation xmlns:s="http://schema.forsakringskassan.se/integration/ssbt/10"/>'
+        b"</e:Body></e:Envelope>",
     ],
 )
-def test_bad_requests_are_rejected(registers, body):
-    response = registers.http.post(path_for(Source.FK), json=body)
-    assert response.status_code == 400
-    assert response.json()["Fel"]["Tagg"] == "SSBT"
+def test_questions_outside_the_schema_are_refused(registers, body):
+    from tests.registers.wire import mtls_client
+
+    response = mtls_client().post(endpoint(registers.url, Source.FK), content=body)
+    assert response.status_code == 500
+    with pytest.raises(SoapFault) as refused:
+        body_child(response.content)
+    assert refused.value.code == "Client"
 
 
 def test_unknown_endpoint(registers):
     assert registers.http.get("/nope").status_code == 404
-    assert registers.http.post("/ssbtek/v10/xyz", json={}).status_code == 404
+    assert registers.http.post("/ssbtek/v9", content=b"").status_code == 404
 
 
 def test_fault_admin_endpoints(registers):
@@ -111,6 +156,7 @@ def test_fault_admin_endpoints(registers):
         {"mode": "error", "source": "xyz"},
         {"mode": "error", "person": "1990"},
         {"mode": "partial", "variant": "shape"},
+        {"mode": "partial", "variant": "silent"},
         {"mode": "error", "colour": "red"},
     ],
 )
@@ -127,10 +173,28 @@ def test_a_limited_rule_is_used_up(registers, population):
     assert registers.http.get("/admin/faults").json()["rules"] == []
 
 
+def test_faults_speak_the_protocol(registers, population):
+    """SSBT faults for the whole call, BT errors for one agency, agencies left out, all schema-valid."""
+    pnr = population.households[0].members[0]
+    registers.faults({"mode": "error", "source": "csn", "variant": "bt"})
+    registers.faults({"mode": "not_found", "source": "miv"})
+    registers.faults({"mode": "timeout", "source": "so", "hold_ms": 10})
+    registers.faults({"mode": "not_entitled", "source": "tns"})
+    assert agency_error(ask(registers.url, Source.CSN, pnr), Source.CSN) == "BT:TEKNISKT_FEL"
+    assert agency_error(ask(registers.url, Source.MIV, pnr), Source.MIV) == "BT:PERSON_SAKNAS"
+    assert agency_error(ask(registers.url, Source.SO, pnr), Source.SO) == "SSBT:TIDSGRANS"
+    left_out = body_child(ask(registers.url, Source.TNS, pnr).content)
+    assert left_out.find(f"{{{SSBT}}}svarsdata/{{{SSBT}}}TNS") is None
+    for source in (Source.CSN, Source.MIV, Source.SO, Source.TNS):
+        validate_exchange(
+            source, question(registers.url, source, pnr), ask(registers.url, source, pnr).content
+        )
+
+
 def test_person_rule_wins_over_wildcard(registers, population):
     pnr = population.households[0].members[0]
     registers.faults({"mode": "error", "status": 502}, {"mode": "not_found", "person": pnr})
-    assert ask(registers.url, Source.FK, pnr).status_code == 404
+    assert agency_error(ask(registers.url, Source.FK, pnr), Source.FK) == "BT:PERSON_SAKNAS"
     other = population.households[1].members[0]
     assert ask(registers.url, Source.FK, other).status_code == 502
 
@@ -160,12 +224,12 @@ def test_serve_watches_a_fault_file_and_never_logs_person_numbers(tmp_path, popu
             assert time.monotonic() < deadline, "the fault file was not picked up"
             time.sleep(0.1)
         assert ask(url, Source.AF, pnr).status_code == 200
-        ask(url, Source.NAVET, "189001019802")  # not in the population: 404
+        ask(url, Source.NAVET, "189001019802")  # not in the population: an empty personpost answer
     finally:
         assert stop_simulator(process) == 0, "SIGTERM stops the simulator cleanly"
     log = log_path.read_text()
     log_path.unlink()
-    assert "POST /ssbtek/v10/fk 500" in log, "the access log is on in --verbose"
+    assert "POST /ssbtek/v10 500" in log, "the access log is on in --verbose"
     assert pnr not in log and "189001019802" not in log
     assert "Registers simulator stopped" in log
 
@@ -184,7 +248,7 @@ def _cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
 
 
 def test_cli_lookup_prints_every_source(registers, population):
-    pnr = population.households[0].members[0]
+    pnr = next(p.pnr for p in population if not p.is_samordningsnummer)  # CSN cannot search one
     result = _cli("lookup", pnr, "--month", "2026-03", "--url", registers.url)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
@@ -216,3 +280,26 @@ def test_cli_population_summary_and_sample():
     data = json.loads(result.stdout)
     assert data["summary"]["persons"] == 500
     assert len(data["sample_households"]) == 3
+
+
+def test_period_is_the_asked_month(registers, population):
+    pnr = population.households[0].members[0]
+    response = ask(registers.url, Source.AF, pnr, month=Period(2026, 5))
+    assert b"<af:From>2026-05-01</af:From>" in response.content or b"2026-05-01" in response.content
+
+
+def test_one_question_for_all_seven_agencies_gets_one_answer_with_seven_parts(registers, population):
+    """The adapters ask one agency per call; the service (and the simulator) also answer all at once."""
+    from bistand.identity.personnummer import parse
+    from bistand.registers.soap import envelope
+    from bistand.registers.ssbtek import SsbtekConfig, request_body
+    from tests.registers.wire import mtls_client
+
+    pnr = population.households[0].members[0]
+    agencies = set(AGENCY)
+    asked = envelope(request_body(SsbtekConfig(registers.url), parse(pnr), MONTH, agencies, "alla"))
+    response = mtls_client().post(endpoint(registers.url, Source.FK), content=asked)
+    assert response.status_code == 200
+    parts = body_child(response.content).find(f"{{{SSBT}}}svarsdata")
+    assert [etree.QName(p).localname for p in parts] == list(AGENCY.values())
+    validate_exchange(Source.FK, asked, response.content)

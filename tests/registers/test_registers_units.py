@@ -17,7 +17,7 @@ from bistand.registers import (
     ClientSettings,
     MalformedAnswer,
     MemoryAnswerCache,
-    PartialAnswer,
+    NotAvailable,
     Period,
     RegisterClient,
     RegisterTimeout,
@@ -25,13 +25,14 @@ from bistand.registers import (
 )
 from bistand.registers.breaker import BreakerState, CircuitBreaker
 from bistand.registers.cache import CachedAnswer
+from bistand.registers.client import parse_raw
 from bistand.registers.errors import RegisterError
 from bistand.registers.facts import Protection
 from bistand.registers.faults import FaultMode, FaultTable, watch_faults_file
 from bistand.registers.interface import Parsed, RawAnswer
-from bistand.registers.parsers import parse_answer
 from bistand.registers.population import generate
-from bistand.registers.simulator.answers import answer_for
+from bistand.registers.shield import shielded
+from bistand.registers.simulator.render import wire_answer
 from bistand.registers.sources import ALL_SOURCES, parse_sources
 
 PERSON = "199001012385"
@@ -84,82 +85,92 @@ def small_population():
     return generate(1, 600)
 
 
-def _answer(population, source):
-    person = next(iter(population))
-    return answer_for(population, source, person, Period(2026, 3))
+def _wire(population, source, person=None):
+    person = person or next(iter(population))
+    return wire_answer(population, source, person, Period(2026, 3))
 
 
 def test_parser_reads_every_source_of_the_simulator(small_population):
     for person in list(small_population)[:60]:
         for source in Source:
-            document = answer_for(small_population, source, person, Period(2026, 3))
-            parsed = parse_answer(source, json.dumps(document))
-            assert parsed.partial is None and parsed.upstream_id == document["SvarId"]
+            if source is Source.CSN and person.is_samordningsnummer:
+                with pytest.raises(NotAvailable):  # CSN cannot search a samordningsnummer: not "none"
+                    parse_raw(source, _wire(small_population, source, person))
+                continue
+            parsed = parse_raw(source, _wire(small_population, source, person))
+            assert parsed.partial is None
+            assert parsed.upstream_id == (None if source is Source.NAVET else "req-1"), "korrelationsid"
             assert type(parsed.facts).source is source
 
 
-def test_amounts_are_decimal_even_with_decimals_on_the_wire(small_population):
-    document = _answer(small_population, Source.SKV)
-    document["Kapitaluppgifter"] = [
-        {"Taxeringsar": 2025, "SummaIntakterPaKapital": 0.1, "OverskottPaKapital": 12.35}
-    ]
-    document["AntalPoster"] = 1
-    facts = parse_answer(Source.SKV, json.dumps(document)).facts
+def _skv_with(text: str) -> str:
+    """An SSBTEK answer whose Skatteverket ``svar`` is ``text``."""
+    inner = "&lt;Beskattningsuppgifter&gt;" + text + "&lt;/Beskattningsuppgifter&gt;"
+    return (
+        '<?xml version="1.0"?><e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
+        '<s:hamtaBastjanstInformationResponse xmlns:s="http://schema.forsakringskassan.se/integration/ssbt/10">'
+        f"<s:svarsdata><s:SKV><s:data><svar>{inner}</svar></s:data></s:SKV></s:svarsdata>"
+        "</s:hamtaBastjanstInformationResponse></e:Body></e:Envelope>"
+    )
+
+
+def test_amounts_are_decimal_even_with_decimals_on_the_wire():
+    kapital = (
+        '&lt;Kapitaluppgift Taxeringsar="2025" SummaIntakterPaKapital="0.1" OverskottPaKapital="12.35"/&gt;'
+    )
+    facts = parse_raw(Source.SKV, _skv_with(kapital)).facts
     assert facts.capital[0].total_income == Decimal("0.1")  # not 0.1000000000000000055…
     assert facts.capital[0].surplus == Decimal("12.35")
 
 
 @pytest.mark.parametrize(
-    "change",
+    "raw",
     [
-        lambda d: d.update(Kalla="AF"),
-        lambda d: d.pop("Kapitaluppgifter"),
-        lambda d: d.update(Kapitaluppgifter={"a": 1}),
-        lambda d: d.update(
-            Kapitaluppgifter=[{"Taxeringsar": True, "SummaIntakterPaKapital": 1, "OverskottPaKapital": 1}]
+        "",
+        "{",
+        "<not-soap/>",
+        _skv_with(
+            '&lt;Kapitaluppgift Taxeringsar="år" SummaIntakterPaKapital="1" OverskottPaKapital="1"/&gt;'
         ),
-        lambda d: d.update(
-            Kapitaluppgifter=[{"Taxeringsar": 2025, "SummaIntakterPaKapital": "1", "OverskottPaKapital": 1}]
+        _skv_with(
+            '&lt;Kapitaluppgift Taxeringsar="2025" SummaIntakterPaKapital="ett" OverskottPaKapital="1"/&gt;'
         ),
-        lambda d: d.update(Partiellt="nej"),
-        lambda d: d.pop("AntalPoster"),
+        _skv_with("&lt;oavslutad"),
+        _skv_with("")
+        .replace("<s:SKV><s:data>", "<s:SKV><s:annat>")
+        .replace("</s:data></s:SKV>", "</s:annat></s:SKV>"),
+        _skv_with("").replace("s:svarsdata", "s:svar"),
     ],
 )
-def test_parser_refuses_unexpected_shapes(small_population, change):
-    document = _answer(small_population, Source.SKV)
-    change(document)
+def test_parser_refuses_unexpected_shapes(raw):
     with pytest.raises(MalformedAnswer):
-        parse_answer(Source.SKV, json.dumps(document))
+        parse_raw(Source.SKV, raw)
 
 
-def test_parser_refuses_invalid_json_and_non_objects():
-    for raw in ["", "{", "[1, 2]", "null", '"text"']:
-        with pytest.raises(MalformedAnswer):
-            parse_answer(Source.FK, raw)
-
-
-def test_parser_detects_a_silently_truncated_answer(small_population):
-    person = next(p for p in small_population if p.capital_base)
-    document = answer_for(small_population, Source.SKV, person, Period(2026, 3))
-    assert document["AntalPoster"] == 2
-    document["Kapitaluppgifter"].pop()
-    parsed = parse_answer(Source.SKV, json.dumps(document))
-    assert isinstance(parsed.partial, PartialAnswer) and len(parsed.facts.capital) == 1
+def test_an_agency_left_out_is_not_available_and_an_error_is_typed():
+    left_out = _skv_with("").replace(
+        "<s:SKV><s:data><svar>&lt;Beskattningsuppgifter&gt;&lt;/Beskattningsuppgifter&gt;</svar></s:data></s:SKV>",
+        "",
+    )
+    with pytest.raises(NotAvailable):
+        parse_raw(Source.SKV, left_out)
+    with pytest.raises(NotAvailable):
+        parse_raw(Source.FK, left_out)
 
 
 def test_parser_drops_an_address_sent_for_a_protected_person(small_population):
-    person = next(p for p in small_population if p.registered)
-    document = answer_for(small_population, Source.NAVET, person, Period(2026, 3))
-    document["Personpost"]["Skyddsmarkering"] = "SKYDDAD_FOLKBOKFORING"
-    document["Personpost"]["Folkbokforingsadress"] = {
-        "Utdelningsadress": "Hemlig väg 1",
-        "Postnummer": "111 11",
-        "Postort": "X",
-        "Lagenhetsnummer": None,
-        "Kommun": "X",
-    }
-    facts = parse_answer(Source.NAVET, json.dumps(document)).facts
+    person = next(p for p in small_population if p.registered and p.protection is Protection.NONE)
+    raw = _wire(small_population, Source.NAVET, person)
+    assert "<nav:Adresser>" in raw
+    protected = raw.replace(
+        "<nav:SkyddadFolkbokforing>N</nav:SkyddadFolkbokforing>",
+        "<nav:SkyddadFolkbokforing>J</nav:SkyddadFolkbokforing>",
+        1,
+    )
+    facts = parse_raw(Source.NAVET, protected).facts
     assert facts.protection is Protection.SKYDDAD_FOLKBOKFORING and facts.address is None
+    kept = shielded(Source.NAVET, protected)
+    assert "Adresser" not in kept and "Folkbokforingsadress" not in kept
 
 
 # --- fault table ----------------------------------------------------------------------------------------

@@ -77,7 +77,20 @@ def reconcile(
 
     for role, answer in snapshot.items():
         for source, result in answer["sources"].items():
-            if result.get("error"):
+            if result.get("error") and result["error"].get("kind") == "not_available":
+                # SSBTEK leaves out what the municipality may not see: that is not "no income".
+                findings.append(
+                    Finding(
+                        "register_not_available",
+                        "high",
+                        f"Uppgifter från {SOURCE_NAMES.get(source, source)} om {ROLE_NAMES.get(role, role)} "
+                        "är inte tillgängliga för kommunen. De har inte lästs som att det saknas uppgifter; "
+                        "en handläggare behöver ta in dem på annat sätt.",
+                        role=role,
+                        source=source,
+                    )
+                )
+            elif result.get("error"):
                 error = result["error"]
                 findings.append(
                     Finding(
@@ -91,6 +104,19 @@ def reconcile(
                     )
                 )
 
+    for role, answer in snapshot.items():
+        fk = answer["sources"].get("fk", {}).get("facts") or {}
+        if fk.get("unavailable"):
+            findings.append(
+                Finding(
+                    "register_not_available",
+                    "high",
+                    f"Försäkringskassans uppgifter om {', '.join(fk['unavailable'])} för "
+                    f"{ROLE_NAMES.get(role, role)} är inte tillgängliga för kommunen; de är inte lästa som noll.",
+                    role=role,
+                    source="fk",
+                )
+            )
     findings += _income_findings(values, snapshot, month)
     capital_limit = Decimal(policy.config["thresholds"]["capital_surplus_per_year"])
     stated_assets = {asset["type"] for asset in values.get("assets", [])}

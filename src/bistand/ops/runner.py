@@ -9,9 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import time
+
+from bistand.registers.tls import default_tls_dir
 
 ACCESS_LOG_FORMAT = (
     '{"time": "%(t)s", "logger": "access", "method": "%(m)s", "path": "%(U)s", '
@@ -70,7 +73,12 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
+            # The registers simulator answers over TLS with the test CA it made at start-up.
+            ca = default_tls_dir() / "ca.crt"
+            verify = (
+                ssl.create_default_context(cafile=ca) if url.startswith("https://") and ca.exists() else True
+            )
+            if httpx.get(url, timeout=1, verify=verify).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -138,7 +146,7 @@ def supervise(
 def run(args: argparse.Namespace) -> int:
     demo = args.demo if args.demo is not None else os.environ.get("BISTAND_DEMO", "1") != "0"
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bistand.settings", BISTAND_DEMO="1" if demo else "0")
-    registers_url = f"http://127.0.0.1:{args.registers_port}"
+    registers_url = f"https://127.0.0.1:{args.registers_port}"
     env.setdefault("BISTAND_REGISTERS_URL", registers_url)
     os.environ.update(env)
 

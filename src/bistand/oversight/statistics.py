@@ -42,6 +42,7 @@ REASON_LABELS = {
     "vehicle": _("Fordon i registret"),
     "household_differs": _("Hushållet skiljer sig från folkbokföringen"),
     "register_incomplete": _("Svar från register saknas"),
+    "register_not_available": _("Registeruppgifter är inte tillgängliga för kommunen"),
     "application_incomplete": _("Ansökan är inte komplett"),
     "extra_needs": _("Söker för kostnader utöver det vanliga"),
     "emergency": _("Nödbistånd"),

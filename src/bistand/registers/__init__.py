@@ -3,7 +3,7 @@
 Public interface (no Django here; the pipeline wraps it and stores snapshots):
 
 * :class:`RegisterGateway` — ``lookup(person_id, period, sources=None, case_id=None) -> RegisterAnswer``;
-* :func:`http_gateway` — the httpx implementation against the simulator (``BISTAND_REGISTERS_URL``);
+* :func:`http_gateway` — SSBTEK and Navet over SOAP and mutual TLS (``BISTAND_REGISTERS_URL``, docs/registers.md);
 * :class:`RegisterClient` — the same resilience (parallel, retries, breaker, cache) over any adapters;
 * :class:`Source`, :class:`Period`, the facts in ``facts.py`` and the typed errors in ``errors.py``.
 
@@ -15,6 +15,7 @@ from bistand.registers.client import DEFAULT_URL, ClientSettings, RegisterClient
 from bistand.registers.errors import (
     CircuitOpen,
     MalformedAnswer,
+    NotAvailable,
     PartialAnswer,
     PersonNotFound,
     RegisterError,
@@ -42,6 +43,7 @@ __all__ = [
     "JsonFileAnswerCache",
     "MalformedAnswer",
     "MemoryAnswerCache",
+    "NotAvailable",
     "PartialAnswer",
     "Period",
     "PersonNotFound",

@@ -29,16 +29,20 @@ from bistand.identity.personnummer import Personnummer, parse
 from bistand.registers.breaker import CircuitBreaker
 from bistand.registers.cache import AnswerCache, CachedAnswer, CacheKey
 from bistand.registers.errors import CircuitOpen, MalformedAnswer, RegisterError
-from bistand.registers.httpsource import HttpSourceAdapter
-from bistand.registers.interface import Provenance, RegisterAnswer, SourceAdapter, SourceResult
+from bistand.registers.interface import Parsed, Provenance, RegisterAnswer, SourceAdapter, SourceResult
+from bistand.registers.navet import NavetAdapter
+from bistand.registers.navet import parse_answer as navet_parse
 from bistand.registers.shield import shielded
 from bistand.registers.sources import ALL_SOURCES, Period, Source
+from bistand.registers.ssbtek import SsbtekAdapter, SsbtekConfig
+from bistand.registers.ssbtek import parse_answer as ssbtek_parse
+from bistand.registers.tls import TlsFiles
 
-__all__ = ["DEFAULT_URL", "ClientSettings", "RegisterClient", "http_gateway"]
+__all__ = ["DEFAULT_URL", "ClientSettings", "RegisterClient", "http_gateway", "parse_raw"]
 
 log = logging.getLogger("bistand.registers")
 
-DEFAULT_URL = "http://127.0.0.1:8001"
+DEFAULT_URL = "https://127.0.0.1:8001"
 URL_ENV = "BISTAND_REGISTERS_URL"
 
 
@@ -252,6 +256,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def parse_raw(source: Source, raw: str) -> Parsed:
+    """Read a raw answer of ``source`` as its production adapter does (pure; raises the typed error)."""
+    return navet_parse(raw) if source is Source.NAVET else ssbtek_parse(source, raw)
+
+
 def http_gateway(
     base_url: str | None = None,
     settings: ClientSettings | None = None,
@@ -259,18 +268,32 @@ def http_gateway(
     cache: AnswerCache | None = None,
     sources: Iterable[Source] = ALL_SOURCES,
     transport: httpx.BaseTransport | None = None,
+    tls: TlsFiles | None = None,
 ) -> RegisterClient:
-    """A gateway to the registers simulator (or anything speaking its JSON) at ``base_url``.
+    """The gateway to SSBTEK and Navet over SOAP and mutual TLS: the production adapters, pointed at the
+    simulator in development and at the agencies' endpoints in production.
 
-    ``base_url`` defaults to ``$BISTAND_REGISTERS_URL``, then ``http://127.0.0.1:8001``. The returned
-    client owns its HTTP connection pool; close it (or use it as a context manager) when done.
+    ``base_url`` defaults to ``$BISTAND_REGISTERS_URL``, then ``https://127.0.0.1:8001``; the services are
+    ``$BISTAND_SSBTEK_URL`` and ``$BISTAND_NAVET_URL`` when set (production), else paths under it.
+    ``tls`` defaults to ``BISTAND_REGISTERS_CERT``/``_KEY``/``_CA``, else the simulator's test CA folder.
+    The returned client owns its HTTP connection pool; close it (or use it as a context manager).
     """
     url = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
     settings = settings or ClientSettings()
+    files = tls or TlsFiles.from_env()
     http = httpx.Client(
         transport=transport,
+        verify=files.client_context() if files is not None else True,
         limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
-        headers={"User-Agent": "bistand-registers/1"},
+        headers={"User-Agent": "bistand-registers/2"},
     )
-    adapters = {s: HttpSourceAdapter(s, http, url) for s in sources}
+    config = SsbtekConfig.from_env(url)
+    adapters: dict[Source, SourceAdapter] = {}
+    for source in sources:
+        if source is Source.NAVET:
+            adapters[source] = NavetAdapter(
+                http, NavetAdapter.endpoint_from_env(url), config.organisationsnummer
+            )
+        else:
+            adapters[source] = SsbtekAdapter(source, http, config)
     return RegisterClient(adapters, settings, cache=cache, on_close=http.close)

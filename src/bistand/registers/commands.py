@@ -1,6 +1,7 @@
 """``bistand registers``: run the simulator, look a person up, show the synthetic population.
 
     bistand registers serve [--host 127.0.0.1] [--port 8001] [--seed 1] [--size 10000] [--faults-file F]
+                            [--tls-dir DIR] [--check-schemas]
     bistand registers lookup PERSONNUMMER --month YYYY-MM [--sources fk,af,...] [--url URL] [--raw]
     bistand registers population [--seed 1] [--size 10000] [--sample 5]
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bistand.registers.population import DEFAULT_SEED, DEFAULT_SIZE
+from bistand.registers.tls import default_tls_dir
 
 __all__ = ["add_arguments", "run"]
 
@@ -35,6 +37,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--size", type=int, default=DEFAULT_SIZE, help="number of persons")
     serve.add_argument("--faults-file", type=Path, help="JSON file of fault rules, reloaded when it changes")
     serve.add_argument("--verbose", action="store_true", help="log every request (method, path, status)")
+    serve.add_argument(
+        "--tls-dir",
+        type=Path,
+        help="folder for the test CA and certificates (default $BISTAND_REGISTERS_TLS_DIR or var/registers-tls)",
+    )
+    serve.add_argument("--plain-http", action="store_true", help="no TLS (only for debugging the simulator)")
+    serve.add_argument(
+        "--check-schemas", action="store_true", help="validate every answer against the XSDs before sending"
+    )
 
     lookup = sub.add_parser("lookup", help="look a person up in the registers and print the answer as JSON")
     lookup.add_argument("person", metavar="PERSONNUMMER", help="10 or 12 digits, with or without separator")
@@ -43,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--sources", help="comma-separated sources (fk,af,so,csn,skv,tns,miv,navet); default all"
     )
     lookup.add_argument(
-        "--url", help="registers base URL (default $BISTAND_REGISTERS_URL or http://127.0.0.1:8001)"
+        "--url", help="registers base URL (default $BISTAND_REGISTERS_URL or https://127.0.0.1:8001)"
     )
     lookup.add_argument("--timeout", type=float, default=5.0, help="seconds per attempt (default 5)")
     lookup.add_argument("--raw", action="store_true", help="include each source's raw answer")
@@ -79,7 +90,13 @@ def _serve(args: argparse.Namespace) -> int:
     )
     try:
         server = SimulatorServer(
-            args.host, args.port, seed=args.seed, size=args.size, faults_file=args.faults_file
+            args.host,
+            args.port,
+            seed=args.seed,
+            size=args.size,
+            faults_file=args.faults_file,
+            tls_dir=None if args.plain_http else (args.tls_dir or default_tls_dir()),
+            check_schemas=args.check_schemas,
         )
     except PopulationTooLarge as exc:
         print(f"bistand registers serve: {exc}", file=sys.stderr)
@@ -96,7 +113,8 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     server.start()
     print(
-        f"Registers simulator listening on {server.url} (seed {args.seed}, {len(server.population)} persons)",
+        f"Registers simulator listening on {server.url} (seed {args.seed}, {len(server.population)} persons)"
+        + (f", test CA in {server.tls.ca.parent}" if server.tls else ""),
         flush=True,
     )
     while not stop.wait(0.1):

@@ -18,6 +18,7 @@ from bistand.registers.sources import Source
 __all__ = [
     "CircuitOpen",
     "MalformedAnswer",
+    "NotAvailable",
     "PartialAnswer",
     "PersonNotFound",
     "RegisterError",
@@ -91,9 +92,17 @@ class PersonNotFound(RegisterError):
 
 
 class MalformedAnswer(RegisterError):
-    """The answer could not be read: invalid JSON, or a shape the client does not recognise."""
+    """The answer could not be read: not a SOAP answer, or a shape the client does not recognise."""
 
     kind = "malformed"
+
+
+class NotAvailable(RegisterError):
+    """The source's data is not available to this municipality: SSBTEK leaves out what the agreement does
+    not cover. Shown as "not available", never read as "no records"; asking again does not help."""
+
+    kind = "not_available"
+    counts_against_source = False
 
 
 class RequestRejected(RegisterError):

@@ -2,7 +2,7 @@
 
 Every class is a frozen dataclass; money is :class:`~decimal.Decimal` in kronor, dates are
 :class:`~datetime.date`. Field names are English; each docstring gives the register's own field name so
-that the production adapter (SOAP) and the simulator (JSON) map onto the same facts.
+that the adapters (``ssbtek.py``, ``lefi.py``, ``navet.py``) and the simulator's writer map onto the same facts.
 
 An empty tuple here means the register *answered* and had no records (for instance no payments in the
 period). A register that did not answer gives no facts at all but a typed error (see ``errors.py``), so
@@ -134,6 +134,9 @@ class FkFacts:
     decisions: tuple[BenefitDecision, ...]
     claims: tuple[BenefitClaim, ...]
     other: tuple[OtherInformation, ...] = ()
+    # Benefit codes the municipality is not entitled to see (LEFI avvikelse OBEHORIG): *not available*,
+    # which is not the same as "no payments".
+    unavailable: tuple[str, ...] = ()
 
     def paid(self, code: str | None = None) -> tuple[BenefitPayment, ...]:
         """Payments made (not preliminary), of one benefit code or of all."""

@@ -6,19 +6,26 @@ A rule says what goes wrong, for which source and which person (``"*"`` for any)
     {"mode": "latency", "latency_ms": 200}
     {"mode": "error", "source": "af", "status": 502, "times": 2}
     {"mode": "malformed", "variant": "shape"}
-    {"mode": "partial", "variant": "silent"}
+    {"mode": "partial"}
+    {"mode": "error", "variant": "bt", "source": "csn"}
+    {"mode": "not_entitled", "source": "tns"}
     {"mode": "not_found", "person": "199001012385"}
 
 Modes:
 
 * ``latency``: wait ``latency_ms`` before answering normally (latency rules add up);
-* ``timeout``: hold the connection ``hold_ms`` (default 10 s, longer than any client timeout), then 504;
-* ``error``: answer ``status`` (500–599, default 503) with an SSBT error body;
-* ``malformed``: answer 200 with broken JSON (``variant: "syntax"``, default) or valid JSON of the wrong
-  shape (``"shape"``);
-* ``partial``: drop the second half of the records; ``"flagged"`` (default) sets ``Partiellt`` and a BT
-  error as the real service does, ``"silent"`` leaves only ``AntalPoster`` to tell;
-* ``not_found``: answer 404 as if the source did not know the person.
+* ``timeout``: hold the connection ``hold_ms`` (default 10 s, longer than any client timeout), then answer
+  with the agency's error tagged ``SSBT``, code ``TIDSGRANS`` (the composite service gave up waiting);
+* ``error``: a SOAP Fault of the composite service (SSBT) with HTTP ``status`` (500–599, default 503);
+  ``variant: "bt"`` instead answers 200 with the agency's error tagged ``BT`` (one agency failed);
+* ``malformed``: broken XML (``variant: "syntax"``, default) or a well-formed answer of the wrong shape
+  (``"shape"``);
+* ``partial``: drop the second half of the records and say so the way the agency does (LEFI
+  ``avvikelser`` INTERNT_FEL, an a-kassa whose status is not OK, Transportstyrelsen's ``FEL``, CSN's
+  result code, Arbetsförmedlingen's status code);
+* ``not_entitled``: leave the agency out of the answer, as SSBTEK does for data the municipality's
+  agreement does not cover (for LEFI: avvikelse OBEHORIG);
+* ``not_found``: the agency's ``BT`` error ``PERSON_SAKNAS``.
 
 ``times`` limits a rule to that many matching requests (then it is removed), which is how a test makes a
 source fail twice and then recover. ``probability`` (0–1) makes a rule apply to only that share of the
@@ -60,11 +67,13 @@ class FaultMode(StrEnum):
     MALFORMED = "malformed"
     PARTIAL = "partial"
     NOT_FOUND = "not_found"
+    NOT_ENTITLED = "not_entitled"
 
 
 _VARIANTS = {
     FaultMode.MALFORMED: ("syntax", "shape"),
-    FaultMode.PARTIAL: ("flagged", "silent"),
+    FaultMode.ERROR: ("ssbt", "bt"),
+    FaultMode.PARTIAL: ("flagged",),
 }
 
 

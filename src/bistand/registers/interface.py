@@ -6,8 +6,8 @@ The pipeline calls a :class:`RegisterGateway`::
     fk = answer.facts(Source.FK)          # FkFacts, or raises the source's typed error
     for source, error in answer.errors.items(): ...
 
-Behind the gateway each source is a :class:`SourceAdapter`: the simulator's HTTP/JSON adapter today, the
-SSBTEK SOAP adapter and the Navet adapter in production (see docs/registers.md). Retries, the circuit
+Behind the gateway each source is a :class:`SourceAdapter`: the SSBTEK v10 SOAP adapter per agency and the
+Navet adapter, against the simulator in development and the agencies in production (docs/registers.md). Retries, the circuit
 breaker, parallelism and the cache live in the gateway (``client.RegisterClient``), so every adapter gets
 them without writing them again.
 """

@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from bistand.identity.personnummer import Personnummer
 from bistand.registers import amounts
+from bistand.registers.codes import AF_CATEGORIES
 from bistand.registers.facts import Protection
 from bistand.registers.sources import Period
 from bistand.testdata import skatteverket_personnummer, skatteverket_samordningsnummer
@@ -411,15 +412,6 @@ _VEHICLES = (
 )  # fmt: skip
 _PLATE_LETTERS = "ABCDEFGHJKLMNOPRSTUWXYZ"  # Swedish plates use neither I, Q, V nor Å, Ä, Ö
 _HOME_COUNTRIES = ("SYR", "AFG", "ERI", "SOM", "IRQ", "UKR", "IRN", "ETH", "TUR", "POL")
-# Sökandekategorier (ArbetssokandeSKAT): the codes are illustrative, the texts say what they stand for here.
-_AF_CATEGORIES = {
-    "11": "Öppet arbetslös",
-    "21": "Deltidsarbetslös",
-    "22": "Timanställd",
-    "41": "Arbetssökande med förhinder",
-    "68": "I program med aktivitetsstöd",
-    "69": "I etableringsprogram",
-}
 
 # Template weights: tuned so that 10 000 persons fit the test identities (few teenagers, no infants).
 _KIND_WEIGHTS = (
@@ -863,7 +855,7 @@ class _Builder:
         if extent == 100 and rng.random() < 0.15:
             extent = rng.choice((50, 75))
         return AfProfile(
-            code, _AF_CATEGORIES[code], registered_on, extent, deregistered, reports_stop, akassa, decisions
+            code, AF_CATEGORIES[code], registered_on, extent, deregistered, reports_stop, akassa, decisions
         )
 
     def _migration(self, *, granted: bool, long_ago: bool = False) -> MigrationProfile:

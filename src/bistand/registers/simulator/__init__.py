@@ -1,5 +1,6 @@
-"""The registers simulator: an HTTP service that answers like SSBTEK's sources and Navet would, for a
-synthetic population, with fault injection. Start it with ``bistand registers serve``."""
+"""The registers simulator: SSBTEK v10 and Navet over SOAP and mutual TLS (a test CA made at start-up),
+answering in the published schemas for a synthetic population, with fault injection. Start it with
+``bistand registers serve``."""
 
 from bistand.registers.simulator.server import SimulatorServer, person_key
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from bistand.registers import amounts
 from bistand.registers.facts import Protection
+from bistand.registers.lefi import BENEFIT_LABELS
 from bistand.registers.population import (
     Household,
     Person,
@@ -25,23 +26,11 @@ from bistand.registers.population import (
     study_support_paid,
     underhallsstod_children,
 )
+from bistand.registers.simulator.records import count_records
 from bistand.registers.sources import Period, Source
-from bistand.registers.wire import SOURCE_CODES, count_records
 
-__all__ = ["answer_for", "not_found_body"]
+__all__ = ["answer_for"]
 
-BENEFIT_LABELS = {
-    "FK:ABB": "Barnbidrag",
-    "FK:BOB": "Bostadsbidrag",
-    "FK:US": "Underhållsstöd",
-    "FK:SJP": "Sjukpenning",
-    "FK:FP": "Föräldrapenning",
-    "FK:SA": "Sjukersättning",
-    "FK:AS": "Aktivitetsstöd",
-    "FK:ET": "Etableringsersättning",
-    "PM:AP": "Allmän pension",
-    "PM:BTI": "Bostadstillägg",
-}
 # Day of the month each benefit is paid (simulator convention; moved to the Friday before a weekend).
 PAYDAYS = {
     "FK:ABB": 20,
@@ -86,18 +75,13 @@ def _kr(value: Decimal) -> int:
 
 def _envelope(seed: int, source: Source, person_id: str, period: Period) -> dict[str, Any]:
     return {
-        "Kalla": SOURCE_CODES[source],
+        "Kalla": source.value.upper(),
         "SvarId": f"{source.value}-{_stable(seed, source.value, person_id, period):016x}",
         "Personidentitet": person_id,
         "Period": {"FromDatum": period.first_day.isoformat(), "TomDatum": period.last_day.isoformat()},
         "Partiellt": False,
         "Felmeddelanden": [],
     }
-
-
-def not_found_body(source: Source) -> dict[str, Any]:
-    """The error body when the source does not know the person."""
-    return {"Fel": {"Tagg": "BT", "Kod": "PERSON_SAKNAS", "Text": f"{SOURCE_CODES[source]}: personen saknas"}}
 
 
 # --- Försäkringskassan and Pensionsmyndigheten ----------------------------------------------------------
@@ -265,6 +249,9 @@ def _af(population: Population, person: Person, period: Period) -> dict[str, Any
             "Inskrivningsdatum": profile.registered_on.isoformat(),
             "Omfattning": profile.extent_percent,
             "Avaktualiserad": deregistered,
+            "AvaktualiseradDatum": profile.deregistered_on.isoformat()
+            if deregistered and profile.deregistered_on
+            else None,
             "Aktivitetsrapporter": reports,
             "Akassetillhorighet": profile.akassa,
             "EkonomiskaBeslut": decisions,

@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from bistand.registers.facts import Protection
+from bistand.registers.income import income_type
 from bistand.registers.population import (
     Household,
     Person,
@@ -92,17 +93,6 @@ EXEMPTION_BY_SITUATION = {
 # about 40 000 kr): savings must be used before försörjningsstöd (SoL 12 kap. 1 §).
 SAVINGS_CAPITAL_INCOME = 1000
 
-# Income types as the rules contract names them, for each kind of payment the population's state pays.
-_STREAM_TYPES = {
-    "FK:BOB": "housing_allowance",
-    "FK:SJP": "sickness_benefit",
-    "FK:FP": "parental_benefit",
-    "FK:SA": "sickness_benefit",  # sjukersättning is paid for illness, not a pension
-    "FK:AS": "activity_support",
-    "FK:ET": "establishment_benefit",
-    "PM:AP": "pension",
-    "PM:BTI": "housing_allowance",  # bostadstillägg is a housing benefit paid with the pension
-}
 _EXTRA_NEEDS = (("dental", 800, 4000), ("glasses", 900, 2500), ("medicine", 150, 1200))
 
 
@@ -266,7 +256,7 @@ def person_incomes(population: Population, person: Person, month: date) -> list[
         streams.append(household.bostadsbidrag)
     for stream in streams:
         if _active(stream, month):
-            incomes.append((_STREAM_TYPES[stream.code], _stream_net(stream)))
+            incomes.append((income_type(stream.code), _stream_net(stream)))
     if person.pnr in household.child_benefit_to:
         under_16, studying = _children_with_barnbidrag(population, household, month)
         share = len(household.child_benefit_to)
