@@ -131,7 +131,7 @@ def test_a_draft_is_described_in_words_and_its_preview_marked_as_a_draft(client,
         adjustments=[{"kind": "cost", "type": "rent", "from": "9900", "to": "7000", "reason": "Riktlinjen."}],
     )
     text = visible_text(page(client, caseworker, routed))
-    assert "Boendekostnad (hyra): 9\xa0900 kr → 7\xa0000 kr" in text or "9 900 kr → 7 000 kr" in text
+    assert "Boendekostnad (hyra): 9\xa0900\xa0kr → 7\xa0000\xa0kr" in text
     assert "Bifall: hela det beräknade beloppet" in text
     assert " grant" not in text and "rent " not in text
     assert "märkt UTKAST" in text
@@ -251,7 +251,7 @@ def test_last_month_stands_beside_this_month(find, unit, caseworker, client):
     html = page(client, caseworker, run)
     row = re.search(r'<tr id="answer-costs-rent">(.*?)</tr>', html, flags=re.S).group(1)
     cells = [c.strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
-    assert cells[:3] == ["Hyra eller avgift för bostaden", "6\xa0400 kr", "5\xa0900 kr"]
+    assert cells[:3] == ["Hyra eller avgift för bostaden", "6\xa0400\xa0kr", "5\xa0900\xa0kr"]
     assert "Förra månaden" in html
 
 
