@@ -14,15 +14,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bistand.rules.ages import ADULT_AGE, CHILD_AGE_LIMIT, LUNCH_AGE_LIMIT, SCHOOL_AGE, age_on
 from bistand.rules.messages import message, month_name
 from bistand.rules.model import COST_TYPES, INCOME_TYPES, ROLES, Cost, Household, Income, Member
 from bistand.rules.parameters import ParameterSet, default_parameters
 
 MAX_AMOUNT = Decimal(10_000_000)
 MAX_HOUSEHOLD = 99
-CHILD_AGE_LIMIT = 21  # "barn och ungdomar under 21 år" (SOSFS 2013:1); 18–20 only while in school
-SCHOOL_AGE = 18  # from 18 the parents' duty of maintenance lasts only while in school (FB 7 kap. 1 §)
-ADULT_AGE = 18  # an applicant or co-applicant younger than this applies through a guardian
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 TOP_FIELDS = frozenset(
@@ -109,11 +107,6 @@ def parse_date(text: Any) -> date | None:
     if len(_DATES) < 200_000:  # valid dates only, so the memo stays bounded (about 550 years of days)
         _DATES[text] = parsed
     return parsed
-
-
-def age_on(birth: date, day: date) -> int:
-    """Whole years of age on `day` (a child born on 29 February has its birthday on 1 March)."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def parse_amount(raw: Any, field: str, errors: list[FieldError]) -> Decimal | None:
@@ -334,7 +327,7 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
         if not isinstance(lunch, bool):
             errors.append(FieldError(f"{where}.lunch_at_home", "must_be_bool"))
             ok = False
-        elif not lunch and ok and (role != "child" or age > 6):
+        elif not lunch and ok and (role != "child" or age > LUNCH_AGE_LIMIT):
             notices.append(("lunch_ignored", {"field": f"{where}.lunch_at_home", "age": age}))
             lunch = True
         days = item.get("days_in_household")
