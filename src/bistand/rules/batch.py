@@ -81,100 +81,131 @@ class Totals:
         }
 
 
-def build_columns(households: Sequence[Household], params: ParameterSet) -> Columns:
-    """Flatten validated households into columns (one Python pass; the arithmetic comes later)."""
-    month_index: dict[date, int] = {}
-    months: list[date] = []
-    n = len(households)
-    month = np.empty(n, dtype=np.int64)
-    couple = np.empty(n, dtype=bool)
-    size = np.empty(n, dtype=np.int64)
-    members = np.empty(n, dtype=np.int64)
-    costs = np.empty(n, dtype=np.int64)
-    ch_hh: list[int] = []
-    ch_age: list[int] = []
-    ch_away: list[bool] = []
-    ch_days: list[int] = []
-    ch_dim: list[int] = []
-    in_hh: list[int] = []
-    in_amount: list[int] = []
-    in_kind: list[int] = []
-    in_earlier: list[int] = []
-    in_child: list[int] = []
-    in_jobb: list[bool] = []
-    child_keys: dict[tuple[int, str], int] = {}
-    days_cache: dict[date, int] = {}
-    for i, h in enumerate(households):
-        m = h.month
-        k = month_index.get(m)
+class ColumnBuilder:
+    """Households appended one by one as flat lists, then turned into `Columns` once.
+
+    `add` takes a validated `Household`; the JSON-lines reader (`rules.jsonl`) appends its checked rows to
+    the same lists directly.
+    """
+
+    def __init__(self, params: ParameterSet) -> None:
+        self.params = params
+        self.months: list[date] = []
+        self.month_index: dict[date, int] = {}
+        self.month: list[int] = []
+        self.couple: list[bool] = []
+        self.size: list[int] = []
+        self.members: list[int] = []
+        self.costs: list[int] = []
+        self.ch_hh: list[int] = []
+        self.ch_age: list[int] = []
+        self.ch_away: list[bool] = []
+        self.ch_days: list[int] = []
+        self.ch_dim: list[int] = []
+        self.in_hh: list[int] = []
+        self.in_amount: list[int] = []
+        self.in_kind: list[int] = []
+        self.in_earlier: list[int] = []
+        self.in_child: list[int] = []
+        self.in_jobb: list[bool] = []
+        self._child_keys: dict[tuple[int, str], int] = {}
+
+    def child_key(self, household: int, member: str) -> int:
+        """A number for one child of one household (its salaries share the yearly exemption)."""
+        return self._child_keys.setdefault((household, member), len(self._child_keys))
+
+    def month_key(self, m: date) -> int:
+        """The index of month `m` among the batch's distinct months."""
+        k = self.month_index.get(m)
         if k is None:
-            k = month_index[m] = len(months)
-            months.append(m)
-        month[i] = k
+            k = self.month_index[m] = len(self.months)
+            self.months.append(m)
+        return k
+
+    def add(self, h: Household) -> None:
+        """Append one validated household."""
+        i = len(self.month)
+        m = h.month
+        self.month.append(self.month_key(m))
         roles = {}
         adults = 0
+        dim = 1
         for member in h.members:
             roles[member.id] = member.role
             if member.role in ADULT_ROLES:
                 adults += 1
             else:
-                ch_hh.append(i)
-                ch_age.append(member.age)
-                ch_away.append(not member.lunch_at_home)
+                self.ch_hh.append(i)
+                self.ch_age.append(member.age)
+                self.ch_away.append(not member.lunch_at_home)
                 if member.days_in_household is None:
-                    ch_days.append(0)
-                    ch_dim.append(1)
+                    self.ch_days.append(0)
+                    self.ch_dim.append(1)
                 else:
-                    dim = days_cache.get(m)
-                    if dim is None:
-                        dim = days_cache[m] = _days_in_month(m)
-                    ch_days.append(member.days_in_household)
-                    ch_dim.append(dim)
-        couple[i] = adults == 2
-        size[i] = h.household_size
-        members[i] = len(h.members)
-        costs[i] = sum(_ore(c.amount) for c in h.costs)
-        mp = params.at(m)
+                    dim = _days_in_month(m)
+                    self.ch_days.append(member.days_in_household)
+                    self.ch_dim.append(dim)
+        self.couple.append(adults == 2)
+        self.size.append(h.household_size)
+        self.members.append(len(h.members))
+        self.costs.append(sum(_ore(c.amount) for c in h.costs))
+        mp = self.params.at(m)
         jobb: dict[str, bool] = {}
         for member in h.members:
             if member.role in ADULT_ROLES:
                 history = assistance_history(h, member)
                 jobb[member.id] = jobbstimulans_status(m, history, mp).applies if history else False
         for income in h.incomes:
-            in_hh.append(i)
-            in_amount.append(_ore(income.amount))
+            self.in_hh.append(i)
+            self.in_amount.append(_ore(income.amount))
             child = -1
             if income.type != "salary":
                 kind = KIND_OTHER
             elif roles[income.member] == "child":
                 kind = KIND_CHILD_SALARY
-                child = child_keys.setdefault((i, income.member), len(child_keys))
+                child = self.child_key(i, income.member)
             else:
                 kind = KIND_ADULT_SALARY
-            in_kind.append(kind)
-            in_child.append(child)
-            in_jobb.append(kind == KIND_ADULT_SALARY and jobb[income.member])
-            in_earlier.append(_ore(income.earned_earlier_this_year) if income.earned_earlier_this_year else 0)
-    return Columns(
-        months=months,
-        month=month,
-        couple=couple,
-        size=size,
-        members=members,
-        costs=costs,
-        child_household=np.array(ch_hh, dtype=np.int64),
-        child_age=np.array(ch_age, dtype=np.int64),
-        child_bracket=_AGE_TO_BRACKET[np.array(ch_age, dtype=np.int64)],
-        child_lunch_away=np.array(ch_away, dtype=bool),
-        child_days=np.array(ch_days, dtype=np.int64),
-        child_days_in_month=np.array(ch_dim, dtype=np.int64),
-        income_household=np.array(in_hh, dtype=np.int64),
-        income_amount=np.array(in_amount, dtype=np.int64),
-        income_kind=np.array(in_kind, dtype=np.int64),
-        income_earlier=np.array(in_earlier, dtype=np.int64),
-        income_child=np.array(in_child, dtype=np.int64),
-        income_jobbstimulans=np.array(in_jobb, dtype=bool),
-    )
+            self.in_kind.append(kind)
+            self.in_child.append(child)
+            self.in_jobb.append(kind == KIND_ADULT_SALARY and jobb[income.member])
+            earlier = income.earned_earlier_this_year
+            self.in_earlier.append(_ore(earlier) if earlier else 0)
+
+    def columns(self) -> Columns:
+        """The households appended so far, as columns."""
+        ages = np.array(self.ch_age, dtype=np.int64)
+        return Columns(
+            months=self.months,
+            month=np.array(self.month, dtype=np.int64),
+            couple=np.array(self.couple, dtype=bool),
+            size=np.array(self.size, dtype=np.int64),
+            members=np.array(self.members, dtype=np.int64),
+            costs=np.array(self.costs, dtype=np.int64),
+            child_household=np.array(self.ch_hh, dtype=np.int64),
+            child_age=ages,
+            child_bracket=_AGE_TO_BRACKET[ages],
+            child_lunch_away=np.array(self.ch_away, dtype=bool),
+            child_days=np.array(self.ch_days, dtype=np.int64),
+            child_days_in_month=np.array(self.ch_dim, dtype=np.int64),
+            income_household=np.array(self.in_hh, dtype=np.int64),
+            income_amount=np.array(self.in_amount, dtype=np.int64),
+            income_kind=np.array(self.in_kind, dtype=np.int64),
+            income_earlier=np.array(self.in_earlier, dtype=np.int64),
+            income_child=np.array(self.in_child, dtype=np.int64),
+            income_jobbstimulans=np.array(self.in_jobb, dtype=bool),
+        )
+
+    def __len__(self) -> int:
+        return len(self.month)
+
+
+def build_columns(households: Sequence[Household], params: ParameterSet) -> Columns:
+    """Flatten validated households into columns (one Python pass; the arithmetic comes later)."""
+    builder = ColumnBuilder(params)
+    for h in households:
+        builder.add(h)
+    return builder.columns()
 
 
 def _days_in_month(d: date) -> int:

@@ -82,7 +82,7 @@ def child_salary_exempt(salary: Ore, yearly_limit: Ore, earned_before: Ore) -> O
     """
     remaining = yearly_limit - earned_before
     exempt = where(salary < remaining, salary, remaining)
-    return where(exempt > 0, exempt, 0 * exempt)
+    return where(exempt > 0, exempt, 0)
 
 
 # --- the result ----------------------------------------------------------------------------------
@@ -95,4 +95,9 @@ def deficit(norm: Ore, costs: Ore, income: Ore) -> Ore:
 
 def entitlement(shortfall: Ore) -> Ore:
     """The försörjningsstöd: a positive deficit rounded half up to whole kronor, else nothing."""
-    return where(shortfall > 0, (shortfall + 50) // 100 * 100, 0 * shortfall)
+    return where(shortfall > 0, (shortfall + 50) // 100 * 100, 0)
+
+
+def capped(amount: Ore, cap: Ore) -> Ore:
+    """A policy variant's cap on the försörjningsstöd of a household in a month (simulation only)."""
+    return where(amount > cap, cap, amount)

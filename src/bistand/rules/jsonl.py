@@ -1,0 +1,291 @@
+"""Reading many households from JSON lines at the speed of the calculation (`bistand simulate`).
+
+msgspec decodes each line straight into typed structs (in C: types, required fields and unknown fields are
+checked there), and one short pass checks the contract's rules on them and appends the household to the
+batch's columns, without building a `Household` per line. A line the fast path does not take as it is
+(a float amount, a null list, a type error, an unknown field) goes to `validation.validate`, the one
+definition of the contract's errors. A line the fast pass finds invalid is counted at once, and its errors
+are written by `validate` when they are shown, so the messages — line number, field, text — are exactly
+those of the single path. tests/rules/test_jsonl.py holds the fast pass to `validate` on random and broken
+households: the same lines accepted, the same totals, the same errors.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+from bistand.rules.ages import ADULT_AGE, CHILD_AGE_LIMIT, LUNCH_AGE_LIMIT, SCHOOL_AGE, age_on
+from bistand.rules.batch import KIND_ADULT_SALARY, KIND_CHILD_SALARY, KIND_OTHER, ColumnBuilder, Columns
+from bistand.rules.engine import jobbstimulans_status
+from bistand.rules.model import COST_TYPES, INCOME_TYPES
+from bistand.rules.parameters import ParameterSet
+from bistand.rules.validation import (
+    EARLIEST_BIRTH,
+    MAX_AMOUNT,
+    MAX_HOUSEHOLD,
+    InvalidInput,
+    parse_date,
+    parse_month,
+    validate,
+)
+
+_MAX = int(MAX_AMOUNT)
+
+
+class _Member(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    role: str
+    birth_date: str
+    lunch_at_home: bool | None = None
+    days_in_household: int | None = None
+    in_school: bool | None = None
+    assistance_months: list[str] | None = None
+
+
+class _Cost(msgspec.Struct, forbid_unknown_fields=True):
+    type: str
+    amount: int
+
+
+class _Income(msgspec.Struct, forbid_unknown_fields=True):
+    member: str
+    type: str
+    amount: int
+    earned_earlier_this_year: int | None = None
+
+
+class _Household(msgspec.Struct, forbid_unknown_fields=True):
+    month: str
+    members: list[_Member]
+    household_size: int | None = None
+    costs: list[_Cost] = []
+    incomes: list[_Income] = []
+    assistance_months: list[str] | None = None
+    municipality: str | None = None
+
+
+_decode = msgspec.json.Decoder(_Household).decode
+_SLOW = object()  # the fast pass leaves this line to `validate`
+
+
+class _Invalid(Exception):
+    """The fast pass found a rule the line breaks; `validate` will say which, in words."""
+
+
+@dataclass
+class Batch:
+    """What was read: the valid households as columns, and every invalid line."""
+
+    columns: Columns
+    months: list[str]  # each valid household's month, YYYY-MM
+    invalid: list[tuple[int, str]]  # (line number, text)
+    lang: str = "sv"
+    params: ParameterSet | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.months)
+
+    def errors(self, limit: int | None = None) -> list[tuple[int, list[dict[str, str]]]]:
+        """The invalid lines' errors, as `validate` words them: (line number, [{field, message}])."""
+        return [(number, line_errors(text, self.params, self.lang)) for number, text in self.invalid[:limit]]
+
+
+def line_errors(text: str, params: ParameterSet | None, lang: str = "sv") -> list[dict[str, str]]:
+    """The errors of one invalid line (empty when it is valid after all)."""
+    try:
+        data: Any = json.loads(text, parse_float=Decimal)
+    except ValueError as exc:
+        return [{"field": "", "message": str(exc)}]
+    try:
+        validate(data, params, lang)
+    except InvalidInput as exc:
+        return exc.as_list(lang)
+    return []
+
+
+def read(lines: Iterable[str | bytes], params: ParameterSet, lang: str = "sv") -> Batch:
+    """Read one household per line into columns; blank lines are skipped, invalid ones kept with their number."""
+    builder = ColumnBuilder(params)
+    months: list[str] = []
+    invalid: list[tuple[int, str]] = []
+    reader = _Reader(params, builder)
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            outcome = reader.add(_decode(line))
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            outcome = _SLOW
+        except _Invalid:
+            invalid.append((number, _text(line)))
+            continue
+        if outcome is _SLOW:
+            text = _text(line)
+            try:
+                household = validate(json.loads(text, parse_float=Decimal), params, lang)
+            except (ValueError, InvalidInput):
+                invalid.append((number, text))
+                continue
+            builder.add(household)
+            months.append(household.month_label)
+        else:
+            months.append(outcome)
+    return Batch(builder.columns(), months, invalid, lang, params)
+
+
+def _text(line: str | bytes) -> str:
+    return line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+
+
+class _Reader:
+    """The contract's rules on a decoded line, appending to the builder when it passes."""
+
+    def __init__(self, params: ParameterSet, builder: ColumnBuilder) -> None:
+        self.params = params
+        self.b = builder
+        self.month_cache: dict[str, tuple[date, Any, int, date, str]] = {}
+
+    def _month(self, text: str) -> tuple[date, Any, int, date, str]:
+        known = self.month_cache.get(text)
+        if known is None:
+            month = parse_month(text)
+            if month is None or not self.params.covers(month):
+                raise _Invalid
+            days = calendar.monthrange(month.year, month.month)[1]
+            known = (month, self.params.at(month), days, month.replace(day=days), text)
+            self.month_cache[text] = known
+        return known
+
+    def add(self, h: _Household) -> object:
+        """Append the household and return its month, raise `_Invalid`, or return `_SLOW`."""
+        month, mp, days_in_month, last_day, label = self._month(h.month)
+        if h.municipality is not None and not (len(h.municipality) == 4 and h.municipality.isdigit()):
+            raise _Invalid
+        members = h.members
+        if not members:
+            raise _Invalid
+        roles: dict[str, str] = {}
+        applicants = co_applicants = 0
+        children: list[tuple[int, bool, int]] = []
+        adults: list[tuple[str, tuple[date, ...] | None]] = []
+        for m in members:
+            member_id = m.id
+            if not member_id.strip() or member_id in roles:
+                raise _Invalid
+            role = m.role
+            birth = parse_date(m.birth_date)
+            if birth is None or birth < EARLIEST_BIRTH or birth > last_day:
+                raise _Invalid
+            age = age_on(birth, month)
+            if age < 0:
+                age = 0  # born during the month: "under 1 år" from its start
+            in_school = m.in_school
+            if role == "child":
+                if age >= CHILD_AGE_LIMIT or m.assistance_months is not None:
+                    raise _Invalid
+                if age >= SCHOOL_AGE:
+                    if in_school is not True:
+                        raise _Invalid
+                elif in_school is not None:
+                    raise _Invalid
+                days = m.days_in_household
+                if days is None or days == days_in_month:
+                    days = 0
+                elif not 1 <= days < days_in_month:
+                    raise _Invalid
+                children.append((age, m.lunch_at_home is False and age <= LUNCH_AGE_LIMIT, days))
+            elif role == "applicant" or role == "co_applicant":
+                if role == "applicant":
+                    applicants += 1
+                else:
+                    co_applicants += 1
+                if age < ADULT_AGE or in_school is not None or m.days_in_household is not None:
+                    raise _Invalid
+                own = None if m.assistance_months is None else _months(m.assistance_months, month)
+                adults.append((member_id, own))
+            else:
+                raise _Invalid
+            roles[member_id] = role
+        if applicants != 1 or co_applicants > 1:
+            raise _Invalid
+        count = len(members)
+        size = h.household_size
+        if size is None:
+            size = count
+        elif size < count or size > MAX_HOUSEHOLD:
+            raise _Invalid
+
+        costs = 0
+        for cost in h.costs:
+            amount = cost.amount
+            if cost.type not in COST_TYPES or not 0 <= amount <= _MAX:
+                raise _Invalid
+            costs += amount * 100
+
+        history = () if h.assistance_months is None else _months(h.assistance_months, month)
+        incomes: list[tuple[int, int, int, str]] = []
+        for income in h.incomes:
+            member = income.member
+            role = roles.get(member)
+            amount = income.amount
+            if role is None or income.type not in INCOME_TYPES or not 0 <= amount <= _MAX:
+                raise _Invalid
+            earlier = income.earned_earlier_this_year
+            if income.type != "salary":
+                kind = KIND_OTHER
+            elif role == "child":
+                kind = KIND_CHILD_SALARY
+                if mp.prisbasbelopp is None:
+                    raise _Invalid
+            else:
+                kind = KIND_ADULT_SALARY
+            if earlier is not None and (kind != KIND_CHILD_SALARY or not 0 <= earlier <= _MAX):
+                raise _Invalid
+            incomes.append((kind, amount * 100, (earlier or 0) * 100, member))
+
+        # Every rule holds: append.
+        b = self.b
+        i = len(b.month)
+        b.month.append(b.month_key(month))
+        b.couple.append(len(adults) == 2)
+        b.size.append(size)
+        b.members.append(count)
+        b.costs.append(costs)
+        for age, away, days in children:
+            b.ch_hh.append(i)
+            b.ch_age.append(age)
+            b.ch_away.append(away)
+            b.ch_days.append(days)
+            b.ch_dim.append(days_in_month if days else 1)
+        if incomes:
+            jobb = {}
+            for member_id, own in adults:
+                months = history if own is None else own  # the person's own months, when given
+                jobb[member_id] = bool(months) and jobbstimulans_status(month, months, mp).applies
+            for kind, amount, earlier, member in incomes:
+                b.in_hh.append(i)
+                b.in_amount.append(amount)
+                b.in_kind.append(kind)
+                b.in_earlier.append(earlier)
+                b.in_child.append(b.child_key(i, member) if kind == KIND_CHILD_SALARY else -1)
+                b.in_jobb.append(kind == KIND_ADULT_SALARY and jobb[member])
+        return label
+
+
+def _months(raw: list[str], month: date) -> tuple[date, ...]:
+    """Assistance months: each a month before `month`; sorted and distinct, as `validate` gives them."""
+    found = set()
+    for text in raw:
+        parsed = parse_month(text)
+        if parsed is None or parsed >= month:
+            raise _Invalid
+        found.add(parsed)
+    return tuple(sorted(found))
