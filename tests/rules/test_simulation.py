@@ -30,7 +30,7 @@ def _compare(variant_of):
     params = default_parameters()
     households = [validate(h, params) for h in HOUSEHOLDS]
     columns = build_columns(households, params)
-    return run(columns, [h.month_label for h in households], params, variant_of(params)), params
+    return run(columns, params, variant_of(params)), params
 
 
 def test_a_higher_norm_costs_what_the_single_path_says_and_everyone_supported_gains():

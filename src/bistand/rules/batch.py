@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import json
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -62,6 +63,11 @@ class Columns:
     def __len__(self) -> int:
         return len(self.month)
 
+    def month_labels(self) -> list[str]:
+        """Each household's month as `YYYY-MM`."""
+        names = [f"{m:%Y-%m}" for m in self.months]
+        return [names[k] for k in self.month.tolist()]
+
 
 @dataclass
 class Totals:
@@ -92,22 +98,23 @@ class ColumnBuilder:
         self.params = params
         self.months: list[date] = []
         self.month_index: dict[date, int] = {}
-        self.month: list[int] = []
-        self.couple: list[bool] = []
-        self.size: list[int] = []
-        self.members: list[int] = []
-        self.costs: list[int] = []
-        self.ch_hh: list[int] = []
-        self.ch_age: list[int] = []
-        self.ch_away: list[bool] = []
-        self.ch_days: list[int] = []
-        self.ch_dim: list[int] = []
-        self.in_hh: list[int] = []
-        self.in_amount: list[int] = []
-        self.in_kind: list[int] = []
-        self.in_earlier: list[int] = []
-        self.in_child: list[int] = []
-        self.in_jobb: list[bool] = []
+        # Typed arrays rather than lists: 8 bytes an entry (1 for flags), so a million households fit.
+        self.month = array("q")
+        self.couple = array("b")
+        self.size = array("q")
+        self.members = array("q")
+        self.costs = array("q")
+        self.ch_hh = array("q")
+        self.ch_age = array("q")
+        self.ch_away = array("b")
+        self.ch_days = array("q")
+        self.ch_dim = array("q")
+        self.in_hh = array("q")
+        self.in_amount = array("q")
+        self.in_kind = array("q")
+        self.in_earlier = array("q")
+        self.in_child = array("q")
+        self.in_jobb = array("b")
         self._child_keys: dict[tuple[int, str], int] = {}
 
     def child_key(self, household: int, member: str) -> int:
@@ -174,26 +181,33 @@ class ColumnBuilder:
 
     def columns(self) -> Columns:
         """The households appended so far, as columns."""
-        ages = np.array(self.ch_age, dtype=np.int64)
+
+        def ints(values: array) -> np.ndarray:
+            return np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, dtype=np.int64)
+
+        def flags(values: array) -> np.ndarray:
+            return np.frombuffer(values, dtype=np.int8).astype(bool) if len(values) else np.zeros(0, bool)
+
+        ages = ints(self.ch_age)
         return Columns(
             months=self.months,
-            month=np.array(self.month, dtype=np.int64),
-            couple=np.array(self.couple, dtype=bool),
-            size=np.array(self.size, dtype=np.int64),
-            members=np.array(self.members, dtype=np.int64),
-            costs=np.array(self.costs, dtype=np.int64),
-            child_household=np.array(self.ch_hh, dtype=np.int64),
+            month=ints(self.month),
+            couple=flags(self.couple),
+            size=ints(self.size),
+            members=ints(self.members),
+            costs=ints(self.costs),
+            child_household=ints(self.ch_hh),
             child_age=ages,
             child_bracket=_AGE_TO_BRACKET[ages],
-            child_lunch_away=np.array(self.ch_away, dtype=bool),
-            child_days=np.array(self.ch_days, dtype=np.int64),
-            child_days_in_month=np.array(self.ch_dim, dtype=np.int64),
-            income_household=np.array(self.in_hh, dtype=np.int64),
-            income_amount=np.array(self.in_amount, dtype=np.int64),
-            income_kind=np.array(self.in_kind, dtype=np.int64),
-            income_earlier=np.array(self.in_earlier, dtype=np.int64),
-            income_child=np.array(self.in_child, dtype=np.int64),
-            income_jobbstimulans=np.array(self.in_jobb, dtype=bool),
+            child_lunch_away=flags(self.ch_away),
+            child_days=ints(self.ch_days),
+            child_days_in_month=ints(self.ch_dim),
+            income_household=ints(self.in_hh),
+            income_amount=ints(self.in_amount),
+            income_kind=ints(self.in_kind),
+            income_earlier=ints(self.in_earlier),
+            income_child=ints(self.in_child),
+            income_jobbstimulans=flags(self.in_jobb),
         )
 
     def __len__(self) -> int:

@@ -25,7 +25,7 @@ import msgspec
 from bistand.rules.ages import ADULT_AGE, CHILD_AGE_LIMIT, LUNCH_AGE_LIMIT, SCHOOL_AGE, age_on
 from bistand.rules.batch import KIND_ADULT_SALARY, KIND_CHILD_SALARY, KIND_OTHER, ColumnBuilder, Columns
 from bistand.rules.engine import jobbstimulans_status
-from bistand.rules.model import COST_TYPES, INCOME_TYPES
+from bistand.rules.model import COST_TYPES, INCOME_TYPES, Household
 from bistand.rules.parameters import ParameterSet
 from bistand.rules.validation import (
     EARLIEST_BIRTH,
@@ -40,7 +40,7 @@ from bistand.rules.validation import (
 _MAX = int(MAX_AMOUNT)
 
 
-class _Member(msgspec.Struct, forbid_unknown_fields=True):
+class _Member(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     id: str
     role: str
     birth_date: str
@@ -50,19 +50,19 @@ class _Member(msgspec.Struct, forbid_unknown_fields=True):
     assistance_months: list[str] | None = None
 
 
-class _Cost(msgspec.Struct, forbid_unknown_fields=True):
+class _Cost(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     type: str
     amount: int
 
 
-class _Income(msgspec.Struct, forbid_unknown_fields=True):
+class _Income(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     member: str
     type: str
     amount: int
     earned_earlier_this_year: int | None = None
 
 
-class _Household(msgspec.Struct, forbid_unknown_fields=True):
+class _Household(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     month: str
     members: list[_Member]
     household_size: int | None = None
@@ -73,7 +73,7 @@ class _Household(msgspec.Struct, forbid_unknown_fields=True):
 
 
 _decode = msgspec.json.Decoder(_Household).decode
-_SLOW = object()  # the fast pass leaves this line to `validate`
+KEEP_INVALID = 1000  # invalid lines kept to be shown; more are counted (memory stays flat for any file)
 
 
 class _Invalid(Exception):
@@ -85,13 +85,13 @@ class Batch:
     """What was read: the valid households as columns, and every invalid line."""
 
     columns: Columns
-    months: list[str]  # each valid household's month, YYYY-MM
-    invalid: list[tuple[int, str]]  # (line number, text)
+    invalid_count: int  # every invalid line
+    invalid: list[tuple[int, str]]  # (line number, text) of the first KEEP_INVALID of them
     lang: str = "sv"
     params: ParameterSet | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
-        return len(self.months)
+        return len(self.columns)
 
     def errors(self, limit: int | None = None) -> list[tuple[int, list[dict[str, str]]]]:
         """The invalid lines' errors, as `validate` words them: (line number, [{field, message}])."""
@@ -112,33 +112,35 @@ def line_errors(text: str, params: ParameterSet | None, lang: str = "sv") -> lis
 
 
 def read(lines: Iterable[str | bytes], params: ParameterSet, lang: str = "sv") -> Batch:
-    """Read one household per line into columns; blank lines are skipped, invalid ones kept with their number."""
+    """Read one household per line into columns; blank lines are skipped, invalid ones counted and kept."""
     builder = ColumnBuilder(params)
-    months: list[str] = []
     invalid: list[tuple[int, str]] = []
-    reader = _Reader(params, builder)
+    invalid_count = 0
+    add = _Reader(params, builder).add
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            outcome = reader.add(_decode(line))
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            outcome = _SLOW
-        except _Invalid:
-            invalid.append((number, _text(line)))
+            add(_decode(line))
             continue
-        if outcome is _SLOW:
-            text = _text(line)
-            try:
-                household = validate(json.loads(text, parse_float=Decimal), params, lang)
-            except (ValueError, InvalidInput):
-                invalid.append((number, text))
-                continue
-            builder.add(household)
-            months.append(household.month_label)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            household = _validated(_text(line), params, lang)  # not the plain shape: `validate` judges
+        except _Invalid:
+            household = None
+        if household is None:
+            invalid_count += 1
+            if len(invalid) < KEEP_INVALID:
+                invalid.append((number, _text(line)))
         else:
-            months.append(outcome)
-    return Batch(builder.columns(), months, invalid, lang, params)
+            builder.add(household)
+    return Batch(builder.columns(), invalid_count, invalid, lang, params)
+
+
+def _validated(text: str, params: ParameterSet, lang: str) -> Household | None:
+    try:
+        return validate(json.loads(text, parse_float=Decimal), params, lang)
+    except (ValueError, InvalidInput):
+        return None
 
 
 def _text(line: str | bytes) -> str:
@@ -151,22 +153,22 @@ class _Reader:
     def __init__(self, params: ParameterSet, builder: ColumnBuilder) -> None:
         self.params = params
         self.b = builder
-        self.month_cache: dict[str, tuple[date, Any, int, date, str]] = {}
+        self.month_cache: dict[str, tuple[date, Any, int, date]] = {}
 
-    def _month(self, text: str) -> tuple[date, Any, int, date, str]:
+    def _month(self, text: str) -> tuple[date, Any, int, date]:
         known = self.month_cache.get(text)
         if known is None:
             month = parse_month(text)
             if month is None or not self.params.covers(month):
                 raise _Invalid
             days = calendar.monthrange(month.year, month.month)[1]
-            known = (month, self.params.at(month), days, month.replace(day=days), text)
+            known = (month, self.params.at(month), days, month.replace(day=days))
             self.month_cache[text] = known
         return known
 
-    def add(self, h: _Household) -> object:
-        """Append the household and return its month, raise `_Invalid`, or return `_SLOW`."""
-        month, mp, days_in_month, last_day, label = self._month(h.month)
+    def add(self, h: _Household) -> None:
+        """Append the household, or raise `_Invalid` when it breaks a rule of the contract."""
+        month, mp, days_in_month, last_day = self._month(h.month)
         if h.municipality is not None and not (len(h.municipality) == 4 and h.municipality.isdigit()):
             raise _Invalid
         members = h.members
@@ -277,7 +279,6 @@ class _Reader:
                 b.in_earlier.append(earlier)
                 b.in_child.append(b.child_key(i, member) if kind == KIND_CHILD_SALARY else -1)
                 b.in_jobb.append(kind == KIND_ADULT_SALARY and jobb[member])
-        return label
 
 
 def _months(raw: list[str], month: date) -> tuple[date, ...]:

@@ -85,7 +85,7 @@ def household_types(columns: Columns) -> np.ndarray:
     return columns.couple.astype(np.int64) * 2 + (children > 0)
 
 
-def run(columns: Columns, months: list[str], base_params: ParameterSet, variant: Variant) -> Comparison:
+def run(columns: Columns, base_params: ParameterSet, variant: Variant) -> Comparison:
     """Compute the baseline and the variant for every household and compare them."""
     base = compute(columns, base_params)
     after = compute(columns, variant.params)
@@ -93,8 +93,10 @@ def run(columns: Columns, months: list[str], base_params: ParameterSet, variant:
         after.entitlement = formulas.capped(after.entitlement, int(variant.cap * 100))
     types = household_types(columns)
     by_type = [_group(key, types == index, base, after) for index, (key, _, _) in enumerate(HOUSEHOLD_TYPES)]
-    labels = np.array(months)
-    by_month = [_group(month, labels == month, base, after) for month in sorted(set(months))]
+    by_month = [
+        _group(f"{month:%Y-%m}", columns.month == index, base, after)
+        for index, month in sorted(enumerate(columns.months), key=lambda pair: pair[1])
+    ]
     overall = _group("all", np.ones(len(columns), dtype=bool), base, after)
     return Comparison(overall, by_type, by_month, base, after)
 

@@ -21,8 +21,6 @@ import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import numpy as np
-
 from bistand.rules import chart, simulation
 from bistand.rules.batch import Columns, Totals, build_columns, compute
 from bistand.rules.commands import write_err, write_out
@@ -89,20 +87,20 @@ def _variant(params: ParameterSet, args: argparse.Namespace) -> Variant | None:
     return Variant(changed, args.cap, ", ".join(labels))
 
 
-def _read(args: argparse.Namespace, params: ParameterSet) -> tuple[Columns, list[str], Batch | None]:
-    """The households as columns, their months, and the batch read (None for --random)."""
+def _read(args: argparse.Namespace, params: ParameterSet) -> tuple[Columns, Batch | None]:
+    """The households as columns, and the batch read (None for --random)."""
     if args.random:
         rng = random.Random(args.seed)  # noqa: S311 - synthetic test data, not security
         households = [
             validate(random_household(rng, last_year=params.last_year), params) for _ in range(args.random)
         ]
-        return build_columns(households, params), [h.month_label for h in households], None
+        return build_columns(households, params), None
     if str(args.file) == "-":
         batch = read(sys.stdin.buffer, params, args.lang)
     else:
         with args.file.open("rb") as handle:
             batch = read(handle, params, args.lang)
-    return batch.columns, batch.months, batch
+    return batch.columns, batch
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,15 +111,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     params = default_parameters()
     started = time.perf_counter()
-    columns, months, batch = _read(args, params)
-    invalid = len(batch.invalid) if batch else 0
+    columns, batch = _read(args, params)
+    invalid = batch.invalid_count if batch else 0
     if batch and invalid:
         for number, problems in batch.errors(limit=20):
             for problem in problems:
                 write_err(f"line {number}: {problem['field'] or '(input)'}: {problem['message']}\n")
         if invalid > 20:
             write_err(f"… and {invalid - 20} more invalid lines\n")
-    if not months:
+    if not len(columns):
         write_err("Inga giltiga hushåll.\n" if lang != "en" else "No valid households.\n")
         return 1
     loaded = time.perf_counter()
@@ -130,19 +128,19 @@ def run(args: argparse.Namespace) -> int:
         base = compute(columns, params)
         comparison = None
     else:
-        comparison = simulation.run(columns, months, params, variant)
+        comparison = simulation.run(columns, params, variant)
         base = comparison.base
     done = time.perf_counter()
 
-    summary = _summary(months, base, comparison)
+    summary = _summary(columns, base, comparison)
     timing = {"read_and_check_s": loaded - started, "compute_s": done - loaded}
     if args.output:
-        _write_rows(args.output, months, base, comparison)
+        _write_rows(args.output, columns.month_labels(), base, comparison)
     if args.chart and comparison is not None:
         args.chart.write_text(chart.svg(comparison, lang, variant.label), encoding="utf-8")
     if args.json:
         out = {
-            "households": len(months),
+            "households": len(columns),
             "invalid_lines": invalid,
             "months": summary,
             "timing": {k: round(v, 4) for k, v in timing.items()},
@@ -153,11 +151,11 @@ def run(args: argparse.Namespace) -> int:
             out["by_type"] = [g.as_dict() for g in comparison.by_type]
         write_out(dumps(out) + "\n")
     else:
-        write_out(_report(summary, comparison, lang, len(months), invalid, timing, variant))
+        write_out(_report(summary, comparison, lang, len(columns), invalid, timing, variant))
     return 0
 
 
-def _summary(months: list[str], base: Totals, comparison: Comparison | None) -> list[dict]:
+def _summary(columns: Columns, base: Totals, comparison: Comparison | None) -> list[dict]:
     if comparison is not None:
         out = []
         for group in comparison.by_month:
@@ -165,13 +163,12 @@ def _summary(months: list[str], base: Totals, comparison: Comparison | None) -> 
             row["month"] = row.pop("key")
             out.append(row)
         return out
-    labels = np.array(months)
     out = []
-    for month in sorted(set(months)):
-        mask = labels == month
+    for index, month in sorted(enumerate(columns.months), key=lambda pair: pair[1]):
+        mask = columns.month == index
         out.append(
             {
-                "month": month,
+                "month": f"{month:%Y-%m}",
                 "households": int(mask.sum()),
                 "with_support": int((base.entitlement[mask] > 0).sum()),
                 "total": Decimal(int(base.entitlement[mask].sum())) / 100,
