@@ -35,7 +35,6 @@ from bistand.rules.parameters import (
     MonthParameters,
     NormTable,
     ParameterSet,
-    ParamValue,
     default_parameters,
     weakest,
 )
@@ -115,7 +114,7 @@ def calculate(
 
 def _used_values(table: NormTable, lines: list[Line]) -> list[str]:
     """The reliability of every table amount behind the norm lines."""
-    cells: dict[str, ParamValue] = {f"riksnorm.{table.year}.{name}": value for name, value in table.cells()}
+    cells = table.cell_map
     found = []
     for line in lines:
         if line.section == "norm" and line.parameter:
@@ -481,7 +480,7 @@ def _unverified_warning(table: NormTable, unverified: tuple[str, ...], lang: str
     key = (table.origin, table.year, unverified, lang)
     text = _WARNING_CACHE.get(key)
     if text is None:
-        cells = {f"riksnorm.{table.year}.{name}": value for name, value in table.cells()}
+        cells = table.cell_map
         by_tag: dict[str, list[str]] = {}  # each source's reason, with the amounts it covers
         for name in unverified:
             tag = cells[name.split(",")[0].strip()].source_tag

@@ -110,6 +110,11 @@ class NormTable:
         for size, value in self.common.items():
             yield f"common.{size}", value
 
+    @cached_property
+    def cell_map(self) -> Mapping[str, ParamValue]:
+        """Every amount by its full parameter name, e.g. `riksnorm.2026.children.7-10` (made once)."""
+        return {f"riksnorm.{self.year}.{name}": value for name, value in self.cells()}
+
     def common_amount(self, persons: int) -> Decimal:
         """Common household costs for `persons` people (the rule is `formulas.common_costs`)."""
         ore = common_costs(
