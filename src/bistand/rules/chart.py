@@ -7,7 +7,7 @@ Plain SVG 1.1 with a title and a description for screen readers, two colours tha
 from __future__ import annotations
 
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from html import escape
 
 from bistand.rules.money import format_sek
 from bistand.rules.simulation import HOUSEHOLD_TYPES, Comparison

@@ -153,22 +153,34 @@ class _Reader:
     def __init__(self, params: ParameterSet, builder: ColumnBuilder) -> None:
         self.params = params
         self.b = builder
-        self.month_cache: dict[str, tuple[date, Any, int, date]] = {}
+        self.month_cache: dict[str, tuple[date, Any, int, dict[str, int]]] = {}
 
-    def _month(self, text: str) -> tuple[date, Any, int, date]:
+    def _month(self, text: str) -> tuple[date, Any, int, dict[str, int]]:
         known = self.month_cache.get(text)
         if known is None:
             month = parse_month(text)
             if month is None or not self.params.covers(month):
                 raise _Invalid
             days = calendar.monthrange(month.year, month.month)[1]
-            known = (month, self.params.at(month), days, month.replace(day=days))
+            known = (month, self.params.at(month), days, {})
             self.month_cache[text] = known
         return known
 
+    def _age(self, birth_text: str, month: date, ages: dict[str, int]) -> int:
+        """The age on the first of the month of a person born on `birth_text`; -1 when that date is not
+        a valid birth date for the month. Remembered per month: a population has few distinct dates."""
+        birth = parse_date(birth_text)
+        if birth is None or birth < EARLIEST_BIRTH or birth > _last_day(month):
+            age = -1
+        else:
+            age = max(0, age_on(birth, month))  # born during the month: "under 1 år" from its start
+        if len(ages) < 100_000:
+            ages[birth_text] = age
+        return age
+
     def add(self, h: _Household) -> None:
         """Append the household, or raise `_Invalid` when it breaks a rule of the contract."""
-        month, mp, days_in_month, last_day = self._month(h.month)
+        month, mp, days_in_month, ages = self._month(h.month)
         if h.municipality is not None and not (len(h.municipality) == 4 and h.municipality.isdigit()):
             raise _Invalid
         members = h.members
@@ -183,12 +195,11 @@ class _Reader:
             if not member_id.strip() or member_id in roles:
                 raise _Invalid
             role = m.role
-            birth = parse_date(m.birth_date)
-            if birth is None or birth < EARLIEST_BIRTH or birth > last_day:
-                raise _Invalid
-            age = age_on(birth, month)
+            age = ages.get(m.birth_date)
+            if age is None:
+                age = self._age(m.birth_date, month, ages)
             if age < 0:
-                age = 0  # born during the month: "under 1 år" from its start
+                raise _Invalid
             in_school = m.in_school
             if role == "child":
                 if age >= CHILD_AGE_LIMIT or m.assistance_months is not None:
@@ -279,6 +290,10 @@ class _Reader:
                 b.in_earlier.append(earlier)
                 b.in_child.append(b.child_key(i, member) if kind == KIND_CHILD_SALARY else -1)
                 b.in_jobb.append(kind == KIND_ADULT_SALARY and jobb[member])
+
+
+def _last_day(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def _months(raw: list[str], month: date) -> tuple[date, ...]:
