@@ -156,7 +156,7 @@ def validate(data: Any, params: ParameterSet | None = None, lang: str = "sv") ->
 
     Raises `InvalidInput` listing every problem found, not just the first.
     """
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # dict first: the ABC check is slow
         raise InvalidInput([FieldError("", "not_object")], lang)
     params = params or default_parameters()
     errors: list[FieldError] = []
@@ -245,7 +245,7 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
         last_day = month.replace(day=days_in_month)
     for i, item in enumerate(raw):
         where = f"members[{i}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not MEMBER_FIELDS.issuperset(item):
@@ -368,7 +368,7 @@ def _costs(raw: Any, errors: list[FieldError]) -> list[Cost]:
     costs = []
     for i, item in enumerate(raw):
         where = f"costs[{i}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not COST_FIELDS.issuperset(item):
@@ -401,7 +401,7 @@ def _incomes(raw: Any, roles: dict[str, str], errors: list[FieldError]) -> list[
     incomes = []
     for i, item in enumerate(raw):
         where = f"incomes[{i}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not INCOME_FIELDS.issuperset(item):
