@@ -6,7 +6,10 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bistand.rules import calculate, default_parameters, explain, formulas, validate
 from bistand.rules.ages import BRACKET_BY_AGE, BRACKETS, CHILD_AGE_LIMIT, YOUNG_BRACKETS, bracket_of
@@ -119,3 +122,35 @@ def test_the_age_brackets_are_one_table():
     ]  # fmt: skip
     assert set(BRACKET_BY_AGE) == set(BRACKETS)
     assert YOUNG_BRACKETS == ("0", "1-2", "3", "4-6")
+
+
+AMOUNT = st.integers(0, 10**9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(AMOUNT, AMOUNT, st.integers(0, 31), st.integers(1, 31), st.integers(1, 99), st.booleans()),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_every_formula_gives_the_same_for_one_value_as_for_an_array(rows):
+    a, b, days, dim, persons, flag = (list(column) for column in zip(*rows, strict=True))
+    cases = {
+        "adults_norm": (flag, a, b),
+        "without_lunch": (flag, days),
+        "child_norm": (a, days, dim),
+        "common_costs": (persons, a, b, dim),
+        "common_share": (a, days, persons),
+        "jobbstimulans_left_out": (a, dim, persons),
+        "child_salary_exempt": (a, b, days),
+        "deficit": (a, b, days),
+        "entitlement": ([x - y for x, y in zip(a, b, strict=True)],),
+        "capped": (a, b),
+    }
+    for name, arguments in cases.items():
+        formula = getattr(formulas, name)
+        arrays = formula(*(np.array(column) for column in arguments))
+        one_by_one = [formula(*values) for values in zip(*arguments, strict=True)]
+        assert np.broadcast_to(arrays, len(rows)).tolist() == [int(v) for v in one_by_one], name
