@@ -192,7 +192,7 @@ class _Reader:
         adults: list[tuple[str, tuple[date, ...] | None]] = []
         for m in members:
             member_id = m.id
-            if not member_id.strip() or member_id in roles:
+            if member_id in roles or not member_id or member_id.isspace():
                 raise _Invalid
             role = m.role
             age = ages.get(m.birth_date)
