@@ -13,7 +13,7 @@ from bistand.rules.money import format_sek
 from bistand.rules.simulation import HOUSEHOLD_TYPES, Comparison
 
 WIDTH, HEIGHT = 760, 420
-LEFT, RIGHT, TOP, BOTTOM = 20, 20, 70, 110
+LEFT, RIGHT, TOP, BOTTOM = 20, 20, 80, 110
 BASE_COLOUR, VARIANT_COLOUR = "#9bbbd9", "#1d4e89"  # light and dark blue
 
 TEXT = {
@@ -32,6 +32,18 @@ TEXT = {
         "total": "Total: {total} → {after} ({difference}). {gainers} households gain, {losers} lose.",
     },
 }
+
+
+def _short(amount: Decimal, lang: str) -> str:
+    """An amount short enough for a bar: millions or thousands of kronor, one decimal for millions."""
+    size = abs(amount)
+    if size >= 1_000_000:
+        text = f"{amount / 1_000_000:.1f}"
+        return f"{text.replace('.', ',')} mkr" if lang != "en" else f"SEK {text}m"
+    if size >= 10_000:
+        text = f"{amount / 1000:.0f}"
+        return f"{text} tkr" if lang != "en" else f"SEK {text}k"
+    return format_sek(amount, lang)
 
 
 def _signed(amount: Decimal, lang: str) -> str:
@@ -55,16 +67,17 @@ def svg(comparison: Comparison, lang: str = "sv", variant_label: str = "") -> st
         gainers=overall.gainers,
         losers=overall.losers,
     )
-    title = words["title"] + (f" — {variant_label}" if variant_label else "")
+    title = words["title"]
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="t d" '
         f'font-family="Arial, Helvetica, sans-serif" lang="{escape(lang)}">',
-        f'<title id="t">{escape(title)}</title>',
+        f'<title id="t">{escape(title + (f" — {variant_label}" if variant_label else ""))}</title>',
         f'<desc id="d">{escape(summary)}</desc>',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
-        f'<text x="{LEFT}" y="26" font-size="17" font-weight="bold">{escape(title)}</text>',
-        f'<text x="{LEFT}" y="50" font-size="13">{escape(summary)}</text>',
+        f'<text x="{LEFT}" y="24" font-size="17" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{LEFT}" y="44" font-size="13" font-weight="bold">{escape(variant_label)}</text>',
+        f'<text x="{LEFT}" y="62" font-size="13">{escape(summary)}</text>',
     ]
     baseline_y = TOP + plot_h
     out.append(
@@ -85,12 +98,12 @@ def svg(comparison: Comparison, lang: str = "sv", variant_label: str = "") -> st
             )
             out.append(
                 f'<text x="{x + bar / 2:.1f}" y="{baseline_y - h - 4:.1f}" font-size="10" '
-                f'text-anchor="middle">{escape(format_sek(amount, lang))}</text>'
+                f'text-anchor="middle">{escape(_short(amount, lang))}</text>'
             )
         centre = LEFT + index * slot + slot / 2
         name = labels[group.key][lang == "en"]
         out.append(
-            f'<text x="{centre:.1f}" y="{baseline_y + 18}" font-size="12" text-anchor="middle" '
+            f'<text x="{centre:.1f}" y="{baseline_y + 18}" font-size="11" text-anchor="middle" '
             f'font-weight="bold">{escape(name)}</text>'
         )
         out.append(
