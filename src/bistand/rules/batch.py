@@ -26,15 +26,12 @@ from bistand.rules import formulas
 from bistand.rules.ages import BRACKET_INDEX_BY_AGE
 from bistand.rules.engine import ADULT_ROLES, assistance_history, jobbstimulans_status
 from bistand.rules.model import Household
+from bistand.rules.money import from_ore, to_ore
 from bistand.rules.parameters import ParameterSet
 from bistand.rules.validation import InvalidInput, validate
 
 _AGE_TO_BRACKET = np.array(BRACKET_INDEX_BY_AGE, dtype=np.int64)
 KIND_OTHER, KIND_ADULT_SALARY, KIND_CHILD_SALARY = 0, 1, 2
-
-
-def _ore(amount: Decimal) -> int:
-    return int(amount * 100)
 
 
 @dataclass
@@ -82,7 +79,7 @@ class Totals:
     def as_decimal(self, i: int) -> dict[str, Decimal]:
         """One household's totals as kronor (for comparison with the single path)."""
         return {
-            name: Decimal(int(getattr(self, name)[i])) / 100
+            name: from_ore(getattr(self, name)[i])
             for name in ("norm", "costs", "income", "deficit", "entitlement")
         }
 
@@ -155,7 +152,7 @@ class ColumnBuilder:
         self.couple.append(adults == 2)
         self.size.append(h.household_size)
         self.members.append(len(h.members))
-        self.costs.append(sum(_ore(c.amount) for c in h.costs))
+        self.costs.append(sum(to_ore(c.amount) for c in h.costs))
         mp = self.params.at(m)
         jobb: dict[str, bool] = {}
         for member in h.members:
@@ -164,7 +161,7 @@ class ColumnBuilder:
                 jobb[member.id] = jobbstimulans_status(m, history, mp).applies if history else False
         for income in h.incomes:
             self.in_hh.append(i)
-            self.in_amount.append(_ore(income.amount))
+            self.in_amount.append(to_ore(income.amount))
             child = -1
             if income.type != "salary":
                 kind = KIND_OTHER
@@ -177,7 +174,7 @@ class ColumnBuilder:
             self.in_child.append(child)
             self.in_jobb.append(kind == KIND_ADULT_SALARY and jobb[income.member])
             earlier = income.earned_earlier_this_year
-            self.in_earlier.append(_ore(earlier) if earlier else 0)
+            self.in_earlier.append(to_ore(earlier) if earlier else 0)
 
     def columns(self) -> Columns:
         """The households appended so far, as columns."""

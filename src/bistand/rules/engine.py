@@ -30,7 +30,7 @@ from bistand.rules.model import (
     Member,
     Result,
 )
-from bistand.rules.money import ZERO
+from bistand.rules.money import ZERO, from_ore, to_ore
 from bistand.rules.parameters import (
     MonthParameters,
     NormTable,
@@ -95,10 +95,10 @@ def calculate(
             "valid_from": table.valid_from.isoformat(),
             "source_url": table.source,
         },
-        norm_total=_kr(norm_total),
-        costs_total=_kr(costs_total),
-        income_total=_kr(income_total),
-        deficit=_kr(shortfall),
+        norm_total=from_ore(norm_total),
+        costs_total=from_ore(costs_total),
+        income_total=from_ore(income_total),
+        deficit=from_ore(shortfall),
         entitlement=Decimal(granted // 100),
         lines=lines,
         warnings=warnings,
@@ -120,16 +120,6 @@ def _used_values(table: NormTable, lines: list[Line]) -> list[str]:
         if line.section == "norm" and line.parameter:
             found += [cells[name.strip()].reliability for name in line.parameter.split(",")]
     return found
-
-
-def _kr(ore: int) -> Decimal:
-    """Whole öre as kronor."""
-    return Decimal(ore) / 100
-
-
-def _ore(amount: Decimal) -> int:
-    """Kronor (at most two decimals, as validation checks) as whole öre."""
-    return int(amount * 100)
 
 
 def household_norm(
@@ -161,7 +151,7 @@ def household_norm(
             "+".join(a.id for a in adults),
             label,
             label_en,
-            _kr(total),
+            from_ore(total),
             f"riksnorm.adults.{kind}",
             ref,
             name,
@@ -207,7 +197,9 @@ def household_norm(
         if not value.verified:
             unverified.append(name)
         lines.append(
-            Line("norm", member.id, label, label_en, _kr(amount), rule, ref, name, value.verified, details)
+            Line(
+                "norm", member.id, label, label_en, from_ore(amount), rule, ref, name, value.verified, details
+            )
         )
         total += amount
 
@@ -248,7 +240,7 @@ def _common_costs(
                 "household",
                 f"Gemensamma hushållskostnader, {size} personer",
                 f"Common household costs, {size} people",
-                _kr(amount),
+                from_ore(amount),
                 "riksnorm.common",
                 ref,
                 name,
@@ -257,14 +249,14 @@ def _common_costs(
             )
         )
         return amount
-    details.update(case_members=members, full_amount=_kr(base))
+    details.update(case_members=members, full_amount=from_ore(base))
     lines.append(
         Line(
             "norm",
             "household",
             f"Andel av gemensamma hushållskostnader, {members} av {size} personer",
             f"Share of common household costs, {members} of {size} people",
-            _kr(amount),
+            from_ore(amount),
             "riksnorm.common.share",
             ref,
             name,
@@ -286,7 +278,7 @@ def reasonable_costs(household: Household, mp: MonthParameters, lines: list[Line
         label, label_en, statutory = COST_TYPES[cost.type]
         ref = refs["statutory_costs"] if statutory else refs["other_costs"]
         lines.append(Line("costs", "household", label, label_en, cost.amount, f"costs.{cost.type}", ref))
-        total += _ore(cost.amount)
+        total += to_ore(cost.amount)
     return total
 
 
@@ -382,7 +374,7 @@ def counted_income(
         lines.append(
             Line("income", income.member, label, label_en, income.amount, f"income.{income.type}", ref_income)
         )
-        amount = _ore(income.amount)
+        amount = to_ore(income.amount)
         total += amount
         if income.type != "salary":
             continue
@@ -399,7 +391,7 @@ def counted_income(
                         income.member,
                         "Jobbstimulans: del av lönen som inte räknas",
                         "Jobbstimulans: part of the salary not counted",
-                        -_kr(left_out),
+                        -from_ore(left_out),
                         "income.jobbstimulans",
                         rule.reference or "",
                         "jobbstimulans.share",
@@ -419,16 +411,16 @@ def _child_salary_exemption(
     if pbb is None:  # only reachable with a Household built by hand; `validate` reports it per field
         raise InvalidInput([FieldError("incomes", "prisbasbelopp_missing", year=mp.month.year)])
     limit = mp.amounts.child_limit
-    earlier = _ore(income.earned_earlier_this_year or ZERO) + child_earned.get(income.member, 0)
+    earlier = to_ore(income.earned_earlier_this_year or ZERO) + child_earned.get(income.member, 0)
     child_earned[income.member] = child_earned.get(income.member, 0) + amount
     exempt = formulas.child_salary_exempt(amount, limit, earlier)
     rule = mp.child_exemption
     details = {
         "prisbasbelopp": pbb.values["value"],
         "yearly_limit": mp.child_exemption_limit,
-        "earned_earlier_this_year": _kr(earlier),
-        "remaining_before": _kr(max(limit - earlier, 0)),
-        "counted": _kr(amount - exempt),
+        "earned_earlier_this_year": from_ore(earlier),
+        "remaining_before": from_ore(max(limit - earlier, 0)),
+        "counted": from_ore(amount - exempt),
     }
     lines.append(
         Line(
@@ -436,7 +428,7 @@ def _child_salary_exemption(
             income.member,
             "Barns egen lön som inte räknas",
             "Child's own salary not counted",
-            -_kr(exempt),
+            -from_ore(exempt),
             "income.child_salary_exemption",
             rule.reference or "",
             f"prisbasbelopp.{mp.month.year}",

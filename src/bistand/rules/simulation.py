@@ -15,6 +15,7 @@ import numpy as np
 
 from bistand.rules import formulas
 from bistand.rules.batch import Columns, Totals, compute
+from bistand.rules.money import from_ore
 from bistand.rules.parameters import ParameterSet
 
 # Household types by adults and children, in the order a table and a chart show them.
@@ -101,10 +102,6 @@ def run(columns: Columns, base_params: ParameterSet, variant: Variant) -> Compar
     return Comparison(overall, by_type, by_month, base, after)
 
 
-def _kr(ore: np.ndarray) -> Decimal:
-    return Decimal(int(ore.sum())) / 100
-
-
 def _group(key: str, mask: np.ndarray, base: Totals, after: Totals) -> Group:
     before_e = base.entitlement[mask]
     after_e = after.entitlement[mask]
@@ -113,8 +110,8 @@ def _group(key: str, mask: np.ndarray, base: Totals, after: Totals) -> Group:
         households=int(mask.sum()),
         with_support=int((before_e > 0).sum()),
         with_support_after=int((after_e > 0).sum()),
-        total=_kr(before_e),
-        total_after=_kr(after_e),
+        total=from_ore(before_e.sum()),
+        total_after=from_ore(after_e.sum()),
         gainers=int((after_e > before_e).sum()),
         losers=int((after_e < before_e).sum()),
     )

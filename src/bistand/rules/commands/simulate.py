@@ -25,7 +25,7 @@ from bistand.rules import simulation
 from bistand.rules.batch import Columns, Totals, build_columns, compute
 from bistand.rules.commands import write_err, write_out
 from bistand.rules.jsonl import Batch, read
-from bistand.rules.money import dumps, format_sek
+from bistand.rules.money import dumps, format_sek, from_ore
 from bistand.rules.parameters import ParameterSet, default_parameters
 from bistand.rules.simulation import HOUSEHOLD_TYPES, Comparison, Variant
 from bistand.rules.synthetic import random_household
@@ -173,7 +173,7 @@ def _summary(columns: Columns, base: Totals, comparison: Comparison | None) -> l
                 "month": f"{month:%Y-%m}",
                 "households": int(mask.sum()),
                 "with_support": int((base.entitlement[mask] > 0).sum()),
-                "total": Decimal(int(base.entitlement[mask].sum())) / 100,
+                "total": from_ore(base.entitlement[mask].sum()),
             }
         )
     return out
@@ -277,7 +277,7 @@ def _write_rows(path: Path, months: list[str], base: Totals, comparison: Compari
         for i, month in enumerate(months):
             row = {"household": i + 1, "month": month}
             for name in ("norm", "costs", "income", "deficit", "entitlement"):
-                row[name] = Decimal(int(getattr(base, name)[i])) / 100
+                row[name] = from_ore(getattr(base, name)[i])
             if comparison is not None:
-                row["entitlement_after"] = Decimal(int(comparison.after.entitlement[i])) / 100
+                row["entitlement_after"] = from_ore(comparison.after.entitlement[i])
             handle.write(dumps(row, indent=None) + "\n")

@@ -13,6 +13,7 @@ from typing import Any
 
 from bistand.rules.ages import BRACKETS
 from bistand.rules.formulas import common_costs
+from bistand.rules.money import to_ore
 
 COMMON_SIZES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
 ADULT_KINDS: tuple[str, ...] = ("single", "couple")
@@ -119,16 +120,11 @@ class NormTable:
         """Common household costs for `persons` people (the rule is `formulas.common_costs`)."""
         ore = common_costs(
             persons,
-            _ore(self.common[min(persons, 7)].amount),
-            _ore(self.common[7].amount),
-            _ore(self.common[6].amount),
+            to_ore(self.common[min(persons, 7)].amount),
+            to_ore(self.common[7].amount),
+            to_ore(self.common[6].amount),
         )
         return Decimal(ore) / 100
-
-
-def _ore(amount: Decimal) -> int:
-    """Kronor (at most two decimals, as the loader checks) as whole öre."""
-    return int(amount * 100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +176,14 @@ class MonthParameters:
             fraction = Fraction(self.jobbstimulans.values["share"])
             share = (fraction.numerator, fraction.denominator)
         return MonthAmounts(
-            with_lunch=tuple(_ore(table.with_lunch[key].amount) for key in BRACKETS),
+            with_lunch=tuple(to_ore(table.with_lunch[key].amount) for key in BRACKETS),
             without_lunch=tuple(
-                _ore((table.without_lunch.get(key) or table.with_lunch[key]).amount) for key in BRACKETS
+                to_ore((table.without_lunch.get(key) or table.with_lunch[key]).amount) for key in BRACKETS
             ),
-            single=_ore(table.adults["single"].amount),
-            couple=_ore(table.adults["couple"].amount),
-            common=(0, *(_ore(table.common[persons].amount) for persons in COMMON_SIZES)),
-            child_limit=_ore(self.child_exemption_limit),
+            single=to_ore(table.adults["single"].amount),
+            couple=to_ore(table.adults["couple"].amount),
+            common=(0, *(to_ore(table.common[persons].amount) for persons in COMMON_SIZES)),
+            child_limit=to_ore(self.child_exemption_limit),
             jobbstimulans_share=share,
         )
 
