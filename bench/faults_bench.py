@@ -151,7 +151,7 @@ def main() -> int:
             # Letters are drawn on their own queue after the decision is stored: wait for them too.
             # Only this run's decisions: the households' history decisions were written without letters.
             runs = PipelineRun.objects.values("application_id")
-            return Decision.objects.filter(application_id__in=runs, letter_sha256="").count()
+            return Decision.objects.filter(application_id__in=runs, letters__isnull=True).count()
 
         next_kill = began + chaos.uniform(1, 4)
         while time.monotonic() - began < args.chaos_seconds:

@@ -42,6 +42,9 @@ from stack import Household, Stack, percentile
 POPULATION_SEED = 1  # the registers simulator's default seed: the bench and the simulator see one population
 POPULATION_SIZE = 14_000
 MUNICIPALITY = "1287"
+# An individual plan on file: full-time activities, a quarter of them job search (prop. 2025/26:207).
+PLAN_HOURS = 40
+PLAN_JOB_SEARCH_HOURS = 10
 # A deliberately looser policy: warnings pass (undeclared income, a vehicle, savings, people at the address),
 # "nothing changed" is not required and extra needs are decided too.
 LOOSE_RULES = {
@@ -72,12 +75,14 @@ def with_prefill(cases) -> int:
         offered = fetch(pnr, answers["month"])
         if offered["failed"]:
             return  # the form says a register did not answer: the citizen writes their own figures
-        roles = {"applicant"} | ({"co_applicant"} if offered["co_applicant"] else set())
+        # Only the applicant's own incomes are offered: a spouse is not looked up before they sign
+        # (issue 20), so the citizen writes the co-applicant's figures themselves.
+        roles = {"applicant"}
         kept = [i for i in answers["incomes"] if i["person"] not in roles or i["type"] == "salary"]
         registered = [
             {"person": row["person"], "type": row["type"], "amount": row["amount"]}
             for row in offered["incomes"]
-            if row["person"] in roles and (row["person"] == "applicant" or answers["co_applicant"])
+            if row["person"] in roles
         ]
         answers["incomes"] = registered + kept
 
@@ -158,7 +163,12 @@ def prepare(cases, policy: str) -> list[Household]:
         case_rows = {
             c.applicant_id: c for c in Case.objects.filter(applicant__in=persons.values(), unit=unit)
         }
-        others = {pnr for c in cases for pnr in c.activity_plans if pnr not in persons}
+        others = {
+            pnr
+            for c in cases
+            for pnr in (*c.activity_plans, *(p for p, _ in c.exemptions))
+            if pnr not in persons
+        }
         Person.objects.bulk_create(
             [
                 Person(personnummer=p, first_name="Bench", last_name="Sambo", municipality=municipality)
@@ -188,11 +198,26 @@ def prepare(cases, policy: str) -> list[Household]:
                 person=everyone[pnr],
                 kind=ActivityPlan.Kind.PLAN,
                 valid_from=c.history[0],
+                # The aktivitetskrav as enacted asks for the plan's hours and its job-search time.
+                hours_per_week=PLAN_HOURS,
+                job_search_hours=PLAN_JOB_SEARCH_HOURS,
             )
             for c in cases
             for pnr in c.activity_plans
+        ] + [
+            ActivityPlan(
+                case=case_rows[persons[c.applicant].pk],
+                person=everyone[pnr],
+                kind=ActivityPlan.Kind.EXEMPTION,
+                valid_from=c.history[0],
+                exemption_code=code,
+            )
+            for c in cases
+            for pnr, code in c.exemptions
         ]
         ActivityPlan.objects.bulk_create(plans, batch_size=500)
+        last_calculation = {c.applicant: _last_month_calculation(c) for c in cases}
+        months_before = {c.applicant: c.history[-1] if c.history else None for c in cases}
         decisions = [
             Decision(
                 case=case_rows[application.applicant_id],
@@ -202,7 +227,13 @@ def prepare(cases, policy: str) -> list[Household]:
                 outcome=Decision.Outcome.GRANT,
                 amount_applied=1,
                 amount_granted=1,  # any amount above 0: the month counts as a month with försörjningsstöd
-                calculation={"bench": "history"},
+                # Last month as a person decided it (the rent it granted is read again this month); earlier
+                # months only need to count as months with försörjningsstöd.
+                calculation=(
+                    last_calculation[application.applicant.personnummer]
+                    if application.month == months_before[application.applicant.personnummer]
+                    else {"bench": "history"}
+                ),
                 findings=[],
                 automated=False,
                 decided_by=caseworker,
@@ -213,7 +244,9 @@ def prepare(cases, policy: str) -> list[Household]:
                 policy_version="bench",
                 motivation="Beviljat (historik skapad av benchmarken).",
             )
-            for application in Application.objects.filter(applicant__in=persons.values(), status="submitted")
+            for application in Application.objects.filter(
+                applicant__in=persons.values(), status="submitted"
+            ).select_related("applicant")
         ]
         Decision.objects.bulk_create(decisions, batch_size=500)
     return [
@@ -319,6 +352,23 @@ def _truth_income_totals(case) -> dict[str, str]:
 
 def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
+
+
+def _last_month_calculation(case) -> dict:
+    """Last month's calculation on last month's truth, as the decision in force stored it."""
+    from bistand.registers.simulator.month import engine_household
+    from bistand.rules import InvalidInput, calculate
+    from bistand.rules.money import dumps
+
+    if case.previous_truth is None:
+        return {"bench": "history"}
+    try:
+        result = calculate(
+            engine_household(case.previous_truth, case.history[:-1], case.partner_history[:-1])
+        )
+    except InvalidInput:
+        return {"bench": "history"}
+    return json.loads(dumps(result.to_dict()))
 
 
 def _kronor(amount: Decimal) -> int | float:

@@ -157,7 +157,7 @@ def wait_for_letters(since, timeout: float) -> float | None:
     deadline = time.monotonic() + timeout
     while True:
         close_old_connections()
-        left = Decision.objects.filter(decided_at__gte=since, letter_sha256="").count()
+        left = Decision.objects.filter(decided_at__gte=since, letters__isnull=True).count()
         if not left:
             return time.time()
         if time.monotonic() > deadline:

@@ -143,6 +143,8 @@ class Stack:
             BISTAND_WORKER_HEARTBEAT=str(self.heartbeat),
             BISTAND_PIPELINE_STALLED_AFTER=str(self.stalled_after),
             BISTAND_REGISTER_GAP_RETRY="2",  # a failed register is asked again soon, within the run
+            # The runs apply for months back to FIRST_MONTH (month_pairs), long closed in production.
+            BISTAND_APPLY_MONTHS_BACK="240",
             LOG_LEVEL="WARNING",
             PYTHONPATH=str(ROOT / "src"),
         )

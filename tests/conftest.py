@@ -43,6 +43,17 @@ def staff_without_second_factor(settings):
 
 
 @pytest.fixture(autouse=True)
+def swedish_to_start_with():
+    """Each test starts in Swedish: a test client's request leaves its page language active in the
+    thread (LocaleMiddleware), which would otherwise leak into the next test on the same worker."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def own_access_log_witness(monkeypatch, tmp_path):
     """Each test keeps its access-log head in its own folder: a head kept by another test's database
     would not be in this one's chain."""

@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "bistand.audit.middleware.AccessLogMiddleware",
     "bistand.security.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so its 413 page has the user and the headers above; it runs before any view or
+    # process_view (CSRF) reads the body.
+    "bistand.security.bodysize.BodySizeMiddleware",
 ]
 
 ROOT_URLCONF = "bistand.urls"
@@ -240,6 +243,17 @@ UPLOAD_MAX_BYTES = int(os.environ.get("BISTAND_UPLOAD_MAX_MB", "10")) * 1024 * 1
 # Images are decoded to be re-encoded: larger ones are refused before decoding (decompression bombs).
 UPLOAD_MAX_PIXELS = int(os.environ.get("BISTAND_UPLOAD_MAX_MEGAPIXELS", "40")) * 1_000_000
 UPLOAD_MAX_PDF_PAGES = int(os.environ.get("BISTAND_UPLOAD_MAX_PDF_PAGES", "200"))
+# How many months back an application may be made for (intake.schema.open_months): last month by default.
+APPLY_MONTHS_BACK = int(os.environ.get("BISTAND_APPLY_MONTHS_BACK", "1"))
+# Request bodies, per channel (security.bodysize answers 413 before anything reads a larger one): the API's
+# JSON, a form with files (at most UPLOAD_MAX_FILES of UPLOAD_MAX_BYTES each), and any other form.
+API_BODY_MAX_BYTES = int(os.environ.get("BISTAND_API_BODY_MAX_KB", "256")) * 1024
+UPLOAD_MAX_FILES = int(os.environ.get("BISTAND_UPLOAD_MAX_FILES", "10"))
+UPLOAD_BODY_MAX_BYTES = UPLOAD_MAX_FILES * UPLOAD_MAX_BYTES + 1024 * 1024
+FORM_BODY_MAX_BYTES = int(os.environ.get("BISTAND_FORM_BODY_MAX_KB", "1024")) * 1024
+# Django's own bounds, the same as ours (a body read past them is a 400, never a 500).
+DATA_UPLOAD_MAX_MEMORY_SIZE = FORM_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES
 
 # Citizen sign-in through the municipality's eID broker (OpenID Connect); off when OIDC_ISSUER is empty.
 OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")

@@ -79,7 +79,7 @@ def test_undeclared_income_is_routed_with_the_reason(client, find, unit, casewor
     )
     citizen = make_citizen(sick.pnr, unit.municipality)
     token = issue_token(citizen)
-    response = post(client, token, body("2026-11"))
+    response = post(client, token, body(timezone.localdate().isoformat()[:7]))
     run_tasks()
     client.force_login(caseworker)
     case = client.get(f"/api/v1/cases/{response.json()['case_id']}").json()

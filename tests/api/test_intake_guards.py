@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -20,7 +21,9 @@ from bistand.casework.models import PipelineRun
 from bistand.identity.models import Person
 from bistand.identity.tokens import issue_token
 from bistand.identity.views import account_for
+from bistand.intake.forms import month_choices
 from bistand.intake.models import Application, MonthClaim
+from bistand.intake.schema import month_not_open, open_months
 from tests.api.test_intake import body, post
 from tests.casework.test_pipeline import quiet_single
 from tests.conftest import OTHER_CITIZEN_PNR, make_citizen
@@ -115,6 +118,42 @@ def test_months_that_cannot_be_applied_for_are_a_field_error(client, citizen, un
     token = issue_token(citizen)
     for month in ("0001-01", "9999-12", "2012-01", "2100-01"):
         response = post(client, token, body(month))
+        assert response.status_code == 422, month
+        assert [e["field"] for e in response.json()["errors"]] == ["month"]
+    assert not Application.objects.exists()
+
+
+def test_the_open_months_are_last_month_this_month_and_next():
+    """Issue 20 #6: the API took any month back to the first riksnorm (2013). One window, pinned dates."""
+    day = datetime.date(2026, 12, 3)
+    assert month_not_open("2026-11", day) is None
+    assert month_not_open("2026-12", day) is None
+    assert month_not_open("2027-01", day) is None
+    for month in ("2026-10", "2027-02", "2013-01", "2025-12"):
+        assert month_not_open(month, day).field == "month", month
+    assert "2026-11 till 2027-01" in month_not_open("2026-10", day).message
+    # Over a new year, and the e-service offers this month and next of the same window.
+    assert [m.isoformat()[:7] for m in open_months(day, back=3)] == [
+        "2026-09",
+        "2026-10",
+        "2026-11",
+        "2026-12",
+        "2027-01",
+    ]
+    assert [m.isoformat() for m in open_months(datetime.date(2027, 1, 31))] == [
+        "2026-12-01",
+        "2027-01-01",
+        "2027-02-01",
+    ]
+    assert [value for value, _label in month_choices(day)] == ["2026-12", "2027-01"]
+
+
+@pytest.mark.django_db
+def test_a_month_long_past_is_a_field_error_through_the_api(client, citizen, unit):
+    """Issue 20 #6: a month two years back (after the first riksnorm) was accepted by the API."""
+    two_back = (timezone.localdate().replace(day=1) - datetime.timedelta(days=40)).replace(day=1)
+    for month in (two_back.isoformat()[:7], f"{timezone.localdate().year - 2}-06"):
+        response = post(client, issue_token(citizen), body(month))
         assert response.status_code == 422, month
         assert [e["field"] for e in response.json()["errors"]] == ["month"]
     assert not Application.objects.exists()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bistand.casework import kommunicering, workspace
 from bistand.casework.models import TimelineEvent
@@ -108,6 +109,10 @@ def test_the_citizen_sees_it_on_mina_sidor_and_the_caseworker_in_the_queue(route
     entry = describe(event)
     assert entry.title == "Vi har fått uppgifter som kan påverka beslutet"
     assert "Registren visar sjukpenning" in entry.detail and "innan vi beslutar" in entry.detail
+    assert '<span lang="sv" dir="ltr">Registren visar sjukpenning' in entry.detail  # the Swedish marked
+    with translation.override("ar"):
+        arabic = describe(event).detail
+    assert '<span lang="sv" dir="ltr">Registren visar sjukpenning' in arabic and "يمكنك الرد" in arabic
     client.force_login(caseworker)
     queue = client.get(reverse("casework:queue")).content.decode()
     assert "Kommunicering: svar senast" in queue

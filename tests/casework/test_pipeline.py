@@ -94,8 +94,10 @@ def letter_text(decision, translated: bool = False) -> str:
     from bistand.decisions.letters import ensure_letters
 
     decision = ensure_letters(decision)
-    field = decision.letter_translation if translated else decision.letter
-    return subprocess.run(["pdftotext", field.path, "-"], capture_output=True, text=True, check=True).stdout
+    letter = decision.letter_for(language=decision.letter_language if translated else "sv")
+    return subprocess.run(
+        ["pdftotext", letter.file.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_returning_household_with_no_changes_is_decided_automatically(find, unit, caseworker):
@@ -113,7 +115,7 @@ def test_returning_household_with_no_changes_is_decided_automatically(find, unit
     assert decision.delegation["reference"] == TEST_DELEGATION["reference"]
     assert "förvaltningslagen 28 §" in decision.motivation.lower()
     assert "inom tre veckor" in decision.motivation
-    assert not decision.letter  # stored and shown at once; the letter is drawn on its own queue
+    assert not decision.letters.exists()  # stored and shown at once; the letter is drawn on its own queue
     text = letter_text(decision)
     assert "Beslut om försörjningsstöd" in text
     # A decision is not a draft: no letter asks anyone to check its amounts.
@@ -296,6 +298,63 @@ def test_a_register_outage_waits_and_the_case_is_decided_when_the_source_is_back
     assert run.status == PipelineRun.Status.DECIDED, codes(run)
     assert run.register_snapshot["applicant"]["complete"] is True
     assert Decision.objects.filter(application=run.application).count() == 1
+
+
+def _routed_with_a_gap(find, unit, caseworker, robot, settings) -> PipelineRun:
+    """A returning household whose FK answer failed past the wait: routed with `register_incomplete`."""
+    settings.REGISTER_GAP_WAIT_SECONDS = 0
+    settings.REGISTER_GAP_RETRY_SECONDS = 0
+    found = find(quiet_single)
+    citizen = make_citizen(found.pnr, unit.municipality)
+    returning(citizen.person, unit, caseworker)
+    robot.faults({"source": "fk", "person": found.pnr, "mode": "error", "status": 503})
+    run = _advance_until_it_leaves_collect(
+        submit(citizen.person, unit, THIS_MONTH), pipeline.REGISTER_ATTEMPTS
+    )
+    pipeline.advance(run.pk)
+    run.refresh_from_db()
+    assert run.status == PipelineRun.Status.ROUTED and "register_incomplete" in codes(run)
+    return run
+
+
+def test_after_the_wait_a_case_with_a_register_gap_returns_to_the_robot_when_the_source_is_back(
+    find, unit, caseworker, robot, settings
+):
+    """Issue 20 #5: after the register wait a case went to a person and never came back to the robot."""
+    from bistand.casework.register_gap import recollect_gaps
+
+    run = _routed_with_a_gap(find, unit, caseworker, robot, settings)
+    assert recollect_gaps() == 0  # still down: the case stays in the person's queue
+    run.refresh_from_db()
+    assert run.status == PipelineRun.Status.ROUTED
+
+    robot.clear_faults()  # the registers are back
+    pipeline._gateway = None  # a fresh client: its circuit breaker opened during the outage
+    assert recollect_gaps() == 1
+    run.refresh_from_db()
+    assert (run.status, run.step) == (PipelineRun.Status.RUNNING, PipelineRun.Step.RECONCILE)
+    assert run.register_snapshot["applicant"]["complete"] is True
+    pipeline.advance(run.pk)
+    run.refresh_from_db()
+    assert run.status == PipelineRun.Status.DECIDED, codes(run)
+    assert Decision.objects.filter(application=run.application).count() == 1
+    assert recollect_gaps() == 0  # decided: nothing to do twice
+
+
+def test_a_case_with_a_register_gap_that_a_person_has_begun_on_stays_with_them(
+    find, unit, caseworker, robot, settings
+):
+    from bistand.casework.models import JournalNote
+    from bistand.casework.register_gap import recollect_gaps
+
+    run = _routed_with_a_gap(find, unit, caseworker, robot, settings)
+    JournalNote.objects.create(case=run.case, author=caseworker, text="Ringde FK om sjukpenningen.")
+    robot.clear_faults()
+    pipeline._gateway = None
+    assert recollect_gaps() == 0
+    run.refresh_from_db()
+    assert run.status == PipelineRun.Status.ROUTED
+    assert not Decision.objects.filter(application=run.application).exists()
 
 
 def test_a_step_that_keeps_failing_lands_in_needs_attention(find, unit, monkeypatch):

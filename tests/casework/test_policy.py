@@ -290,9 +290,55 @@ def test_every_policy_key_has_a_test_of_its_effect():
         "follow_up__long_term_days",
         "version",  # recorded on every decision (policy_version)
         "norm_expected",
+        "housing_guidance__rent_accepted_carries_over",
     }
     keys = _leaves(yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8")))
     assert keys - tested == set(), "a policy key without a test of its effect"
     assert "decides_automatically__outcomes" not in keys  # never read: removed
     assert "decides_automatically__allow_incomplete_registers" not in keys  # never read: removed
     assert "thresholds__income_difference" not in keys  # a tolerance that lowered grants silently
+
+
+def _granted_last_month_with_rent(run: PipelineRun, rent: str) -> None:
+    from bistand.decisions.models import Decision
+
+    last = Application.objects.create(
+        applicant=run.application.applicant,
+        municipality=run.application.municipality,
+        month=datetime.date(2026, 10, 1),
+        answers={},
+        status=Application.Status.SUBMITTED,
+    )
+    Decision.objects.create(
+        case=run.case,
+        application=last,
+        version=1,
+        month=last.month,
+        outcome=Decision.Outcome.GRANT,
+        amount_applied=Decimal(9000),
+        amount_granted=Decimal(9000),
+        calculation={"lines": [{"section": "costs", "rule": "costs.rent", "amount": rent}]},
+        automated=False,
+        decided_at=datetime.datetime(2026, 10, 5, 10, tzinfo=datetime.UTC),
+        inputs={},
+        rules_version="test",
+    )
+
+
+@pytest.mark.parametrize(
+    ("carries_over", "granted", "applied", "routed"),
+    [
+        (True, "8000", "8000", False),  # judged reasonable last month, unchanged: not judged again
+        (True, "8000", "8200", True),  # the rent rose: a person judges the new amount
+        (True, None, "8000", True),  # nothing granted last month: a person judges it
+        (False, "8000", "8000", True),  # the policy asks for a person every month
+    ],
+)
+def test_a_rent_above_guidance_granted_last_month_is_not_judged_again_unless_it_rises(
+    quiet_run, carries_over, granted, applied, routed
+):
+    answer(quiet_run, costs=[{"type": "rent", "amount": applied}, {"type": "electricity", "amount": "300"}])
+    if granted:
+        _granted_last_month_with_rent(quiet_run, granted)
+    policy = with_changes(housing_guidance__rent_accepted_carries_over=carries_over)
+    assert ("rent_above_guidance" in codes(quiet_run, policy)) is routed

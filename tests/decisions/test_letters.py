@@ -221,8 +221,18 @@ def test_the_letter_renders_the_stored_calculation_not_a_new_one(people, municip
 
 def test_both_adults_are_addressed_as_parties(people, municipality, caseworker):
     decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)
-    assert "Till: Anna Demosson och Bo Demosson" in text_of(decision)
-    assert "Till: Bo Demosson och Anna Demosson" in text_of(decision, recipient=people[1])  # the reader first
+    assert "Till: Anna Demosson Parter: Anna Demosson och Bo Demosson" in text_of(decision)
+    to_bo = text_of(decision, recipient=people[1])  # his own letter: to him, the reader first
+    assert "Till: Bo Demosson Parter: Bo Demosson och Anna Demosson" in to_bo
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+def test_an_automated_letter_offers_a_caseworker_once(lang, people, municipality):
+    """The invitation to speak to a caseworker is said once, with what the robot checked."""
+    decision = decide(people, municipality, outcome="grant", couple=False, automated=True)
+    text = text_of(decision, lang).split("Beslutet på svenska")[0]
+    phrase = {"sv": "tala med en handläggare", "en": "speak to a caseworker", "ar": "التحدث مع موظف"}[lang]
+    assert text.count(phrase) == 1
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -276,6 +286,59 @@ def test_the_letter_pdf_is_tagged_with_language_and_structure(people, municipali
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     arabic = PdfReader(io.BytesIO(render_letter(decision, "ar")))
     assert arabic.trailer["/Root"]["/Lang"] == "ar"
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+def test_the_letter_pdf_passes_the_pdf_ua_rules_that_can_be_read_without_verapdf(
+    lang, people, municipality, caseworker
+):
+    """veraPDF (a Java program, in none of the registries this project installs from) cannot run here,
+    so these are the machine-checkable PDF/UA-1 rules it would apply that pypdf can read: identification,
+    title, language, tab order, embedded fonts, the parent tree, and table cells tied to their headers."""
+    from pypdf import PdfReader
+
+    decision = decide(people, municipality, outcome="grant", couple=True, decided_by=caseworker)
+    reader = PdfReader(io.BytesIO(render_letter(decision, lang)))
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfuaid:part[^0-9]{0,3}1", xmp)  # identifies itself as PDF/UA-1
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == lang
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] and reader.metadata.title.strip()
+    tree = root["/StructTreeRoot"]
+    assert "/ParentTree" in tree
+    for page in reader.pages:
+        assert page["/Tabs"] == "/S" and "/StructParents" in page  # tab order follows the structure
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = (
+                font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
+            assert any(key.startswith("/FontFile") for key in descriptor.get_object()), font  # embedded
+    headers, cells, figures = set(), [], []
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        kind = node.get("/S")
+        if kind == "/TH":
+            headers.add(str(node["/ID"]))
+        elif kind == "/TD":
+            cells.append(node)
+        elif kind == "/Figure":
+            figures.append(node)
+        kids = node.get("/K")
+        if kids is None or depth > 50:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                walk(kid, depth + 1)
+
+    walk(tree)
+    assert headers and cells
+    for cell in cells:  # 7.5: a data cell's headers are determinable (Headers and IDs)
+        named = cell.get("/A", {}).get("/Headers", [])
+        assert named and {str(h) for h in named} <= headers
+    assert all("/Alt" in figure for figure in figures)
 
 
 def test_the_total_is_never_orphaned_on_a_new_page(people, municipality, caseworker):

@@ -120,9 +120,9 @@ def test_first_application_couple_with_two_children_co_signed(
     check_page(page)
     page.get_by_role("button", name="Skriv under och skicka").click()
 
-    # The first signer sees it waiting for the other adult.
+    # The first signer sees it waiting for the other adult (not named: nobody looked them up yet).
     expect(
-        page.get_by_role("heading", name=f"Ansökan väntar på att {partner.given_name} skriver under")
+        page.get_by_role("heading", name="Ansökan väntar på att din medsökande skriver under")
     ).to_be_visible()
     check_page(page)
     run_tasks()

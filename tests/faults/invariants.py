@@ -72,7 +72,8 @@ def problems(application_ids: list[int], uploads: list[tuple[str, str]], media_r
             found["payments_not_the_amount_granted"].append(
                 (decision.pk, str(paid[decision.pk]), str(decision.amount_granted))
             )
-        if decision.automated and not (decision.letter and (media_root / decision.letter.name).is_file()):
+        letter = decision.letter_for() if decision.automated else None
+        if decision.automated and not (letter and (media_root / letter.file.name).is_file()):
             found["letter_missing"].append(decision.pk)
 
     stored = {str(u.reference): u for u in Upload.objects.filter(reference__in=[r for r, _ in uploads])}

@@ -76,6 +76,39 @@ def test_first_application_two_adults_two_children_prefilled_and_co_signed(
     assert TimelineEvent.objects.filter(kind="received", application=application).exists()
 
 
+def test_the_spouse_is_not_looked_up_before_they_sign(
+    client, municipality, unit, with_registers, registers, population, run_tasks, settings
+):
+    """Issue 20 #2: the prefill fetched the Navet-registered spouse's registers before they had signed.
+
+    The draft names the spouse from the applicant's own Navet record only; the spouse's registers are
+    asked after their own signature, by the robot."""
+    from bistand.casework import pipeline
+
+    settings.REGISTERS_URL = with_registers
+    pipeline._gateway = None
+    adult, partner, kids = couple_with_two_children(population)
+    client.force_login(make_citizen(adult.pnr, municipality))
+    application = start(client)
+
+    pre = application.draft["prefill"]
+    assert pre["co_applicant"] == {"personnummer": partner.pnr, "name": "", "source": "register:navet"}
+    assert not [row for row in application.draft["income_rows"] if row["person"] == "co_applicant"]
+    assert registers.requests_for(adult.pnr) > 0
+    assert registers.requests_for(partner.pnr) == 0
+
+    fill_first_application(client, application, co_applicant=partner.pnr, children=[k.pnr for k in kids])
+    assert client.post(reverse("intake:sign", args=[application.reference])).status_code == 302
+    run_tasks()
+    assert registers.requests_for(partner.pnr) == 0  # signed by one adult: still nobody asks about the other
+
+    client.force_login(account_for(partner.pnr))
+    client.post(reverse("intake:cosign", args=[application.reference]), {"action": "sign"})
+    run_tasks()
+    assert registers.requests_for(partner.pnr) > 0
+    pipeline._gateway = None
+
+
 def test_short_re_application_confirms_last_month(client, municipality, unit, with_registers, population):
     person = single_adult(population)
     citizen = make_citizen(person.pnr, municipality)

@@ -224,9 +224,10 @@ def test_perform_draw_records_seed_population_and_result_and_asks_for_documents(
 def test_the_request_is_also_in_the_households_own_language(world):
     made = world.application(month="2026-12", language="en", run="routed", decided_after_hours=1)
     result = draw.perform_draw(world.municipality, DECEMBER, seed=1, today=TODAY)
-    text = result.checks.get().document_request.text
-    assert text.startswith("Ditt hushåll har lottats ut")
-    assert "random check" in text
+    request = result.checks.get().document_request
+    assert request.text.startswith("Ditt hushåll har lottats ut")  # the Swedish original, alone
+    assert "random check" not in request.text
+    assert "random check" in request.translation and request.translation_language == "en"
     assert made.case.pk == result.checks.get().case_id
 
 

@@ -66,11 +66,63 @@ def test_jobbpremie_eligibility_needs_every_month_july_to_december_2025_and_the_
     assert not may_be_eligible(every[1:], datetime.date(2026, 12, 3))  # July missing
 
 
-def test_mina_sidor_tells_someone_who_qualifies(citizen, unit, schedule, client, monkeypatch):
+NOTICE = "Börjar du arbeta? Du kan ha rätt till jobbpremie"
+
+
+def applied(person, unit, month: datetime.date, **extra) -> None:
+    """A submitted application for `month` with these answers (no decision yet)."""
+    from bistand.intake.models import Application
+
+    Application.objects.create(
+        applicant=person,
+        municipality=unit.municipality,
+        month=month,
+        answers=answers(**extra),
+        status=Application.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+
+
+def test_mina_sidor_tells_someone_who_qualifies_and_starts_working(
+    citizen, unit, schedule, client, monkeypatch
+):
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 12, 3))
     client.force_login(citizen)
     assert "jobbpremie" not in client.get("/my/").content.decode()
     for m in range(7, 13):
         paid(citizen.person, unit, datetime.date(2025, m, 1))
+    # Qualifies, but earns no wage: the notice does not concern them (yet).
+    assert NOTICE not in client.get("/my/").content.decode()
+    applied(
+        citizen.person,
+        unit,
+        datetime.date(2026, 12, 1),
+        incomes=[{"person": "applicant", "type": "salary", "amount": "9000"}],
+    )
     page = client.get("/my/").content.decode()
-    assert "Börjar du arbeta? Du kan ha rätt till jobbpremie" in page and "3750 kronor" in page
+    assert NOTICE in page and "3750 kronor" in page
+
+
+def test_the_jobbpremie_notice_goes_to_the_adult_who_works_not_the_household(
+    citizen, unit, schedule, client, monkeypatch
+):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 12, 3))
+    from tests.conftest import make_citizen
+
+    partner = make_citizen(PARTNER, unit.municipality, first_name="Bo")
+    for m in range(7, 13):
+        paid(citizen.person, unit, datetime.date(2025, m, 1), co_applicant=PARTNER)
+    applied(
+        citizen.person,
+        unit,
+        datetime.date(2026, 12, 1),
+        co_applicant=PARTNER,
+        incomes=[{"person": "co_applicant", "type": "salary", "amount": "12000"}],
+    )
+    from bistand.intake.models import Application
+
+    Application.objects.filter(month=datetime.date(2026, 12, 1)).update(co_applicant=partner.person)
+    client.force_login(citizen)
+    assert NOTICE not in client.get("/my/").content.decode()  # both qualify; only Bo works
+    client.force_login(partner)
+    assert NOTICE in client.get("/my/").content.decode()

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from bistand.casework.models import Case, TimelineEvent
-from bistand.decisions.models import Decision
+from bistand.decisions.models import Decision, Letter
 from bistand.intake.models import Application
 
 CALCULATION = {
@@ -90,8 +90,9 @@ def make_decision(case, application, *, version=1, supersedes=None, calculation=
         inputs={},
         rules_version="test",
     )
-    decision.letter.save(f"letter-{version}.pdf", ContentFile(b"%PDF-1.7 test letter"), save=False)
     decision.save()
+    letter = Letter(decision=decision, recipient=application.applicant, language="sv", sha256="0" * 64)
+    letter.file.save(f"letter-{version}.pdf", ContentFile(b"%PDF-1.7 test letter"))
     TimelineEvent.objects.create(
         case=case,
         application=application,

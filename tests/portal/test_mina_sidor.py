@@ -58,6 +58,61 @@ def test_decision_shows_calculation_explanation_and_letter(client, citizen, case
     assert b"".join(letter.streaming_content).startswith(b"%PDF")
 
 
+def _pdf_text(response) -> str:
+    """The PDF's language, then its text as read in order, one space between words."""
+    import io
+    import re
+    import subprocess
+
+    from pypdf import PdfReader
+
+    pdf = b"".join(response.streaming_content)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    lang = PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"]
+    return f"{lang} " + re.sub(r"\s+", " ", text.decode())
+
+
+def test_each_adult_party_gets_their_own_letter_in_their_own_language(client, citizen, case_with_application):
+    """A couple: the applicant reads English, the co-applicant signed in Arabic. Each gets a letter
+    addressed to them (both named as parties), in Swedish and in their own language."""
+    from bistand.decisions.letters import ensure_letters
+    from bistand.intake.models import Signature
+
+    case, application = case_with_application
+    partner = make_citizen(OTHER_CITIZEN_PNR, application.municipality, first_name="Bo")
+    type(application).objects.filter(pk=application.pk).update(co_applicant=partner.person)  # as signed
+    application.refresh_from_db()
+    Signature.objects.create(application=application, signer=citizen.person, role="applicant", language="en")
+    Signature.objects.create(
+        application=application, signer=partner.person, role="co_applicant", language="ar"
+    )
+    decision = make_decision(case, application)
+    decision.letters.all().delete()  # drawn below as the letters queue draws them
+    type(decision).objects.filter(pk=decision.pk).update(letter_language="en")
+    decision.refresh_from_db()
+
+    ensure_letters(decision)
+    assert set(decision.letters.values_list("recipient__first_name", "language")) == {
+        ("Erik", "sv"),
+        ("Erik", "en"),
+        ("Bo", "sv"),
+        ("Bo", "ar"),
+    }
+    client.force_login(partner)
+    swedish = _pdf_text(client.get(reverse("portal:letter", args=[decision.pk])))
+    assert (
+        swedish.startswith("sv ") and "Till: Bo" in swedish and "Parter: Bo" in swedish and "Erik" in swedish
+    )
+    arabic = client.get(reverse("portal:letter-translated", args=[decision.pk]))
+    assert arabic["Content-Disposition"].endswith('-ar.pdf"')
+    assert _pdf_text(arabic).startswith("ar ")
+    client.force_login(citizen)
+    own = _pdf_text(client.get(reverse("portal:letter", args=[decision.pk])))
+    assert "Till: Erik" in own and "Parter: Erik" in own
+    english = _pdf_text(client.get(reverse("portal:letter-translated", args=[decision.pk])))
+    assert english.startswith("en ") and "To: Erik" in english
+
+
 def test_the_decision_page_in_arabic_isolates_amounts_and_marks_the_swedish_text(
     client, citizen, case_with_application
 ):
@@ -120,6 +175,26 @@ def test_appeal_after_the_deadline_is_refused_plainly(client, citizen, case_with
     page = client.post(reverse("portal:appeal", args=[decision.pk]), {"text": "För sent?"}).content.decode()
     assert "Tiden för att överklaga gick ut" in page
     assert not Appeal.objects.exists()
+
+
+def test_a_translated_request_marks_its_swedish_original(client, citizen, case_with_application):
+    """A screen reader reads the Swedish part with a Swedish voice, the Arabic part right to left."""
+    case, _application = case_with_application
+    request = services.request_documents(
+        case,
+        "Skicka kontoutdrag för november.",
+        datetime.date(2026, 12, 10),
+        reason="random_check",
+        translation="أرسل كشوف الحساب لشهر نوفمبر.",
+        translation_language="ar",
+    )
+    client.force_login(citizen)
+    page = client.get(reverse("portal:request", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="ar")
+    html = page.content.decode()
+    assert '<p class="ds-paragraph" lang="ar" dir="rtl">أرسل كشوف الحساب لشهر نوفمبر.</p>' in html
+    assert '<p class="ds-paragraph" lang="sv" dir="ltr">Skicka kontoutdrag för november.</p>' in html
+    home = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "أرسل كشوف الحساب" in home  # the list shows the request in the reader's language
 
 
 def test_upload_on_request_checks_content_and_size(

@@ -123,7 +123,7 @@ def test_a_protected_address_is_in_no_output(
     decision = decide_as_proposed(run, caseworker)
     run_tasks()
     decision.refresh_from_db()
-    with decision.letter.open("rb") as handle:
+    with decision.letter_for().file.open("rb") as handle:
         outputs["decision letter"] = _pdf_text(handle.read())
     assert "försörjningsstöd" in outputs["decision letter"].lower()
 

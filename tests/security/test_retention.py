@@ -137,7 +137,7 @@ def test_culling_removes_personal_content_and_keeps_the_figures(
     before = _figures(municipality)
     upload = Upload.objects.get()
     upload_path = upload.file.path
-    letter_path = Decision.objects.get().letter.path
+    letter_path = Decision.objects.get().letter_for().file.path
     stdout = io.StringIO()
     settings.RETENTION_YEARS = 5
     with django_capture_on_commit_callbacks(execute=True):  # files go once the cull has committed
@@ -154,7 +154,7 @@ def test_culling_removes_personal_content_and_keeps_the_figures(
     assert run.register_snapshot is None and run.calculation == {"entitlement": 12170}
     assert run.triage == {"reasons": [{"code": "first_application"}]}
     decision = Decision.objects.get()
-    assert decision.motivation == "" and not decision.letter and decision.amount_granted == 12170
+    assert decision.motivation == "" and not decision.letters.exists() and decision.amount_granted == 12170
     application = Application.objects.get(pk=world.extra["submitted"].pk)
     assert "month" not in application.answers and set(application.answers) == {
         "co_applicant",

@@ -299,6 +299,8 @@ def test_a_replayed_application_is_not_a_second_application(citizen, unit, setti
     a second one would be decided and paid a second time."""
     import json
 
+    from django.utils import timezone
+
     from bistand.identity.tokens import issue_token
     from bistand.intake.models import Application
 
@@ -306,7 +308,7 @@ def test_a_replayed_application_is_not_a_second_application(citizen, unit, setti
     token = issue_token(citizen)
     body = json.dumps(
         {
-            "month": "2026-11",
+            "month": timezone.localdate().isoformat()[:7],  # a month open for applications on any day
             "costs": [{"type": "rent", "amount": "5900"}],
             "incomes": [],
             "nothing_changed": True,

@@ -31,6 +31,7 @@ from bistand.intake import signing
 from bistand.intake.drafts import open_application
 from bistand.intake.models import Application, MonthTaken
 from bistand.intake.schema import ApplicationInvalid, month_not_open, validate_application, with_provenance
+from bistand.security.scope import cases_visible_to
 from bistand.testdata import is_test_identity
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def _errors(status: int, errors: list[dict[str, str]]) -> JsonResponse:
 
 
 def _body(request: HttpRequest):
-    """The JSON body, or None. Its size is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE (a larger one is a 400),
+    """The JSON body, or None. Its size is bounded before it is read (`security.bodysize`: a 413),
     and nesting deep enough to exhaust the parser's recursion is refused like any other bad JSON."""
     try:
         data = json.loads(request.body.decode("utf-8"), parse_float=Decimal)
@@ -164,12 +165,12 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     user = user_from_request(request, allow_session=True)
     if user is None:
         return _unauthorised()
-    case = Case.objects.select_related("applicant", "unit").filter(pk=case_id).first()
-    allowed = case is not None and (
-        (user.is_citizen and user.person_id == case.applicant_id)
-        or (user.is_caseworker and user.unit_id == case.unit_id)
-    )
-    if not allowed:
+    cases = Case.objects.select_related("applicant", "unit")
+    if user.is_citizen:
+        case = cases.filter(pk=case_id, applicant_id=user.person_id).first()
+    else:  # staff: the one rule of which cases they may open (`security.scope`)
+        case = cases.filter(pk=case_id, pk__in=cases_visible_to(user).values("pk")).first()
+    if case is None:
         # The same answer whether the case does not exist or is someone else's: ids are not confirmed.
         raise Http404
     runs = PipelineRun.objects.filter(case=case).select_related("application").order_by("-created_at")
@@ -200,7 +201,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                 "decided_at": d.decided_at.isoformat(),
                 "in_force": d.is_in_force,
                 "motivation": d.motivation,
-                "letter": bool(d.letter),
+                "letter": d.letters.exists(),
             }
             for d in decisions
         ],

@@ -51,7 +51,7 @@ def _rows(queryset: QuerySet | list[Model], drop: tuple[str, ...] = ()) -> list[
 def collect(person: Person) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The extract's JSON content and its files (path in the ZIP -> bytes)."""
     from bistand.casework.models import ActivityPlan, Case, JournalNote, PipelineRun, TimelineEvent
-    from bistand.decisions.models import Decision
+    from bistand.decisions.models import Decision, Letter
     from bistand.intake.models import Application, PowerOfAttorney, Signature
     from bistand.payments.models import PaymentOrder
     from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
@@ -61,6 +61,8 @@ def collect(person: Person) -> tuple[dict[str, Any], dict[str, bytes]]:
     ).distinct()
     applications = Application.objects.filter(Q(applicant=person) | Q(co_applicant=person)).order_by("pk")
     decisions = Decision.objects.filter(case__in=cases).order_by("pk")
+    # The letters addressed to this person (each party has their own).
+    letters = Letter.objects.filter(decision__in=decisions, recipient=person).order_by("pk")
     notes = JournalNote.objects.filter(case__in=cases).order_by("pk")
     restricted = notes.filter(visibility=JournalNote.Visibility.RESTRICTED)
     uploads = Upload.objects.filter(request__case__in=cases).order_by("pk")
@@ -87,7 +89,8 @@ def collect(person: Person) -> tuple[dict[str, Any], dict[str, bytes]]:
             PipelineRun.objects.filter(case__in=cases).order_by("pk"),
             drop=("calculation", "calculation_input"),
         ),
-        "decisions": _rows(decisions, drop=("letter", "letter_translation")),
+        "decisions": _rows(decisions),
+        "letters": _rows(letters, drop=("file",)),
         "journal_notes": _rows(notes.exclude(pk__in=restricted)),
         "journal_notes_withheld_for_secrecy_review": restricted.count(),
         "activity_plans": _rows(ActivityPlan.objects.filter(Q(case__in=cases) | Q(person=person))),
@@ -110,11 +113,8 @@ def collect(person: Person) -> tuple[dict[str, Any], dict[str, bytes]]:
         ],
     }
     files: dict[str, bytes] = {}
-    for decision in decisions:
-        for field in ("letter", "letter_translation"):
-            stored = getattr(decision, field, None)
-            if stored:
-                files[f"brev/beslut-{decision.pk}-{field}.pdf"] = _read(stored)
+    for letter in letters:
+        files[f"brev/beslut-{letter.decision_id}-{letter.pk}-{letter.language}.pdf"] = _read(letter.file)
     for upload in uploads:
         if upload.file:
             files[f"underlag/{upload.reference}-{upload.file.name.rsplit('/', 1)[-1]}"] = _read(upload.file)

@@ -214,7 +214,7 @@ def keep_aggregates(case_ids: list[int]) -> int:
 
 def _cull_case(case_id: int, report: CullReport) -> None:
     from bistand.casework.models import ActivityPlan, JournalNote, PaperScan, PipelineRun, TimelineEvent
-    from bistand.decisions.models import Decision
+    from bistand.decisions.models import Decision, Letter
     from bistand.intake.models import Application, Signature
     from bistand.oversight.models import Investigation, RandomCheck
     from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
@@ -223,15 +223,14 @@ def _cull_case(case_id: int, report: CullReport) -> None:
     runs = PipelineRun.objects.filter(case_id=case_id)
     applications = Application.objects.filter(pipeline__case_id=case_id)
     decisions = Decision.objects.filter(case_id=case_id)
+    letters = Letter.objects.filter(decision__case_id=case_id)
     uploads = Upload.objects.filter(request__case_id=case_id)
     scans = PaperScan.objects.filter(application__in=applications)
 
     removed["journal_notes"] += JournalNote.objects.filter(case_id=case_id).count()
     removed["uploads"] += uploads.count()
     removed["paper_scans"] += scans.count()
-    removed["letters"] += sum(
-        bool(d.letter) + bool(getattr(d, "letter_translation", None)) for d in decisions
-    )
+    removed["letters"] += letters.count()
     removed["register_snapshots"] += runs.filter(register_snapshot__isnull=False).count()
     removed["application_answers"] += applications.count()
     removed["messages_emptied"] += Message.objects.filter(case_id=case_id).count()
@@ -243,7 +242,8 @@ def _cull_case(case_id: int, report: CullReport) -> None:
     uploads.delete()
     _delete_files(scans, "file")
     scans.delete()
-    _delete_files(decisions, "letter", "letter_translation")
+    _delete_files(letters, "file")
+    letters.delete()
     JournalNote.objects.filter(case_id=case_id).delete()
     Signature.objects.filter(application__in=applications).delete()
     for application in applications:
@@ -262,10 +262,6 @@ def _cull_case(case_id: int, report: CullReport) -> None:
     for decision in decisions:
         adjustments = (decision.inputs or {}).get("adjustments") or []
         Decision.objects.filter(pk=decision.pk).update(
-            letter="",
-            letter_sha256="",
-            letter_translation="",
-            letter_translation_sha256="",
             motivation="",
             correction_reason="",
             findings=[],

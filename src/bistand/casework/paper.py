@@ -506,7 +506,7 @@ def open_scan(request, scan_id: int):
     from django.shortcuts import get_object_or_404
 
     from bistand.audit import chain
-    from bistand.security.protected import may_open_case
+    from bistand.security.scope import visible_case
 
     scan = get_object_or_404(PaperScan.objects.select_related("application__pipeline"), pk=scan_id)
     case_id = scan.application.pipeline.case_id if scan.application_id else None
@@ -514,12 +514,7 @@ def open_scan(request, scan_id: int):
     if case_id is None and not own:
         raise Http404
     if case_id is not None:
-        from bistand.casework.models import Case
-
-        if not Case.objects.filter(pk=case_id, unit=request.user.unit).exists() or not may_open_case(
-            request.user, case_id
-        ):
-            raise Http404
+        visible_case(request.user, case_id)  # 404 unless this member of staff may open the case
     chain.append(
         user=request.user,
         action="download",

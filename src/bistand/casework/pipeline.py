@@ -54,7 +54,8 @@ class AwaitRegisters(RetryStep):
 
     The run stays with the robot and re-collects when the source is back, instead of reaching a person
     with a hole in its facts. Urgent runs (nödbistånd) and runs that have waited longer than
-    `REGISTER_GAP_WAIT_SECONDS` go on to a person, with the gap named.
+    `REGISTER_GAP_WAIT_SECONDS` go on to a person, with the gap named; when the source is back, such a run
+    returns to the robot unless a person has begun on it (`casework.register_gap`).
     """
 
 
@@ -102,9 +103,11 @@ def assistance_months(case: Case, before: datetime.date) -> list[str]:
 # --- the steps ------------------------------------------------------------------------------------------
 
 
-def collect(run: PipelineRun) -> dict[str, Any]:
-    """Ask every register about the applicant and co-applicant for the month."""
-    application = run.application
+def ask_registers(application: Application) -> tuple[dict[str, str], dict[str, Any], bool]:
+    """Ask every register about the applicant and the confirmed co-applicant for the month.
+
+    Returns the persons asked about (by role), the snapshot (per role, raw answers shielded) and whether a
+    register failed in a way that passes (`TRANSIENT_REGISTER_ERRORS`)."""
     month = application.month.isoformat()[:7]
     persons = {"applicant": application.applicant.personnummer}
     # Only a co-applicant who signed (or whose signed paper form staff confirmed) is looked up: anyone's
@@ -117,6 +120,12 @@ def collect(run: PipelineRun) -> dict[str, Any]:
         answer = gateway().lookup(personnummer, month, case_id=f"application-{application.reference}")
         snapshot[role] = answer.to_dict(include_raw=True)
         transient |= any(error.kind in TRANSIENT_REGISTER_ERRORS for error in answer.errors.values())
+    return persons, snapshot, transient
+
+
+def collect(run: PipelineRun) -> dict[str, Any]:
+    """Ask every register about the applicant and co-applicant for the month."""
+    persons, snapshot, transient = ask_registers(run.application)
     if transient and run.attempts + 1 < REGISTER_ATTEMPTS:
         raise RetryStep("a register did not answer; asking again")
     waited = (timezone.now() - run.created_at).total_seconds()
@@ -263,7 +272,7 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             f"Riksnormen för månaden bygger på belopp som är {NORM_RELIABILITY_SV[reliability]} "
             "och som kommunens policy inte låter datorn besluta med. En handläggare beslutar.",
         )
-    reasons += _housing_reasons(values, policy)
+    reasons += _housing_reasons(values, policy, run)
     entitlement = Decimal(str(calculation["entitlement"]))
     if entitlement <= 0:
         reason(
@@ -310,14 +319,42 @@ def _granted_last_month(run: PipelineRun) -> bool:
     return last_month in assistance_months(run.case, run.application.month)
 
 
-def _housing_reasons(values: dict[str, Any], policy: Policy) -> list[dict[str, str]]:
+def rent_granted_last_month(run: PipelineRun) -> Decimal | None:
+    """The rent last month's decision in force granted (as decided, after any person's adjustment), or None
+    when last month was not granted or its calculation has no rent line."""
+    from bistand.decisions.models import Decision
+
+    last_month = (run.application.month - timedelta(days=1)).replace(day=1)
+    granted = None
+    for decision in Decision.objects.filter(
+        case=run.case, month=last_month, amount_granted__gt=0
+    ).select_related("superseded_by"):
+        if not decision.is_in_force:
+            continue
+        lines = (decision.calculation or {}).get("lines") or []
+        rent = sum(
+            (Decimal(str(line["amount"])) for line in lines if line.get("rule") == "costs.rent"), Decimal(0)
+        )
+        if rent and (granted is None or rent > granted):
+            granted = rent
+    return granted
+
+
+def _housing_reasons(values: dict[str, Any], policy: Policy, run: PipelineRun) -> list[dict[str, str]]:
     adults = 2 if values.get("co_applicant") else 1
     children = len(values.get("children") or [])
     rent = sum(Decimal(c["amount"]) for c in values.get("costs", []) if c["type"] == "rent")
     electricity = sum(Decimal(c["amount"]) for c in values.get("costs", []) if c["type"] == "electricity")
     reasons = []
     guidance = policy.rent_guidance(adults, children)
-    if rent > guidance:
+    # A rent above the guidance that a decision granted last month has been judged reasonable; it is not
+    # judged again every month while it does not rise (the policy can ask for that).
+    accepted = (
+        rent_granted_last_month(run)
+        if policy.config["housing_guidance"].get("rent_accepted_carries_over", False)
+        else None
+    )
+    if rent > guidance and (accepted is None or rent > accepted):
         reasons.append(
             {
                 "code": "rent_above_guidance",

@@ -23,6 +23,7 @@ from bistand.intake import powers
 from bistand.intake.models import PowerOfAttorney
 from bistand.portal.files import UploadRejected
 from bistand.security.protected import may_handle_protected
+from bistand.security.scope import without_protected
 
 
 class PowerForm(DesignSystemForm):
@@ -103,10 +104,8 @@ def _unit_powers(request):
     """The powers this unit deals with: the principal has a case here, or the unit registered the power."""
     unit = request.user.unit
     powers_here = PowerOfAttorney.objects.filter(Q(principal__cases__unit=unit) | Q(registered_by__unit=unit))
-    if not may_handle_protected(request.user):
-        # A protected person's powers only for "Skyddade personuppgifter", as their cases.
-        none = Person.Protection.NONE
-        powers_here = powers_here.filter(principal__protection=none, agent__protection=none)
+    # A protected person's powers only for "Skyddade personuppgifter", as their cases (`security.scope`).
+    powers_here = without_protected(request.user, powers_here, "principal", "agent")
     return powers_here.distinct().select_related("principal", "agent")
 
 

@@ -39,6 +39,7 @@ from bistand.casework.norm_wait import waiting_for
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person, User
 from bistand.rules.reform import reform_rules
+from bistand.security import scope
 
 REPLY_WITHIN = datetime.timedelta(hours=24)
 
@@ -180,8 +181,9 @@ def workload(request):
 
 
 def _case(request, case_id: int) -> Case:
-    return get_object_or_404(
-        Case.objects.select_related("applicant", "unit", "assigned_to"), pk=case_id, unit=request.user.unit
+    """The case if this member of staff may open it (`security.scope`, the one rule), else 404."""
+    return scope.visible_case(
+        request.user, case_id, Case.objects.select_related("applicant", "unit", "assigned_to")
     )
 
 

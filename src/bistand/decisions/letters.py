@@ -1,4 +1,4 @@
-"""Decision letters as PDF (WeasyPrint), in Swedish and in the citizen's language.
+"""Decision letters as PDF (WeasyPrint): each adult party their own, in Swedish and in their language.
 
 The letter renders the decision's statement (`decisions/statement.py`), built from the decision as stored,
 so it says exactly what was decided. The PDF is tagged (PDF/UA-1: structure tree, language, reading
@@ -13,13 +13,15 @@ from __future__ import annotations
 import functools
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 
-from bistand.decisions.statement import statement
+from bistand.decisions.statement import parties, statement
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "decisions" / "letter.css"
 
@@ -34,8 +36,29 @@ def _style():
     return CSS(filename=str(STYLESHEET), font_config=fonts), fonts
 
 
+@functools.cache
+def _no_fetching():
+    """A URL fetcher that fetches nothing, shared by every letter.
+
+    A letter needs nothing from outside (its stylesheet is parsed once, fonts come from the system), so a
+    URL in a letter is never followed. And WeasyPrint's default fetcher builds a fresh TLS context for
+    each document, about a tenth of a letter's time.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class NoFetching(URLFetcher):
+        def __init__(self) -> None:
+            super(URLFetcher, self).__init__()  # no handlers: nothing to open, no TLS context
+
+        def fetch(self, url, headers=None):
+            raise FatalURLFetchingError(f"a letter fetches nothing ({url[:40]})")
+
+    return NoFetching()
+
+
 def letter_html(decision, lang: str = "sv", recipient=None) -> str:
-    """The letter as HTML: the decision's statement in `lang`, addressed to `recipient` (default applicant)."""
+    """The letter as HTML: the decision's statement in `lang`, addressed to `recipient` (default
+    applicant) and naming every party, the recipient first."""
     application = decision.application
     with translation.override(lang):
         return render_to_string(
@@ -59,47 +82,68 @@ def render_letter(decision, lang: str = "sv", recipient=None) -> bytes:
     from weasyprint import HTML
 
     css, fonts = _style()
-    html = HTML(string=letter_html(decision, lang, recipient))
+    html = HTML(string=letter_html(decision, lang, recipient), url_fetcher=_no_fetching())
     return html.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
 
 
+def party_languages(decision) -> list[tuple[Any, str]]:
+    """Every adult party with the language they read: the applicant the household's choice, the
+    co-applicant the language they signed in (the household's choice when not recorded)."""
+    application = decision.application
+    signed = {s.signer_id: s.language for s in application.signatures.all()}
+    chosen = decision.letter_language or "sv"
+    return [
+        (person, chosen if person.pk == application.applicant_id else signed.get(person.pk) or chosen)
+        for person in parties(decision)
+    ]
+
+
+def wanted_letters(decision) -> list[tuple[Any, str]]:
+    """The letters a decision owes: for each party, in Swedish and in their own language if another."""
+    return [
+        (person, lang) for person, own in party_languages(decision) for lang in dict.fromkeys(("sv", own))
+    ]
+
+
 def ensure_letters(decision):
-    """The decision with its letters: rendered and kept once (Swedish, and the citizen's language).
+    """The decision with its letters: one for each adult party, addressed to them, in Swedish and in
+    their own language, each rendered and kept once with its hash.
 
-    Idempotent and safe when two workers race: the letter is stored only if the decision still has
-    none, and the loser's files are removed. The decision's own record is never changed; only its
-    letter fields, which start empty, are filled once.
+    Idempotent and safe when two workers race: a letter is kept only if the decision has none for that
+    party and language yet (a unique constraint), and the loser's file is removed. The decision's own
+    record is never changed.
     """
-    from bistand.decisions.models import Decision
+    from bistand.decisions.models import Letter
 
-    if decision.letter and decision.letter_sha256:
-        return decision
     if not decision.motivation:
         return decision  # culled under retention (its reasons are gone): never drawn again
-    reference = f"{str(decision.application.reference)[:8]}-v{decision.version}"
-    storage = Decision._meta.get_field("letter").storage
-    fields = {}
-    pdf = render_letter(decision, "sv")
-    fields["letter"] = storage.save(_upload_name("letter", f"{reference}-sv.pdf"), ContentFile(pdf))
-    fields["letter_sha256"] = hashlib.sha256(pdf).hexdigest()
-    if decision.letter_language and decision.letter_language != "sv":
-        translated = render_letter(decision, decision.letter_language)
-        name = f"{reference}-{decision.letter_language}.pdf"
-        fields["letter_translation"] = storage.save(
-            _upload_name("letter_translation", name), ContentFile(translated)
+    have = set(decision.letters.values_list("recipient_id", "language"))
+    storage = Letter._meta.get_field("file").storage
+    short = str(decision.application.reference)[:8]
+    for number, (person, lang) in enumerate(wanted_letters(decision), start=1):
+        if (person.pk, lang) in have:
+            continue
+        pdf = render_letter(decision, lang, person)
+        # The name says which decision and language, never who: no personnummer in a file name.
+        name = storage.save(
+            _upload_name(f"{short}-v{decision.version}-{number}-{lang}.pdf"), ContentFile(pdf)
         )
-        fields["letter_translation_sha256"] = hashlib.sha256(translated).hexdigest()
-    stored = Decision.objects.filter(pk=decision.pk, letter_sha256="").update(**fields)
-    if not stored:  # another worker kept its letters first
-        for key in ("letter", "letter_translation"):
-            if key in fields:
-                storage.delete(fields[key])
-    decision.refresh_from_db()
+        try:
+            with transaction.atomic():
+                Letter.objects.create(
+                    decision=decision,
+                    recipient=person,
+                    language=lang,
+                    file=name,
+                    sha256=hashlib.sha256(pdf).hexdigest(),
+                )
+        except IntegrityError:  # another worker kept this letter first
+            storage.delete(name)
     return decision
 
 
-def _upload_name(field: str, filename: str) -> str:
-    """Where the field keeps a file of this name (its `upload_to`, e.g. letters/2026/12/)."""
-    from bistand.decisions.models import Decision
+def _upload_name(filename: str) -> str:
+    """Where a letter of this name is kept (the field's `upload_to`, e.g. letters/2026/12/)."""
+    from bistand.decisions.models import Letter
 
-    return Decision._meta.get_field(field).generate_filename(None, filename)
+    return Letter._meta.get_field("file").generate_filename(None, filename)

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bistand.casework.models import Case
+from bistand.identity.models import Person
 from bistand.intake.models import Application
 
 APPEAL_WEEKS = 3
@@ -66,13 +67,8 @@ class Decision(models.Model):
     inputs = models.JSONField()
     rules_version = models.CharField(max_length=64)
     policy_version = models.CharField(max_length=64, blank=True)
-    # Letters as rendered when decided (PDF), kept with their hash.
+    # The language the household chose for its letters (besides Swedish); the letters are `Letter` rows.
     letter_language = models.CharField(max_length=8, default="sv")
-    letter = models.FileField(upload_to="letters/%Y/%m/", blank=True)
-    letter_sha256 = models.CharField(max_length=64, blank=True)
-    # The same letter in the citizen's language, when that is not Swedish.
-    letter_translation = models.FileField(upload_to="letters/%Y/%m/", blank=True)
-    letter_translation_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-decided_at", "-version"]
@@ -93,3 +89,35 @@ class Decision(models.Model):
     @property
     def is_in_force(self) -> bool:
         return not hasattr(self, "superseded_by")
+
+    def letter_for(self, person: Person | None = None, language: str = "sv") -> Letter | None:
+        """The letter to `person` (default: the applicant) in `language`, once drawn; else None."""
+        recipient = person.pk if person is not None else self.application.applicant_id
+        return self.letters.filter(recipient_id=recipient, language=language).first()
+
+
+class Letter(models.Model):
+    """One party's decision letter (PDF) as rendered, kept with its hash. Never changed.
+
+    Every adult party to the application gets their own letter, addressed to them: in Swedish (the
+    legally binding text) and, when they read another language, in that language with the Swedish
+    original at its end.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="letters")
+    recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=8)
+    file = models.FileField(upload_to="letters/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "recipient", "language"], name="one_letter_per_party_and_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Letter {self.pk} ({self.language})"

@@ -54,7 +54,8 @@ class Statement:
     """Everything a decision says, in one language, ready for a template."""
 
     lang: str
-    recipient: str
+    recipient: str  # the reader the statement is addressed to
+    parties: list[str]  # every adult party, the reader first
     outcome: SafeString
     ground: str
     ground_law: SafeString
@@ -296,11 +297,14 @@ def _checked() -> list[str]:
 
 def _delegation(delegation: dict[str, Any]) -> str:
     """The delegation an automated decision rests on (förvaltningslagen 28 §, kommunallagen 6 kap. 37 §),
-    cited from the nämnd's decision recorded as data; a demonstration delegation says it is one."""
+    cited from the nämnd's decision recorded as data; a demonstration delegation says it is one.
+
+    That the citizen can ask to speak to a caseworker is said once, with what the robot checked (`_checked`).
+    """
     text = _(
         "Beslutet har fattats automatiskt (förvaltningslagen 28 §). %(body)s har den %(date)s gett "
         "en automatiserad beslutsfunktion rätt att fatta sådana beslut (%(reference)s, kommunallagen "
-        "6 kap. 37 §; gäller från %(valid_from)s). Du kan alltid be att få tala med en handläggare."
+        "6 kap. 37 §; gäller från %(valid_from)s)."
     ) % {key: delegation.get(key, "") for key in ("body", "date", "reference", "valid_from")}
     if delegation.get("demo"):
         text += " " + _("Demonstration: delegationen är ett påhittat exempel, inte ett verkligt beslut.")
@@ -318,7 +322,7 @@ def parties(decision, first=None) -> list:
 
 
 def statement(decision, lang: str = "sv", recipient=None) -> Statement:
-    """What `decision` says, in `lang`, addressed to every party, `recipient` (the reader) first."""
+    """What `decision` says, in `lang`, addressed to `recipient` (default the applicant), every party named."""
     from bistand.decisions.motivation import appeal_notice
 
     with translation.override(lang):
@@ -356,9 +360,11 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
         ]
         norm = Decimal(str(calc.get("norm_total", 0)))
         costs = Decimal(str(calc.get("costs_total", 0)))
+        everyone = [p.full_name for p in parties(decision, recipient)]
         return Statement(
             lang=lang,
-            recipient=(" " + _("och") + " ").join(p.full_name for p in parties(decision, recipient)),
+            recipient=everyone[0],
+            parties=everyone,
             outcome=_outcome(decision, month),
             ground=ground,
             ground_law=ground_law,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -23,11 +22,11 @@ LETTERS_QUEUE = "letters"
 
 @task(queue_name=LETTERS_QUEUE, priority=-10)
 def render_letters(decision_id: int) -> str:
-    """Render and keep a decision's letters (with their hashes). Returns their SHA-256."""
+    """Render and keep a decision's letters, one per party and language. Returns their SHA-256s."""
     from bistand.decisions.letters import ensure_letters
 
     decision = ensure_letters(Decision.objects.select_related("application").get(pk=decision_id))
-    return decision.letter_sha256
+    return " ".join(decision.letters.values_list("sha256", flat=True))
 
 
 def sweep_unlettered(older_than: timedelta = timedelta(minutes=2), max_age_days: int = 14) -> int:
@@ -40,7 +39,7 @@ def sweep_unlettered(older_than: timedelta = timedelta(minutes=2), max_age_days:
     now = timezone.now()
     candidates = set(
         Decision.objects.filter(
-            Q(letter_sha256="") | Q(letter=""),
+            letters__isnull=True,
             decided_at__lt=now - older_than,
             decided_at__gte=now - timedelta(days=max_age_days),
         ).values_list("pk", flat=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake.schema import open_months
 from bistand.rules.ages import CHILD_AGE_LIMIT, LUNCH_AGE_LIMIT, SCHOOL_AGE
 
 SCHOOL_CHOICES = {"yes": True, "no": False, "unknown": None}
@@ -65,11 +66,9 @@ YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
 
 
 def month_choices(today: datetime.date | None = None) -> list[tuple[str, str]]:
-    """The months one can apply for: this month and the next."""
-    today = today or timezone.localdate()
-    first = today.replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    return [(m.isoformat()[:7], date_format(m, "F Y")) for m in (first, following)]
+    """The months the e-service and the paper form offer: this month and next (of `open_months`)."""
+    this, following = open_months(today or timezone.localdate(), back=0)
+    return [(m.isoformat()[:7], date_format(m, "F Y")) for m in (this, following)]
 
 
 def _money(value: Decimal | None) -> str | None:

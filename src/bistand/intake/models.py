@@ -205,6 +205,8 @@ class Signature(models.Model):
     # Which eID: "dev-eid" (demo mode only) or "oidc:<issuer>"; and the eID's own reference (a hash).
     method = models.CharField(max_length=200)
     eid_reference = models.CharField(max_length=64, blank=True)
+    # The language the signer used (their letters come in it too, besides Swedish); blank before 2026-12.
+    language = models.CharField(max_length=8, blank=True)
 
     class Meta:
         ordering = ["signed_at", "pk"]

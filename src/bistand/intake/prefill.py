@@ -4,7 +4,9 @@ The result is plain JSON kept on the draft, each value with its source, so the c
 from and can change it. A register that does not answer gives no values and is named in ``failed``: the
 form then says so plainly and the citizen fills in the values; nothing is ever made up.
 
-Addresses are never read from the answers: a protected person's address must not reach a page, a letter
+Only the applicant is asked about (and the children Navet registers as theirs at their address, for a
+name and whether an 18–20-year-old is in school): a spouse is named by the applicant's own record but not
+looked up until they have signed. Addresses are never read from the answers: a protected person's address must not reach a page, a letter
 or a log, and nobody else's address is needed here either.
 """
 
@@ -137,14 +139,9 @@ def fetch(personnummer: str, month: str, factory: GatewayFactory | None = None) 
                 ]
             result["incomes"] = _incomes(answer, "applicant", month, failed)
 
-            if result["co_applicant"]:
-                co_answer = gateway.lookup(
-                    result["co_applicant"]["personnummer"], month, sources=ADULT_SOURCES
-                )
-                co_navet = co_answer[Source.NAVET].facts
-                if co_navet is not None:
-                    result["co_applicant"]["name"] = co_navet.given_name
-                result["incomes"] += _incomes(co_answer, "co_applicant", month, failed)
+            # The spouse is named by the applicant's own Navet record, and nothing more is asked about
+            # them here: nobody is looked up in the registers before they have signed themselves. The
+            # robot fetches the co-applicant's facts after their signature (`Application.confirmed_co_applicant`).
             for child in result["children"]:
                 young_adult = (_age_on(child["personnummer"], first_day) or 0) >= SCHOOL_AGE
                 sources = (Source.NAVET, Source.CSN) if young_adult else (Source.NAVET,)

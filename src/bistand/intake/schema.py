@@ -125,22 +125,36 @@ def _month(raw: Any, errors: list[FieldError]) -> str | None:
     return month.isoformat()[:7]
 
 
+def open_months(today: datetime.date, back: int = 1) -> list[datetime.date]:
+    """The months an application can be made for on `today`: from `back` months ago to next month.
+
+    The one window every entrance checks (the API, paper, the wizard). By default last month stays open
+    for an application that arrives late (a paper form posted at the end of the month); the e-service and
+    the paper form offer this month and next (`intake.forms.month_choices`). Anything older is not an
+    application for income support to live on now, and a month further ahead has no facts to decide on.
+    """
+    this = today.replace(day=1)
+    months = [this]
+    for _step in range(back):
+        months.insert(0, (months[0] - datetime.timedelta(days=1)).replace(day=1))
+    months.append((this + datetime.timedelta(days=32)).replace(day=1))
+    return months
+
+
 def month_not_open(month: str, today: datetime.date) -> FieldError | None:
     """Why an application cannot be made for `month` (YYYY-MM) on `today`, or None when it can.
 
-    Checked where an application comes in (the API; the wizard and staff choose from `month_choices`),
-    not in `validate_application`, which the robot also uses on applications made months ago. From the
-    first month the rules hold a riksnorm for, to next month.
+    Checked where an application comes in, not in `validate_application`, which the robot also uses on
+    applications made months ago. The window is `open_months`, `APPLY_MONTHS_BACK` months back (default 1).
     """
-    from bistand.rules.parameters import default_parameters
+    from django.conf import settings
 
-    first = default_parameters().first_month
-    following = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    if not first.isoformat()[:7] <= month <= following.isoformat()[:7]:
+    window = open_months(today, settings.APPLY_MONTHS_BACK)
+    first, last = window[0].isoformat()[:7], window[-1].isoformat()[:7]
+    if not first <= month <= last:
         return FieldError(
             "month",
-            _("Du kan ansöka för månader från %(first)s till %(last)s.")
-            % {"first": first.isoformat()[:7], "last": following.isoformat()[:7]},
+            _("Du kan ansöka för månader från %(first)s till %(last)s.") % {"first": first, "last": last},
         )
     return None
 

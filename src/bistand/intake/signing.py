@@ -63,6 +63,7 @@ def sign_first(
             role=Signature.Role.REPRESENTATIVE if acting_as_representative else Signature.Role.APPLICANT,
             method=method,
             eid_reference=eid_reference(method, str(signer.pk)),
+            language=(answers.get("language") or {}).get("value", ""),
         )
         if application.co_applicant is None:
             _submit(application)
@@ -101,8 +102,10 @@ def sign_complete(application: Application, signer: Person, *, method: str) -> A
     return application
 
 
-def sign_as_co_applicant(application: Application, signer: Person, *, method: str) -> Application:
-    """The co-applicant signs with their own eID; the application is then submitted.
+def sign_as_co_applicant(
+    application: Application, signer: Person, *, method: str, language: str = ""
+) -> Application:
+    """The co-applicant signs with their own eID, in their own `language`; the application is submitted.
 
     A second click on "Skriv under" while the first is under way finds the application submitted and
     does nothing: the row is locked, so the two cannot both sign.
@@ -120,6 +123,7 @@ def sign_as_co_applicant(application: Application, signer: Person, *, method: st
             role=Signature.Role.CO_APPLICANT,
             method=method,
             eid_reference=eid_reference(method, str(signer.pk)),
+            language=language if language in ("sv", "en", "ar") else "",
         )
         _submit(application)
     return application

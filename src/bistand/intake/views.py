@@ -346,7 +346,9 @@ def cosign(request: HttpRequest, reference) -> HttpResponse:
             )
             return redirect("portal:home")
         try:
-            signing.sign_as_co_applicant(application, request.user.person, method=_eid_method(request))
+            signing.sign_as_co_applicant(
+                application, request.user.person, method=_eid_method(request), language=get_language()
+            )
         except MonthTaken:
             messages.error(request, MONTH_TAKEN)
             return redirect("intake:cosign", reference=reference)

@@ -47,18 +47,21 @@ def _language(check: RandomCheck) -> str:
 def ask(check: RandomCheck, months: list[datetime.date]):
     """Ask the drawn household for bank statements and receipts by the check's deadline.
 
-    In Swedish, followed by the household's own language when it chose another. Returns the portal's
-    DocumentRequest.
+    In Swedish (the original), with the same request in the household's own language when it chose
+    another, kept apart so each is shown marked with its language. Returns the portal's DocumentRequest.
     """
     from bistand.portal.models import DocumentRequest
     from bistand.portal.services import request_documents
 
-    text = request_text(months, check.deadline, "sv")
     lang = _language(check)
-    if lang != "sv":
-        text = f"{text}\n\n{request_text(months, check.deadline, lang)}"
     return request_documents(
-        check.case, text, check.deadline, None, reason=DocumentRequest.Reason.RANDOM_CHECK
+        check.case,
+        request_text(months, check.deadline, "sv"),
+        check.deadline,
+        None,
+        reason=DocumentRequest.Reason.RANDOM_CHECK,
+        translation=request_text(months, check.deadline, lang) if lang != "sv" else "",
+        translation_language=lang if lang != "sv" else "",
     )
 
 

@@ -56,6 +56,29 @@ def paid_months(personnummer: str) -> list[str]:
     return sorted({row.month for row in ledger(personnummer=personnummer)})
 
 
+def starts_working(person) -> bool:
+    """Whether the person's newest submitted application (as applicant or co-applicant) names a wage of
+    their own: someone leaving försörjningsstöd for work, whom the jobbpremie concerns."""
+    from django.db.models import Q
+
+    from bistand.intake.models import Application
+
+    newest = (
+        Application.objects.filter(Q(applicant=person) | Q(co_applicant=person), submitted_at__isnull=False)
+        .order_by("-month", "-submitted_at")
+        .first()
+    )
+    if newest is None:
+        return False
+    role = "applicant" if newest.applicant_id == person.pk else "co_applicant"
+    return any(
+        income.get("person", "applicant") == role
+        and income.get("type") == "salary"
+        and Decimal(str(income.get("amount") or 0)) > 0
+        for income in answer(newest.answers, "incomes") or []
+    )
+
+
 def export_csv(rows: list[LedgerRow]) -> str:
     """The ledger as Försäkringskassan's file: one line per person and month, amounts in kronor."""
     out = io.StringIO()

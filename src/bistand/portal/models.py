@@ -27,7 +27,10 @@ class DocumentRequest(models.Model):
         CLOSED = "closed", _("Avslutad")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_requests")
-    text = models.TextField(help_text="What is asked for, in plain language.")
+    text = models.TextField(help_text="What is asked for, in plain language: the Swedish original.")
+    # The same request in the household's own language, when that is not Swedish (the random check's).
+    translation = models.TextField(blank=True)
+    translation_language = models.CharField(max_length=8, blank=True)
     reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.CASEWORKER)
     deadline = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)

@@ -33,13 +33,24 @@ def request_documents(
     by_user=None,
     *,
     reason: str = DocumentRequest.Reason.CASEWORKER,
+    translation: str = "",
+    translation_language: str = "",
 ) -> DocumentRequest:
-    """Ask the citizen for documents by a deadline (a caseworker, or the random check with ``by_user=None``)."""
+    """Ask the citizen for documents by a deadline (a caseworker, or the random check with ``by_user=None``).
+
+    `text` is the Swedish original; `translation` the same request in `translation_language`, if any.
+    """
     if not text.strip():
         raise ValueError("say what is asked for")
     with transaction.atomic():
         request = DocumentRequest.objects.create(
-            case=case, text=text.strip(), deadline=deadline, requested_by=by_user, reason=reason
+            case=case,
+            text=text.strip(),
+            translation=translation.strip(),
+            translation_language=translation_language if translation.strip() else "",
+            deadline=deadline,
+            requested_by=by_user,
+            reason=reason,
         )
         TimelineEvent.objects.create(
             case=case,

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from bistand.casework.models import TimelineEvent
@@ -62,8 +64,14 @@ def describe(event: TimelineEvent) -> Entry:
         return Entry(
             event,
             _("Vi har fått uppgifter som kan påverka beslutet"),
-            _("%(found)s Du kan svara till och med %(date)s, innan vi beslutar.")
-            % {"found": data.get("found", ""), "date": _date(data.get("reply_by", ""))},
+            # What was found is the caseworker's Swedish: marked so, in any page language.
+            mark_safe(  # noqa: S308 - the template and every value are escaped
+                conditional_escape(_("%(found)s Du kan svara till och med %(date)s, innan vi beslutar."))
+                % {
+                    "found": format_html('<span lang="sv" dir="ltr">{}</span>', data.get("found", "")),
+                    "date": conditional_escape(_date(data.get("reply_by", ""))),
+                }
+            ),
             reverse("portal:messages", args=[event.case_id]),
             _("Svara i ett meddelande"),
         )

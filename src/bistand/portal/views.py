@@ -20,9 +20,9 @@ from django.views.decorators.http import require_http_methods
 
 from bistand.casework.models import ActivityPlan, Case, JournalNote, TimelineEvent
 from bistand.casework.norm_wait import waiting_for
-from bistand.decisions.letters import ensure_letters
+from bistand.decisions.letters import ensure_letters, party_languages
 from bistand.decisions.models import Decision
-from bistand.decisions.statement import statement
+from bistand.decisions.statement import parties, statement
 from bistand.identity.access import citizen_required
 from bistand.identity.models import Person
 from bistand.intake import powers, summary, wizard
@@ -30,7 +30,7 @@ from bistand.intake.acting import acting_person, acting_power
 from bistand.intake.drafts import last_submitted, next_month, open_application, resume_url
 from bistand.intake.models import Application, PowerOfAttorney
 from bistand.payments import services as payments
-from bistand.payments.jobbpremie import paid_months
+from bistand.payments.jobbpremie import paid_months, starts_working
 from bistand.portal import files, presentation, services
 from bistand.portal.forms import AppealForm, MessageForm, UploadForm
 from bistand.portal.models import DocumentRequest, Message
@@ -103,8 +103,10 @@ def home(request: HttpRequest) -> HttpResponse:
                 "-month"
             )[:12],
             # Someone with försörjningsstöd every month July–December 2025 who starts working may get
-            # Försäkringskassan's jobbpremie: tell them (the ledger is exact, so no one is told wrongly).
-            "jobbpremie": may_be_eligible(paid_months(person.personnummer), timezone.localdate()),
+            # Försäkringskassan's jobbpremie: tell those who now earn a wage (the ledger is exact, so no
+            # one is told wrongly), not everyone who once qualified.
+            "jobbpremie": starts_working(person)
+            and may_be_eligible(paid_months(person.personnummer), timezone.localdate()),
             "jobbpremie_max": MAX_PER_MONTH,
         },
     )
@@ -152,14 +154,27 @@ def scan(request: HttpRequest, reference, scan_id: int) -> FileResponse:
     return FileResponse(page.file.open("rb"), as_attachment=True, filename=page.file.name.rsplit("/", 1)[-1])
 
 
+def _letters_for(decision: Decision, person: Person) -> tuple:
+    """The reader's own letters (Swedish, and their language if another); a reader who is not a party
+    (never so for a citizen's own decision) is shown the applicant's."""
+    party = person if person in parties(decision) else decision.application.applicant
+    own = dict(party_languages(decision)).get(party, "sv")
+    swedish = decision.letter_for(party, "sv")
+    translated = decision.letter_for(party, own) if own != "sv" else None
+    return swedish, translated
+
+
 @citizen_required
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _decision_for(request, decision_id)
+    letter, letter_translation = _letters_for(decision, acting_person(request))
     return render(
         request,
         "portal/decision.html",
         {
             "decision": decision,
+            "letter": letter,
+            "letter_translation": letter_translation,
             "s": statement(decision, get_language(), acting_person(request)),
             "versions": presentation.versions(decision),
             "can_appeal": services.can_appeal(decision),
@@ -172,16 +187,16 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @citizen_required
 def decision_letter(request: HttpRequest, decision_id: int, translated: bool = False) -> FileResponse:
-    """The decision letter as PDF, only for the person it concerns."""
+    """The decision letter as PDF, only for the person it concerns: their own, addressed to them."""
     decision = ensure_letters(_decision_for(request, decision_id))  # drawn now if the queue has not yet
-    letter = getattr(decision, "letter_translation", None) if translated else decision.letter
-    if not letter:
+    letter = _letters_for(decision, acting_person(request))[1 if translated else 0]
+    if letter is None:
         raise Http404
     return FileResponse(
-        letter.open("rb"),
+        letter.file.open("rb"),
         content_type="application/pdf",
         as_attachment=True,
-        filename=f"beslut-{decision.month:%Y-%m}-v{decision.version}{'-' + decision.letter_language if translated else ''}.pdf",
+        filename=f"beslut-{decision.month:%Y-%m}-v{decision.version}{'-' + letter.language if translated else ''}.pdf",
     )
 
 

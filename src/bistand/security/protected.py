@@ -27,19 +27,19 @@ def may_handle_protected(user) -> bool:
     return cached
 
 
-def case_is_protected(case_id: int) -> bool:
-    """Whether anyone the case is about has protected personal data."""
+def protected_cases():
+    """The cases about someone with protected personal data: the applicant or any co-applicant."""
     from bistand.casework.models import Case
 
-    protected = ~Q(protection=Person.Protection.NONE)
-    return (
-        Case.objects.filter(pk=case_id)
-        .filter(
-            Q(applicant__in=Person.objects.filter(protected))
-            | Q(pipeline_runs__application__co_applicant__in=Person.objects.filter(protected))
-        )
-        .exists()
+    protected = Person.objects.filter(~Q(protection=Person.Protection.NONE))
+    return Case.objects.filter(
+        Q(applicant__in=protected) | Q(pipeline_runs__application__co_applicant__in=protected)
     )
+
+
+def case_is_protected(case_id: int) -> bool:
+    """Whether anyone the case is about has protected personal data."""
+    return protected_cases().filter(pk=case_id).exists()
 
 
 def may_open_case(user, case_id: int) -> bool:

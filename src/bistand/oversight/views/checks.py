@@ -13,12 +13,14 @@ from bistand.identity.access import caseworker_required
 from bistand.oversight import documents, draw, review
 from bistand.oversight.forms import InvestigationForm, OutcomeForm
 from bistand.oversight.models import Investigation, RandomCheck, RandomCheckDraw
+from bistand.security.scope import cases_visible_to
 
 
 def _unit_checks(request: HttpRequest):
-    return RandomCheck.objects.filter(unit=request.user.unit).select_related(
-        "draw", "case", "caseworker", "document_request", "reviewed_by"
-    )
+    """The unit's random checks, of the cases this member of staff may open (`security.scope`)."""
+    return RandomCheck.objects.filter(
+        unit=request.user.unit, case__in=cases_visible_to(request.user)
+    ).select_related("draw", "case", "caseworker", "document_request", "reviewed_by")
 
 
 @caseworker_required

@@ -78,6 +78,16 @@ NEW_VEHICLE = 0.3
 PREFILL = 0.7
 # Adults in long-running cases with an activity plan or exemption on file (aktivitetskrav from 2026-10).
 ACTIVITY_PLAN = 0.9
+# The exemption a caseworker records for an adult whose situation keeps them from the activities (the
+# aktivitetskrav's exemption codes, `rules.reform.EXEMPTIONS`); everyone else gets an individual plan.
+EXEMPTION_BY_SITUATION = {
+    Situation.SICK: "sickness",
+    Situation.SICKNESS_COMPENSATION: "sickness",
+    Situation.PENSIONER: "pension_age",
+    Situation.STUDENT: "full_time",
+    Situation.SCHOOL: "school_18_20",
+    Situation.PARENTAL_LEAVE: "other",
+}
 # Yearly capital income from which a person asks about the savings behind it (kronor; bank interest on
 # about 40 000 kr): savings must be used before försörjningsstöd (SoL 12 kap. 1 §).
 SAVINGS_CAPITAL_INCOME = 1000
@@ -131,6 +141,7 @@ class MonthCase:
     answers: dict[str, Any] = field(repr=False)
     previous_answers: dict[str, Any] | None = field(repr=False)
     activity_plans: tuple[str, ...] = field(default=(), repr=False)  # adults with a plan on file
+    exemptions: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (adult, exemption code) on file
     protected: bool = False
     prefill: bool = False  # keeps the e-service's register prefill for the incomes the registers know
     partner_history: tuple[date, ...] = ()  # the partner's own months (none for a new sambo)
@@ -517,6 +528,7 @@ def _draw_case(
     previous_answers = None
     history: tuple[date, ...] = ()
     plans: tuple[str, ...] = ()
+    exemptions: tuple[tuple[str, str], ...] = ()
     if returning:
         previous_truth = truth_for(
             population,
@@ -531,7 +543,13 @@ def _draw_case(
         changes += _register_changes(population, previous_truth, truth)
         length = rng.randint(10, 36) if rng.random() < LONG_TERM_SHARE else rng.randint(1, 9)
         history = tuple(_back(month, n) for n in range(length, 0, -1))
-        plans = tuple(p.pnr for p in applying if rng.random() < ACTIVITY_PLAN)
+        on_file = [p for p in applying if rng.random() < ACTIVITY_PLAN]
+        exemptions = tuple(
+            (p.pnr, EXEMPTION_BY_SITUATION[p.situation])
+            for p in on_file
+            if p.situation in EXEMPTION_BY_SITUATION
+        )
+        plans = tuple(p.pnr for p in on_file if p.situation not in EXEMPTION_BY_SITUATION)
     reported = [c for c in changes if c not in ("register_income", "child_age")]
     forgetful = not reported and "register_income" in changes and rng.random() < FORGETFUL
     # A child's birthday is not something a citizen reports as a change; the robot knows the ages.
@@ -559,6 +577,7 @@ def _draw_case(
         answers=answers,
         previous_answers=previous_answers,
         activity_plans=plans,
+        exemptions=exemptions,
         protected=_protected(population, household),
         prefill=prefill,
         partner_history=history if with_partner_before else (),

@@ -30,6 +30,7 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
     from bistand.casework.norm_wait import resume_waiting
     from bistand.casework.paper import remove_abandoned_scans
     from bistand.casework.pipeline import resume_stalled
+    from bistand.casework.register_gap import recollect_gaps
     from bistand.decisions.tasks import sweep_unlettered
     from bistand.oversight.tasks import schedule_monthly_draw
     from bistand.payments.services import sweep_unplanned_decisions
@@ -56,6 +57,8 @@ def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
                 schedule_monthly_draw()
                 # Applications waiting for a riksnorm that has been imported since (the import also does this).
                 resume_waiting()
+                # Cases routed for a register that did not answer: back to the robot once it answers.
+                recollect_gaps()
             beats += 1
         except DatabaseError:
             # A locked or briefly unreachable database: /healthz will say so if it lasts.
