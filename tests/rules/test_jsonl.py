@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bistand.rules import default_parameters
+from bistand.rules import default_parameters, jsonl
 from bistand.rules.batch import build_columns, compute, read_jsonl
 from bistand.rules.jsonl import read
 from bistand.rules.money import dumps
@@ -190,3 +190,13 @@ def test_a_float_amount_is_read_exactly():
     )
     batch = read([line.encode()], PARAMS)
     assert Decimal(int(compute(batch.columns, PARAMS).costs[0])) / 100 == Decimal("5000.55")
+
+
+def test_every_invalid_line_is_counted_and_the_first_are_kept_in_order(monkeypatch):
+    monkeypatch.setattr(jsonl, "KEEP_INVALID", 3)
+    good = dumps(random_household(random.Random(5), ore=False), indent=None)
+    lines = [good, "{}", "nonsense", good, '{"month": "2026-01", "members": []}', "[]", "{}"]
+    batch = read([line.encode() for line in lines], PARAMS)
+    assert len(batch) == 2 and batch.invalid_count == 5
+    assert [number for number, _ in batch.errors()] == [2, 3, 5]
+    assert batch.errors()[2][1][0]["field"] == "members"
