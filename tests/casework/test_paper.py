@@ -306,3 +306,18 @@ def test_nodbistand_on_paper_stands_beside_the_regular_application(client, casew
     again = client.post(reverse("casework:paper"), _phone(person, payout_method="none")).content.decode()
     assert "redan en ansökan för månaden" in again
     assert Application.objects.count() == 2
+
+
+def test_cash_at_the_counter_is_a_payout_method_where_the_municipality_offers_it(client, caseworker, find):
+    """Issue 21: someone without a bank account can be paid another way the municipality offers."""
+    from bistand.payments.models import PayoutSchedule
+
+    person = find(quiet_single)
+    client.force_login(caseworker)
+    assert "Kontant i kassan" not in client.get(reverse("casework:paper")).content.decode()
+    PayoutSchedule.objects.create(
+        municipality=caseworker.unit.municipality, payer_name="Kommunen", offers_cash=True
+    )
+    assert 'value="cash"' in client.get(reverse("casework:paper")).content.decode()
+    assert client.post(reverse("casework:paper"), _phone(person, payout_method="cash")).status_code == 302
+    assert Application.objects.get().answers["payout_account"]["value"] == {"route": "cash"}

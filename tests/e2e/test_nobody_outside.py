@@ -214,11 +214,9 @@ def test_a_caseworker_at_a_familys_contact(live_server, new_page, settings, unit
 def test_a_person_in_acute_need_is_decided_and_paid_the_same_day(
     live_server, new_page, settings, registers_simulator, population, unit, caseworker, schedule, run_tasks
 ):
-    """Asked first, promised today with a number to call, decided by a person and paid the same bank day.
-
-    The month's regular application beside the emergency one waits for the one-regular-application-per-month
-    constraint (issue 20); it is not tried here.
-    """
+    """Asked first, promised today with a number to call, decided by a person and paid the same bank day —
+    and then the same month's regular application, which the emergency did not use up, goes to a person who
+    is told to check that nothing is paid twice."""
     from bistand.casework.models import PipelineRun
     from bistand.intake.models import Application
     from bistand.payments.holidays import next_bank_day_on_or_after
@@ -265,3 +263,29 @@ def test_a_person_in_acute_need_is_decided_and_paid_the_same_day(
     page.goto(live_server.url + "/my/")
     expect(page.locator("#payments")).to_contain_text("Utbetalning planerad")
     check(page)
+
+    # The same month's regular application: nödbistånd stood beside it and did not use up the month.
+    emergency = run.application
+    page.get_by_role("button", name="Börja ansökan").click()
+    expect(page.get_by_label("akut behov")).not_to_be_checked()
+    page.get_by_role("button", name="Spara och fortsätt").click()
+    for _step in range(5):
+        if page.get_by_label("Nej", exact=True).count():
+            page.get_by_label("Nej", exact=True).check()
+        page.get_by_role("button", name="Spara och fortsätt").click()
+    page.get_by_label("Till mitt bankkonto").check()
+    page.get_by_label("Clearingnummer").fill("3300")
+    page.get_by_label("Kontonummer").fill("800113-9297")
+    page.get_by_role("button", name="Spara och fortsätt").click()
+    page.get_by_role("button", name="Skriv under och skicka").click()
+    expect(page.locator("#emergency-promise")).to_have_count(0)
+    check(page)
+    regular = Application.objects.exclude(pk=emergency.pk).get(applicant__personnummer=person.pnr)
+    assert regular.is_submitted and not regular.emergency and regular.month == emergency.month
+    run_tasks()
+    regular_run = PipelineRun.objects.get(application=regular)
+    assert regular_run.status == "routed"
+    assert "same_month" in {reason["code"] for reason in regular_run.routing_reasons}
+    # The emergency's payment stands as it was: its own order, once.
+    order.refresh_from_db()
+    assert order.status == "planned" and decision.payment_orders.count() == 1

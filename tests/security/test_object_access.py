@@ -181,6 +181,9 @@ def test_the_rightful_user_gets_in(world):
         "casework:resolve-payment",
         "casework:concern-reported",
         "payments:resolve-held",
+        "payments:hand-out",
+        "casework:supplement",
+        "casework:supplement-decide",
     }
     for route, keywords in object_routes():
         if route in PUBLIC or route in not_a_page:

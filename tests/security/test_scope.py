@@ -33,6 +33,8 @@ NO_PERSON_LOOKUP = {
     "api:calculate",
     "api:dev-token",
     "api:openapi",
+    # A tilläggsansökan for the signed-in citizen's own decided months (tests/intake/test_supplement.py).
+    "api:supplements",
     "audit:verify",
     "casework:paper",
     "casework:paper-form",
@@ -65,6 +67,7 @@ NO_PERSON_LOOKUP = {
     "payments:overview",
     "portal:home",
     "portal:payout-account",
+    "portal:supplement",
     "security:enrol",
     "security:two-factor",
     "set_language",

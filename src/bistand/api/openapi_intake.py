@@ -192,6 +192,53 @@ def _paths() -> dict[str, Any]:
                 },
             }
         },
+        "/api/v1/supplements": {
+            "post": {
+                "operationId": "createSupplement",
+                "summary": "Apply for a supplement (tillägg) on a month already decided",
+                "security": bearer,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["month", "need", "amount", "description"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                                    "need": {"type": "string", "description": "A cost type, e.g. glasses."},
+                                    "amount": _money(),
+                                    "description": {"type": "string", "maxLength": 2000},
+                                },
+                            },
+                            "example": {
+                                "month": "2026-12",
+                                "need": "glasses",
+                                "amount": "1800",
+                                "description": "Glasögon till vårt barn.",
+                            },
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "Stored; a caseworker decides it as its own decision and payment.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Received"}}
+                        },
+                    },
+                    "400": {"description": "The body is not a JSON object.", "content": ERRORS},
+                    "401": {"description": "No valid token.", "content": ERRORS},
+                    "403": {"description": "Not a citizen's token.", "content": ERRORS},
+                    "422": {
+                        "description": "Field-level errors: no decision for the month, the need already "
+                        "sought, a bad amount, an unknown field.",
+                        "content": ERRORS,
+                    },
+                },
+            }
+        },
         "/api/v1/cases/{id}": {
             "get": {
                 "operationId": "getCase",

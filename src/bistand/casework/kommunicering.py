@@ -37,7 +37,13 @@ class KommuniceringMissing(ValueError):
 
 
 def applied_amount(run: PipelineRun) -> Decimal | None:
-    """What the citizen's own answers give: the robot's calculation, which uses only their figures."""
+    """What the citizen's own answers give: the robot's calculation, which uses only their figures; for a
+    tilläggsansökan, the amount the citizen asked for (the month's own calculation is decided already)."""
+    from bistand.intake.supplement import supplement_of
+
+    supplement = supplement_of(run.application)
+    if supplement is not None:
+        return supplement.amount
     calculation = run.calculation or {}
     if "entitlement" not in calculation:
         return None

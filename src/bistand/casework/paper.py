@@ -65,6 +65,20 @@ PAYOUT_METHODS = [
 ]
 
 
+def counter_routes(municipality) -> list[tuple[str, str]]:
+    """The payout methods without a bank account that the municipality offers, as form choices."""
+    from bistand.payments.models import PayoutSchedule
+
+    schedule = PayoutSchedule.objects.filter(municipality=municipality).first() if municipality else None
+    if schedule is None:
+        return []
+    routes = [
+        ("cash", _("Kontant i kassan"), schedule.offers_cash),
+        ("card", _("Förladdat kort"), schedule.offers_card),
+    ]
+    return [(value, label) for value, label, offered in routes if offered]
+
+
 class PaperApplicationForm(DesignSystemForm):
     channel = forms.ChoiceField(
         label=gettext_lazy("Hur kom ansökan in?"),
@@ -111,9 +125,12 @@ class PaperApplicationForm(DesignSystemForm):
         required=False,
     )
 
-    def __init__(self, *args, readings: dict | None = None, **kwargs) -> None:
+    def __init__(self, *args, readings: dict | None = None, municipality=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = month_choices()
+        # Cash or a card at the counter, where the municipality offers it (payments/counter.py).
+        routes = counter_routes(municipality)
+        self.fields["payout_method"].choices = [*PAYOUT_METHODS, *routes]
         # Every value OCR read needs the caseworker's tick: it is a suggestion, never done.
         self.readings = readings or {}
         order = []
@@ -177,6 +194,8 @@ class PaperApplicationForm(DesignSystemForm):
                     "clearing_number": "".join(c for c in data["clearing_number"] if c.isdigit()),
                     "account_number": "".join(c for c in data["account_number"] if c.isdigit()),
                 }
+        elif method in {"cash", "card"}:
+            data["payout_account"] = {"route": method}
         elif method == "bankgiro":
             error = check_bankgiro(data.get("bankgiro", ""))
             if error:
@@ -317,7 +336,12 @@ def _render(request, form, scan_ids, ocr_text=""):
 def register(request):
     """Register a paper or phone application; with scans, OCR may suggest the values first."""
     readings = _readings_from_post(request.POST) if request.method == "POST" else {}
-    form = PaperApplicationForm(request.POST or None, request.FILES or None, readings=readings)
+    form = PaperApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        readings=readings,
+        municipality=request.user.unit.municipality,
+    )
     scan_ids = [int(i) for i in request.POST.getlist("scan_ids") if i.isdigit()]
     if request.method == "POST" and request.POST.get("action") == "ocr":
         return _read_scans(request, scan_ids, readings)
@@ -353,7 +377,9 @@ def register(request):
 
 def _read_scans(request, scan_ids: list[int], readings: dict):
     """Store the chosen pages, read them with OCR, and show the values for the caseworker to confirm."""
-    form = PaperApplicationForm(initial=request.POST.dict(), readings=readings)
+    form = PaperApplicationForm(
+        initial=request.POST.dict(), readings=readings, municipality=request.user.unit.municipality
+    )
     try:
         scans = _store_scans(request.FILES.getlist("scans"), request.user)
     except UploadRejected as rejected:
@@ -379,6 +405,7 @@ def _read_scans(request, scan_ids: list[int], readings: dict):
     form = PaperApplicationForm(
         initial={**values, **typed},
         readings={**readings, **{k: confidence[k] for k in found}},
+        municipality=request.user.unit.municipality,
     )
     if found:
         messages.warning(

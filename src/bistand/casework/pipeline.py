@@ -83,6 +83,8 @@ def previous_application(application: Application) -> Application | None:
     last_month = (month - timedelta(days=1)).replace(day=1)
     return (
         Application.objects.filter(applicant=application.applicant, month=last_month, status="submitted")
+        .filter(emergency=False)
+        .exclude(kind=Application.Kind.SUPPLEMENT)
         .exclude(pk=application.pk)
         .order_by("-submitted_at")
         .first()
@@ -219,6 +221,12 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
         )
     if values.get("emergency") and not rules["allow_emergency"]:
         reason("emergency", "Ansökan gäller nödbistånd. En handläggare beslutar samma dag.")
+    if application.kind == Application.Kind.SUPPLEMENT:
+        reason(
+            "supplement",
+            "Ansökan om tillägg för en redan beslutad månad. En handläggare beslutar om behovet "
+            "(tilläggsbeslut).",
+        )
     if _protected(run) and not rules["allow_protected_identity"]:
         reason("protected_identity", "Någon i hushållet har skyddade personuppgifter.")
     if _same_month(application):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bistand.casework import paper, powers, views
+from bistand.casework import paper, powers, supplement_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("cases/<int:case_id>/drafts/<int:draft_id>/submit/", views.submit_draft, name="submit"),
     path("cases/<int:case_id>/drafts/<int:draft_id>/approve/", views.approve_draft, name="approve"),
     path("cases/<int:case_id>/emergency/", views.emergency, name="emergency"),
+    path("cases/<int:case_id>/supplement/", supplement_views.register, name="supplement"),
+    path("cases/<int:case_id>/supplement/decide/", supplement_views.decide, name="supplement-decide"),
     path("cases/<int:case_id>/certificates/", views.add_certificate, name="certificate"),
     path("cases/<int:case_id>/notes/", views.add_note, name="note"),
     path("cases/<int:case_id>/documents/", views.request_documents, name="documents"),

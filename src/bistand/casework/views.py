@@ -224,6 +224,7 @@ def case_detail(request, case_id: int):
 
 def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status: int = 200):
     """The case page; a note form that failed comes back as typed, with its errors beside the fields."""
+    from bistand.casework.supplement_views import supplement_context
     from bistand.decisions.presentation import explanation_lines
 
     run = _latest_run(case)
@@ -260,6 +261,7 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         and not decided
         and (run.urgent or run.status == PipelineRun.Status.WAITING_NORM or _emergency_only(run))
         else None,
+        **supplement_context(case, run, decided),
         "draft_form": DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None)
         if household
         else None,

@@ -225,6 +225,7 @@ def return_draft(draft: DecisionDraft, approver: User, reason: str) -> None:
 
 
 def _decide(draft: DecisionDraft, approved_by: User | None):
+    from bistand.decisions.needs import NeedRefused
     from bistand.decisions.services import decide_by_person
 
     try:
@@ -241,7 +242,7 @@ def _decide(draft: DecisionDraft, approved_by: User | None):
             approved_by=approved_by,
             kommunicering_exception=draft.kommunicering_exception,
         )
-    except kommunicering.KommuniceringMissing as missing:
+    except (kommunicering.KommuniceringMissing, NeedRefused) as missing:
         raise WorkspaceError(str(missing)) from None
     DecisionDraft.objects.filter(pk=draft.pk).update(
         status=DecisionDraft.Status.DECIDED, approver=approved_by

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bistand.casework import kommunicering
 from bistand.casework.models import TimelineEvent
+from bistand.decisions import needs
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.models import Decision
 from bistand.decisions.motivation import motivation_text
@@ -194,6 +195,8 @@ def _store(decision: Decision, *, actor: str, kind: str = TimelineEvent.Kind.DEC
     decision.motivation = motivation_text(decision, "sv")
     try:
         with transaction.atomic():
+            # The same need is never granted twice in a month, whichever decisions stand beside this one.
+            needs.check(decision)
             decision.save()
             # The letters render on their own queue: the decision is shown at once (decisions/tasks.py).
             render_letters.enqueue(decision.pk)

@@ -41,11 +41,12 @@ def open_application(person: Person) -> Application | None:
 def last_submitted(person: Person) -> Application | None:
     """The person's most recent submitted regular application (the one a re-application repeats).
 
-    An application for nödbistånd does not count: it does not use up its month, so the regular
-    application for that month can still be made.
+    An application for nödbistånd or a tilläggsansökan does not count: neither uses up its month, so the
+    regular application for that month can still be made.
     """
     return (
         Application.objects.filter(applicant=person, status=Application.Status.SUBMITTED, emergency=False)
+        .exclude(kind=Application.Kind.SUPPLEMENT)
         .order_by("-month", "-submitted_at")
         .first()
     )

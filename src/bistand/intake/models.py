@@ -35,6 +35,8 @@ class Application(models.Model):
     class Kind(models.TextChoices):
         FIRST = "first", _("Första ansökan")
         RENEWAL = "renewal", _("Ansökan för en ny månad")
+        # Tilläggsansökan: a new need on a month already decided (intake/supplement.py). Claims no month.
+        SUPPLEMENT = "supplement", _("Ansökan om tillägg")
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
@@ -125,6 +127,11 @@ class Application(models.Model):
         signed = self.signatures.filter(role=Signature.Role.CO_APPLICANT, signer_id=self.co_applicant_id)
         return self.co_applicant.personnummer if by_staff or signed.exists() else None
 
+    @property
+    def claims_month(self) -> bool:
+        """A regular application uses up its month; nödbistånd and a tilläggsansökan stand beside it."""
+        return not self.emergency and self.kind != self.Kind.SUPPLEMENT
+
     def submit(self) -> None:
         """Mark the application submitted; after this it can no longer change.
 
@@ -140,7 +147,7 @@ class Application(models.Model):
         self.draft = {}
         with transaction.atomic():
             self.save()
-            if not self.emergency:
+            if self.claims_month:
                 self._claim_month()
 
     def _claim_month(self) -> None:

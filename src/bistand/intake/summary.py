@@ -91,6 +91,13 @@ def sections(
             )
         )
 
+    supplement = entry("supplement")["value"]
+    if supplement:
+        # A tilläggsansökan is its one need; the household and payout come from the month's application.
+        out.append(_supplement_section(supplement, source_of(entry("supplement")["source"])))
+        out.append(_payout_section(entry("payout_account"), source_of))
+        return out
+
     household = Section("household", _("Hushållet"))
     co = entry("co_applicant")
     if co["value"] and applicant:
@@ -181,21 +188,39 @@ def sections(
         )
     out.append(needs)
 
-    payout = Section("payout", _("Utbetalning"), empty=_("Inget konto angivet"))
-    account = entry("payout_account")["value"] or {}
-    if "bankgiro" in account:
-        payout.rows.append(
-            Row(
-                _("Bankgiro"), "****" + account["bankgiro"][-4:], source_of(entry("payout_account")["source"])
-            )
-        )
-    elif account:
-        payout.rows.append(
-            Row(
-                _("Bankkonto"),
-                f"{account['clearing_number']} ****{account['account_number'][-4:]}",
-                source_of(entry("payout_account")["source"]),
-            )
-        )
-    out.append(payout)
+    out.append(_payout_section(entry("payout_account"), source_of))
     return out
+
+
+def _supplement_section(value: dict[str, Any], source: str) -> Section:
+    """What a tilläggsansökan asks for: the need, its cost and the citizen's own words."""
+    from django.utils.translation import get_language
+
+    from bistand.intake.supplement import need_label
+
+    section = Section("supplement", _("Ansökan om tillägg"))
+    section.rows.append(Row(_("Behov"), need_label(value["need"], get_language() or "sv"), source))
+    section.rows.append(Row(_("Belopp"), kr(value["amount"]), source))
+    if value.get("description"):
+        section.rows.append(Row(_("Beskrivning"), value["description"], source))
+    return section
+
+
+def _payout_section(answer: dict[str, Any], source_of) -> Section:
+    """Where the money goes: a masked account, a Bankgiro, or the counter for someone without an account."""
+    from bistand.payments.models import COUNTER_KINDS, PaymentOrder
+
+    payout = Section("payout", _("Utbetalning"), empty=_("Inget konto angivet"))
+    account = answer["value"] or {}
+    source = source_of(answer["source"])
+    if account.get("route") in COUNTER_KINDS:
+        payout.rows.append(
+            Row(_("Utbetalning"), str(PaymentOrder.AccountKind(account["route"]).label), source)
+        )
+    elif "bankgiro" in account:
+        payout.rows.append(Row(_("Bankgiro"), "****" + account["bankgiro"][-4:], source))
+    elif account.get("clearing_number"):
+        payout.rows.append(
+            Row(_("Bankkonto"), f"{account['clearing_number']} ****{account['account_number'][-4:]}", source)
+        )
+    return payout

@@ -39,6 +39,7 @@ REASON_LABELS = {
     "application_incomplete": _("Ansökan är inte komplett"),
     "extra_needs": _("Söker för kostnader utöver det vanliga"),
     "emergency": _("Nödbistånd"),
+    "supplement": _("Ansökan om tillägg för en beslutad månad"),
     "protected_identity": _("Skyddade personuppgifter"),
     "rent_above_guidance": _("Hyran är högre än riktlinjen"),
     "electricity_above_guidance": _("Elkostnaden är högre än riktlinjen"),

@@ -5,7 +5,8 @@ module reads these keys of `Application.answers`:
 
 ``payout_account`` (required for a payout to the applicant)
     ``{"value": {"clearing_number": "8327-9", "account_number": "123 456 789-7"}, "source": "citizen"}``
-    or ``{"value": {"bankgiro": "5050-1055"}, "source": "citizen"}``. Spaces, hyphens and dots are allowed;
+    or ``{"value": {"bankgiro": "5050-1055"}, "source": "citizen"}``, or, for someone without a bank account,
+    ``{"value": {"route": "cash"}}`` (or ``"card"``): handed out at the counter where the municipality offers it. Spaces, hyphens and dots are allowed;
     for Swedbank's 8xxx-x accounts the clearing number may be given with four or five digits.
 
 ``split_between_partners`` (optional)
@@ -41,6 +42,7 @@ from bistand.payments.accounts import (
     parse_bank_account,
     parse_bankgiro,
 )
+from bistand.payments.counter import CounterPayout, parse_route
 
 THIRD_PARTY_COST_TYPES = ("rent", "electricity", "home_insurance", "other")
 
@@ -49,7 +51,7 @@ THIRD_PARTY_COST_TYPES = ("rent", "electricity", "home_insurance", "other")
 class AccountAnswer:
     """A payout account from the answers: the account, or why there is none (code and Swedish sentence)."""
 
-    account: BankAccount | Bankgiro | None = None
+    account: BankAccount | Bankgiro | CounterPayout | None = None
     problem: str = ""
     message: str = ""
     holder_name: str = ""
@@ -87,7 +89,11 @@ def _value(answers: dict, key: str):
 
 
 def read_account(value: object) -> AccountAnswer:
-    """An account given as `{"bankgiro": ...}` or `{"clearing_number": ..., "account_number": ...}`."""
+    """An account given as `{"bankgiro": ...}` or `{"clearing_number": ..., "account_number": ...}`, or the
+    counter (`{"route": "cash"}` / `{"route": "card"}`, payments/counter.py) for someone without an account."""
+    counter = parse_route(value)
+    if counter is not None:
+        return AccountAnswer(account=counter)
     if not isinstance(value, dict) or not any(
         value.get(k) for k in ("bankgiro", "clearing_number", "account_number")
     ):

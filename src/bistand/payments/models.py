@@ -84,6 +84,16 @@ class PayoutSchedule(models.Model):
         choices=EmergencyPayout.choices,
         default=EmergencyPayout.REGULAR,
     )
+    # Payout without a bank account (payments/counter.py): cash or a prepaid card handed out at the
+    # municipality's counter, where and when the citizen is told.
+    offers_cash = models.BooleanField(_("utbetalning kontant i kassan"), default=False)
+    offers_card = models.BooleanField(_("utbetalning på förladdat kort"), default=False)
+    counter_place = models.CharField(
+        _("var och när pengarna hämtas"),
+        max_length=200,
+        blank=True,
+        help_text=_("Till exempel: Medborgarkontoret, Stortorget 1, vardagar 9–12. Ta med legitimation."),
+    )
     # Cost type -> the ledger's cost code (konto), e.g. {"livelihood": "4711", "rent": "4712"}.
     cost_codes = models.JSONField(_("kostnadskoder"), default=dict, blank=True)
 
@@ -185,6 +195,9 @@ class PaymentOrder(models.Model):
         NONE = "", _("Saknas")
         BANK = "bank", _("Bankkonto")
         BANKGIRO = "bankgiro", _("Bankgiro")
+        # Handed out at the municipality's counter (payments/counter.py), never in a bank file.
+        CASH = "cash", _("Kontant i kassan")
+        CARD = "card", _("Förladdat kort")
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="payment_orders")
     decision_version = models.PositiveIntegerField()
@@ -229,6 +242,11 @@ class PaymentOrder(models.Model):
     bank_status_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     paid_on = models.DateField(null=True, blank=True)
+    # Cash or card: who handed the money out, and when (once; payments/counter.py).
+    handed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handed_out_at = models.DateTimeField(null=True, blank=True)
     reissue_of = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
     )
@@ -261,6 +279,28 @@ class PaymentOrder(models.Model):
         )
 
     @property
+    def at_counter(self) -> bool:
+        """Paid out in cash or on a card at the municipality's counter, not through the bank."""
+        return self.account_kind in COUNTER_KINDS
+
+    @property
+    def counter_place(self) -> str:
+        """Where and when a cash or card payout is collected, as the municipality wrote it."""
+        if not self.at_counter:
+            return ""
+        schedule = PayoutSchedule.objects.filter(municipality_id=self.municipality_id).first()
+        return schedule.counter_place if schedule else ""
+
+    @property
+    def counter_routes(self) -> list[tuple[str, str]]:
+        """The counter routes the municipality offers for this (held) order: what a person may choose."""
+        schedule = PayoutSchedule.objects.filter(municipality_id=self.municipality_id).first()
+        if schedule is None or self.recipient_kind != self.Recipient.CITIZEN:
+            return []
+        offered = {"cash": schedule.offers_cash, "card": schedule.offers_card}
+        return [(kind.value, str(kind.label)) for kind in COUNTER_ROUTES if offered[kind.value]]
+
+    @property
     def cost_type_label(self) -> str:
         return str(COST_TYPES.get(self.cost_type, self.cost_type))
 
@@ -280,6 +320,10 @@ class PaymentOrder(models.Model):
             and "partner" not in self.line
             and self.status_reason in CITIZEN_FIXABLE
         )
+
+
+COUNTER_ROUTES = (PaymentOrder.AccountKind.CASH, PaymentOrder.AccountKind.CARD)
+COUNTER_KINDS = frozenset(kind.value for kind in COUNTER_ROUTES)
 
 
 class RecoveryCase(models.Model):

@@ -39,11 +39,13 @@ from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
 from bistand.intake.emergency import is_emergency
 from bistand.intake.models import Application
-from bistand.payments import bankstatus, pain001
+from bistand.payments import bankstatus, counter, pain001
 from bistand.payments.accounts import AccountError, BankAccount, Bankgiro, parse_bank_account
 from bistand.payments.answers import AccountAnswer, read_account, read_payout_data
+from bistand.payments.counter import CounterPayout
 from bistand.payments.holidays import is_bank_day, next_bank_day_on_or_after
 from bistand.payments.models import (
+    COUNTER_KINDS,
     BankStatusImport,
     PaymentFile,
     PaymentOrder,
@@ -152,6 +154,9 @@ def _timeline(
         data["payee"] = order.payee_name
     if recipient == "self" and order.account_masked:
         data["account"] = order.account_masked
+    if order.at_counter:
+        # Cash or card: the citizen is told where and when to collect it.
+        data.update(counter=order.account_kind, place=order.counter_place)
     data.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in extra.items()})
     TimelineEvent.objects.create(
         case_id=order.case_id,
@@ -364,9 +369,11 @@ def _end_to_end_id(decision: Decision, line: str) -> str:
     return value
 
 
-def _apply_account(order: PaymentOrder, account: BankAccount | Bankgiro | None) -> None:
+def _apply_account(order: PaymentOrder, account: BankAccount | Bankgiro | CounterPayout | None) -> None:
     order.clearing_number = order.account_number = order.bankgiro = ""
-    if isinstance(account, Bankgiro):
+    if isinstance(account, CounterPayout):
+        order.account_kind = account.route
+    elif isinstance(account, Bankgiro):
         order.account_kind = PaymentOrder.AccountKind.BANKGIRO
         order.bankgiro = account.number
     elif isinstance(account, BankAccount):
@@ -401,6 +408,13 @@ def _create(decision: Decision, lines: list[_Line], schedule: PayoutSchedule, pa
             reference_is_ocr=item.reference_is_ocr,
         )
         _apply_account(order, item.account.account)
+        if order.at_counter and not counter.offered(schedule, order.account_kind):
+            order.status = PaymentOrder.Status.HELD
+            order.status_reason = "missing_account"
+            order.status_note = counter.not_offered_message(order.account_kind)
+        elif order.at_counter and is_emergency(decision.application):
+            # Nödbistånd at the counter: it can be handed out today.
+            order.payout_date = min(order.payout_date, timezone.localdate())
         if item.account.account is None:
             order.status = PaymentOrder.Status.HELD
             order.status_reason = item.account.problem or "missing_account"
@@ -535,6 +549,7 @@ def create_payment_file(
                 payment_file__isnull=True,
                 payout_date__lte=payout_date,
             )
+            .exclude(account_kind__in=COUNTER_KINDS)  # handed out at the counter, never sent to the bank
             .order_by("pk")
         )
         if not orders:
@@ -718,17 +733,25 @@ def _may_resolve(user: User, order: PaymentOrder) -> None:
     _require_finance(user, order.municipality)
 
 
-def _plan_held(locked: PaymentOrder, account: BankAccount | Bankgiro, actor: str) -> None:
+def _plan_held(locked: PaymentOrder, account: BankAccount | Bankgiro | CounterPayout, actor: str) -> None:
     """A held order (locked) gets its account and becomes planned, on its day or the first day still possible."""
     if locked.status != PaymentOrder.Status.HELD:
         raise PaymentError(_("Utbetalningen väntar inte på uppgifter."))
     if locked.status_reason in {"third_party_exceeds_grant", "invalid_third_party"}:
         raise PaymentError(_("Här behöver en handläggare ändra betalningarna, inte bara kontot."))
-    _apply_account(locked, account)
     schedule = schedule_for(locked.municipality)
-    locked.payout_date = max(
-        locked.payout_date, earliest_payout_date(timezone.localdate(), schedule.lead_bank_days)
-    )
+    if isinstance(account, CounterPayout):
+        if not counter.offered(schedule, account.route):
+            raise PaymentError(counter.not_offered_message(account.route))
+        # At the counter there is no file to wait for: from today, or nödbistånd at once.
+        today = timezone.localdate()
+        earliest = today if is_emergency(locked.application) else max(locked.payout_date, today)
+    else:
+        earliest = max(
+            locked.payout_date, earliest_payout_date(timezone.localdate(), schedule.lead_bank_days)
+        )
+    _apply_account(locked, account)
+    locked.payout_date = earliest
     locked.status = PaymentOrder.Status.PLANNED
     locked.status_reason = ""
     locked.status_note = ""

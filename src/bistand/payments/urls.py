@@ -12,6 +12,7 @@ urlpatterns = [
     path("files/<int:file_id>/void/", views.void_file, name="void-file"),
     path("files/<int:file_id>/download/", views.download_file, name="download-file"),
     path("orders/<int:order_id>/resolve/", views.resolve_held, name="resolve-held"),
+    path("orders/<int:order_id>/hand-out/", views.hand_out, name="hand-out"),
     path("bank-status/", views.import_status, name="import-status"),
     path("ledger.csv", views.ledger_csv, name="ledger-csv"),
 ]

@@ -19,10 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bistand.identity.access import finance_required
-from bistand.payments import services
+from bistand.payments import counter, services
 from bistand.payments.bankstatus import BankStatusError
 from bistand.payments.forms import BankStatusForm, LedgerExportForm, VoidFileForm
-from bistand.payments.models import CITIZEN_FIXABLE, BankStatusImport, PaymentFile, PaymentOrder, RecoveryCase
+from bistand.payments.models import (
+    CITIZEN_FIXABLE,
+    COUNTER_KINDS,
+    BankStatusImport,
+    PaymentFile,
+    PaymentOrder,
+    RecoveryCase,
+)
 from bistand.payments.schedule import upcoming_regular_dates
 
 logger = logging.getLogger(__name__)
@@ -55,7 +62,8 @@ def overview(request: HttpRequest) -> HttpResponse:
                 municipality, next_day, [PaymentOrder.Status.PLANNED]
             ),
         }
-    unfiled = planned.filter(payment_file__isnull=True)
+    # Cash and card orders are handed out at the counter, never put in a file.
+    unfiled = planned.filter(payment_file__isnull=True).exclude(account_kind__in=COUNTER_KINDS)
     first_of_month = today.replace(day=1)
     context = {
         "municipality": municipality,
@@ -69,6 +77,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "released_by_1", "released_by_2"
         )[:20],
         "attention": services.orders_needing_a_person(municipality)[:50],
+        "counter_orders": counter.to_hand_out(municipality)[:50],
         "account_reasons": CITIZEN_FIXABLE,
         "recovery_cases": RecoveryCase.objects.filter(
             unit__municipality=municipality, status=RecoveryCase.Status.OPEN
@@ -84,7 +93,10 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def account_from_post(request: HttpRequest) -> dict:
-    """The account typed into the resolve form: a Bankgiro number, or clearing and account number."""
+    """The account typed into the resolve form: a Bankgiro number, or clearing and account number — or the
+    counter route (cash or card) chosen for someone without an account."""
+    if request.POST.get("route"):
+        return {"route": request.POST["route"]}
     return {
         key: request.POST.get(key, "").strip()
         for key in ("clearing_number", "account_number", "bankgiro")
@@ -104,6 +116,21 @@ def resolve_held(request: HttpRequest, order_id: int) -> HttpResponse:
         messages.error(request, f"{order.end_to_end_id}: {error}")
     else:
         messages.success(request, _("Utbetalningen har fått ett konto och är planerad."))
+    return redirect("payments:overview")
+
+
+@finance_required
+@require_POST
+def hand_out(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The cash or the card has been handed to the person at the counter: paid, once."""
+    municipality = services.finance_municipality(request.user)
+    order = get_object_or_404(PaymentOrder, pk=order_id, municipality=municipality)
+    try:
+        counter.hand_out(order, request.user)
+    except services.PaymentError as error:
+        messages.error(request, f"{order.end_to_end_id}: {error}")
+    else:
+        messages.success(request, _("Utbetalningen är markerad som utlämnad."))
     return redirect("payments:overview")
 
 

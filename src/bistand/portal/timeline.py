@@ -115,6 +115,13 @@ def _payment(event: TimelineEvent, data: dict) -> Entry:
     status = data.get("status")
     if status == "paid":
         return Entry(event, _("Utbetalt %(date)s") % {"date": day}, amount)
+    if status == "planned" and data.get("counter"):
+        how = _("kontant") if data["counter"] == "cash" else _("på ett förladdat kort")
+        return Entry(
+            event,
+            _("Hämta pengarna %(how)s från %(date)s") % {"how": how, "date": day},
+            f"{amount}. {data.get('place') or _('Din handläggare berättar var.')}",
+        )
     if status == "held":
         reason, fixable = HELD_REASONS.get(data.get("reason", ""), (_("Vi saknar uppgifter."), False))
         return Entry(

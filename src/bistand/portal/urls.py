@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bistand.portal import views
+from bistand.portal import supplement_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,5 +19,6 @@ urlpatterns = [
     path("requests/<int:request_id>/", views.request_detail, name="request"),
     path("powers/<int:power_id>/revoke/", views.revoke_power, name="revoke-power"),
     path("payout-account/", views.payout_account, name="payout-account"),
+    path("supplement/", supplement_views.supplement, name="supplement"),
     path("cases/<int:case_id>/messages/", views.messages, name="messages"),
 ]

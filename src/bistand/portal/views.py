@@ -29,6 +29,7 @@ from bistand.intake import powers, summary, wizard
 from bistand.intake.acting import acting_person, acting_power
 from bistand.intake.drafts import last_submitted, next_month, open_application, resume_url
 from bistand.intake.models import Application, PowerOfAttorney
+from bistand.intake.supplement import decided_months
 from bistand.payments import services as payments
 from bistand.payments.jobbpremie import paid_months, starts_working
 from bistand.portal import files, presentation, services
@@ -88,6 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "month": month,
             "month_date": datetime.date.fromisoformat(f"{month}-01") if month else None,
             "returning": last_submitted(person) is not None,
+            "may_apply_for_supplement": bool(decided_months(person)),
             "entries": [describe(e) for e in events],
             "open_requests": open_requests,
             "unread": unread,
