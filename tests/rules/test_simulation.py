@@ -87,3 +87,26 @@ def test_the_command_prints_the_comparison_and_draws_the_chart(tmp_path: Path):
     summary = json.loads(done.stdout)
     assert summary["households"] == 5 and summary["invalid_lines"] == 1
     assert summary["overall"]["losers"] == 1 and len(summary["by_type"]) == 4
+
+
+def test_a_missing_file_or_an_unwritable_chart_is_a_plain_message(tmp_path: Path):
+    exe = str(Path(sys.executable).with_name("bistand"))
+    done = subprocess.run(
+        [exe, "simulate", str(tmp_path / "nope.jsonl")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "Kan inte läsa" in done.stderr and "Traceback" not in done.stderr
+    path = tmp_path / "h.jsonl"
+    path.write_text(json.dumps(HOUSEHOLDS[0]) + "\n", encoding="utf-8")
+    chart = tmp_path / "missing-folder" / "c.svg"
+    done = subprocess.run(
+        [exe, "simulate", str(path), "--cap", "1000", "--chart", str(chart), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "Cannot write" in done.stderr and "Traceback" not in done.stderr

@@ -111,7 +111,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     params = default_parameters()
     started = time.perf_counter()
-    columns, batch = _read(args, params)
+    try:
+        columns, batch = _read(args, params)
+    except OSError as exc:
+        name = exc.filename or args.file
+        write_err(
+            f"Kan inte läsa {name}: {exc.strerror}\n"
+            if lang != "en"
+            else f"Cannot read {name}: {exc.strerror}\n"
+        )
+        return 2
     invalid = batch.invalid_count if batch else 0
     if batch and invalid:
         for number, problems in batch.errors(limit=20):
@@ -134,12 +143,21 @@ def run(args: argparse.Namespace) -> int:
 
     summary = _summary(columns, base, comparison)
     timing = {"read_and_check_s": loaded - started, "compute_s": done - loaded}
-    if args.output:
-        _write_rows(args.output, columns.month_labels(), base, comparison)
-    if args.chart and comparison is not None:
-        from bistand.rules import chart  # only when asked for
+    try:
+        if args.output:
+            _write_rows(args.output, columns.month_labels(), base, comparison)
+        if args.chart and comparison is not None:
+            from bistand.rules import chart  # only when asked for
 
-        args.chart.write_text(chart.svg(comparison, lang, variant.label), encoding="utf-8")
+            args.chart.write_text(chart.svg(comparison, lang, variant.label), encoding="utf-8")
+    except OSError as exc:
+        name = exc.filename
+        write_err(
+            f"Kan inte skriva {name}: {exc.strerror}\n"
+            if lang != "en"
+            else f"Cannot write {name}: {exc.strerror}\n"
+        )
+        return 2
     if args.json:
         out = {
             "households": len(columns),
