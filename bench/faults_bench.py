@@ -68,7 +68,7 @@ def upload(case_id: int, seed: int) -> tuple[str, str]:
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
     from bistand.portal.services import add_upload, request_documents
 
     case = Case.objects.select_related("applicant").get(pk=case_id)

@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=40, help="letters per kind (default 40)")
     args = parser.parse_args()
 
-    from bistand.core.manage import setup_django
+    from bistand.core.django_setup import setup_django
 
     setup_django()
     from bistand.decisions.letters import render_letter

@@ -120,7 +120,8 @@ def prepare(cases, policy: str) -> list[Household]:
     from django.db import transaction
     from django.utils import timezone
 
-    from bistand.casework.models import ActivityPlan, AutomationPolicy, Case
+    from bistand.cases.models import Case
+    from bistand.casework.models import ActivityPlan, AutomationPolicy
     from bistand.casework.policy import policy_for
     from bistand.decisions.models import Decision
     from bistand.identity.models import Municipality, Person, Unit, User

@@ -51,11 +51,11 @@ def prepare_households(data_dir: str, registers_url: str, count: int, month: dat
     """Create `count` returning households (last month granted) in the run's database. Returns their numbers."""
     os.environ.update(BISTAND_DATA_DIR=data_dir, BISTAND_REGISTERS_URL=registers_url, LOG_LEVEL="WARNING")
     sys.path.insert(0, str(ROOT / "src"))
-    from bistand.core.manage import setup_django
+    from bistand.core.django_setup import setup_django
 
     setup_django()
-    from bistand.core.demo import DEMO_ANSWERS
     from bistand.identity.models import Municipality, Person, User
+    from bistand.ops.demo import DEMO_ANSWERS
     from bistand.registers.population import generate
 
     municipality = Municipality.objects.get(code="1287")
@@ -75,7 +75,7 @@ def prepare_households(data_dir: str, registers_url: str, count: int, month: dat
         and not Person.objects.filter(personnummer=p.pnr).exists()
     ][:count]
     from bistand.casework import pipeline
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.casework.deciding import decide_as_proposed
     from bistand.intake.models import Application
     from bistand.intake.schema import validate_application, with_provenance
 

@@ -33,7 +33,7 @@ TIME_LIMIT_S = 30.0  # per scenario
 
 
 def start_simulator(seed: int, size: int) -> tuple[subprocess.Popen, str]:
-    command = [sys.executable, "-m", "bistand.cli", "registers", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "bistand.ops.cli", "registers", "serve", "--port", "0"]
     command += ["--seed", str(seed), "--size", str(size)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = process.stdout.readline()

@@ -161,7 +161,7 @@ class Stack:
             [
                 PYTHON,
                 "-m",
-                "bistand.cli",
+                "bistand.ops.cli",
                 "registers",
                 "serve",
                 "--port",
@@ -210,11 +210,11 @@ class Stack:
         sys.path.insert(0, str(ROOT / "src"))
         from django.core.management import call_command
 
-        from bistand.core.manage import setup_django
+        from bistand.core.django_setup import setup_django
 
         setup_django()
         call_command("migrate", interactive=False, verbosity=0)
-        from bistand.core.demo import load_demo_data
+        from bistand.ops.demo import load_demo_data
 
         load_demo_data()
 
@@ -226,7 +226,7 @@ class Stack:
             command += ["-m", "cProfile", "-o", str(self.profile_first_worker)]
             command += [str(ROOT / ".venv" / "bin" / "bistand")]
         else:
-            command += ["-m", "bistand.cli"]
+            command += ["-m", "bistand.ops.cli"]
         command += ["manage", "worker", "--no-reload", "--interval", str(self.worker_interval)]
         command += ["--worker-id", f"bench-{index}"]
         process = self._spawn(f"worker-{index}", command)
@@ -317,7 +317,7 @@ def prepare_households(population, count: int, per_person: int | None = None) ->
     from django.db import transaction
     from django.utils import timezone
 
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
     from bistand.decisions.models import Decision
     from bistand.identity.models import Municipality, Person, Unit, User
     from bistand.intake.models import Application

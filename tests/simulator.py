@@ -39,7 +39,7 @@ def start_simulator(
         "PYTHONPATH": os.pathsep.join(filter(None, [str(_SRC), os.environ.get("PYTHONPATH")])),
     }
     stderr = tempfile.NamedTemporaryFile(prefix="registers-sim-", suffix=".log", delete=False)  # noqa: SIM115
-    command = [sys.executable, "-m", "bistand.cli", "registers", "serve", "--port", "0"]
+    command = [sys.executable, "-m", "bistand.ops.cli", "registers", "serve", "--port", "0"]
     command += ["--seed", str(seed), "--size", str(size), *extra]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env)
     lines: queue.Queue[str] = queue.Queue()

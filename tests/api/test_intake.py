@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from bistand.casework import pipeline
+from bistand.casework.deciding import decide_as_proposed
 from bistand.casework.models import PipelineRun
 from bistand.decisions.models import Decision
-from bistand.decisions.services import decide_as_proposed
 from bistand.identity.tokens import issue_token
 from bistand.intake.models import Application
 from tests.casework.test_pipeline import quiet_single
@@ -142,7 +142,7 @@ def test_a_co_applicant_under_18_or_a_child_of_21_is_refused_with_the_field_name
 
 @pytest.mark.django_db
 def test_a_case_is_seen_only_by_its_citizen_and_its_unit(client, citizen, unit, other_unit, municipality):
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
 
     case = Case.objects.create(applicant=citizen.person, unit=unit)
     other = make_citizen("198001249286", municipality, first_name="Anna")

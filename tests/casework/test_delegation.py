@@ -10,10 +10,10 @@ from django.utils import translation
 
 from bistand.casework.models import AutomationPolicy
 from bistand.casework.policy import describe, policy_for
-from bistand.core import demo
 from bistand.decisions.models import Decision
 from bistand.decisions.statement import _delegation
 from bistand.identity.models import Municipality
+from bistand.ops import demo
 from tests.conftest import TEST_DELEGATION
 
 pytestmark = pytest.mark.django_db

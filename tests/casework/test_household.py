@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bistand.casework.household import engine_input, for_engine
+from bistand.casework.household import engine_input
+from bistand.decisions.stored_input import for_engine
 from bistand.rules import calculate
 
 APPLICANT = "199010292390"

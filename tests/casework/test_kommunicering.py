@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from bistand.cases.models import TimelineEvent
 from bistand.casework import kommunicering, workspace
-from bistand.casework.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.portal.timeline import describe
 from tests.casework.test_pipeline import THIS_MONTH, quiet_single, robot, run_to_end, submit  # noqa: F401

@@ -13,8 +13,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from bistand.cases.models import TimelineEvent
 from bistand.casework import workspace
-from bistand.casework.models import ActivityPlan, ConcernReport, JournalNote, TimelineEvent
+from bistand.casework.models import ActivityPlan, ConcernReport, JournalNote
 from tests.casework.test_pipeline import quiet_single, robot  # noqa: F401
 from tests.casework.test_workspace import routed  # noqa: F401
 from tests.conftest import make_staff

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from bistand.casework.models import PipelineRun, TimelineEvent
-from bistand.casework.norm_wait import resume_waiting, wait_figures
-from bistand.cli import main
+from bistand.cases.models import TimelineEvent
+from bistand.casework.models import PipelineRun
+from bistand.casework.norm_wait import wait_figures
+from bistand.casework.pipeline import resume_waiting
+from bistand.ops.cli import main
 from bistand.rules.parameters import reset_default_parameters
 from tests.casework.test_pipeline import THIS_MONTH, quiet_single, robot, run_to_end, submit  # noqa: F401
 from tests.conftest import make_citizen

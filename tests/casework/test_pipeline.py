@@ -10,12 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bistand.cases.models import TimelineEvent
 from bistand.casework import pipeline
-from bistand.casework.models import ActivityPlan, AutomationPolicy, PipelineRun, TimelineEvent
+from bistand.casework.deciding import decide_as_proposed
+from bistand.casework.models import ActivityPlan, AutomationPolicy, PipelineRun
 from bistand.casework.policy import default_policy
 from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
-from bistand.decisions.services import decide_as_proposed
 from bistand.identity.models import Person
 from bistand.intake import prefill
 from bistand.intake.models import Application

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 import yaml
 
+from bistand.cases.models import Case
 from bistand.casework import pipeline, reconcile, workspace
-from bistand.casework.models import AutomationPolicy, Case, DecisionDraft, PipelineRun
+from bistand.casework.models import AutomationPolicy, DecisionDraft, PipelineRun
 from bistand.casework.policy import DEFAULT_FILE, Policy, default_policy, describe, policy_for
 from bistand.intake.models import Application
 from tests.conftest import TEST_DELEGATION, delegate, make_citizen

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bistand.casework.models import Case, TimelineEvent
+from bistand.cases.models import Case, TimelineEvent
 from bistand.identity.models import Person
 from bistand.intake.models import Application
 from tests.conftest import PROTECTED_PNR, make_citizen, make_staff

@@ -9,7 +9,7 @@ import pytest
 
 from bistand.casework.models import PipelineRun
 from bistand.casework.reform import af_status, lawfully_resident
-from bistand.cli import main
+from bistand.ops.cli import main
 from bistand.rules.parameters import reset_default_parameters
 from tests.casework.test_norm_wait import TABLE_2027
 from tests.casework.test_pipeline import codes, quiet_single, robot, run_to_end, submit  # noqa: F401
@@ -158,7 +158,7 @@ def test_a_caseworker_requests_a_medical_certificate_from_a_template(person, uni
 
 def test_aktivitetskrav_refusal_only_by_a_person_after_kommunicering(person, unit, caseworker):
     from bistand.casework import workspace
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.casework.deciding import decide_as_proposed
 
     # July, August and September granted: October follows three granted months in a row.
     for month in (datetime.date(2026, 7, 1), datetime.date(2026, 8, 1), datetime.date(2026, 9, 1)):

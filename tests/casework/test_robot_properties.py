@@ -13,9 +13,10 @@ from decimal import Decimal
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bistand.casework.household import engine_input, for_engine
+from bistand.casework.household import engine_input
 from bistand.casework.policy import Policy, default_policy
 from bistand.casework.reconcile import reconcile, register_incomes
+from bistand.decisions.stored_input import for_engine
 from bistand.registers.income import INCOME_TYPE_BY_CODE
 from bistand.rules import calculate
 from tests.conftest import TEST_DELEGATION

@@ -16,7 +16,7 @@ import pytest
 
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
-from bistand.casework.tasks import advance_pipeline
+from bistand.casework.pipeline import advance_pipeline
 from bistand.decisions.models import Decision
 from tests.casework.test_pipeline import LAST_MONTH, THIS_MONTH, quiet_single, submit
 from tests.conftest import database_url, make_citizen
@@ -34,7 +34,16 @@ def start_worker(tmp_path, registers_url: str) -> subprocess.Popen:
         "BISTAND_PIPELINE_STALLED_AFTER": "2",
         "LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "bistand.cli", "manage", "worker", "--no-reload", "--interval", "0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "bistand.ops.cli",
+        "manage",
+        "worker",
+        "--no-reload",
+        "--interval",
+        "0.1",
+    ]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -42,7 +51,7 @@ def start_worker(tmp_path, registers_url: str) -> subprocess.Popen:
 def test_killed_worker_loses_nothing_and_decides_nothing_twice(
     tmp_path, settings, registers_simulator, registers, population, unit, caseworker
 ):
-    from bistand.decisions.services import decide_as_proposed
+    from bistand.casework.deciding import decide_as_proposed
 
     settings.REGISTERS_URL = registers_simulator
     settings.MEDIA_ROOT = tmp_path / "files"

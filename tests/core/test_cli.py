@@ -4,7 +4,11 @@ import sys
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bistand.cli", *args], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-m", "bistand.ops.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import OperationalError, connection
 from django.utils import timezone
 
-from bistand.core.management.commands.worker import beat
 from bistand.core.models import WorkerHeartbeat
+from bistand.ops.management.commands.worker import beat
 
 pytestmark = pytest.mark.django_db
 

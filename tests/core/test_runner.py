@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bistand.core import runner
+from bistand.ops import runner
 
 
 def test_a_dead_child_is_restarted_and_the_others_keep_running():

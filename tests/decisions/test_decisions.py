@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from bistand.cases.models import TimelineEvent
 from bistand.casework import pipeline
-from bistand.casework.models import TimelineEvent
+from bistand.casework.deciding import decide_as_proposed
 from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
-from bistand.decisions.services import correct, decide_as_proposed
+from bistand.decisions.services import correct
 from tests.casework.test_pipeline import LAST_MONTH, letter_text, quiet_single, robot, submit  # noqa: F401
 from tests.conftest import database_url, make_citizen
 
@@ -78,7 +79,10 @@ def test_replay_finds_a_decision_that_would_differ(decision):
 def test_the_verify_command_reports_no_differences(decision, settings, tmp_path):
     env = {"DATABASE_URL": database_url(), "BISTAND_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [sys.executable, "-m", "bistand.cli", "decisions", "verify"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "bistand.ops.cli", "decisions", "verify"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert "1 decisions replayed, 0 differ." in result.stdout
@@ -129,7 +133,7 @@ def test_the_review_norm_command_names_the_decision_and_the_difference(decision,
     _as_if_decided_with_an_older_table(decision)
     env = {"DATABASE_URL": database_url(), "BISTAND_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [sys.executable, "-m", "bistand.cli", "decisions", "review-norm"],
+        [sys.executable, "-m", "bistand.ops.cli", "decisions", "review-norm"],
         capture_output=True,
         text=True,
         env=env,

@@ -43,7 +43,7 @@ def start(data_dir, web_port: int, registers_port: int) -> subprocess.Popen:
         [
             sys.executable,
             "-m",
-            "bistand.cli",
+            "bistand.ops.cli",
             "run",
             "--port",
             str(web_port),

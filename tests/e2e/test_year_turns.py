@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
-from bistand.cli import main
+from bistand.ops.cli import main
 from bistand.rules.parameters import reset_default_parameters
 from tests.e2e.conftest import assert_accessible, assert_fits_width
 from tests.e2e.test_apply import next_step, sign_in

@@ -21,7 +21,8 @@ def problems(application_ids: list[int], uploads: list[tuple[str, str]], media_r
 
     `uploads`: (reference, sha256) of each upload acknowledged to the citizen.
     """
-    from bistand.casework.models import PipelineRun, TimelineEvent
+    from bistand.cases.models import TimelineEvent
+    from bistand.casework.models import PipelineRun
     from bistand.decisions.models import Decision
     from bistand.payments.models import PaymentOrder, PaymentPlan
     from bistand.portal.models import Upload

@@ -33,8 +33,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
+from bistand.cases.models import Case
 from bistand.casework import pipeline
-from bistand.casework.models import Case, PipelineRun
+from bistand.casework.models import PipelineRun
 from bistand.decisions.models import Decision
 from bistand.identity.tokens import issue_token
 from bistand.identity.views import account_for
@@ -69,7 +70,16 @@ def start_worker(tmp_path: Path, registers_url: str) -> subprocess.Popen:
         "BISTAND_REGISTER_GAP_RETRY": "2",
         "LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "bistand.cli", "manage", "worker", "--no-reload", "--interval", "0.1"]
+    command = [
+        sys.executable,
+        "-m",
+        "bistand.ops.cli",
+        "manage",
+        "worker",
+        "--no-reload",
+        "--interval",
+        "0.1",
+    ]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

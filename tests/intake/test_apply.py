@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from bistand.casework.models import Case, TimelineEvent
+from bistand.cases.models import Case, TimelineEvent
 from bistand.intake.models import Application
 from tests.conftest import OTHER_CITIZEN_PNR, make_citizen
 from tests.intake.helpers import fill_first_application
@@ -43,7 +43,7 @@ def test_a_submitted_application_cannot_be_changed(citizen, municipality):
 def test_submitting_enqueues_the_robot_and_receiving_twice_records_one_event(
     client, citizen, unit, no_registers, run_tasks
 ):
-    from bistand.casework.tasks import receive_application
+    from bistand.casework.pipeline import receive_application
 
     client.force_login(citizen)
     application = submit(client)

@@ -162,7 +162,7 @@ def test_the_payout_step_speaks_of_the_principals_account():
 def test_a_protected_principal_only_for_the_restricted_group(
     client, caseworker, municipality, settings, tmp_path
 ):
-    from bistand.security.protected import grant_protected
+    from bistand.cases.protection import grant_protected
 
     settings.MEDIA_ROOT = tmp_path
     make_citizen(PARENT_PNR, municipality, first_name="Margit", protection="skyddad_folkbokforing")

@@ -78,7 +78,7 @@ def test_no_page_letter_or_log_shows_a_protected_address(client, municipality, u
     application.refresh_from_db()
     assert application.is_submitted
 
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
 
     case = Case.objects.create(applicant=citizen.person, unit=unit)
     decision = make_decision(case, application)

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bistand.casework import pipeline
+from bistand.casework.deciding import decide_as_proposed
 from bistand.casework.supplements import decide_supplement
 from bistand.casework.workspace import WorkspaceError
 from bistand.decisions.models import Decision
-from bistand.decisions.services import decide_as_proposed
 from bistand.identity.tokens import issue_token
 from bistand.intake.models import Application, MonthClaim, MonthTaken
 from bistand.intake.supplement import SupplementInvalid, apply_for_supplement

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.identity.views import account_for
 from bistand.intake.models import Application, Signature
 from bistand.intake.schema import answer

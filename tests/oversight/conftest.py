@@ -15,7 +15,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bistand.casework.models import Case, PipelineRun
+from bistand.cases.models import Case
+from bistand.casework.models import PipelineRun
 from bistand.decisions.models import Decision
 from bistand.identity.models import Person, User
 from bistand.intake.models import Application

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.oversight import draw, review
 from bistand.oversight.models import Investigation, RandomCheck
 from bistand.portal.models import DocumentRequest, Message

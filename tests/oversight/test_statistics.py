@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from bistand.casework.household import for_engine
+from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import Unit, User
 from bistand.oversight.models import AppealOutcome, Budget, Investigation, RandomCheck, RandomCheckDraw
 from bistand.oversight.periods import Period

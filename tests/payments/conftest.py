@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from bistand.casework.models import Case
+from bistand.cases.models import Case
 from bistand.decisions.models import Decision
 from bistand.intake.models import Application
 

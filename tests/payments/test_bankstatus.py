@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.payments import bankstatus
 from bistand.payments.models import BankStatusImport, PaymentOrder
 from bistand.payments.services import (

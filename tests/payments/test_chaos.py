@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django_tasks_db.models import DBTaskResult
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Person
 from bistand.payments import pain001

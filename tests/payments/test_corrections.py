@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.payments.models import PaymentOrder, RecoveryCase
 from bistand.payments.services import create_payment_file, mark_sent, plan_payments, release

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import close_old_connections, connection
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.payments import services
 from bistand.payments.models import PaymentFile, PaymentOrder, PaymentPlan
 from bistand.payments.services import NothingToPay, create_payment_file, mark_sent, plan_payments, release

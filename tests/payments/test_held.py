@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.payments.models import PaymentOrder, PayoutSchedule
 from bistand.payments.services import plan_payments
 from bistand.portal.timeline import describe

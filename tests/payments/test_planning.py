@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.payments.models import PaymentOrder, PaymentPlan
 from bistand.payments.services import plan_payments

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from bistand.casework.models import Case, TimelineEvent
+from bistand.cases.models import Case, TimelineEvent
 from bistand.decisions.models import Decision, Letter
 from bistand.intake.models import Application
 

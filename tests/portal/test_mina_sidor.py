@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases.models import TimelineEvent
+from bistand.core.files import sniff
 from bistand.portal import services
-from bistand.portal.files import sniff
 from bistand.portal.models import Appeal, DocumentRequest, Message
 from tests import samples
 from tests.conftest import OTHER_CITIZEN_PNR, make_citizen, make_staff

@@ -174,7 +174,7 @@ def _cli(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
     src = str(Path(__file__).resolve().parents[2] / "src")
     env = {**os.environ, "PYTHONPATH": src}
     return subprocess.run(
-        [sys.executable, "-m", "bistand.cli", "registers", *args],
+        [sys.executable, "-m", "bistand.ops.cli", "registers", *args],
         capture_output=True,
         text=True,
         timeout=timeout,

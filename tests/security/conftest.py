@@ -10,15 +10,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from bistand.casework.models import (
-    Case,
-    ConcernReport,
-    DecisionDraft,
-    JournalNote,
-    PaperScan,
-    PipelineRun,
-    TimelineEvent,
-)
+from bistand.cases.models import Case, TimelineEvent
+from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PaperScan, PipelineRun
 from bistand.identity.models import Municipality, Unit, User
 from bistand.intake.models import Application, PowerOfAttorney
 from bistand.oversight.models import RandomCheck, RandomCheckDraw
@@ -50,7 +43,7 @@ class World:
 
 
 def grant_protected(user: User) -> None:
-    from bistand.security.protected import grant_protected as grant
+    from bistand.cases.protection import grant_protected as grant
 
     grant(user)
 

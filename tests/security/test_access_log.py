@@ -193,7 +193,7 @@ def test_the_command_exits_1_on_a_tampered_log(unit, tmp_path):
         "PYTHONPATH": str(SRC),
         "BISTAND_DATA_DIR": str(tmp_path),
     }
-    command = [sys.executable, "-m", "bistand.cli", "manage", "verify_access_log"]
+    command = [sys.executable, "-m", "bistand.ops.cli", "manage", "verify_access_log"]
     ok = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0 and "access log OK: 3 entries" in ok.stdout, ok.stderr
     _tamper("UPDATE audit_accesslogentry SET object_id = %s WHERE seq = 2", ["99"])

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from bistand.audit.models import AccessLogEntry
 from bistand.casework import pipeline
+from bistand.casework.deciding import decide_as_proposed
 from bistand.casework.models import PipelineRun
-from bistand.decisions.services import decide_as_proposed
 from bistand.identity.models import Person, User
 from bistand.identity.tokens import issue_token
 from bistand.registers.facts import Protection

@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from bistand.portal import files, services
-from bistand.portal.files import UploadRejected
+from bistand.core import files
+from bistand.core.files import UploadRejected
+from bistand.core.uploads import sanitise
+from bistand.portal import services
 from bistand.portal.models import Upload
-from bistand.security.uploads import sanitise
 from tests import samples
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,7 @@ def test_heic_photos_are_kept_as_jpeg():
 
 
 def test_the_portal_stores_only_the_cleaned_file(client, citizen, unit, caseworker):
-    from bistand.casework.models import Case
+    from bistand.cases.models import Case
 
     case = Case.objects.create(applicant=citizen.person, unit=unit)
     request = services.request_documents(case, "Kontoutdrag.", datetime.date(2026, 12, 10), caseworker)

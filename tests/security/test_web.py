@@ -37,7 +37,7 @@ def _manage(env: dict[str, str], *args: str, tmp_path) -> subprocess.CompletedPr
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean.update(env, BISTAND_DATA_DIR=str(tmp_path), PYTHONPATH=str(SRC))
     return subprocess.run(
-        [sys.executable, "-m", "bistand.cli", "manage", *args],
+        [sys.executable, "-m", "bistand.ops.cli", "manage", *args],
         env=clean,
         capture_output=True,
         text=True,
@@ -269,7 +269,7 @@ def test_lost_authenticator_and_restricted_group_commands(caseworker):
     from django.core.management import call_command
 
     from bistand.audit.models import AccessLogEntry
-    from bistand.security.protected import may_handle_protected
+    from bistand.cases.protection import may_handle_protected
 
     TotpDevice.objects.create(user=caseworker, secret=totp.new_secret(), confirmed_at="2026-01-01T00:00Z")
     out = io.StringIO()

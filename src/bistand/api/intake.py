@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from bistand.cases.models import Case
 from bistand.casework import pipeline
-from bistand.casework.models import Case, PipelineRun
+from bistand.casework.models import PipelineRun
 from bistand.identity.models import Municipality, Person, User
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.identity.tokens import issue_token, user_from_request

@@ -25,7 +25,13 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from bistand.audit.models import AccessLogEntry
+from bistand.cases.models import Case, TimelineEvent
+from bistand.casework.models import ActivityPlan, ConcernReport, JournalNote, PaperScan, PipelineRun
+from bistand.decisions.models import Decision, Letter
 from bistand.identity.models import Person, Unit, User
+from bistand.intake.models import Application, PowerOfAttorney, Signature
+from bistand.payments.models import PaymentOrder
+from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
 
 FORMAT_VERSION = 1
 
@@ -55,20 +61,6 @@ def _rows(queryset: QuerySet | list[Model], drop: tuple[str, ...] = ()) -> list[
 
 def collect(person: Person) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The extract's JSON content and its files (path in the ZIP -> bytes)."""
-    from bistand.casework.models import (
-        ActivityPlan,
-        Case,
-        ConcernReport,
-        JournalNote,
-        PaperScan,
-        PipelineRun,
-        TimelineEvent,
-    )
-    from bistand.decisions.models import Decision, Letter
-    from bistand.intake.models import Application, PowerOfAttorney, Signature
-    from bistand.payments.models import PaymentOrder
-    from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
-
     cases = Case.objects.filter(
         Q(applicant=person) | Q(pipeline_runs__application__co_applicant=person)
     ).distinct()

@@ -19,7 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from bistand.audit import chain
 from bistand.audit.models import AccessLogEntry
 from bistand.audit.routes import Target, target_for
-from bistand.security.protected import may_open_case
+from bistand.cases.protection import may_open_case
+from bistand.identity.tokens import user_from_request
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -29,8 +30,6 @@ def _staff_user(request: HttpRequest, route: str):
     """The member of staff making the request (session, or a bearer token on the API), else None."""
     user = getattr(request, "user", None)
     if route.startswith("api:") and not (user and user.is_authenticated):
-        from bistand.identity.tokens import user_from_request
-
         user = user_from_request(request)
     if user is None or not user.is_authenticated or getattr(user, "role", "citizen") == "citizen":
         return None

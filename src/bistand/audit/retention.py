@@ -30,7 +30,17 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from bistand.audit.models import CullRun, MonthlyAggregate
+from bistand.audit.models import CulledCase, CullRun, MonthlyAggregate
+from bistand.cases.models import Case, TimelineEvent
+from bistand.casework.models import ActivityPlan, JournalNote, PaperScan, PipelineRun
+from bistand.decisions.models import Decision, Letter
+from bistand.identity.models import Municipality, Person, User
+from bistand.intake.models import Application, Signature
+from bistand.oversight.models import Investigation, RandomCheck
+from bistand.oversight.periods import Period
+from bistand.oversight.statistics import compute
+from bistand.payments.models import RecoveryCase
+from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +76,6 @@ def cutoff(now: datetime.datetime | None = None, years: int | None = None) -> da
 
 def last_entries() -> dict[int, datetime.datetime]:
     """Each case's newest dated entry."""
-    from bistand.casework.models import Case, JournalNote, TimelineEvent
-    from bistand.decisions.models import Decision
-    from bistand.portal.models import Message, Upload
-
     latest: dict[int, datetime.datetime] = {
         row["pk"]: row["opened_at"] for row in Case.objects.values("pk", "opened_at")
     }
@@ -99,9 +105,6 @@ def last_entries() -> dict[int, datetime.datetime]:
 
 def due_cases(limit: datetime.datetime) -> list[int]:
     """Cases whose last entry is older than `limit`, not culled yet, and with nothing left open."""
-    from bistand.audit.models import CulledCase
-    from bistand.payments.models import RecoveryCase
-
     done = set(CulledCase.objects.values_list("case_id", flat=True))
     open_recovery = set(
         RecoveryCase.objects.filter(status=RecoveryCase.Status.OPEN).values_list("case_id", flat=True)
@@ -179,17 +182,12 @@ def _residue_calculation(calculation: dict[str, Any] | None) -> dict[str, Any] |
 
 def keep_aggregates(case_ids: list[int]) -> int:
     """Store the monthly figures of every municipality-month the cases touch, once, before culling."""
-    from bistand.intake.models import Application
-    from bistand.oversight.periods import Period
-    from bistand.oversight.statistics import compute
-
     months = set(
         Application.objects.filter(pipeline__case_id__in=case_ids, status=Application.Status.SUBMITTED)
         .values_list("municipality_id", "municipality__code", "month")
         .distinct()
     )
     stored = 0
-    from bistand.identity.models import Municipality
 
     for municipality_id, code, month in sorted(months):
         first = month.replace(day=1)
@@ -213,11 +211,6 @@ def keep_aggregates(case_ids: list[int]) -> int:
 
 
 def _cull_case(case_id: int, report: CullReport) -> None:
-    from bistand.casework.models import ActivityPlan, JournalNote, PaperScan, PipelineRun, TimelineEvent
-    from bistand.decisions.models import Decision, Letter
-    from bistand.intake.models import Application, Signature
-    from bistand.oversight.models import Investigation, RandomCheck
-    from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
 
     removed = report.removed
     runs = PipelineRun.objects.filter(case_id=case_id)
@@ -289,11 +282,6 @@ def _cull_case(case_id: int, report: CullReport) -> None:
 
 def _anonymise_people(case_ids: list[int], report: CullReport) -> None:
     """Anonymise the applicants and co-applicants of culled cases who have nothing left that is not culled."""
-    from bistand.audit.models import CulledCase
-    from bistand.casework.models import Case
-    from bistand.identity.models import Person, User
-    from bistand.intake.models import Application
-
     people = set(Case.objects.filter(pk__in=case_ids).values_list("applicant_id", flat=True))
     people |= set(
         Application.objects.filter(pipeline__case_id__in=case_ids, co_applicant__isnull=False).values_list(
@@ -327,8 +315,6 @@ def cull(
     *, dry_run: bool = False, now: datetime.datetime | None = None, years: int | None = None
 ) -> CullReport:
     """Cull every case whose last entry is older than the retention period; report what went."""
-    from bistand.audit.models import CulledCase
-
     limit = cutoff(now, years)
     report = CullReport(cutoff=limit, dry_run=dry_run)
     run = None if dry_run else CullRun.objects.create(cutoff=limit, dry_run=False)

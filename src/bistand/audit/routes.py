@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bistand.audit.models import AccessLogEntry
+from bistand.cases.models import Case
+from bistand.oversight.models import RandomCheck
 
 READ = AccessLogEntry.Action.READ
 DOWNLOAD = AccessLogEntry.Action.DOWNLOAD
@@ -30,7 +32,6 @@ class Target:
 
 
 def _person_of_case(case_id: int | None) -> int | None:
-    from bistand.casework.models import Case
 
     if case_id is None:
         return None
@@ -47,7 +48,6 @@ def _case_route(object_type: str, object_kw: str | None = None, action: str = RE
 
 
 def _random_check(kwargs: dict[str, Any]) -> Target:
-    from bistand.oversight.models import RandomCheck
 
     check_id = int(kwargs["check_id"])
     case_id = RandomCheck.objects.filter(pk=check_id).values_list("case_id", flat=True).first()

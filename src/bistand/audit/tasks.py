@@ -9,6 +9,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from bistand.audit.models import CullRun
+from bistand.audit.retention import cull
 
 logger = logging.getLogger(__name__)
 EVERY = datetime.timedelta(hours=24)
@@ -17,8 +18,6 @@ EVERY = datetime.timedelta(hours=24)
 @task()
 def cull_expired() -> dict:
     """Cull every case past its retention period; the report is kept in `CullRun` and returned."""
-    from bistand.audit.retention import cull
-
     report = cull()
     for line in report.lines():
         logger.info(line)

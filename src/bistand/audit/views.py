@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from bistand.audit import chain, extract
 from bistand.audit.forms import ExtractForm, SearchForm
 from bistand.audit.models import AccessLogEntry
+from bistand.cases.models import Case
 from bistand.identity.models import Person, Unit, User
 from bistand.security.scope import visible_person
 
@@ -70,8 +71,6 @@ extract_required = _roles_required(User.Role.AUDITOR, User.Role.ADMIN)
 
 def _scoped(user: User) -> QuerySet:
     """An auditor of a municipality sees the entries of that municipality's staff and cases."""
-    from bistand.casework.models import Case
-
     entries = AccessLogEntry.objects.all()
     if user.unit_id is None:
         return entries

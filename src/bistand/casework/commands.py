@@ -35,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def policy_errors(data: Any, defaults: dict[str, Any]) -> list[tuple[str, str]]:
     """Every problem with a policy file, as (field, message); empty when it can be recorded."""
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.casework.policy import delegation_errors
 
     if not isinstance(data, dict):
@@ -85,11 +86,17 @@ def _dates_as_text(value: Any) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bistand.core.manage import setup_django
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
+    from bistand.core.django_setup import setup_django
 
     setup_django()
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.casework.models import AutomationPolicy
+
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.casework.policy import default_policy, describe, policy_for
+
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.identity.models import Municipality
 
     municipality = Municipality.objects.filter(code=args.municipality).first()

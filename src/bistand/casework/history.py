@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from bistand.casework.models import Case
+from bistand.cases.models import Case
+from bistand.decisions.models import Decision
 
 
 def person_assistance_months(personnummer: str, before: datetime.date) -> list[str]:
@@ -19,8 +20,6 @@ def person_assistance_months(personnummer: str, before: datetime.date) -> list[s
     Jobbstimulans speaks of the person ("den som"), so a person who moves to a new case keeps their months
     and a new sambo does not take over the household's.
     """
-    from bistand.decisions.models import Decision
-
     decisions = Decision.objects.filter(month__lt=before, amount_granted__gt=0).filter(
         Q(application__applicant__personnummer=personnummer)
         | Q(application__co_applicant__personnummer=personnummer)
@@ -37,8 +36,6 @@ def child_earnings_this_year(case: Case, month: datetime.date) -> dict[str, Deci
     The citizen's own statements in the applications the decisions rest on; a month without a decision
     is not counted (nothing was decided on it).
     """
-    from bistand.decisions.models import Decision
-
     earned: dict[str, Decimal] = defaultdict(Decimal)
     decisions = Decision.objects.filter(
         case=case, month__gte=month.replace(month=1), month__lt=month

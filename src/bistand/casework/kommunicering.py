@@ -15,7 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bistand.casework.models import Kommunicering, PipelineRun, TimelineEvent
+from bistand.cases import events
+from bistand.cases.models import TimelineEvent
+from bistand.casework.models import Kommunicering, PipelineRun
+from bistand.intake.supplement import supplement_of
 
 # FL 25 § andra stycket: when the authority may decide without kommunicering.
 EXCEPTIONS = {
@@ -39,7 +42,6 @@ class KommuniceringMissing(ValueError):
 def applied_amount(run: PipelineRun) -> Decimal | None:
     """What the citizen's own answers give: the robot's calculation, which uses only their figures; for a
     tilläggsansökan, the amount the citizen asked for (the month's own calculation is decided already)."""
-    from bistand.intake.supplement import supplement_of
 
     supplement = supplement_of(run.application)
     if supplement is not None:
@@ -75,13 +77,13 @@ def communicate(run: PipelineRun, by, *, found: str, reply_by: datetime.date, to
         raise KommuniceringMissing(f"Svarsdatum: ge den sökande minst {MIN_DAYS_TO_REPLY} dagar att svara.")
     with transaction.atomic():
         entry = Kommunicering.objects.create(run=run, sent_by=by, found=found.strip(), reply_by=reply_by)
-        TimelineEvent.objects.create(
-            case=run.case,
-            application=run.application,
-            kind=TimelineEvent.Kind.KOMMUNICERING,
+        events.record(
+            run.case,
+            events.KommuniceringSent(
+                kommunicering_id=entry.pk, found=entry.found, reply_by=reply_by.isoformat()
+            ),
             actor=TimelineEvent.Actor.CASEWORKER,
-            occurred_at=timezone.now(),
-            data={"kommunicering_id": entry.pk, "found": entry.found, "reply_by": reply_by.isoformat()},
+            application=run.application,
         )
     return entry
 

@@ -19,10 +19,12 @@ def run(args: argparse.Namespace) -> int:
     if code != 0 or args.action != "import" or args.dry_run:
         return code
     try:
-        from bistand.core.manage import setup_django
+        # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
+        from bistand.core.django_setup import setup_django
 
         setup_django()
-        from bistand.casework.norm_wait import resume_waiting
+        # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
+        from bistand.casework.pipeline import resume_waiting
 
         resumed = resume_waiting()
     except Exception as error:  # no database here: the worker's sweep resumes them instead

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from bistand.casework.models import PipelineRun, TimelineEvent
+from bistand.cases import events
+from bistand.cases.models import TimelineEvent
+from bistand.casework.models import PipelineRun
 from bistand.casework.policy import policy_for
 from bistand.rules.parameters import ParameterSet, default_parameters
 
@@ -96,48 +98,16 @@ def start_waiting(run: PipelineRun, year: int) -> str:
         locked.last_error = ""
         locked.save()
         expected = expected_date(locked.application.municipality, year)
-        TimelineEvent.objects.get_or_create(
+        events.record(
+            locked.case,
+            events.WaitingNorm(year=year, expected=expected.isoformat() if expected else None),
+            actor=TimelineEvent.Actor.ROBOT,
             application=locked.application,
-            kind=TimelineEvent.Kind.WAITING_NORM,
-            defaults={
-                "case": locked.case,
-                "actor": TimelineEvent.Actor.ROBOT,
-                "occurred_at": now,
-                "data": {"year": year, "expected": expected.isoformat() if expected else None},
-            },
+            occurred_at=now,
+            once=True,
         )
     logger.info("pipeline waits for the riksnorm", extra={"run_id": run.pk, "year": year})
     return locked.status
-
-
-def resume_waiting(params: ParameterSet | None = None) -> int:
-    """Send every waiting run whose month now has its norm back through the robot; returns how many.
-
-    A run starts again from the register look-up: the facts are asked for anew, as weeks may have passed.
-    A run that a caseworker decided by hand meanwhile (nödbistånd) is left alone.
-    """
-    from bistand.casework.tasks import advance_pipeline
-
-    params = params or default_parameters()
-    resumed = 0
-    waiting = PipelineRun.objects.filter(status=PipelineRun.Status.WAITING_NORM).select_related("application")
-    for run in waiting:
-        if not norm_published(run.application.month, params):
-            continue
-        with transaction.atomic():
-            updated = PipelineRun.objects.filter(pk=run.pk, status=PipelineRun.Status.WAITING_NORM).update(
-                status=PipelineRun.Status.RUNNING,
-                step=PipelineRun.Step.COLLECT,
-                attempts=0,
-                norm_wait_ended=timezone.now(),
-                updated_at=timezone.now(),
-            )
-            if updated:
-                advance_pipeline.enqueue(run.pk)
-                resumed += 1
-    if resumed:
-        logger.info("runs waiting for the riksnorm resumed", extra={"count": resumed})
-    return resumed
 
 
 def stop_waiting(run: PipelineRun) -> None:

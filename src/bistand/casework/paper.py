@@ -25,17 +25,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bistand.audit import chain
 from bistand.casework import pipeline, standard_form
 from bistand.casework.models import PaperScan
+from bistand.core.files import UploadRejected, check
 from bistand.core.forms import DesignSystemForm, MoneyField
+from bistand.core.uploads import sanitise
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person
 from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake.accounts import check_account, check_bankgiro
 from bistand.intake.forms import month_choices
 from bistand.intake.models import Application, MonthTaken
+from bistand.intake.prefill import gateway_factory
 from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
-from bistand.portal.files import UploadRejected, check
-from bistand.security.uploads import sanitise
+from bistand.payments.models import PayoutSchedule
+from bistand.registers import RegisterError, Source
+from bistand.security.scope import visible_case
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -67,7 +73,6 @@ PAYOUT_METHODS = [
 
 def counter_routes(municipality) -> list[tuple[str, str]]:
     """The payout methods without a bank account that the municipality offers, as form choices."""
-    from bistand.payments.models import PayoutSchedule
 
     schedule = PayoutSchedule.objects.filter(municipality=municipality).first() if municipality else None
     if schedule is None:
@@ -174,7 +179,6 @@ class PaperApplicationForm(DesignSystemForm):
         return [self._number(n, "children") for n in numbers]
 
     def clean(self) -> dict:
-        from bistand.intake.accounts import check_account, check_bankgiro
 
         data = super().clean()
         if data.get("co_applicant") and not data.get("co_applicant_signed"):
@@ -427,9 +431,6 @@ def _check_against_population_register(request, form: PaperApplicationForm) -> N
     A name left empty is taken from the register. When the register cannot be reached the caseworker is
     told, and the robot checks the person again when it fetches the facts.
     """
-    from bistand.intake.prefill import gateway_factory
-    from bistand.registers import RegisterError, Source
-
     data = form.cleaned_data
     try:
         with gateway_factory() as gateway:
@@ -531,9 +532,6 @@ def open_scan(request, scan_id: int):
     """A scanned page, for staff of the case's unit; each opening is in the access log."""
     from django.http import FileResponse
     from django.shortcuts import get_object_or_404
-
-    from bistand.audit import chain
-    from bistand.security.scope import visible_case
 
     scan = get_object_or_404(PaperScan.objects.select_related("application__pipeline"), pk=scan_id)
     case_id = scan.application.pipeline.case_id if scan.application_id else None

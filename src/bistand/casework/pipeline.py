@@ -20,21 +20,29 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.tasks import task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from bistand.cases import events
+from bistand.cases.models import Case, TimelineEvent
+from bistand.cases.protection import learn_from_registers
 from bistand.casework.history import child_earnings_this_year, person_assistance_months
-from bistand.casework.household import engine_input, for_engine
-from bistand.casework.models import Case, PipelineRun, TimelineEvent
-from bistand.casework.norm_wait import NormNotPublished, is_future_norm, start_waiting
+from bistand.casework.household import engine_input
+from bistand.casework.models import PipelineRun
+from bistand.casework.norm_wait import NormNotPublished, is_future_norm, norm_published, start_waiting
 from bistand.casework.policy import NORM_RELIABILITY_SV, Policy, policy_for
 from bistand.casework.reconcile import Finding, reconcile
 from bistand.casework.reform import reform_reasons
-from bistand.identity.models import Person
+from bistand.decisions.models import Decision
+from bistand.decisions.services import decide_automatically
+from bistand.decisions.stored_input import for_engine
+from bistand.identity.models import Person, Unit
 from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid, validate_application
 from bistand.registers import JsonFileAnswerCache, http_gateway
 from bistand.rules import InvalidInput, calculate
-from bistand.security.protected import learn_from_registers
+from bistand.rules.parameters import ParameterSet, default_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +101,6 @@ def previous_application(application: Application) -> Application | None:
 
 def assistance_months(case: Case, before: datetime.date) -> list[str]:
     """Months before `before` in which the case was granted försörjningsstöd (decisions in force)."""
-    from bistand.decisions.models import Decision
-
     months = set()
     for decision in Decision.objects.filter(case=case, month__lt=before).select_related("superseded_by"):
         if decision.is_in_force and decision.amount_granted > 0:
@@ -330,7 +336,6 @@ def _granted_last_month(run: PipelineRun) -> bool:
 def rent_granted_last_month(run: PipelineRun) -> Decimal | None:
     """The rent last month's decision in force granted (as decided, after any person's adjustment), or None
     when last month was not granted or its calculation has no rent line."""
-    from bistand.decisions.models import Decision
 
     last_month = (run.application.month - timedelta(days=1)).replace(day=1)
     granted = None
@@ -395,7 +400,6 @@ def consecutive_months(run: PipelineRun) -> int:
 
 
 def decide_step(run: PipelineRun) -> dict[str, Any]:
-    from bistand.decisions.services import decide_automatically
 
     if run.triage["automatic"]:
         decide_automatically(run)
@@ -403,12 +407,10 @@ def decide_step(run: PipelineRun) -> dict[str, Any]:
 
 
 def pay_step(run: PipelineRun) -> dict[str, Any]:
-    from bistand.decisions.models import Decision
-    from bistand.payments.services import plan_payments
+    """Nothing left to do: payments planned the money when the decision was stored (decisions.signals).
 
-    decision = Decision.objects.filter(application=run.application).order_by("-version").first()
-    if decision is not None:
-        plan_payments(decision)
+    The step stays so that runs stored at it (before planning moved to the signal) still finish.
+    """
     return {}
 
 
@@ -427,23 +429,19 @@ STEPS = {
 
 def start(application: Application) -> PipelineRun:
     """Create the run for a submitted application (once) and put it on its case's timeline."""
-    from bistand.identity.models import Unit
-
     unit = (
         Unit.objects.filter(municipality=application.municipality, handles_intake=True).order_by("pk").first()
     )
     if unit is None:
         raise LookupError(f"municipality {application.municipality.code} has no intake unit")
     case, _ = Case.objects.get_or_create(applicant_id=application.applicant_id, unit=unit)
-    TimelineEvent.objects.get_or_create(
+    events.record(
+        case,
+        events.Received(month=application.month.isoformat()[:7], channel=application.channel),
+        actor=TimelineEvent.Actor.CITIZEN,
         application=application,
-        kind=TimelineEvent.Kind.RECEIVED,
-        defaults={
-            "case": case,
-            "actor": TimelineEvent.Actor.CITIZEN,
-            "occurred_at": application.submitted_at,
-            "data": {"month": application.month.isoformat()[:7], "channel": application.channel},
-        },
+        occurred_at=application.submitted_at,
+        once=True,
     )
     run, _ = PipelineRun.objects.get_or_create(
         application=application,
@@ -454,8 +452,6 @@ def start(application: Application) -> PipelineRun:
 
 def begin(application: Application) -> PipelineRun:
     """Start the robot on a submitted application: the run, and its task in the same transaction."""
-    from bistand.casework.tasks import advance_pipeline
-
     run = start(application)
     advance_pipeline.enqueue(run.pk)
     return run
@@ -512,23 +508,19 @@ def _finish(run: PipelineRun) -> str:
         locked.finished_at = timezone.now()
         locked.save()
         if not automatic:
-            TimelineEvent.objects.get_or_create(
+            events.record(
+                locked.case,
+                events.Routed(urgent=locked.urgent, reasons=[r["code"] for r in locked.routing_reasons]),
+                actor=TimelineEvent.Actor.ROBOT,
                 application=locked.application,
-                kind=TimelineEvent.Kind.ROUTED,
-                defaults={
-                    "case": locked.case,
-                    "actor": TimelineEvent.Actor.ROBOT,
-                    "occurred_at": locked.finished_at,
-                    "data": {"urgent": locked.urgent, "reasons": [r["code"] for r in locked.routing_reasons]},
-                },
+                occurred_at=locked.finished_at,
+                once=True,
             )
     logger.info("pipeline finished", extra={"run_id": run.pk, "status": locked.status})
     return locked.status
 
 
 def _schedule_retry(run: PipelineRun, step: str, error: str, *, counts: bool = True) -> str:
-    from bistand.casework.tasks import advance_pipeline
-
     with transaction.atomic():
         locked = PipelineRun.objects.select_for_update().get(pk=run.pk)
         if locked.step != step or locked.status != PipelineRun.Status.RUNNING:
@@ -558,10 +550,6 @@ def resume_stalled(older_than: timedelta | None = None) -> int:
     A run still waiting in the queue is left alone (under load the queue may be long); one whose task was
     claimed by a worker that is gone is enqueued again. Steps are idempotent, so a duplicate does no harm.
     """
-    from django_tasks_db.models import DBTaskResult
-
-    from bistand.casework.tasks import advance_pipeline
-
     if older_than is None:
         older_than = timedelta(seconds=settings.PIPELINE_STALLED_SECONDS)
     cutoff = timezone.now() - older_than
@@ -575,7 +563,7 @@ def resume_stalled(older_than: timedelta | None = None) -> int:
     waiting = {
         task["args"][0]
         for task in DBTaskResult.objects.filter(
-            status="READY", task_path=advance_pipeline.module_path
+            status="READY", task_path__in=(advance_pipeline.module_path, LEGACY_ADVANCE_PATH)
         ).values_list("args_kwargs", flat=True)
         if task.get("args")
     }
@@ -587,3 +575,54 @@ def resume_stalled(older_than: timedelta | None = None) -> int:
     if stalled:
         logger.warning("resumed stalled pipeline runs", extra={"count": len(stalled)})
     return len(stalled)
+
+
+def resume_waiting(params: ParameterSet | None = None) -> int:
+    """Send every waiting run whose month now has its norm back through the robot; returns how many.
+
+    A run starts again from the register look-up: the facts are asked for anew, as weeks may have passed.
+    A run that a caseworker decided by hand meanwhile (nödbistånd) is left alone.
+    """
+    params = params or default_parameters()
+    resumed = 0
+    waiting = PipelineRun.objects.filter(status=PipelineRun.Status.WAITING_NORM).select_related("application")
+    for run in waiting:
+        if not norm_published(run.application.month, params):
+            continue
+        with transaction.atomic():
+            updated = PipelineRun.objects.filter(pk=run.pk, status=PipelineRun.Status.WAITING_NORM).update(
+                status=PipelineRun.Status.RUNNING,
+                step=PipelineRun.Step.COLLECT,
+                attempts=0,
+                norm_wait_ended=timezone.now(),
+                updated_at=timezone.now(),
+            )
+            if updated:
+                advance_pipeline.enqueue(run.pk)
+                resumed += 1
+    if resumed:
+        logger.info("runs waiting for the riksnorm resumed", extra={"count": resumed})
+    return resumed
+
+
+# --- the robot's tasks ----------------------------------------------------------------------------------
+# Defined here, beside the steps they run, so that the pipeline can enqueue itself without importing a
+# module that imports it back. Tasks stored before they moved name `bistand.casework.tasks.*`: that module
+# re-exports them, so a queued task still imports.
+LEGACY_ADVANCE_PATH = "bistand.casework.tasks.advance_pipeline"
+
+
+@task()
+def receive_application(application_id: int) -> int:
+    """Put a submitted application on its case's timeline and start the robot on it. Returns the case id."""
+    with transaction.atomic():
+        application = Application.objects.select_related("municipality").get(pk=application_id)
+        run = begin(application)
+    logger.info("application received", extra={"application_id": application_id, "case_id": run.case_id})
+    return run.case_id
+
+
+@task()
+def advance_pipeline(run_id: int) -> str:
+    """Run the robot's remaining steps for one application."""
+    return advance(run_id)

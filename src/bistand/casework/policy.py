@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from bistand.casework.models import AutomationPolicy
+
 DEFAULT_FILE = Path(__file__).parent / "policies" / "default.yaml"
 SEVERITIES = ("info", "notice", "warning", "high")
 NORM_RELIABILITY_SV = {
@@ -97,8 +99,6 @@ def policy_for(municipality, day: datetime.date) -> Policy:
 
     The delegation is kept only when it is complete and already valid on the day.
     """
-    from bistand.casework.models import AutomationPolicy
-
     row = (
         AutomationPolicy.objects.filter(municipality=municipality, valid_from__lte=day)
         .order_by("-valid_from", "-created_at")

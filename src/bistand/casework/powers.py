@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bistand.audit import chain
+from bistand.cases.protection import may_handle_protected
+from bistand.core.files import UploadRejected
 from bistand.core.forms import DesignSystemForm
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake import powers
 from bistand.intake.models import PowerOfAttorney
-from bistand.portal.files import UploadRejected
-from bistand.security.protected import may_handle_protected
 from bistand.security.scope import without_protected
 
 

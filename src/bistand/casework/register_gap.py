@@ -22,9 +22,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bistand.cases.protection import learn_from_registers
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
-from bistand.security.protected import learn_from_registers
+from bistand.casework.pipeline import advance_pipeline
+from bistand.decisions.models import Decision
+from bistand.portal.models import DocumentRequest
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +46,6 @@ def has_passing_gap(snapshot: dict[str, Any] | None) -> bool:
 
 def begun_by_a_person(run: PipelineRun) -> bool:
     """Whether a person has begun on the run's application since it was routed."""
-    from bistand.decisions.models import Decision
-    from bistand.portal.models import DocumentRequest
 
     since = run.finished_at or run.updated_at
     return (
@@ -59,7 +60,6 @@ def begun_by_a_person(run: PipelineRun) -> bool:
 def recollect_gaps(limit: int = LIMIT) -> int:
     """Ask the registers again for runs routed with a passing gap; send back to the robot those that are
     complete now and that no person has begun on. Returns how many went back."""
-    from bistand.casework.tasks import advance_pipeline
 
     now = timezone.now()
     due = now - timedelta(seconds=settings.REGISTER_GAP_RETRY_SECONDS)

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bistand.cases.models import Case
 from bistand.casework import views, workspace
 from bistand.casework.kommunicering import EXCEPTIONS
-from bistand.casework.models import Case, PipelineRun
+from bistand.casework.models import PipelineRun
 from bistand.casework.supplements import decide_supplement
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.identity.access import caseworker_required

@@ -12,7 +12,13 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from bistand.casework.deciding import decide_by_person
+from bistand.casework.kommunicering import KommuniceringMissing
 from bistand.casework.models import PipelineRun
+from bistand.casework.norm_wait import stop_waiting
+from bistand.casework.workspace import WorkspaceError, _money, _same_unit
+from bistand.decisions.grounds import reference
+from bistand.decisions.needs import NeedRefused
 from bistand.identity.models import User
 from bistand.intake.supplement import SupplementRequest, supplement_of
 from bistand.rules.model import COST_TYPES
@@ -24,7 +30,6 @@ def _kronor(amount: Decimal) -> int | str:
 
 def supplement_calculation(month: datetime.date, need: str, amount: Decimal) -> dict[str, Any]:
     """The tilläggsbeslut's calculation: the one need, at the amount the caseworker found reasonable."""
-    from bistand.decisions.grounds import reference
 
     label, label_en, statutory = COST_TYPES[need]
     law = reference("statutory_costs" if statutory else "other_costs", month)
@@ -66,11 +71,6 @@ def decide_supplement(
 ):
     """A caseworker grants (wholly or partly) or rejects a tilläggsansökan, on its need alone. Less than
     asked for needs kommunicering first, or the FL 25 § exception, as any adverse decision."""
-    from bistand.casework.kommunicering import KommuniceringMissing
-    from bistand.casework.norm_wait import stop_waiting
-    from bistand.casework.workspace import WorkspaceError, _money, _same_unit
-    from bistand.decisions.needs import NeedRefused
-    from bistand.decisions.services import decide_by_person
 
     _same_unit(run.case, user)
     request: SupplementRequest | None = supplement_of(run.application)

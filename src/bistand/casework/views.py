@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bistand.casework import kommunicering, workspace
+from bistand.cases.models import Case
+from bistand.casework import kommunicering, timeline, workspace
 from bistand.casework.forms import (
     ActivityPlanForm,
     CertificateForm,
@@ -28,7 +29,7 @@ from bistand.casework.forms import (
 )
 from bistand.casework.models import (
     ActivityPlan,
-    Case,
+    ConcernReport,
     DecisionDraft,
     Kommunicering,
     MedicalCertificate,
@@ -36,8 +37,21 @@ from bistand.casework.models import (
     PipelineRun,
 )
 from bistand.casework.norm_wait import waiting_for
+from bistand.casework.pipeline import previous_application, values_of
+from bistand.casework.reconcile import ROLE_NAMES
+from bistand.decisions.grounds import ground_for
+from bistand.decisions.letters import render_letter
+from bistand.decisions.models import Decision
+from bistand.decisions.presentation import explanation_lines
 from bistand.identity.access import caseworker_required
 from bistand.identity.models import Person, User
+from bistand.payments import services as payments
+from bistand.payments.models import PaymentOrder, RecoveryCase
+from bistand.payments.views import account_from_post
+from bistand.portal.models import DocumentRequest, Message, Upload
+from bistand.portal.services import request_documents as ask
+from bistand.portal.services import send_message as send
+from bistand.registers import income
 from bistand.rules.reform import reform_rules
 from bistand.security import scope
 
@@ -59,8 +73,6 @@ def _waiting(unit):
 
 def _unanswered_messages(unit):
     """Cases whose latest message is the citizen's: waiting for a reply, oldest first."""
-    from bistand.portal.models import Message
-
     latest = {}
     for message in (
         Message.objects.filter(case__unit=unit).select_related("case__applicant").order_by("sent_at")
@@ -75,7 +87,6 @@ def _unanswered_messages(unit):
 
 
 def _open_requests(unit):
-    from bistand.portal.models import DocumentRequest
 
     return DocumentRequest.objects.filter(case__unit=unit, status__in=["open", "answered"]).select_related(
         "case__applicant"
@@ -97,8 +108,6 @@ def _contacts_due(unit, within_days: int = 7):
 def _concerns_to_report(user):
     """Orosanmälningar not yet handed over: for a team lead the unit's, else the user's own cases and notes."""
     from django.db.models import Q
-
-    from bistand.casework.models import ConcernReport
 
     reports = ConcernReport.objects.filter(case__unit=user.unit, status=ConcernReport.Status.TO_REPORT)
     if user.role != User.Role.TEAM_LEAD:
@@ -124,7 +133,6 @@ def queue(request):
         .annotate(last_event=Max("events__occurred_at"))
         .order_by("-last_event")[:200]
     )
-    from bistand.payments.models import RecoveryCase
 
     recoveries = RecoveryCase.objects.filter(unit=unit, status="open").select_related("case__applicant")
     approvals = DecisionDraft.objects.filter(run__case__unit=unit, status="awaiting_approval").exclude(
@@ -202,9 +210,6 @@ def _adults(case: Case, run: PipelineRun | None) -> list[tuple[str, str]]:
 
 def _register_incomes(run: PipelineRun | None) -> list[dict]:
     """The registers' incomes for the month applied for, and later preliminary payments, for the case page."""
-    from bistand.casework.reconcile import ROLE_NAMES
-    from bistand.registers import income
-
     if run is None or not run.register_snapshot:
         return []
     month = run.application.month.isoformat()[:7]
@@ -224,8 +229,8 @@ def case_detail(request, case_id: int):
 
 def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status: int = 200):
     """The case page; a note form that failed comes back as typed, with its errors beside the fields."""
+    # lazy: supplement_views imports this module's helpers
     from bistand.casework.supplement_views import supplement_context
-    from bistand.decisions.presentation import explanation_lines
 
     run = _latest_run(case)
     household = ((run.calculation_input or {}).get("household") if run else None) or {}
@@ -233,8 +238,6 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
     decided = run.application.decisions.order_by("-version").first() if run else None
     previous = None
     if run is not None:
-        from bistand.casework.pipeline import previous_application, values_of
-
         prior = previous_application(run.application)
         previous = values_of(prior) if prior else None
     context = {
@@ -279,7 +282,7 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         "certificates": case.medical_certificates.select_related("person"),
         "return_form": ReturnForm(),
         "notes": workspace.visible_notes(case, request.user),
-        "events": case.events.select_related("application"),
+        "events": timeline.lines(case.events.select_related("application")),
         "colleagues": User.objects.filter(unit=case.unit, role__in=["caseworker", "team_lead"]).exclude(
             pk=request.user.pk
         ),
@@ -298,7 +301,6 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
 
 
 def _concern(request, case: Case, report_id: int):
-    from bistand.casework.models import ConcernReport
 
     report = get_object_or_404(ConcernReport.objects.select_related("note"), pk=report_id, case=case)
     if not (workspace.may_read_restricted(case, request.user) or report.note.author_id == request.user.pk):
@@ -337,8 +339,6 @@ def concern_document(request, case_id: int, report_id: int):
 
 def _payments(case: Case) -> list:
     """The case's payments as they stand (not those a changed decision replaced), held ones first."""
-    from bistand.payments.models import PaymentOrder
-
     orders = PaymentOrder.objects.filter(case=case).exclude(status=PaymentOrder.Status.CANCELLED)
     return sorted(orders.order_by("-payout_date", "-pk")[:24], key=lambda o: o.status != "held")
 
@@ -347,10 +347,6 @@ def _payments(case: Case) -> list:
 @require_POST
 def resolve_payment(request, case_id: int, order_id: int):
     """The caseworker gives a held payment the account it waits for (e.g. told on the phone or at a meeting)."""
-    from bistand.payments import services as payments
-    from bistand.payments.models import PaymentOrder
-    from bistand.payments.views import account_from_post
-
     case = _case(request, case_id)
     order = get_object_or_404(PaymentOrder, pk=order_id, case=case)
     try:
@@ -503,10 +499,6 @@ def _draft(request, case: Case, draft_id: int) -> DecisionDraft:
 @caseworker_required
 def preview_letter(request, case_id: int, draft_id: int):
     """The letter as it would be sent, before anything is decided."""
-    from bistand.decisions.grounds import ground_for
-    from bistand.decisions.letters import render_letter
-    from bistand.decisions.models import Decision
-
     case = _case(request, case_id)
     draft = _draft(request, case, draft_id)
     run = draft.run
@@ -596,7 +588,6 @@ def add_note(request, case_id: int):
 @caseworker_required
 @require_POST
 def request_documents(request, case_id: int):
-    from bistand.portal.services import request_documents as ask
 
     case = _case(request, case_id)
     form = DocumentRequestForm(request.POST)
@@ -649,7 +640,6 @@ def kommunicering_reply(request, case_id: int, kommunicering_id: int):
 @caseworker_required
 @require_POST
 def send_message(request, case_id: int):
-    from bistand.portal.services import send_message as send
 
     case = _case(request, case_id)
     form = MessageForm(request.POST)
@@ -692,8 +682,6 @@ def add_plan(request, case_id: int):
 def open_upload(request, case_id: int, upload):
     """A document the citizen sent, for the case's own unit (the access log records the download)."""
     from django.http import FileResponse
-
-    from bistand.portal.models import Upload
 
     case = _case(request, case_id)
     upload = get_object_or_404(Upload, reference=upload, request__case=case)

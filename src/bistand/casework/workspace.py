@@ -16,10 +16,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bistand.casework import kommunicering
-from bistand.casework.household import for_engine
-from bistand.casework.models import Case, ConcernReport, DecisionDraft, JournalNote, PipelineRun
-from bistand.casework.policy import Policy, policy_for
+from bistand.cases.models import Case
+from bistand.casework import kommunicering, pipeline
+from bistand.casework.deciding import decide_by_person
+from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PipelineRun
+from bistand.casework.norm_wait import stop_waiting
+from bistand.casework.policy import Policy, default_policy, policy_for
+from bistand.decisions.needs import NeedRefused
+from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import User
 from bistand.rules import InvalidInput, calculate
 
@@ -225,8 +229,6 @@ def return_draft(draft: DecisionDraft, approver: User, reason: str) -> None:
 
 
 def _decide(draft: DecisionDraft, approved_by: User | None):
-    from bistand.decisions.needs import NeedRefused
-    from bistand.decisions.services import decide_by_person
 
     try:
         decision = decide_by_person(
@@ -333,19 +335,15 @@ def _has_children(case: Case) -> bool:
 
 def follow_up_days(case: Case) -> int:
     """Days until the next personal contact: shorter for households with children and long-term ones."""
-    from bistand.casework.pipeline import assistance_months
-
     latest = case.pipeline_runs.select_related("application__municipality").order_by("-created_at").first()
     if latest is None:
-        from bistand.casework.policy import default_policy
-
         return default_policy().config["follow_up"]["default_days"]
     policy = policy_for(latest.application.municipality, latest.application.month)
     rule = policy.config["follow_up"]
     days = rule["default_days"]
     if _has_children(case):
         days = min(days, rule["with_children_days"])
-    if len(assistance_months(case, latest.application.month)) >= 10:
+    if len(pipeline.assistance_months(case, latest.application.month)) >= 10:
         days = min(days, rule["long_term_days"])
     return days
 
@@ -400,9 +398,6 @@ def emergency_calculation(month: datetime.date, amount: Decimal, need: str) -> d
 def decide_emergency(run: PipelineRun, user: User, *, amount: Any, need: str, motivation: str):
     """A caseworker decides nödbistånd by hand, with no riksnorm calculation (for example while the month's
     norm is not published yet). The amount and the acute need are the caseworker's own assessment."""
-    from bistand.casework.norm_wait import stop_waiting
-    from bistand.decisions.services import decide_by_person
-
     _same_unit(run.case, user)
     granted = _money(amount, "Belopp")
     if granted <= 0:

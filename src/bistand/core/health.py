@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from bistand.core.models import WorkerHeartbeat
+
 
 def check_database() -> tuple[bool, str]:
     try:
@@ -20,7 +22,6 @@ def check_database() -> tuple[bool, str]:
 
 
 def check_worker() -> tuple[bool, str]:
-    from bistand.core.models import WorkerHeartbeat
 
     try:
         latest = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()

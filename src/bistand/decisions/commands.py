@@ -30,11 +30,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bistand.core.manage import setup_django
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
+    from bistand.core.django_setup import setup_django
 
     setup_django()
     if args.action == "review-norm":
         return _review_norm(args)
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.decisions.replay import verify
 
     checked, differences = verify(args.since)
@@ -48,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _review_norm(args: argparse.Namespace) -> int:
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.decisions.norm_review import review_all
+
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.rules.money import dumps
 
     checked, found = review_all(args.since)

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 
+from bistand.decisions.models import Letter
 from bistand.decisions.statement import parties, statement
 
 STYLESHEET = Path(__file__).resolve().parent / "templates" / "decisions" / "letter.css"
@@ -113,7 +114,6 @@ def ensure_letters(decision):
     party and language yet (a unique constraint), and the loser's file is removed. The decision's own
     record is never changed.
     """
-    from bistand.decisions.models import Letter
 
     if not decision.motivation:
         return decision  # culled under retention (its reasons are gone): never drawn again
@@ -144,6 +144,5 @@ def ensure_letters(decision):
 
 def _upload_name(filename: str) -> str:
     """Where a letter of this name is kept (the field's `upload_to`, e.g. letters/2026/12/)."""
-    from bistand.decisions.models import Letter
 
     return Letter._meta.get_field("file").generate_filename(None, filename)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bistand.casework.models import Case
+from bistand.cases.models import Case
 from bistand.identity.models import Person
 from bistand.intake.models import Application
 

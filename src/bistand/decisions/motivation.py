@@ -23,6 +23,7 @@ def appeal_notice(lang: str = "sv") -> str:
 
 def motivation_text(decision, lang: str = "sv") -> str:
     """The decision's reasons as plain paragraphs, as stored on the decision."""
+    # lazy: motivation and statement use each other; one module should hold both (issue 18, item 7)
     from bistand.decisions.statement import statement
 
     return statement(decision, lang).text()

@@ -12,8 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from bistand.casework.household import for_engine
 from bistand.decisions.models import Decision
+from bistand.decisions.stored_input import for_engine
 from bistand.rules import InvalidInput, calculate
 
 

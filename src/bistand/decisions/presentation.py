@@ -6,7 +6,7 @@ A decision is never explained this way: what was decided is rendered from the de
 
 from __future__ import annotations
 
-from bistand.casework.household import for_engine
+from bistand.decisions.stored_input import for_engine
 from bistand.rules import InvalidInput, calculate, explain
 
 

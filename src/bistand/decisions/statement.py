@@ -323,6 +323,7 @@ def parties(decision, first=None) -> list:
 
 def statement(decision, lang: str = "sv", recipient=None) -> Statement:
     """What `decision` says, in `lang`, addressed to `recipient` (default the applicant), every party named."""
+    # lazy: motivation and statement use each other; one module should hold both (issue 18, item 7)
     from bistand.decisions.motivation import appeal_notice
 
     with translation.override(lang):

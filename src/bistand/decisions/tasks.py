@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.tasks import task
 from django.utils import timezone
 
+from bistand.decisions.letters import ensure_letters
 from bistand.decisions.models import Decision
 
 logger = logging.getLogger(__name__)
@@ -23,8 +24,6 @@ LETTERS_QUEUE = "letters"
 @task(queue_name=LETTERS_QUEUE, priority=-10)
 def render_letters(decision_id: int) -> str:
     """Render and keep a decision's letters, one per party and language. Returns their SHA-256s."""
-    from bistand.decisions.letters import ensure_letters
-
     decision = ensure_letters(Decision.objects.select_related("application").get(pk=decision_id))
     return " ".join(decision.letters.values_list("sha256", flat=True))
 

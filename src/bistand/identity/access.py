@@ -8,29 +8,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
-
-
-def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Only a citizen signed in with eID; others are sent to the citizen sign-in page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("identity:citizen-login"))
-        if not user.is_citizen or user.person is None:
-            raise PermissionDenied
-        from bistand.intake.acting import ended_power
-
-        ended = ended_power(request)
-        if ended is not None:
-            # Acting for someone whose power has ended: say so, rather than a bare "not found".
-            return redirect(reverse("intake:power-ended", args=[ended.pk]))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def caseworker_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from bistand.identity import oidc
 from bistand.identity.forms import DevEidForm
 from bistand.identity.models import Person, User
 
@@ -23,8 +24,6 @@ logger = logging.getLogger(__name__)
 
 def citizen_login(request: HttpRequest) -> HttpResponse:
     """The citizen's way in: e-legitimation (BankID, Freja) through the municipality's eID broker."""
-    from bistand.identity import oidc
-
     return render(
         request,
         "identity/citizen_login.html",

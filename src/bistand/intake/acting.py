@@ -7,10 +7,18 @@ made with a power is written to the access log.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from bistand.identity.models import Person
 from bistand.intake.models import PowerOfAttorney
+from bistand.intake.powers import log_use
 
 SESSION_KEY = "acting_for_poa"
 
@@ -24,7 +32,6 @@ def acting_power(request: HttpRequest) -> PowerOfAttorney | None:
     if power is None:
         request.session.pop(SESSION_KEY, None)
         return None
-    from bistand.intake.powers import log_use
 
     log_use(request, power)
     return power
@@ -53,3 +60,22 @@ def act_for(request: HttpRequest, power: PowerOfAttorney | None) -> None:
         request.session.pop(SESSION_KEY, None)
     else:
         request.session[SESSION_KEY] = power.pk
+
+
+def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Only a citizen signed in with eID; others are sent to the citizen sign-in page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("identity:citizen-login"))
+        if not user.is_citizen or user.person is None:
+            raise PermissionDenied
+        ended = ended_power(request)
+        if ended is not None:
+            # Acting for someone whose power has ended: say so, rather than a bare "not found".
+            return redirect(reverse("intake:power-ended", args=[ended.pk]))
+        return view(request, *args, **kwargs)
+
+    return wrapper

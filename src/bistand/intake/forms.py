@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.identity.personnummer import PersonnummerError, parse
+from bistand.intake.accounts import check_account, check_bankgiro
 from bistand.intake.schema import open_months
 from bistand.rules.ages import CHILD_AGE_LIMIT, LUNCH_AGE_LIMIT, SCHOOL_AGE
 
@@ -649,7 +650,6 @@ class PayoutForm(StepForm):
         return {}
 
     def clean(self):
-        from bistand.intake.accounts import check_account, check_bankgiro
 
         data = super().clean()
         if data.get("method") == "account":

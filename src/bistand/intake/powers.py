@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from bistand.audit import chain
 from bistand.audit.models import AccessLogEntry
+from bistand.core.files import EXTENSIONS, check
+from bistand.core.uploads import sanitise
 from bistand.identity.models import Person, User
 from bistand.intake.models import PowerOfAttorney
-from bistand.portal.files import EXTENSIONS, check
-from bistand.security.uploads import sanitise
 
 logger = logging.getLogger(__name__)
 OBJECT_TYPE = "power_of_attorney"

@@ -13,10 +13,10 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from bistand.casework.tasks import receive_application
 from bistand.identity.models import Person
 from bistand.intake import wizard
 from bistand.intake.models import Application, Signature
+from bistand.intake.signals import application_submitted
 
 logger = logging.getLogger(__name__)
 
@@ -150,5 +150,5 @@ def return_to_draft(application: Application, by: Person, *, declined: bool) -> 
 
 def _submit(application: Application) -> None:
     application.submit()
-    receive_application.enqueue(application.pk)
+    application_submitted.send(sender=Application, application=application)
     logger.info("application submitted", extra={"application_id": application.pk})

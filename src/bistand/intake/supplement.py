@@ -129,6 +129,7 @@ def apply_for_supplement(
     The month must have a regular decision; the household's payout and household answers are taken from
     the month's regular application, so the money goes where the month's money goes.
     """
+    # lazy: an upward import from intake, named in tests/test_layers.py KNOWN_UPWARD (to become a signal)
     from bistand.casework import pipeline
 
     request = read_request(data)

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bistand.identity.access import citizen_required
 from bistand.intake import signing, summary, wizard
-from bistand.intake.acting import act_for, acting_person, acting_power
+from bistand.intake.acting import act_for, acting_person, acting_power, citizen_required
 from bistand.intake.drafts import (
     last_submitted,
     municipality_for,
@@ -29,8 +28,11 @@ from bistand.intake.drafts import (
     open_application,
     resume_url,
 )
+from bistand.intake.emergency import is_emergency
+from bistand.intake.forms import INCOME_LABELS
 from bistand.intake.models import Application, MonthTaken, PowerOfAttorney
 from bistand.intake.schema import ApplicationInvalid
+from bistand.intake.signals import receipt_context
 
 logger = logging.getLogger(__name__)
 
@@ -244,8 +246,6 @@ def renewal(request: HttpRequest, reference) -> HttpResponse:
 
 def _register_changes(application: Application, previous: dict) -> list[dict]:
     """Register amounts that differ from last month, so the citizen sees what is new."""
-    from bistand.intake.forms import INCOME_LABELS
-
     before = {(i["person"], i["type"]): i["amount"] for i in previous.get("incomes", [])}
     changes = []
     for row in application.draft.get("income_rows", []):
@@ -406,9 +406,6 @@ def decision_status(request: HttpRequest, reference) -> JsonResponse:
 @citizen_required
 def received(request: HttpRequest, reference) -> HttpResponse:
     """The receipt: shown only after the application is safely stored."""
-    # Lazy: casework stands on intake (the waiting state belongs to the robot); see docs/architecture.md.
-    from bistand.casework.norm_wait import waiting_for
-    from bistand.intake.emergency import is_emergency
 
     application = _submitted(request, reference)
     days = application.municipality.decision_days
@@ -424,8 +421,9 @@ def received(request: HttpRequest, reference) -> HttpResponse:
             "application": application,
             "decide_by": decide_by,
             "decision_url": _decision_url(application),
-            "norm_wait": waiting_for(application),
             "emergency": is_emergency(application),
+            # The robot, above intake, adds whether the month waits for its riksnorm (`norm_wait`).
+            **receipt_context(application),
         },
     )
 

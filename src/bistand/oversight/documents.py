@@ -13,6 +13,9 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bistand.portal.models import DocumentRequest
+from bistand.portal.services import request_documents, send_message
+
 if TYPE_CHECKING:
     from bistand.oversight.models import RandomCheck
 
@@ -50,9 +53,6 @@ def ask(check: RandomCheck, months: list[datetime.date]):
     In Swedish (the original), with the same request in the household's own language when it chose
     another, kept apart so each is shown marked with its language. Returns the portal's DocumentRequest.
     """
-    from bistand.portal.models import DocumentRequest
-    from bistand.portal.services import request_documents
-
     lang = _language(check)
     return request_documents(
         check.case,
@@ -80,8 +80,6 @@ def uploads(check: RandomCheck) -> list:
 
 def close_request(check: RandomCheck) -> None:
     """The review is done: the request no longer waits for the citizen."""
-    from bistand.portal.models import DocumentRequest
-
     if check.document_request_id is not None:
         DocumentRequest.objects.filter(pk=check.document_request_id).update(
             status=DocumentRequest.Status.CLOSED
@@ -90,6 +88,4 @@ def close_request(check: RandomCheck) -> None:
 
 def tell_citizen(check: RandomCheck, body: str, by) -> None:
     """A message to the household from the reviewing caseworker (the caseworker writes or confirms it)."""
-    from bistand.portal.services import send_message
-
     send_message(check.case, body, by)

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bistand.casework.models import Case
+from bistand.cases.models import Case
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality
 from bistand.oversight import documents

@@ -19,9 +19,11 @@ from typing import Any
 from django.db.models import Q
 
 from bistand.decisions.models import Decision
+from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import Municipality
 from bistand.intake.models import Application
 from bistand.oversight.periods import Period
+from bistand.rules import InvalidInput, calculate
 
 # Household types, as the fairness figures group them. Derived from the application's own answers.
 SINGLE = "single"
@@ -183,8 +185,6 @@ def _fill_missing_proposals(records: dict[int, AppRecord]) -> None:
     ]
     if not wanting:
         return
-    from bistand.casework.household import for_engine
-    from bistand.rules import InvalidInput, calculate
 
     for row in Decision.objects.filter(pk__in=wanting).values("application_id", "inputs__calculation_input"):
         data = row["inputs__calculation_input"]

@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases import events
+from bistand.cases.models import TimelineEvent
 from bistand.oversight import documents
 from bistand.oversight.models import Investigation, RandomCheck
 
 # Internal timeline events (the citizen is told in a message the caseworker writes).
-EVENT_REVIEWED = "random_check_reviewed"
-EVENT_INVESTIGATION_CLOSED = "investigation_closed"
+EVENT_REVIEWED = TimelineEvent.Kind.RANDOM_CHECK_REVIEWED
+EVENT_INVESTIGATION_CLOSED = TimelineEvent.Kind.INVESTIGATION_CLOSED
 
 
 class ReviewError(ValueError):
@@ -50,13 +51,12 @@ def record_outcome(check: RandomCheck, outcome: str, note: str, by, message: str
             Investigation.objects.create(
                 random_check=locked, case=locked.case, reason=locked.note, opened_by=by
             )
-        TimelineEvent.objects.create(
-            case=locked.case,
-            kind=EVENT_REVIEWED,
+        events.record(
+            locked.case,
+            events.RandomCheckReviewed(random_check_id=locked.pk, outcome=outcome),
             actor=TimelineEvent.Actor.CASEWORKER,
             occurred_at=locked.reviewed_at,
             visible_to_citizen=False,
-            data={"random_check_id": locked.pk, "outcome": outcome},
         )
         documents.close_request(locked)
         if message.strip():
@@ -81,12 +81,11 @@ def close_investigation(investigation: Investigation, conclusion: str, note: str
         locked.closed_by = by
         locked.closed_at = timezone.now()
         locked.save()
-        TimelineEvent.objects.create(
-            case=locked.case,
-            kind=EVENT_INVESTIGATION_CLOSED,
+        events.record(
+            locked.case,
+            events.InvestigationClosed(investigation_id=locked.pk, conclusion=conclusion),
             actor=TimelineEvent.Actor.CASEWORKER,
             occurred_at=locked.closed_at,
             visible_to_citizen=False,
-            data={"investigation_id": locked.pk, "conclusion": conclusion},
         )
     return locked

@@ -17,11 +17,16 @@ from statistics import median as _median
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bistand.identity.models import Municipality
+from bistand.cases import events
+from bistand.cases.models import TimelineEvent
+from bistand.decisions.models import Decision
+from bistand.identity.models import Municipality, Unit
 from bistand.intake.models import Application
 from bistand.oversight import records as rec
 from bistand.oversight.models import AppealOutcome, Budget, Investigation, RandomCheck
 from bistand.oversight.periods import Period, month_start
+from bistand.payments.models import PaymentOrder
+from bistand.portal.models import Appeal, Message
 
 DAY = datetime.timedelta(hours=24)
 
@@ -179,6 +184,8 @@ class Statistics:
     payments: list[PaymentMonth] = field(default_factory=list)
     paid_households: int = 0  # distinct cases paid in the whole period
     records: list[rec.AppRecord] = field(default_factory=list, repr=False)
+    # What happened on the cases in the period, from the timeline (one count per category of `_timeline`).
+    timeline: dict[str, int] = field(default_factory=dict)
 
     @property
     def automated_share(self) -> Share:
@@ -234,6 +241,7 @@ def compute(
     _messages(stats, now)
     _random_checks(stats)
     _payments(stats)
+    _timeline(stats)
     return stats
 
 
@@ -285,8 +293,6 @@ def _routing(stats: Statistics, records: list[rec.AppRecord]) -> None:
 
 def _units(stats: Statistics, records: list[rec.AppRecord]) -> None:
     """Automation, corrections of automated decisions and the main routing reason per unit."""
-    from bistand.identity.models import Unit
-
     names = dict(Unit.objects.filter(municipality=stats.municipality).values_list("pk", "name"))
     by_unit: dict[int | None, list[rec.AppRecord]] = defaultdict(list)
     for r in records:
@@ -362,11 +368,6 @@ def appeal_state(appeal, later_decisions: list[tuple[int, datetime.datetime]]) -
 
 def _appeals(stats: Statistics, records: list[rec.AppRecord]) -> None:
     stats.appeals = dict.fromkeys(APPEAL_STATES, 0)
-    try:
-        from bistand.portal.models import Appeal
-    except ImportError:  # pragma: no cover - the portal is part of every deployment today
-        return
-    from bistand.decisions.models import Decision
 
     ids = [r.id for r in records]
     appeals = list(
@@ -391,10 +392,6 @@ def _messages(stats: Statistics, now: datetime.datetime) -> None:
 
     A message still inside its 24 hours without an answer is not counted yet.
     """
-    try:
-        from bistand.portal.models import Message
-    except ImportError:  # pragma: no cover
-        return
     start, end = _local_start(stats.period.first), _local_start(stats.period.end)
     cases = Message.objects.filter(
         case__unit__municipality=stats.municipality, sent_at__gte=start, sent_at__lt=end
@@ -457,10 +454,6 @@ def budget_for(
 
 def _payments(stats: Statistics) -> None:
     """Money paid (sent to the bank or confirmed paid) by payout month, against the month's budget."""
-    try:
-        from bistand.payments.models import PaymentOrder
-    except ImportError:  # pragma: no cover
-        return
     orders = PaymentOrder.objects.filter(
         municipality=stats.municipality,
         status__in=PAID_STATUSES,
@@ -483,3 +476,43 @@ def _payments(stats: Statistics) -> None:
         )
         for m in stats.period.months()
     ]
+
+
+def _decision_category(event, payload: events.DecisionStored) -> str:
+    return "decided_automatically" if payload.automated else "decided_by_person"
+
+
+def _payment_category(event, payload: events.Payment) -> str:
+    return f"payment_{payload.status}"
+
+
+# The same typed events the citizen and the caseworker read, folded into counts: every kind, or this
+# module does not load (cases.events.fold).
+_category = events.fold(
+    {
+        events.Received: lambda event, payload: "received",
+        events.WaitingNorm: lambda event, payload: "waiting_norm",
+        events.Routed: lambda event, payload: "routed",
+        events.DocumentsRequested: lambda event, payload: (
+            "reminder" if payload.reminder else "documents_requested"
+        ),
+        events.DocumentsSubmitted: lambda event, payload: "documents_submitted",
+        events.KommuniceringSent: lambda event, payload: "kommunicering",
+        events.DecisionStored: _decision_category,
+        events.DecisionCorrected: lambda event, payload: "corrected",
+        events.Payment: _payment_category,
+        events.MessageSent: lambda event, payload: f"message_from_{payload.sender}",
+        events.AppealLodged: lambda event, payload: "appealed",
+        events.RandomCheckReviewed: lambda event, payload: "random_check_reviewed",
+        events.InvestigationClosed: lambda event, payload: "investigation_closed",
+    }
+)
+
+
+def _timeline(stats: Statistics) -> None:
+    """Timeline events recorded in the period on the municipality's cases, counted by category."""
+    start, end = _local_start(stats.period.first), _local_start(stats.period.end)
+    recorded = TimelineEvent.objects.filter(
+        case__unit__municipality=stats.municipality, occurred_at__gte=start, occurred_at__lt=end
+    ).filter(rec.unit_filter(stats.unit_ids, "case__unit_id"))
+    stats.timeline = dict(Counter(_category(event) for event in recorded.iterator()))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bistand.identity.models import Municipality
 from bistand.oversight.draw import DrawExists, perform_draw
+from bistand.oversight.models import RandomCheckDraw
 from bistand.oversight.periods import parse_month
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,6 @@ def schedule_monthly_draw(today: datetime.date | None = None) -> bool:
     asked for documents for the months before (the draw's `months_back`).
     """
     from django_tasks_db.models import DBTaskResult
-
-    from bistand.oversight.models import RandomCheckDraw
 
     today = today or timezone.localdate()
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)

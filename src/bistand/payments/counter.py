@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bistand.identity.models import Municipality, User
+from bistand.payments import services
 from bistand.payments.models import COUNTER_KINDS, PaymentOrder, PayoutSchedule
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,6 @@ def to_hand_out(municipality: Municipality):
 
 def hand_out(order: PaymentOrder, user: User) -> PaymentOrder:
     """Finance has handed the money (or the loaded card) to the person: paid, exactly once."""
-    from bistand.payments import services
 
     services._require_finance(user, order.municipality)
     today = timezone.localdate()

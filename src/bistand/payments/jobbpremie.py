@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bistand.intake.models import Application
 from bistand.intake.schema import answer
 from bistand.payments.models import PaymentOrder
 
@@ -60,8 +61,6 @@ def starts_working(person) -> bool:
     """Whether the person's newest submitted application (as applicant or co-applicant) names a wage of
     their own: someone leaving försörjningsstöd for work, whom the jobbpremie concerns."""
     from django.db.models import Q
-
-    from bistand.intake.models import Application
 
     newest = (
         Application.objects.filter(Q(applicant=person) | Q(co_applicant=person), submitted_at__isnull=False)

@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bistand.casework.models import Case
+from bistand.cases.models import Case
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, Person, Unit
 from bistand.intake.models import Application

@@ -34,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from bistand.casework.models import TimelineEvent
+from bistand.cases import events
+from bistand.cases.models import TimelineEvent
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, User
 from bistand.intake.emergency import is_emergency
@@ -158,14 +159,12 @@ def _timeline(
         # Cash or card: the citizen is told where and when to collect it.
         data.update(counter=order.account_kind, place=order.counter_place)
     data.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in extra.items()})
-    TimelineEvent.objects.create(
-        case_id=order.case_id,
-        application_id=order.application_id,
-        kind=TimelineEvent.Kind.PAYMENT,
+    events.record(
+        order.case_id,
+        events.Payment(**data),
         actor=actor,
-        occurred_at=timezone.now(),
+        application=order.application_id,
         visible_to_citizen=visible,
-        data=data,
     )
 
 
@@ -180,8 +179,8 @@ def orders_for(decision: Decision) -> list[PaymentOrder]:
 def plan_payments(decision: Decision) -> list[PaymentOrder]:
     """Plan the payments of a stored decision; safe to call any number of times, from any number of workers.
 
-    The robot pipeline calls this after storing a decision. A decision that supersedes an earlier version
-    cancels that version's orders not yet sent; if money has already gone out, it pays the difference or,
+    Called by the `decision_stored` signal (payments/handoffs.py) for every stored decision. A decision that
+    supersedes an earlier version cancels that version's orders not yet sent; if money has already gone out, it pays the difference or,
     when the new amount is lower, opens a `RecoveryCase` for a person to assess (never a debt).
     Returns the decision's orders (empty for a rejection), including any held for missing payout data.
     """
@@ -444,19 +443,17 @@ def _open_recovery(decision: Decision, committed: list, paid_out: Decimal, grant
         },
     )
     if created:
-        TimelineEvent.objects.create(
-            case_id=decision.case_id,
-            application_id=decision.application_id,
-            kind=TimelineEvent.Kind.PAYMENT,
+        events.record(
+            decision.case_id,
+            events.Payment(
+                status="recovery_assessment",
+                recovery_case=recovery.pk,
+                overpaid=str(recovery.overpaid_amount),
+            ),
             actor=TimelineEvent.Actor.ROBOT,
-            occurred_at=timezone.now(),
+            application=decision.application_id,
             # An assessment is internal until a person has decided something the citizen must be told.
             visible_to_citizen=False,
-            data={
-                "status": "recovery_assessment",
-                "recovery_case": recovery.pk,
-                "overpaid": str(recovery.overpaid_amount),
-            },
         )
         logger.info(
             "recovery assessment opened", extra={"decision_id": decision.pk, "recovery_id": recovery.pk}

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bistand.casework.models import Case
+from bistand.cases.models import Case
 from bistand.identity.models import Person
 
 

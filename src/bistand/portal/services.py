@@ -16,12 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bistand.casework.models import Case, TimelineEvent
+from bistand.cases import events
+from bistand.cases.models import Case, TimelineEvent
+from bistand.core import files
+from bistand.core.uploads import sanitise
 from bistand.decisions.models import APPEAL_WEEKS, Decision
 from bistand.identity.models import Person
-from bistand.portal import files
 from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
-from bistand.security.uploads import sanitise
 
 MAX_FILES_PER_REQUEST = 20
 
@@ -52,12 +53,10 @@ def request_documents(
             requested_by=by_user,
             reason=reason,
         )
-        TimelineEvent.objects.create(
-            case=case,
-            kind=TimelineEvent.Kind.DOCUMENTS_REQUESTED,
+        events.record(
+            case,
+            events.DocumentsRequested(request_id=request.pk, deadline=deadline.isoformat(), reason=reason),
             actor=TimelineEvent.Actor.CASEWORKER if by_user else TimelineEvent.Actor.ROBOT,
-            occurred_at=timezone.now(),
-            data={"request_id": request.pk, "deadline": deadline.isoformat(), "reason": reason},
         )
     return request
 
@@ -70,14 +69,13 @@ def send_message(case: Case, body: str, sender) -> Message:
     kind = Message.Sender.CITIZEN if sender.is_citizen else Message.Sender.CASEWORKER
     with transaction.atomic():
         message = Message.objects.create(case=case, sender=sender, sender_kind=kind, body=body)
-        TimelineEvent.objects.create(
-            case=case,
-            kind=TimelineEvent.Kind.MESSAGE,
+        events.record(
+            case,
+            events.MessageSent(message_id=message.pk, sender=kind),
             actor=TimelineEvent.Actor.CITIZEN
             if kind == Message.Sender.CITIZEN
             else TimelineEvent.Actor.CASEWORKER,
             occurred_at=message.sent_at,
-            data={"message_id": message.pk, "from": kind},
         )
     return message
 
@@ -117,12 +115,11 @@ def submit_documents(request: DocumentRequest, person: Person) -> None:
         request.status = DocumentRequest.Status.ANSWERED
         request.answered_at = timezone.now()
         request.save(update_fields=["status", "answered_at"])
-        TimelineEvent.objects.create(
-            case=request.case,
-            kind=TimelineEvent.Kind.DOCUMENTS_SUBMITTED,
+        events.record(
+            request.case,
+            events.DocumentsSubmitted(request_id=request.pk, files=request.uploads.count()),
             actor=TimelineEvent.Actor.CITIZEN,
             occurred_at=request.answered_at,
-            data={"request_id": request.pk, "files": request.uploads.count()},
         )
 
 
@@ -148,13 +145,12 @@ def lodge_appeal(decision: Decision, text: str, person: Person) -> Appeal:
         raise AppealRefused("empty")
     with transaction.atomic():
         appeal = Appeal.objects.create(decision=decision, lodged_by=person, text=text.strip())
-        TimelineEvent.objects.create(
-            case=decision.case,
-            application=decision.application,
-            kind=TimelineEvent.Kind.APPEAL,
+        events.record(
+            decision.case,
+            events.AppealLodged(appeal_id=appeal.pk, decision_id=decision.pk, version=decision.version),
             actor=TimelineEvent.Actor.CITIZEN,
+            application=decision.application,
             occurred_at=appeal.lodged_at,
-            data={"appeal_id": appeal.pk, "decision_id": decision.pk, "version": decision.version},
         )
     return appeal
 
@@ -189,12 +185,12 @@ def remind_due_requests(today: datetime.date | None = None) -> int:
                 reminded_at=timezone.now()
             ):
                 continue
-            TimelineEvent.objects.create(
-                case=request.case,
-                kind=TimelineEvent.Kind.DOCUMENTS_REQUESTED,
+            events.record(
+                request.case,
+                events.DocumentsRequested(
+                    request_id=request.pk, deadline=request.deadline.isoformat(), reminder=True
+                ),
                 actor=TimelineEvent.Actor.ROBOT,
-                occurred_at=timezone.now(),
-                data={"request_id": request.pk, "deadline": request.deadline.isoformat(), "reminder": True},
             )
         sent += 1
     return sent

@@ -10,8 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bistand.core.forms import DesignSystemForm, MoneyField
-from bistand.identity.access import citizen_required
-from bistand.intake.acting import acting_person, acting_power
+from bistand.intake.acting import acting_person, acting_power, citizen_required
 from bistand.intake.supplement import (
     MAX_AMOUNT,
     SupplementInvalid,

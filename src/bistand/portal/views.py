@@ -18,21 +18,23 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bistand.casework.models import ActivityPlan, Case, JournalNote, TimelineEvent
+from bistand.cases.models import Case, TimelineEvent
+from bistand.casework.models import ActivityPlan, JournalNote
 from bistand.casework.norm_wait import waiting_for
+from bistand.core import files
 from bistand.decisions.letters import ensure_letters, party_languages
 from bistand.decisions.models import Decision
 from bistand.decisions.statement import parties, statement
-from bistand.identity.access import citizen_required
 from bistand.identity.models import Person
 from bistand.intake import powers, summary, wizard
-from bistand.intake.acting import acting_person, acting_power
+from bistand.intake.acting import acting_person, acting_power, citizen_required
 from bistand.intake.drafts import last_submitted, next_month, open_application, resume_url
+from bistand.intake.forms import PayoutForm
 from bistand.intake.models import Application, PowerOfAttorney
 from bistand.intake.supplement import decided_months
 from bistand.payments import services as payments
 from bistand.payments.jobbpremie import paid_months, starts_working
-from bistand.portal import files, presentation, services
+from bistand.portal import presentation, services
 from bistand.portal.forms import AppealForm, MessageForm, UploadForm
 from bistand.portal.models import DocumentRequest, Message
 from bistand.portal.timeline import describe
@@ -278,8 +280,6 @@ def messages(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def payout_account(request: HttpRequest) -> HttpResponse:
     """Give the account a held payment waits for, checked with the same bank rules as the e-application."""
-    from bistand.intake.forms import PayoutForm
-
     person = acting_person(request)
     power = acting_power(request)
     context = {"principal_name": person.full_name if power else ""}

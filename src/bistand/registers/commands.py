@@ -66,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.registers.population import PopulationTooLarge
+
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.registers.simulator import SimulatorServer
 
     logging.basicConfig(
@@ -104,8 +107,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _lookup(args: argparse.Namespace) -> int:
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.identity.personnummer import PersonnummerError
+
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.registers.client import ClientSettings, http_gateway
+
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.registers.sources import Period, parse_sources
 
     try:
@@ -124,6 +132,7 @@ def _lookup(args: argparse.Namespace) -> int:
 
 
 def _population(args: argparse.Namespace) -> int:
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.registers.population import REFERENCE_DATE, PopulationTooLarge, generate, sample_households
 
     try:

@@ -255,6 +255,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 def message(code: str, lang: str = "sv", **params: Any) -> str:
     """The text for `code` in `lang` ("sv", "en" or "ar"; Swedish otherwise), with `params` filled in."""
+    # lazy: no cycle; left as it is in the rules' own file (issue 19 owns it)
     from bistand.rules import arabic
 
     sv, en = MESSAGES[code]
@@ -265,6 +266,7 @@ def message(code: str, lang: str = "sv", **params: Any) -> str:
 
 def month_name(month: int, lang: str = "sv") -> str:
     """The name of a month (1–12)."""
+    # lazy: no cycle; left as it is in the rules' own file (issue 19 owns it)
     from bistand.rules import arabic
 
     return {"en": EN_MONTHS, "ar": arabic.MONTHS}.get(lang, SV_MONTHS)[month - 1]

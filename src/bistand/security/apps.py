@@ -7,4 +7,5 @@ class SecurityConfig(AppConfig):
 
     def ready(self) -> None:
         # Failed and successful sign-ins feed the login throttle.
+        # lazy: receivers and checks connect once every app is loaded
         from bistand.security import checks, throttle  # noqa: F401

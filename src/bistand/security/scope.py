@@ -19,8 +19,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from bistand.cases.models import Case
+from bistand.cases.protection import may_handle_protected, protected_cases
 from bistand.identity.models import Person
-from bistand.security.protected import may_handle_protected, protected_cases
 
 
 def without_protected(user, queryset: QuerySet, *person_fields: str) -> QuerySet:
@@ -72,7 +73,6 @@ def _is_unit_staff(user) -> bool:
 def cases_visible_to(user):
     """The cases this member of staff may open: caseworkers and team leads, their own unit's; a case about
     a protected person only in the restricted group. None for anyone else."""
-    from bistand.casework.models import Case
 
     if not _is_unit_staff(user):
         return Case.objects.none()

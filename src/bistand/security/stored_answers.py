@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from bistand.casework.models import PipelineRun
+from bistand.decisions.models import Decision
 from bistand.registers.shield import shielded
 from bistand.registers.sources import Source
 
@@ -78,8 +80,6 @@ def shield_cache_file(path: Path) -> bool:
 
 def shield_stored_answers(cache_dir: Path | None = None) -> Rewritten:
     """Rewrite every stored raw register answer through the shield. Safe to run again."""
-    from bistand.casework.models import PipelineRun
-    from bistand.decisions.models import Decision
 
     done = Rewritten()
     runs = PipelineRun.objects.filter(register_snapshot__isnull=False).only("pk", "register_snapshot")

@@ -5,82 +5,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveBigIntegerField(unique=True)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('user_id', models.BigIntegerField(db_index=True, null=True)),
-                ('username', models.CharField(blank=True, max_length=150)),
-                ('role', models.CharField(blank=True, max_length=16)),
-                ('unit_id', models.BigIntegerField(null=True)),
-                ('action', models.CharField(choices=[('read', 'Läste'), ('download', 'Hämtade fil'), ('export', 'Exporterade'), ('search', 'Sökte'), ('extract', 'Registerutdrag'), ('write', 'Ändrade')], default='read', max_length=16)),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('case_id', models.BigIntegerField(db_index=True, null=True)),
-                ('person_id', models.BigIntegerField(db_index=True, null=True)),
-                ('purpose', models.CharField(blank=True, max_length=200)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveBigIntegerField(unique=True)),
+                ("at", models.DateTimeField(db_index=True)),
+                ("user_id", models.BigIntegerField(db_index=True, null=True)),
+                ("username", models.CharField(blank=True, max_length=150)),
+                ("role", models.CharField(blank=True, max_length=16)),
+                ("unit_id", models.BigIntegerField(null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("read", "Läste"),
+                            ("download", "Hämtade fil"),
+                            ("export", "Exporterade"),
+                            ("search", "Sökte"),
+                            ("extract", "Registerutdrag"),
+                            ("write", "Ändrade"),
+                        ],
+                        default="read",
+                        max_length=16,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("case_id", models.BigIntegerField(db_index=True, null=True)),
+                ("person_id", models.BigIntegerField(db_index=True, null=True)),
+                ("purpose", models.CharField(blank=True, max_length=200)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'åtkomstloggpost',
-                'ordering': ['seq'],
+                "verbose_name": "åtkomstloggpost",
+                "ordering": ["seq"],
             },
         ),
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('seq', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='CullRun',
+            name="CullRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('cutoff', models.DateTimeField()),
-                ('dry_run', models.BooleanField(default=False)),
-                ('removed', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("cutoff", models.DateTimeField()),
+                ("dry_run", models.BooleanField(default=False)),
+                ("removed", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='CulledCase',
+            name="CulledCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_id', models.BigIntegerField(unique=True)),
-                ('culled_at', models.DateTimeField(auto_now_add=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='audit.cullrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_id", models.BigIntegerField(unique=True)),
+                ("culled_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="audit.cullrun"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MonthlyAggregate',
+            name="MonthlyAggregate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('municipality_code', models.CharField(max_length=4)),
-                ('month', models.DateField()),
-                ('figure', models.CharField(max_length=48)),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('computed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("municipality_code", models.CharField(max_length=4)),
+                ("month", models.DateField()),
+                ("figure", models.CharField(max_length=48)),
+                ("value", models.DecimalField(decimal_places=2, max_digits=16)),
+                ("computed_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['municipality_code', 'month', 'figure'],
-                'constraints': [models.UniqueConstraint(fields=('municipality_code', 'month', 'figure'), name='one_figure_per_month')],
+                "ordering": ["municipality_code", "month", "figure"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("municipality_code", "month", "figure"), name="one_figure_per_month"
+                    )
+                ],
             },
         ),
     ]

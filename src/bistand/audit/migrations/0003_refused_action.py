@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_and_protected_group'),
+        ("audit", "0002_append_only_and_protected_group"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslogentry',
-            name='action',
-            field=models.CharField(choices=[('read', 'Läste'), ('download', 'Hämtade fil'), ('export', 'Exporterade'), ('search', 'Sökte'), ('extract', 'Registerutdrag'), ('write', 'Ändrade'), ('refused', 'Nekades åtkomst')], default='read', max_length=16),
+            model_name="accesslogentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("read", "Läste"),
+                    ("download", "Hämtade fil"),
+                    ("export", "Exporterade"),
+                    ("search", "Sökte"),
+                    ("extract", "Registerutdrag"),
+                    ("write", "Ändrade"),
+                    ("refused", "Nekades åtkomst"),
+                ],
+                default="read",
+                max_length=16,
+            ),
         ),
     ]

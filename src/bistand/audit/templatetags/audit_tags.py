@@ -6,6 +6,7 @@ from django import template
 from django.db.models import Q
 
 from bistand.audit.models import AccessLogEntry
+from bistand.cases.models import Case
 from bistand.identity.models import Unit, User
 
 register = template.Library()
@@ -21,7 +22,6 @@ def who_opened_my_case(person) -> dict:
     """
     if person is None:
         return {"rows": []}
-    from bistand.casework.models import Case
 
     case_ids = list(Case.objects.filter(applicant=person).values_list("pk", flat=True))
     entries = list(

@@ -4,33 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='TimelineEvent',
+            name="TimelineEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('received', 'Ansökan mottagen'), ('documents_requested', 'Komplettering begärd'), ('decision', 'Beslut'), ('payment', 'Utbetalning'), ('message', 'Meddelande')], max_length=32)),
-                ('actor', models.CharField(choices=[('citizen', 'Sökande'), ('robot', 'Automatiserad handläggning'), ('caseworker', 'Handläggare')], max_length=16)),
-                ('occurred_at', models.DateTimeField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('visible_to_citizen', models.BooleanField(default=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("received", "Ansökan mottagen"),
+                            ("documents_requested", "Komplettering begärd"),
+                            ("decision", "Beslut"),
+                            ("payment", "Utbetalning"),
+                            ("message", "Meddelande"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.CharField(
+                        choices=[
+                            ("citizen", "Sökande"),
+                            ("robot", "Automatiserad handläggning"),
+                            ("caseworker", "Handläggare"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("visible_to_citizen", models.BooleanField(default=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['occurred_at', 'pk'],
+                "ordering": ["occurred_at", "pk"],
             },
         ),
     ]

@@ -5,42 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casework', '0001_initial'),
-        ('identity', '0001_initial'),
-        ('intake', '0001_initial'),
+        ("casework", "0001_initial"),
+        ("identity", "0001_initial"),
+        ("intake", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='applicant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='identity.person'),
+            model_name="case",
+            name="applicant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="identity.person"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='identity.unit'),
+            model_name="case",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="cases", to="identity.unit"
+            ),
         ),
         migrations.AddField(
-            model_name='timelineevent',
-            name='application',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='intake.application'),
+            model_name="timelineevent",
+            name="application",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="intake.application",
+            ),
         ),
         migrations.AddField(
-            model_name='timelineevent',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='casework.case'),
+            model_name="timelineevent",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="events", to="casework.case"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('applicant', 'unit'), name='one_case_per_unit'),
+            model_name="case",
+            constraint=models.UniqueConstraint(fields=("applicant", "unit"), name="one_case_per_unit"),
         ),
         migrations.AddConstraint(
-            model_name='timelineevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'received')), fields=('application', 'kind'), name='one_receipt_per_application'),
+            model_name="timelineevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "received")),
+                fields=("application", "kind"),
+                name="one_receipt_per_application",
+            ),
         ),
     ]

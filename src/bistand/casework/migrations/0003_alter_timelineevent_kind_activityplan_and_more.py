@@ -6,125 +6,330 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0002_initial'),
-        ('identity', '0003_api_token'),
-        ('intake', '0002_drafts_signatures_ombud'),
+        ("casework", "0002_initial"),
+        ("identity", "0003_api_token"),
+        ("intake", "0002_drafts_signatures_ombud"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='assigned_to',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_cases', to=settings.AUTH_USER_MODEL),
+            model_name="case",
+            name="assigned_to",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="assigned_cases",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='timelineevent',
-            name='kind',
-            field=models.CharField(choices=[('received', 'Ansökan mottagen'), ('documents_requested', 'Komplettering begärd'), ('decision', 'Beslut'), ('payment', 'Utbetalning'), ('message', 'Meddelande'), ('routed', 'Hos handläggare'), ('correction', 'Beslut rättat eller ändrat'), ('appeal', 'Överklagande')], max_length=32),
+            model_name="timelineevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "Ansökan mottagen"),
+                    ("documents_requested", "Komplettering begärd"),
+                    ("decision", "Beslut"),
+                    ("payment", "Utbetalning"),
+                    ("message", "Meddelande"),
+                    ("routed", "Hos handläggare"),
+                    ("correction", "Beslut rättat eller ändrat"),
+                    ("appeal", "Överklagande"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
-            name='ActivityPlan',
+            name="ActivityPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('plan', 'Aktivitetsplan'), ('exemption', 'Undantag från aktivitetskrav')], max_length=16)),
-                ('valid_from', models.DateField()),
-                ('valid_until', models.DateField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity_plans', to='casework.case')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activity_plans', to='identity.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("plan", "Aktivitetsplan"), ("exemption", "Undantag från aktivitetskrav")],
+                        max_length=16,
+                    ),
+                ),
+                ("valid_from", models.DateField()),
+                ("valid_until", models.DateField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity_plans",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activity_plans",
+                        to="identity.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='JournalNote',
+            name="JournalNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('note', 'Anteckning'), ('handover', 'Överlämning'), ('contact', 'Kontakt (möte eller samtal)'), ('concern', 'Orosanmälan')], default='note', max_length=16)),
-                ('visibility', models.CharField(choices=[('citizen', 'Synlig för den sökande'), ('internal', 'Intern'), ('restricted', 'Begränsad')], default='internal', max_length=16)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('children_considered', models.BooleanField(blank=True, null=True)),
-                ('next_contact_due', models.DateField(blank=True, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='journal', to='casework.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("note", "Anteckning"),
+                            ("handover", "Överlämning"),
+                            ("contact", "Kontakt (möte eller samtal)"),
+                            ("concern", "Orosanmälan"),
+                        ],
+                        default="note",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("citizen", "Synlig för den sökande"),
+                            ("internal", "Intern"),
+                            ("restricted", "Begränsad"),
+                        ],
+                        default="internal",
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("children_considered", models.BooleanField(blank=True, null=True)),
+                ("next_contact_due", models.DateField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="journal",
+                        to="casework.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaperScan',
+            name="PaperScan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='scans/%Y/%m/')),
-                ('content_type', models.CharField(max_length=32)),
-                ('sha256', models.CharField(max_length=64)),
-                ('ocr_text', models.TextField(blank=True)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='scans', to='intake.application')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="scans/%Y/%m/")),
+                ("content_type", models.CharField(max_length=32)),
+                ("sha256", models.CharField(max_length=64)),
+                ("ocr_text", models.TextField(blank=True)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scans",
+                        to="intake.application",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PipelineRun',
+            name="PipelineRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(choices=[('collect', 'Hämtar uppgifter från register'), ('reconcile', 'Jämför uppgifter'), ('calculate', 'Beräknar'), ('triage', 'Bedömer om beslutet kan fattas automatiskt'), ('decide', 'Beslutar'), ('pay', 'Planerar utbetalning'), ('done', 'Klar')], default='collect', max_length=16)),
-                ('status', models.CharField(choices=[('running', 'Pågår'), ('decided', 'Beslutad automatiskt'), ('routed', 'Hos handläggare'), ('needs_attention', 'Behöver åtgärd')], default='running', max_length=16)),
-                ('urgent', models.BooleanField(default=False)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('register_snapshot', models.JSONField(blank=True, null=True)),
-                ('findings', models.JSONField(blank=True, null=True)),
-                ('calculation_input', models.JSONField(blank=True, null=True)),
-                ('calculation', models.JSONField(blank=True, null=True)),
-                ('triage', models.JSONField(blank=True, null=True)),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='pipeline', to='intake.application')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pipeline_runs', to='casework.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "step",
+                    models.CharField(
+                        choices=[
+                            ("collect", "Hämtar uppgifter från register"),
+                            ("reconcile", "Jämför uppgifter"),
+                            ("calculate", "Beräknar"),
+                            ("triage", "Bedömer om beslutet kan fattas automatiskt"),
+                            ("decide", "Beslutar"),
+                            ("pay", "Planerar utbetalning"),
+                            ("done", "Klar"),
+                        ],
+                        default="collect",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Pågår"),
+                            ("decided", "Beslutad automatiskt"),
+                            ("routed", "Hos handläggare"),
+                            ("needs_attention", "Behöver åtgärd"),
+                        ],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                ("urgent", models.BooleanField(default=False)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("register_snapshot", models.JSONField(blank=True, null=True)),
+                ("findings", models.JSONField(blank=True, null=True)),
+                ("calculation_input", models.JSONField(blank=True, null=True)),
+                ("calculation", models.JSONField(blank=True, null=True)),
+                ("triage", models.JSONField(blank=True, null=True)),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pipeline",
+                        to="intake.application",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pipeline_runs",
+                        to="casework.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DecisionDraft',
+            name="DecisionDraft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Utkast'), ('awaiting_approval', 'Väntar på godkännande'), ('returned', 'Återsänt'), ('decided', 'Beslutat')], default='draft', max_length=20)),
-                ('outcome', models.CharField(max_length=16)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('adjustments', models.JSONField(default=list)),
-                ('calculation_input', models.JSONField(blank=True, null=True)),
-                ('calculation', models.JSONField(blank=True, null=True)),
-                ('motivation', models.TextField(blank=True)),
-                ('returned_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to='casework.pipelinerun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Utkast"),
+                            ("awaiting_approval", "Väntar på godkännande"),
+                            ("returned", "Återsänt"),
+                            ("decided", "Beslutat"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("outcome", models.CharField(max_length=16)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("adjustments", models.JSONField(default=list)),
+                ("calculation_input", models.JSONField(blank=True, null=True)),
+                ("calculation", models.JSONField(blank=True, null=True)),
+                ("motivation", models.TextField(blank=True)),
+                ("returned_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="drafts",
+                        to="casework.pipelinerun",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AutomationPolicy',
+            name="AutomationPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=32)),
-                ('valid_from', models.DateField()),
-                ('delegation', models.JSONField()),
-                ('config', models.JSONField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='policies', to='identity.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=32)),
+                ("valid_from", models.DateField()),
+                ("delegation", models.JSONField()),
+                ("config", models.JSONField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="policies",
+                        to="identity.municipality",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('municipality', 'version'), name='one_policy_version')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("municipality", "version"), name="one_policy_version")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='pipelinerun',
-            index=models.Index(fields=['status', 'updated_at'], name='casework_pi_status_82f244_idx'),
+            model_name="pipelinerun",
+            index=models.Index(fields=["status", "updated_at"], name="casework_pi_status_82f244_idx"),
         ),
     ]

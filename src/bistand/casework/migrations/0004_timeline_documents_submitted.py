@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0003_alter_timelineevent_kind_activityplan_and_more'),
+        ("casework", "0003_alter_timelineevent_kind_activityplan_and_more"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='timelineevent',
-            name='kind',
-            field=models.CharField(choices=[('received', 'Ansökan mottagen'), ('documents_requested', 'Komplettering begärd'), ('decision', 'Beslut'), ('payment', 'Utbetalning'), ('message', 'Meddelande'), ('routed', 'Hos handläggare'), ('correction', 'Beslut rättat eller ändrat'), ('appeal', 'Överklagande'), ('documents_submitted', 'Komplettering inskickad')], max_length=32),
+            model_name="timelineevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "Ansökan mottagen"),
+                    ("documents_requested", "Komplettering begärd"),
+                    ("decision", "Beslut"),
+                    ("payment", "Utbetalning"),
+                    ("message", "Meddelande"),
+                    ("routed", "Hos handläggare"),
+                    ("correction", "Beslut rättat eller ändrat"),
+                    ("appeal", "Överklagande"),
+                    ("documents_submitted", "Komplettering inskickad"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -6,37 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0004_timeline_documents_submitted'),
+        ("casework", "0004_timeline_documents_submitted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decisiondraft',
-            name='kommunicering_exception',
+            model_name="decisiondraft",
+            name="kommunicering_exception",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AlterField(
-            model_name='timelineevent',
-            name='kind',
-            field=models.CharField(choices=[('received', 'Ansökan mottagen'), ('documents_requested', 'Komplettering begärd'), ('decision', 'Beslut'), ('payment', 'Utbetalning'), ('message', 'Meddelande'), ('routed', 'Hos handläggare'), ('correction', 'Beslut rättat eller ändrat'), ('appeal', 'Överklagande'), ('documents_submitted', 'Komplettering inskickad'), ('kommunicering', 'Kommunicering före beslut')], max_length=32),
+            model_name="timelineevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "Ansökan mottagen"),
+                    ("documents_requested", "Komplettering begärd"),
+                    ("decision", "Beslut"),
+                    ("payment", "Utbetalning"),
+                    ("message", "Meddelande"),
+                    ("routed", "Hos handläggare"),
+                    ("correction", "Beslut rättat eller ändrat"),
+                    ("appeal", "Överklagande"),
+                    ("documents_submitted", "Komplettering inskickad"),
+                    ("kommunicering", "Kommunicering före beslut"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.CreateModel(
-            name='Kommunicering',
+            name="Kommunicering",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('found', models.TextField()),
-                ('reply_by', models.DateField()),
-                ('reply', models.TextField(blank=True)),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kommuniceringar', to='casework.pipelinerun')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                ("found", models.TextField()),
+                ("reply_by", models.DateField()),
+                ("reply", models.TextField(blank=True)),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kommuniceringar",
+                        to="casework.pipelinerun",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-pk'],
+                "ordering": ["-sent_at", "-pk"],
             },
         ),
     ]

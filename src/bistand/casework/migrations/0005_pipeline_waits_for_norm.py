@@ -4,30 +4,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0004_timeline_documents_submitted'),
+        ("casework", "0004_timeline_documents_submitted"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pipelinerun',
-            name='norm_wait_ended',
+            model_name="pipelinerun",
+            name="norm_wait_ended",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='pipelinerun',
-            name='norm_wait_started',
+            model_name="pipelinerun",
+            name="norm_wait_started",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='pipelinerun',
-            name='status',
-            field=models.CharField(choices=[('running', 'Pågår'), ('decided', 'Beslutad automatiskt'), ('routed', 'Hos handläggare'), ('needs_attention', 'Behöver åtgärd'), ('waiting_norm', 'Väntar på riksnormen')], default='running', max_length=16),
+            model_name="pipelinerun",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("running", "Pågår"),
+                    ("decided", "Beslutad automatiskt"),
+                    ("routed", "Hos handläggare"),
+                    ("needs_attention", "Behöver åtgärd"),
+                    ("waiting_norm", "Väntar på riksnormen"),
+                ],
+                default="running",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='timelineevent',
-            name='kind',
-            field=models.CharField(choices=[('received', 'Ansökan mottagen'), ('documents_requested', 'Komplettering begärd'), ('decision', 'Beslut'), ('payment', 'Utbetalning'), ('message', 'Meddelande'), ('routed', 'Hos handläggare'), ('correction', 'Beslut rättat eller ändrat'), ('appeal', 'Överklagande'), ('documents_submitted', 'Komplettering inskickad'), ('waiting_norm', 'Väntar på riksnormen')], max_length=32),
+            model_name="timelineevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "Ansökan mottagen"),
+                    ("documents_requested", "Komplettering begärd"),
+                    ("decision", "Beslut"),
+                    ("payment", "Utbetalning"),
+                    ("message", "Meddelande"),
+                    ("routed", "Hos handläggare"),
+                    ("correction", "Beslut rättat eller ändrat"),
+                    ("appeal", "Överklagande"),
+                    ("documents_submitted", "Komplettering inskickad"),
+                    ("waiting_norm", "Väntar på riksnormen"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

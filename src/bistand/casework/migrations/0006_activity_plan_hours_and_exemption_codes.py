@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0005_pipeline_waits_for_norm'),
+        ("casework", "0005_pipeline_waits_for_norm"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='activityplan',
-            name='exemption_code',
+            model_name="activityplan",
+            name="exemption_code",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='activityplan',
-            name='hours_per_week',
+            model_name="activityplan",
+            name="hours_per_week",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='activityplan',
-            name='job_search_hours',
+            model_name="activityplan",
+            name="job_search_hours",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
     ]

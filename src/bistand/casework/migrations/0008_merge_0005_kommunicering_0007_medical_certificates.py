@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0005_kommunicering'),
-        ('casework', '0007_medical_certificates'),
+        ("casework", "0005_kommunicering"),
+        ("casework", "0007_medical_certificates"),
     ]
 
-    operations = [
-    ]
+    operations = []

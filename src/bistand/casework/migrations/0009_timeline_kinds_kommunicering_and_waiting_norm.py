@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0008_merge_0005_kommunicering_0007_medical_certificates'),
+        ("casework", "0008_merge_0005_kommunicering_0007_medical_certificates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='timelineevent',
-            name='kind',
-            field=models.CharField(choices=[('received', 'Ansökan mottagen'), ('documents_requested', 'Komplettering begärd'), ('decision', 'Beslut'), ('payment', 'Utbetalning'), ('message', 'Meddelande'), ('routed', 'Hos handläggare'), ('correction', 'Beslut rättat eller ändrat'), ('appeal', 'Överklagande'), ('documents_submitted', 'Komplettering inskickad'), ('kommunicering', 'Kommunicering före beslut'), ('waiting_norm', 'Väntar på riksnormen')], max_length=32),
+            model_name="timelineevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("received", "Ansökan mottagen"),
+                    ("documents_requested", "Komplettering begärd"),
+                    ("decision", "Beslut"),
+                    ("payment", "Utbetalning"),
+                    ("message", "Meddelande"),
+                    ("routed", "Hos handläggare"),
+                    ("correction", "Beslut rättat eller ändrat"),
+                    ("appeal", "Överklagande"),
+                    ("documents_submitted", "Komplettering inskickad"),
+                    ("kommunicering", "Kommunicering före beslut"),
+                    ("waiting_norm", "Väntar på riksnormen"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0009_timeline_kinds_kommunicering_and_waiting_norm'),
+        ("casework", "0009_timeline_kinds_kommunicering_and_waiting_norm"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decisiondraft',
-            name='ground',
+            model_name="decisiondraft",
+            name="ground",
             field=models.CharField(blank=True, max_length=16),
         ),
     ]

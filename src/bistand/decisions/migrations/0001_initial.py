@@ -6,50 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casework', '0003_alter_timelineevent_kind_activityplan_and_more'),
-        ('intake', '0002_drafts_signatures_ombud'),
+        ("casework", "0003_alter_timelineevent_kind_activityplan_and_more"),
+        ("intake", "0002_drafts_signatures_ombud"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('correction', models.CharField(blank=True, choices=[('', 'Ursprungligt beslut'), ('rattelse', 'Rättelse (FL 36 §)'), ('andring', 'Ändring (FL 37–38 §§)')], default='', max_length=16)),
-                ('correction_reason', models.TextField(blank=True)),
-                ('month', models.DateField(help_text='First day of the month the decision is for.')),
-                ('outcome', models.CharField(choices=[('grant', 'Bifall'), ('partial', 'Delvis bifall'), ('reject', 'Avslag')], max_length=16)),
-                ('amount_applied', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('amount_granted', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('calculation', models.JSONField()),
-                ('findings', models.JSONField(default=list)),
-                ('motivation', models.TextField()),
-                ('automated', models.BooleanField()),
-                ('delegation', models.JSONField(blank=True, default=dict)),
-                ('decided_at', models.DateTimeField()),
-                ('inputs', models.JSONField()),
-                ('rules_version', models.CharField(max_length=64)),
-                ('policy_version', models.CharField(blank=True, max_length=64)),
-                ('letter_language', models.CharField(default='sv', max_length=8)),
-                ('letter', models.FileField(blank=True, upload_to='letters/%Y/%m/')),
-                ('letter_sha256', models.CharField(blank=True, max_length=64)),
-                ('letter_translation', models.FileField(blank=True, upload_to='letters/%Y/%m/')),
-                ('letter_translation_sha256', models.CharField(blank=True, max_length=64)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='intake.application')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='casework.case')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "correction",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Ursprungligt beslut"),
+                            ("rattelse", "Rättelse (FL 36 §)"),
+                            ("andring", "Ändring (FL 37–38 §§)"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                ("correction_reason", models.TextField(blank=True)),
+                ("month", models.DateField(help_text="First day of the month the decision is for.")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("grant", "Bifall"), ("partial", "Delvis bifall"), ("reject", "Avslag")],
+                        max_length=16,
+                    ),
+                ),
+                ("amount_applied", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("amount_granted", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("calculation", models.JSONField()),
+                ("findings", models.JSONField(default=list)),
+                ("motivation", models.TextField()),
+                ("automated", models.BooleanField()),
+                ("delegation", models.JSONField(blank=True, default=dict)),
+                ("decided_at", models.DateTimeField()),
+                ("inputs", models.JSONField()),
+                ("rules_version", models.CharField(max_length=64)),
+                ("policy_version", models.CharField(blank=True, max_length=64)),
+                ("letter_language", models.CharField(default="sv", max_length=8)),
+                ("letter", models.FileField(blank=True, upload_to="letters/%Y/%m/")),
+                ("letter_sha256", models.CharField(blank=True, max_length=64)),
+                ("letter_translation", models.FileField(blank=True, upload_to="letters/%Y/%m/")),
+                ("letter_translation_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="intake.application",
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('application', 'version'), name='one_decision_version_per_application')],
+                "ordering": ["-decided_at", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application", "version"), name="one_decision_version_per_application"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('decisions', '0001_initial'),
+        ("decisions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='ground',
+            model_name="decision",
+            name="ground",
             field=models.CharField(blank=True, max_length=16),
         ),
     ]

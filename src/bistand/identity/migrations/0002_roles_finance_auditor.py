@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0001_initial'),
+        ("identity", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(choices=[('citizen', 'Medborgare'), ('caseworker', 'Handläggare'), ('team_lead', 'Gruppledare'), ('finance', 'Ekonomi'), ('auditor', 'Granskare'), ('admin', 'Administratör')], default='citizen', max_length=16),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("citizen", "Medborgare"),
+                    ("caseworker", "Handläggare"),
+                    ("team_lead", "Gruppledare"),
+                    ("finance", "Ekonomi"),
+                    ("auditor", "Granskare"),
+                    ("admin", "Administratör"),
+                ],
+                default="citizen",
+                max_length=16,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0003_api_token'),
+        ("identity", "0003_api_token"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apitoken',
-            name='demo',
+            model_name="apitoken",
+            name="demo",
             field=models.BooleanField(default=False),
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0004_api_token_demo'),
+        ("identity", "0004_api_token_demo"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='municipality',
-            name='decision_days',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='beslut inom (dagar)'),
+            model_name="municipality",
+            name="decision_days",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="beslut inom (dagar)"),
         ),
         migrations.AddField(
-            model_name='municipality',
-            name='opening_hours',
-            field=models.CharField(blank=True, max_length=200, verbose_name='telefontider'),
+            model_name="municipality",
+            name="opening_hours",
+            field=models.CharField(blank=True, max_length=200, verbose_name="telefontider"),
         ),
         migrations.AddField(
-            model_name='municipality',
-            name='phone',
-            field=models.CharField(blank=True, max_length=32, verbose_name='telefonnummer'),
+            model_name="municipality",
+            name="phone",
+            field=models.CharField(blank=True, max_length=32, verbose_name="telefonnummer"),
         ),
     ]

@@ -6,30 +6,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('identity', '0001_initial'),
+        ("identity", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('month', models.DateField(help_text='Första dagen i den månad ansökan gäller.', verbose_name='månad')),
-                ('channel', models.CharField(choices=[('e_service', 'E-tjänst'), ('paper', 'Pappersansökan'), ('phone', 'Telefon')], default='e_service', max_length=16)),
-                ('status', models.CharField(choices=[('draft', 'Utkast'), ('submitted', 'Inskickad')], default='draft', max_length=16)),
-                ('answers', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='identity.person')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='identity.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="Första dagen i den månad ansökan gäller.", verbose_name="månad"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("e_service", "E-tjänst"),
+                            ("paper", "Pappersansökan"),
+                            ("phone", "Telefon"),
+                        ],
+                        default="e_service",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Utkast"), ("submitted", "Inskickad")],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("answers", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="identity.person",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="identity.municipality"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]

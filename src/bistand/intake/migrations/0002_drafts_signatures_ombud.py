@@ -7,109 +7,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0003_api_token'),
-        ('intake', '0001_initial'),
+        ("identity", "0003_api_token"),
+        ("intake", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('applicant', 'Sökande'), ('co_applicant', 'Medsökande'), ('representative', 'Ombud')], max_length=16)),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('method', models.CharField(max_length=200)),
-                ('eid_reference', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "Sökande"),
+                            ("co_applicant", "Medsökande"),
+                            ("representative", "Ombud"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("method", models.CharField(max_length=200)),
+                ("eid_reference", models.CharField(blank=True, max_length=64)),
             ],
             options={
-                'ordering': ['signed_at', 'pk'],
+                "ordering": ["signed_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='co_applicant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='co_applications', to='identity.person'),
+            model_name="application",
+            name="co_applicant",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="co_applications",
+                to="identity.person",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='draft',
+            model_name="application",
+            name="draft",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='application',
-            name='expires_at',
+            model_name="application",
+            name="expires_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='application',
-            name='kind',
-            field=models.CharField(choices=[('first', 'Första ansökan'), ('renewal', 'Ansökan för en ny månad')], default='first', max_length=16),
+            model_name="application",
+            name="kind",
+            field=models.CharField(
+                choices=[("first", "Första ansökan"), ("renewal", "Ansökan för en ny månad")],
+                default="first",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='previous',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='followed_by', to='intake.application'),
+            model_name="application",
+            name="previous",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="followed_by",
+                to="intake.application",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='representative',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='represented_applications', to='identity.person'),
+            model_name="application",
+            name="representative",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="represented_applications",
+                to="identity.person",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='updated_at',
+            model_name="application",
+            name="updated_at",
             field=models.DateTimeField(auto_now=True),
         ),
         migrations.AlterField(
-            model_name='application',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Utkast'), ('signing', 'Väntar på underskrift'), ('submitted', 'Inskickad')], default='draft', max_length=16),
+            model_name="application",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Utkast"),
+                    ("signing", "Väntar på underskrift"),
+                    ("submitted", "Inskickad"),
+                ],
+                default="draft",
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='PowerOfAttorney',
+            name="PowerOfAttorney",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('registered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='powers_held', to='identity.person')),
-                ('principal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='powers_given', to='identity.person')),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                ("registered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="powers_held",
+                        to="identity.person",
+                    ),
+                ),
+                (
+                    "principal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="powers_given",
+                        to="identity.person",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-valid_from', 'pk'],
+                "ordering": ["-valid_from", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='power_of_attorney',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='intake.powerofattorney'),
+            model_name="application",
+            name="power_of_attorney",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="intake.powerofattorney",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'signing'])), fields=('applicant',), name='one_open_application_per_applicant'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["draft", "signing"])),
+                fields=("applicant",),
+                name="one_open_application_per_applicant",
+            ),
         ),
         migrations.AddField(
-            model_name='signature',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='intake.application'),
+            model_name="signature",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="signatures",
+                to="intake.application",
+            ),
         ),
         migrations.AddField(
-            model_name='signature',
-            name='signer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='identity.person'),
+            model_name="signature",
+            name="signer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="signatures", to="identity.person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('application', 'signer'), name='one_signature_per_signer'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("application", "signer"), name="one_signature_per_signer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('application', 'role'), name='one_signature_per_role'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(fields=("application", "role"), name="one_signature_per_role"),
         ),
     ]

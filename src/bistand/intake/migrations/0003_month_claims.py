@@ -18,32 +18,56 @@ def backfill(apps, schema_editor):
         for person_id in {application.applicant_id, application.co_applicant_id} - {None}:
             if (person_id, application.month) not in taken:
                 taken.add((person_id, application.month))
-                MonthClaim.objects.create(person_id=person_id, month=application.month, application=application)
+                MonthClaim.objects.create(
+                    person_id=person_id, month=application.month, application=application
+                )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0003_api_token'),
-        ('intake', '0002_drafts_signatures_ombud'),
+        ("identity", "0003_api_token"),
+        ("intake", "0002_drafts_signatures_ombud"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='emergency',
+            model_name="application",
+            name="emergency",
             field=models.BooleanField(default=False),
         ),
         migrations.CreateModel(
-            name='MonthClaim',
+            name="MonthClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='month_claims', to='intake.application')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='month_claims', to='identity.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="month_claims",
+                        to="intake.application",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="month_claims",
+                        to="identity.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person', 'month'), name='one_regular_application_per_adult_month')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "month"), name="one_regular_application_per_adult_month"
+                    )
+                ],
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),

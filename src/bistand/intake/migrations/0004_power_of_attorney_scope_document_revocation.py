@@ -6,35 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0003_api_token'),
-        ('intake', '0003_month_claims'),
+        ("identity", "0003_api_token"),
+        ("intake", "0003_month_claims"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='powerofattorney',
-            name='document',
-            field=models.FileField(blank=True, upload_to='powers/%Y/%m/'),
+            model_name="powerofattorney",
+            name="document",
+            field=models.FileField(blank=True, upload_to="powers/%Y/%m/"),
         ),
         migrations.AddField(
-            model_name='powerofattorney',
-            name='revoked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="powerofattorney",
+            name="revoked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='powerofattorney',
-            name='scope',
-            field=models.CharField(choices=[('apply', 'Ansöka och följa ärendet'), ('follow', 'Följa ärendet, inte ansöka')], default='apply', max_length=16, verbose_name='omfattning'),
+            model_name="powerofattorney",
+            name="scope",
+            field=models.CharField(
+                choices=[("apply", "Ansöka och följa ärendet"), ("follow", "Följa ärendet, inte ansöka")],
+                default="apply",
+                max_length=16,
+                verbose_name="omfattning",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='powerofattorney',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='power_of_attorney_ends_after_it_starts'),
+            model_name="powerofattorney",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                ),
+                name="power_of_attorney_ends_after_it_starts",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='powerofattorney',
-            constraint=models.CheckConstraint(condition=models.Q(('principal', models.F('agent')), _negated=True), name='power_of_attorney_not_to_oneself'),
+            model_name="powerofattorney",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("principal", models.F("agent")), _negated=True),
+                name="power_of_attorney_not_to_oneself",
+            ),
         ),
     ]

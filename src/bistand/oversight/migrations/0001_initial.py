@@ -6,130 +6,395 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casework', '0003_alter_timelineevent_kind_activityplan_and_more'),
-        ('identity', '0003_api_token'),
-        ('portal', '0001_initial'),
+        ("casework", "0003_alter_timelineevent_kind_activityplan_and_more"),
+        ("identity", "0003_api_token"),
+        ("portal", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppealOutcome',
+            name="AppealOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('changed_by_municipality', 'Kommunen ändrade beslutet vid omprövning'), ('upheld', 'Förvaltningsrätten ändrade inte beslutet'), ('changed_by_court', 'Förvaltningsrätten ändrade beslutet'), ('withdrawn', 'Överklagandet återkallades')], max_length=32)),
-                ('decided_on', models.DateField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('appeal', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='outcome_record', to='portal.appeal')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("changed_by_municipality", "Kommunen ändrade beslutet vid omprövning"),
+                            ("upheld", "Förvaltningsrätten ändrade inte beslutet"),
+                            ("changed_by_court", "Förvaltningsrätten ändrade beslutet"),
+                            ("withdrawn", "Överklagandet återkallades"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("decided_on", models.DateField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "appeal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outcome_record",
+                        to="portal.appeal",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RandomCheck',
+            name="RandomCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('months_covered', models.JSONField(default=list)),
-                ('deadline', models.DateField()),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Inte granskat ännu'), ('ok', 'Underlagen stämmer med ansökan'), ('discrepancy', 'Avvikelse – utreds av en handläggare'), ('not_submitted', 'Underlagen kom inte in')], default='', max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='random_checks', to='casework.case')),
-                ('caseworker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portal.documentrequest')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("months_covered", models.JSONField(default=list)),
+                ("deadline", models.DateField()),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Inte granskat ännu"),
+                            ("ok", "Underlagen stämmer med ansökan"),
+                            ("discrepancy", "Avvikelse – utreds av en handläggare"),
+                            ("not_submitted", "Underlagen kom inte in"),
+                        ],
+                        default="",
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="random_checks",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "caseworker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portal.documentrequest",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deadline', 'pk'],
+                "ordering": ["deadline", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Investigation',
+            name="Investigation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('status', models.CharField(choices=[('open', 'Pågår'), ('closed', 'Avslutad')], default='open', max_length=8)),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('conclusion', models.CharField(blank=True, choices=[('', 'Inte avslutad'), ('no_action', 'Ingen åtgärd – avvikelsen förklarades'), ('decision_changed', 'Beslutet rättades eller ändrades'), ('recovery', 'Återkrav prövas (beslut av en person)'), ('police_report', 'Polisanmälan (beslut av en person)')], default='', max_length=20)),
-                ('conclusion_note', models.TextField(blank=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='casework.case')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('random_check', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='investigation', to='oversight.randomcheck')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Pågår"), ("closed", "Avslutad")], default="open", max_length=8
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "conclusion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Inte avslutad"),
+                            ("no_action", "Ingen åtgärd – avvikelsen förklarades"),
+                            ("decision_changed", "Beslutet rättades eller ändrades"),
+                            ("recovery", "Återkrav prövas (beslut av en person)"),
+                            ("police_report", "Polisanmälan (beslut av en person)"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                ("conclusion_note", models.TextField(blank=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="casework.case"
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "random_check",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="investigation",
+                        to="oversight.randomcheck",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RandomCheckDraw',
+            name="RandomCheckDraw",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='First day of the month of the applications drawn from.')),
-                ('seed', models.BigIntegerField()),
-                ('algorithm', models.CharField(max_length=32)),
-                ('checks_min', models.PositiveSmallIntegerField()),
-                ('checks_max', models.PositiveSmallIntegerField()),
-                ('months_back', models.PositiveSmallIntegerField()),
-                ('deadline', models.DateField()),
-                ('population', models.JSONField()),
-                ('selection', models.JSONField()),
-                ('drawn_at', models.DateTimeField(auto_now_add=True)),
-                ('drawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='random_check_draws', to='identity.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(help_text="First day of the month of the applications drawn from."),
+                ),
+                ("seed", models.BigIntegerField()),
+                ("algorithm", models.CharField(max_length=32)),
+                ("checks_min", models.PositiveSmallIntegerField()),
+                ("checks_max", models.PositiveSmallIntegerField()),
+                ("months_back", models.PositiveSmallIntegerField()),
+                ("deadline", models.DateField()),
+                ("population", models.JSONField()),
+                ("selection", models.JSONField()),
+                ("drawn_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "drawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="random_check_draws",
+                        to="identity.municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-month', 'municipality_id'],
+                "ordering": ["-month", "municipality_id"],
             },
         ),
         migrations.AddField(
-            model_name='randomcheck',
-            name='draw',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='oversight.randomcheckdraw'),
+            model_name="randomcheck",
+            name="draw",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="checks",
+                to="oversight.randomcheckdraw",
+            ),
         ),
         migrations.CreateModel(
-            name='Budget',
+            name="Budget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('month', models.PositiveSmallIntegerField()),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.municipality')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.unit')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("month", models.PositiveSmallIntegerField()),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="identity.municipality",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="identity.unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['year', 'month', 'unit_id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('municipality', 'year', 'month'), name='one_municipality_budget_per_month'), models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('unit', 'year', 'month'), name='one_unit_budget_per_month'), models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='budget_month_1_12')],
+                "ordering": ["year", "month", "unit_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("unit__isnull", True)),
+                        fields=("municipality", "year", "month"),
+                        name="one_municipality_budget_per_month",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("unit__isnull", False)),
+                        fields=("unit", "year", "month"),
+                        name="one_unit_budget_per_month",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("month__gte", 1), ("month__lte", 12)), name="budget_month_1_12"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OversightSettings',
+            name="OversightSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checks_min', models.PositiveSmallIntegerField(default=3, verbose_name='minsta antal stickprov per handläggare')),
-                ('checks_max', models.PositiveSmallIntegerField(default=5, verbose_name='största antal stickprov per handläggare')),
-                ('months_back', models.PositiveSmallIntegerField(default=3, verbose_name='antal månader bakåt')),
-                ('deadline_days', models.PositiveSmallIntegerField(default=14, verbose_name='dagar att skicka in underlag')),
-                ('fairness_threshold', models.PositiveSmallIntegerField(default=10, verbose_name='tröskel för avvikelse (procentenheter)')),
-                ('fairness_min_group', models.PositiveSmallIntegerField(default=20, verbose_name='minsta gruppstorlek')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='oversight_settings', to='identity.municipality')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "checks_min",
+                    models.PositiveSmallIntegerField(
+                        default=3, verbose_name="minsta antal stickprov per handläggare"
+                    ),
+                ),
+                (
+                    "checks_max",
+                    models.PositiveSmallIntegerField(
+                        default=5, verbose_name="största antal stickprov per handläggare"
+                    ),
+                ),
+                (
+                    "months_back",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="antal månader bakåt"),
+                ),
+                (
+                    "deadline_days",
+                    models.PositiveSmallIntegerField(default=14, verbose_name="dagar att skicka in underlag"),
+                ),
+                (
+                    "fairness_threshold",
+                    models.PositiveSmallIntegerField(
+                        default=10, verbose_name="tröskel för avvikelse (procentenheter)"
+                    ),
+                ),
+                (
+                    "fairness_min_group",
+                    models.PositiveSmallIntegerField(default=20, verbose_name="minsta gruppstorlek"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "municipality",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="oversight_settings",
+                        to="identity.municipality",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('checks_min__lte', models.F('checks_max'))), name='oversight_checks_min_le_max', violation_error_message='Största antalet kan inte vara mindre än minsta antalet.')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("checks_min__lte", models.F("checks_max"))),
+                        name="oversight_checks_min_le_max",
+                        violation_error_message="Största antalet kan inte vara mindre än minsta antalet.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='randomcheckdraw',
-            constraint=models.UniqueConstraint(fields=('municipality', 'month'), name='one_random_check_draw_per_month'),
+            model_name="randomcheckdraw",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "month"), name="one_random_check_draw_per_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='randomcheck',
-            constraint=models.UniqueConstraint(fields=('draw', 'case'), name='one_random_check_per_case_and_draw'),
+            model_name="randomcheck",
+            constraint=models.UniqueConstraint(
+                fields=("draw", "case"), name="one_random_check_per_case_and_draw"
+            ),
         ),
     ]

@@ -14,13 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bistand.casework.norm_wait import wait_figures
+from bistand.decisions.models import Decision
 from bistand.identity.access import manager_required
+from bistand.intake.models import Application
 from bistand.oversight import charts, fairness, transparency
 from bistand.oversight.forms import AppealOutcomeForm, BudgetForm, FilterForm, SettingsForm
 from bistand.oversight.models import AppealOutcome, Budget, Investigation, OversightSettings
 from bistand.oversight.periods import Period, month_label
 from bistand.oversight.statistics import APPEAL_LABELS, Statistics, appeal_state, compute
 from bistand.oversight.suppression import format_number
+from bistand.portal.models import Appeal
 
 CAN_MANAGE = frozenset({"team_lead", "admin"})  # auditors read, they do not set budgets or settings
 
@@ -39,7 +42,6 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, Period | None, list[int]
 
 
 def _hours_chart(stats: Statistics) -> list[charts.Bar]:
-    from bistand.intake.models import Application
 
     labels = dict(Application.Channel.choices)
     items = []
@@ -51,7 +53,6 @@ def _hours_chart(stats: Statistics) -> list[charts.Bar]:
 
 
 def _time_rows(stats: Statistics) -> list[tuple[str, object]]:
-    from bistand.intake.models import Application
 
     rows = [(str(label), stats.decision_time[code]) for code, label in Application.Channel.choices]
     return [*rows, (_("Alla"), stats.decision_time["all"])]
@@ -344,9 +345,6 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appeals(request: HttpRequest) -> HttpResponse:
     """Appeals in the municipality with their outcome; a team lead records how the court ruled."""
-    from bistand.decisions.models import Decision
-    from bistand.portal.models import Appeal
-
     municipality = request.user.unit.municipality
     found = (
         Appeal.objects.filter(decision__case__unit__municipality=municipality)

@@ -19,6 +19,7 @@ from bistand.oversight import charts, transparency
 from bistand.oversight.forms import CalculatorForm
 from bistand.oversight.periods import Period, month_label, parse_month
 from bistand.rules import InvalidInput, calculate, explain
+from bistand.rules.commands.norm import table_json
 from bistand.rules.reform import reform_rules
 
 
@@ -180,8 +181,6 @@ def open_data_json(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def norm_json(request: HttpRequest, code: str) -> HttpResponse:
     """The riksnorm table in force, each amount with its source and whether it is verified."""
-    from bistand.rules.commands.norm import table_json
-
     get_object_or_404(Municipality, code=code)
     overview = transparency.norm_overview(timezone.localdate())
     response = HttpResponse(

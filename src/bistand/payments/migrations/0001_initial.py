@@ -8,169 +8,463 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
         # The first migrations that hold the models referred to, so the lead can commit apps in any order.
-        ('casework', '0002_initial'),
-        ('decisions', '0001_initial'),
-        ('identity', '0001_initial'),
-        ('intake', '0001_initial'),
+        ("casework", "0002_initial"),
+        ("decisions", "0001_initial"),
+        ("identity", "0001_initial"),
+        ("intake", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankStatusImport',
+            name="BankStatusImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pain.002', 'pain.002'), ('camt.054', 'camt.054')], max_length=16)),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('filename', models.CharField(blank=True, max_length=200)),
-                ('content', models.TextField()),
-                ('imported_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("pain.002", "pain.002"), ("camt.054", "camt.054")], max_length=16
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("filename", models.CharField(blank=True, max_length=200)),
+                ("content", models.TextField()),
+                ("imported_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-imported_at'],
+                "ordering": ["-imported_at"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentFile',
+            name="PaymentFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payout_date', models.DateField(verbose_name='utbetalningsdag')),
-                ('message_id', models.CharField(max_length=35, unique=True)),
-                ('version', models.CharField(max_length=20)),
-                ('xml', models.TextField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('status', models.CharField(choices=[('created', 'Skapad, väntar på godkännande'), ('approved', 'Godkänd av en person, väntar på den andra'), ('released', 'Godkänd av två personer, klar att skicka'), ('sent', 'Skickad till banken'), ('invalid', 'Ogiltig, kan inte skickas'), ('void', 'Makulerad')], default='created', max_length=16)),
-                ('validation_errors', models.JSONField(blank=True, default=list)),
-                ('number_of_transactions', models.PositiveIntegerField(default=0)),
-                ('control_sum', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('released_at_1', models.DateTimeField(blank=True, null=True)),
-                ('released_at_2', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('void_reason', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payment_files', to='identity.municipality')),
-                ('released_by_1', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('released_by_2', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("payout_date", models.DateField(verbose_name="utbetalningsdag")),
+                ("message_id", models.CharField(max_length=35, unique=True)),
+                ("version", models.CharField(max_length=20)),
+                ("xml", models.TextField()),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "Skapad, väntar på godkännande"),
+                            ("approved", "Godkänd av en person, väntar på den andra"),
+                            ("released", "Godkänd av två personer, klar att skicka"),
+                            ("sent", "Skickad till banken"),
+                            ("invalid", "Ogiltig, kan inte skickas"),
+                            ("void", "Makulerad"),
+                        ],
+                        default="created",
+                        max_length=16,
+                    ),
+                ),
+                ("validation_errors", models.JSONField(blank=True, default=list)),
+                ("number_of_transactions", models.PositiveIntegerField(default=0)),
+                (
+                    "control_sum",
+                    models.DecimalField(decimal_places=2, default=Decimal("0.00"), max_digits=14),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("released_at_1", models.DateTimeField(blank=True, null=True)),
+                ("released_at_2", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("void_reason", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_files",
+                        to="identity.municipality",
+                    ),
+                ),
+                (
+                    "released_by_1",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "released_by_2",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-payout_date', '-pk'],
+                "ordering": ["-payout_date", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentOrder',
+            name="PaymentOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision_version', models.PositiveIntegerField()),
-                ('line', models.CharField(max_length=32)),
-                ('end_to_end_id', models.CharField(max_length=35, unique=True)),
-                ('recipient_kind', models.CharField(choices=[('citizen', 'Den enskilde'), ('third_party', 'Tredje part')], max_length=16)),
-                ('payee_name', models.CharField(blank=True, max_length=70)),
-                ('cost_type', models.CharField(default='livelihood', max_length=32)),
-                ('cost_code', models.CharField(blank=True, max_length=32)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('payout_date', models.DateField()),
-                ('status', models.CharField(choices=[('planned', 'Planerad'), ('held', 'Väntar på uppgifter'), ('sent', 'Skickad till banken'), ('paid', 'Utbetald'), ('returned', 'Returnerad'), ('stopped', 'Stoppad'), ('cancelled', 'Ersatt av ändrat beslut')], default='planned', max_length=16)),
-                ('status_reason', models.CharField(blank=True, max_length=48)),
-                ('status_note', models.TextField(blank=True)),
-                ('account_kind', models.CharField(blank=True, choices=[('', 'Saknas'), ('bank', 'Bankkonto'), ('bankgiro', 'Bankgiro')], max_length=16)),
-                ('clearing_number', models.CharField(blank=True, max_length=5)),
-                ('account_number', models.CharField(blank=True, max_length=15)),
-                ('bankgiro', models.CharField(blank=True, max_length=8)),
-                ('account_masked', models.CharField(blank=True, max_length=12)),
-                ('reference', models.CharField(blank=True, max_length=140)),
-                ('reference_is_ocr', models.BooleanField(default=False)),
-                ('bank_status', models.CharField(blank=True, max_length=8)),
-                ('bank_reason', models.CharField(blank=True, max_length=35)),
-                ('bank_status_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('paid_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payment_orders', to='intake.application')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payment_orders', to='casework.case')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payment_orders', to='decisions.decision')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.municipality')),
-                ('payment_file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='payments.paymentfile')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.person')),
-                ('reissue_of', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reissued_as', to='payments.paymentorder')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decision_version", models.PositiveIntegerField()),
+                ("line", models.CharField(max_length=32)),
+                ("end_to_end_id", models.CharField(max_length=35, unique=True)),
+                (
+                    "recipient_kind",
+                    models.CharField(
+                        choices=[("citizen", "Den enskilde"), ("third_party", "Tredje part")], max_length=16
+                    ),
+                ),
+                ("payee_name", models.CharField(blank=True, max_length=70)),
+                ("cost_type", models.CharField(default="livelihood", max_length=32)),
+                ("cost_code", models.CharField(blank=True, max_length=32)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("payout_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planerad"),
+                            ("held", "Väntar på uppgifter"),
+                            ("sent", "Skickad till banken"),
+                            ("paid", "Utbetald"),
+                            ("returned", "Returnerad"),
+                            ("stopped", "Stoppad"),
+                            ("cancelled", "Ersatt av ändrat beslut"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                    ),
+                ),
+                ("status_reason", models.CharField(blank=True, max_length=48)),
+                ("status_note", models.TextField(blank=True)),
+                (
+                    "account_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("", "Saknas"), ("bank", "Bankkonto"), ("bankgiro", "Bankgiro")],
+                        max_length=16,
+                    ),
+                ),
+                ("clearing_number", models.CharField(blank=True, max_length=5)),
+                ("account_number", models.CharField(blank=True, max_length=15)),
+                ("bankgiro", models.CharField(blank=True, max_length=8)),
+                ("account_masked", models.CharField(blank=True, max_length=12)),
+                ("reference", models.CharField(blank=True, max_length=140)),
+                ("reference_is_ocr", models.BooleanField(default=False)),
+                ("bank_status", models.CharField(blank=True, max_length=8)),
+                ("bank_reason", models.CharField(blank=True, max_length=35)),
+                ("bank_status_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("paid_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_orders",
+                        to="intake.application",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_orders",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_orders",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="identity.municipality",
+                    ),
+                ),
+                (
+                    "payment_file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="payments.paymentfile",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="identity.person",
+                    ),
+                ),
+                (
+                    "reissue_of",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reissued_as",
+                        to="payments.paymentorder",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['payout_date', 'pk'],
+                "ordering": ["payout_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentPlan',
+            name="PaymentPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision_version', models.PositiveIntegerField()),
-                ('planned_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='payment_plan', to='decisions.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decision_version", models.PositiveIntegerField()),
+                ("planned_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payment_plan",
+                        to="decisions.decision",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PayoutSchedule',
+            name="PayoutSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payout_day', models.PositiveSmallIntegerField(default=25, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='utbetalningsdag')),
-                ('months_before', models.PositiveSmallIntegerField(default=1, verbose_name='månader före')),
-                ('lead_bank_days', models.PositiveSmallIntegerField(default=1, verbose_name='bankdagar i förväg')),
-                ('pain001_version', models.CharField(choices=[('pain.001.001.03', 'pain.001.001.03'), ('pain.001.001.09', 'pain.001.001.09'), ('pain.001.001.10', 'pain.001.001.10'), ('pain.001.001.11', 'pain.001.001.11')], default='pain.001.001.09', max_length=20, verbose_name='pain.001-version')),
-                ('payer_name', models.CharField(max_length=70, verbose_name='betalarens namn')),
-                ('payer_organisation_number', models.CharField(max_length=10, verbose_name='organisationsnummer')),
-                ('payer_clearing_number', models.CharField(blank=True, max_length=5, verbose_name='clearingnummer')),
-                ('payer_account_number', models.CharField(blank=True, max_length=15, verbose_name='kontonummer')),
-                ('payer_iban', models.CharField(blank=True, max_length=34, verbose_name='IBAN')),
-                ('payer_bic', models.CharField(blank=True, max_length=11, verbose_name='BIC')),
-                ('cost_codes', models.JSONField(blank=True, default=dict, verbose_name='kostnadskoder')),
-                ('municipality', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='payout_schedule', to='identity.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "payout_day",
+                    models.PositiveSmallIntegerField(
+                        default=25,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(31),
+                        ],
+                        verbose_name="utbetalningsdag",
+                    ),
+                ),
+                ("months_before", models.PositiveSmallIntegerField(default=1, verbose_name="månader före")),
+                (
+                    "lead_bank_days",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="bankdagar i förväg"),
+                ),
+                (
+                    "pain001_version",
+                    models.CharField(
+                        choices=[
+                            ("pain.001.001.03", "pain.001.001.03"),
+                            ("pain.001.001.09", "pain.001.001.09"),
+                            ("pain.001.001.10", "pain.001.001.10"),
+                            ("pain.001.001.11", "pain.001.001.11"),
+                        ],
+                        default="pain.001.001.09",
+                        max_length=20,
+                        verbose_name="pain.001-version",
+                    ),
+                ),
+                ("payer_name", models.CharField(max_length=70, verbose_name="betalarens namn")),
+                (
+                    "payer_organisation_number",
+                    models.CharField(max_length=10, verbose_name="organisationsnummer"),
+                ),
+                (
+                    "payer_clearing_number",
+                    models.CharField(blank=True, max_length=5, verbose_name="clearingnummer"),
+                ),
+                (
+                    "payer_account_number",
+                    models.CharField(blank=True, max_length=15, verbose_name="kontonummer"),
+                ),
+                ("payer_iban", models.CharField(blank=True, max_length=34, verbose_name="IBAN")),
+                ("payer_bic", models.CharField(blank=True, max_length=11, verbose_name="BIC")),
+                ("cost_codes", models.JSONField(blank=True, default=dict, verbose_name="kostnadskoder")),
+                (
+                    "municipality",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="payout_schedule",
+                        to="identity.municipality",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RecoveryCase',
+            name="RecoveryCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('paid_amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('granted_amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('overpaid_amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('status', models.CharField(choices=[('open', 'Att bedöma'), ('no_recovery', 'Bedömd: inget återkrav'), ('recovery_decided', 'Bedömd: beslut om återkrav fattat')], default='open', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('assessed_at', models.DateTimeField(blank=True, null=True)),
-                ('assessment_note', models.TextField(blank=True)),
-                ('assessed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recovery_cases', to='casework.case')),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='recovery_case', to='decisions.decision')),
-                ('earlier_decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='decisions.decision')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("paid_amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("granted_amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("overpaid_amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Att bedöma"),
+                            ("no_recovery", "Bedömd: inget återkrav"),
+                            ("recovery_decided", "Bedömd: beslut om återkrav fattat"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("assessed_at", models.DateTimeField(blank=True, null=True)),
+                ("assessment_note", models.TextField(blank=True)),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recovery_cases",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recovery_case",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "earlier_decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="decisions.decision"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.unit"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='paymentfile',
-            constraint=models.CheckConstraint(condition=models.Q(('released_by_2__isnull', True), models.Q(('released_by_2', models.F('released_by_1')), _negated=True), _connector='OR'), name='payment_file_two_different_releasers'),
+            model_name="paymentfile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("released_by_2__isnull", True),
+                    models.Q(("released_by_2", models.F("released_by_1")), _negated=True),
+                    _connector="OR",
+                ),
+                name="payment_file_two_different_releasers",
+            ),
         ),
         migrations.AddIndex(
-            model_name='paymentorder',
-            index=models.Index(fields=['municipality', 'status', 'payout_date'], name='payments_pa_municip_017fc6_idx'),
+            model_name="paymentorder",
+            index=models.Index(
+                fields=["municipality", "status", "payout_date"], name="payments_pa_municip_017fc6_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentorder',
-            constraint=models.UniqueConstraint(fields=('decision', 'decision_version', 'line'), name='one_payment_order_per_decision_line'),
+            model_name="paymentorder",
+            constraint=models.UniqueConstraint(
+                fields=("decision", "decision_version", "line"), name="one_payment_order_per_decision_line"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='paymentorder',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_order_amount_positive'),
+            model_name="paymentorder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="payment_order_amount_positive"
+            ),
         ),
     ]

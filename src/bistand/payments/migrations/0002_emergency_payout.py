@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0001_initial'),
+        ("payments", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payoutschedule',
-            name='emergency_payout',
-            field=models.CharField(choices=[('regular', 'Nästa möjliga bankdag'), ('same_day', 'Samma dag, i en egen betalfil')], default='regular', max_length=16, verbose_name='utbetalning av nödbistånd'),
+            model_name="payoutschedule",
+            name="emergency_payout",
+            field=models.CharField(
+                choices=[("regular", "Nästa möjliga bankdag"), ("same_day", "Samma dag, i en egen betalfil")],
+                default="regular",
+                max_length=16,
+                verbose_name="utbetalning av nödbistånd",
+            ),
         ),
     ]

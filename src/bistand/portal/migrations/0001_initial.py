@@ -7,78 +7,183 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casework', '0003_alter_timelineevent_kind_activityplan_and_more'),
-        ('decisions', '0001_initial'),
-        ('identity', '0003_api_token'),
+        ("casework", "0003_alter_timelineevent_kind_activityplan_and_more"),
+        ("decisions", "0001_initial"),
+        ("identity", "0003_api_token"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('lodged_at', models.DateTimeField(auto_now_add=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='decisions.decision')),
-                ('lodged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("lodged_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="decisions.decision",
+                    ),
+                ),
+                (
+                    "lodged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['lodged_at', 'pk'],
+                "ordering": ["lodged_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentRequest',
+            name="DocumentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(help_text='What is asked for, in plain language.')),
-                ('reason', models.CharField(choices=[('caseworker', 'Handläggaren behöver underlag'), ('random_check', 'Slumpvis kontroll (stickprov)')], default='caseworker', max_length=16)),
-                ('deadline', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Väntar på dig'), ('answered', 'Inskickat'), ('closed', 'Avslutad')], default='open', max_length=16)),
-                ('requested_at', models.DateTimeField(auto_now_add=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_requests', to='casework.case')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(help_text="What is asked for, in plain language.")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("caseworker", "Handläggaren behöver underlag"),
+                            ("random_check", "Slumpvis kontroll (stickprov)"),
+                        ],
+                        default="caseworker",
+                        max_length=16,
+                    ),
+                ),
+                ("deadline", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Väntar på dig"),
+                            ("answered", "Inskickat"),
+                            ("closed", "Avslutad"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="document_requests",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['deadline', 'pk'],
+                "ordering": ["deadline", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sender_kind', models.CharField(choices=[('citizen', 'Du'), ('caseworker', 'Handläggare')], max_length=16)),
-                ('body', models.TextField()),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='casework.case')),
-                ('sender', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sender_kind",
+                    models.CharField(
+                        choices=[("citizen", "Du"), ("caseworker", "Handläggare")], max_length=16
+                    ),
+                ),
+                ("body", models.TextField()),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "sender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sent_at', 'pk'],
+                "ordering": ["sent_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Upload',
+            name="Upload",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('pdf', 'PDF'), ('jpeg', 'JPEG'), ('png', 'PNG'), ('heic', 'HEIC')], max_length=8)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('file', models.FileField(upload_to='uploads/%Y/%m/')),
-                ('display_name', models.CharField(max_length=120)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uploads', to='portal.documentrequest')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='identity.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG"), ("heic", "HEIC")],
+                        max_length=8,
+                    ),
+                ),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("file", models.FileField(upload_to="uploads/%Y/%m/")),
+                ("display_name", models.CharField(max_length=120)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="uploads",
+                        to="portal.documentrequest",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
     ]

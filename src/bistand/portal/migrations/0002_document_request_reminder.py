@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0001_initial'),
+        ("portal", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='documentrequest',
-            name='reminded_at',
+            model_name="documentrequest",
+            name="reminded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -418,6 +418,7 @@ def draw_month(population: Population, month: date, count: int, *, seed: int = 1
 
 
 def _entitlement(truth: Truth, history: tuple[date, ...], partner_history: tuple[date, ...]) -> Decimal:
+    # lazy: no cycle; left as it is in the simulator's own file (issue 23 owns it)
     from bistand.rules import InvalidInput, calculate
 
     try:
@@ -681,6 +682,7 @@ def engine_household(
 
 
 def _birth(pnr: str) -> str:
+    # lazy: no cycle; left as it is in the simulator's own file (issue 23 owns it)
     from bistand.identity.personnummer import Personnummer
 
     return Personnummer(pnr).birth_date.isoformat()
@@ -692,6 +694,7 @@ def expected_decision(case: MonthCase) -> Expected:
     Independent of the robot: the truth's own members, costs and incomes go straight into the pure rules
     engine (no application, register answer, parser or reconciliation is involved).
     """
+    # lazy: no cycle; left as it is in the simulator's own file (issue 23 owns it)
     from bistand.rules import InvalidInput, calculate
 
     try:

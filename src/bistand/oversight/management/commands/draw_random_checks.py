@@ -40,6 +40,7 @@ class Command(BaseCommand):
             self._verify(month, municipalities)
             return
         if options["enqueue"]:
+            # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
             from bistand.oversight.tasks import draw_random_checks
 
             if options["municipality"]:

@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from bistand.audit import chain
+from bistand.cases.protection import PROTECTED_GROUP
 from bistand.identity.models import User
-from bistand.security.protected import PROTECTED_GROUP
 
 
 class Command(BaseCommand):

@@ -5,14 +5,6 @@ from __future__ import annotations
 import os
 
 
-def setup_django() -> None:
-    """Point Django at Bistånd's settings and initialise it."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bistand.settings")
-    import django
-
-    django.setup()
-
-
 def run_django(argv: list[str]) -> int:
     """Run a Django management command, e.g. `["migrate"]`."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bistand.settings")

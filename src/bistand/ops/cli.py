@@ -13,7 +13,7 @@ import sys
 
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "run": ("bistand.core.runner", "run the web server, the worker and the registers simulator"),
+    "run": ("bistand.ops.runner", "run the web server, the worker and the registers simulator"),
     "calc": ("bistand.rules.commands.calc", "calculate försörjningsstöd for a household (JSON in, JSON out)"),
     "norm": ("bistand.casework.norm_command", "show or import the yearly riksnorm tables"),
     "simulate": ("bistand.rules.commands.simulate", "calculate many households at once (policy questions)"),
@@ -26,7 +26,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "bistand.casework.commands",
         "record a municipality's automation policy and delegation, or show it",
     ),
-    "manage": ("bistand.core.manage", "Django management commands (migrate, createsuperuser, …)"),
+    "manage": ("bistand.ops.manage", "Django management commands (migrate, createsuperuser, …)"),
 }
 
 
@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `bistand` command; returns the process exit code."""
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "manage":
-        from bistand.core.manage import run_django
+        # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
+        from bistand.ops.manage import run_django
 
         return run_django(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:

@@ -11,10 +11,10 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
+from bistand.core import periodic
 from bistand.core.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
-SWEEP_EVERY_BEATS = 6
 
 
 def beat(worker_id: str, started_at) -> None:
@@ -26,39 +26,12 @@ def beat(worker_id: str, started_at) -> None:
 
 
 def _heartbeat_loop(worker_id: str, started_at, stop: threading.Event) -> None:
-    from bistand.audit.tasks import schedule_daily as schedule_daily_cull
-    from bistand.casework.norm_wait import resume_waiting
-    from bistand.casework.paper import remove_abandoned_scans
-    from bistand.casework.pipeline import resume_stalled
-    from bistand.casework.register_gap import recollect_gaps
-    from bistand.decisions.tasks import sweep_unlettered
-    from bistand.oversight.tasks import schedule_monthly_draw
-    from bistand.payments.services import sweep_unplanned_decisions
-    from bistand.portal.services import remind_due_requests
-
     beats = 0
     while not stop.is_set():
         try:
             beat(worker_id, started_at)
-            # A worker that died mid-step left its run behind: pick it up again.
-            resume_stalled()
-            if beats % SWEEP_EVERY_BEATS == 0:
-                # Decisions a killed worker stored but did not plan payments for.
-                sweep_unplanned_decisions()
-                # Decisions whose letter task a killed worker had claimed.
-                sweep_unlettered()
-                # Retention (gallring): the daily cull, enqueued once a day (docs/security.md).
-                schedule_daily_cull()
-                # Documentation requests due within two days: a reminder on Mina sidor.
-                remind_due_requests()
-                # Scans read by OCR for an application that was never registered.
-                remove_abandoned_scans()
-                # Random checks (stickprov): last month's draw, once per municipality.
-                schedule_monthly_draw()
-                # Applications waiting for a riksnorm that has been imported since (the import also does this).
-                resume_waiting()
-                # Cases routed for a register that did not answer: back to the robot once it answers.
-                recollect_gaps()
+            # Each package's sweeps, registered in its AppConfig.ready (core/periodic.py).
+            periodic.run_due(beats)
             beats += 1
         except DatabaseError:
             # A locked or briefly unreachable database: /healthz will say so if it lasts.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from bistand.core.demo import load_demo_data
+from bistand.ops.demo import load_demo_data
 
 
 class Command(BaseCommand):

@@ -15,9 +15,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bistand.cases.protection import grant_protected
+from bistand.casework import pipeline
+from bistand.casework.deciding import decide_as_proposed
 from bistand.casework.models import AutomationPolicy
+from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, Person, Unit, User
+from bistand.intake.models import Application, PowerOfAttorney
+from bistand.intake.schema import validate_application, with_provenance
 from bistand.payments.models import PayoutSchedule
+from bistand.registers.population import generate
 
 MUNICIPALITY = ("1287", "Trelleborgs kommun (demo)")
 UNIT = "Försörjningsstöd"
@@ -115,7 +122,6 @@ def read_logins() -> list[DemoLogin]:
 
 def demo_citizens() -> list[tuple[str, str, str, dict]]:
     """(label, hint, personnummer, Person fields) for each demo household, from the simulator's population."""
-    from bistand.registers.population import generate
 
     population = generate()
     chosen = []
@@ -139,10 +145,6 @@ def demo_citizens() -> list[tuple[str, str, str, dict]]:
 
 def load_history(month: datetime.date, caseworker: User) -> int:
     """Last month's granted applications for the returning demo households. Needs the registers running."""
-    from bistand.casework import pipeline
-    from bistand.decisions.services import decide_as_proposed
-    from bistand.intake.models import Application
-    from bistand.intake.schema import validate_application, with_provenance
 
     made = 0
     for label in ("returning", "undeclared"):
@@ -164,8 +166,6 @@ def load_history(month: datetime.date, caseworker: User) -> int:
 
 def _load_powers_of_attorney(municipality: Municipality) -> None:
     """The ombud demo: an elderly parent living alone, and an adult who holds her registered fullmakt."""
-    from bistand.intake.models import PowerOfAttorney
-    from bistand.registers.population import generate
 
     population = generate()
     taken = set(Person.objects.values_list("personnummer", flat=True))
@@ -225,8 +225,6 @@ def load_demo_data() -> bool:
         user.set_password(password)
         user.save()
         if username in PROTECTED_STAFF:
-            from bistand.security.protected import grant_protected
-
             grant_protected(user)
         logins.append(DemoLogin(username, password, role))
     for label, _hint, pnr, person_data in demo_citizens():
@@ -263,7 +261,6 @@ def load_demo_data() -> bool:
 
 def load_demo_history() -> None:
     """Give the returning demo households last month's decision (once), so this month's can be automatic."""
-    from bistand.decisions.models import Decision
 
     if Decision.objects.exists():
         return

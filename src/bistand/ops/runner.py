@@ -41,14 +41,18 @@ def _prepare(demo: bool) -> tuple[list, list]:
     """Migrate and load the demo data (with last month's history); returns the staff logins and citizens."""
     from django.core.management import call_command
 
-    from bistand.core.manage import setup_django
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
+    from bistand.core.django_setup import setup_django
 
     setup_django()
     call_command("migrate", interactive=False, verbosity=0)
     if not demo:
         return [], []
-    from bistand.core.demo import load_demo_data, load_demo_history, read_logins
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.identity.models import Person
+
+    # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
+    from bistand.ops.demo import load_demo_data, load_demo_history, read_logins
 
     load_demo_data()
     load_demo_history()
@@ -138,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     env.setdefault("BISTAND_REGISTERS_URL", registers_url)
     os.environ.update(env)
 
-    bistand = [sys.executable, "-m", "bistand.cli"]
+    bistand = [sys.executable, "-m", "bistand.ops.cli"]
     processes: dict[str, subprocess.Popen] = {}
     # The registers first: the demo data's history is made by the robot, which reads them.
     processes["registers"] = subprocess.Popen(  # noqa: S603 - our own command

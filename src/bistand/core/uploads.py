@@ -26,7 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from bistand.portal.files import UploadRejected
+from bistand.core.files import UploadRejected
 
 logger = logging.getLogger(__name__)
 

@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language_bidi
 
+from bistand.identity.models import Municipality
+
 
 def site(request: HttpRequest) -> dict:
     """Demo-mode flag, text direction and the languages (each in its own name) for the base layout."""
@@ -20,7 +22,6 @@ def site(request: HttpRequest) -> dict:
 
 def contact_municipality(request: HttpRequest):
     """The municipality a page's "ring kommunen" points to: the signed-in person's, or the only one."""
-    from bistand.identity.models import Municipality
 
     person = getattr(getattr(request, "user", None), "person", None)
     if person is not None and person.municipality_id:

@@ -9,8 +9,10 @@ work is not lost — but never a name or an address.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Group
 from django.db.models import Q
 
+from bistand.cases.models import Case
 from bistand.identity.models import Person
 
 PROTECTED_GROUP = "Skyddade personuppgifter"
@@ -29,7 +31,6 @@ def may_handle_protected(user) -> bool:
 
 def protected_cases():
     """The cases about someone with protected personal data: the applicant or any co-applicant."""
-    from bistand.casework.models import Case
 
     protected = Person.objects.filter(~Q(protection=Person.Protection.NONE))
     return Case.objects.filter(
@@ -75,7 +76,6 @@ def learn_from_registers(persons: dict[str, str], snapshot: dict) -> None:
 
 def grant_protected(user) -> None:
     """Put a member of staff in the restricted group."""
-    from django.contrib.auth.models import Group
 
     group, _ = Group.objects.get_or_create(name=PROTECTED_GROUP)
     user.groups.add(group)
