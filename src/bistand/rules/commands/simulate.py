@@ -21,7 +21,7 @@ import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from bistand.rules import simulation
+from bistand.rules import chart, simulation
 from bistand.rules.batch import Columns, Totals, build_columns, compute
 from bistand.rules.commands import write_err, write_out
 from bistand.rules.jsonl import Batch, read
@@ -147,8 +147,6 @@ def run(args: argparse.Namespace) -> int:
         if args.output:
             _write_rows(args.output, columns.month_labels(), base, comparison)
         if args.chart and comparison is not None:
-            from bistand.rules import chart  # only when asked for
-
             args.chart.write_text(chart.svg(comparison, lang, variant.label), encoding="utf-8")
     except OSError as exc:
         name = exc.filename
