@@ -186,8 +186,9 @@ def test_a_returning_household_with_a_register_benefit_and_nothing_changed_is_de
     assert [f["code"] for f in run.findings] == ["preliminary_payment"]
     client.force_login(caseworker)
     page = client.get(reverse("casework:case", args=[run.case_id])).content.decode()
-    assert "Inkomster i registren" in page and "preliminär, inte gjord ännu" in page
-    assert "nej, senare månad" in page and "den här månaden" in page
+    assert "Registeruppgifter" in page and "preliminär, inte gjord ännu" in page
+    # Each amount with the period it is for, and the month it counts in.
+    assert "december 2026" in page and "den här månaden" in page and "Avser perioden" in page
 
 
 def test_undeclared_income_goes_to_a_caseworker_with_that_reason(find, unit, caseworker):

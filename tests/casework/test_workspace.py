@@ -131,8 +131,8 @@ def test_the_case_page_shows_reasons_registers_and_proposal(routed, caseworker, 
     page = client.get(reverse("casework:case", args=[routed.case_id])).content.decode()
     assert "Hyran (9900 kr) är högre än kommunens riktlinje" in page
     assert "Robotens förslag" in page
-    # Register facts with their provenance: each source, and the request id of the look-up.
-    assert "navet" in page and "fk" in page and "Förfrågan" in page
+    # Register facts with their provenance: each source in words, and the request id of the look-up.
+    assert "Skatteverket (folkbokföringen)" in page and "Försäkringskassan" in page and "Förfrågan" in page
     assert routed.register_snapshot["applicant"]["sources"]["fk"]["provenance"]["request_id"] in page
 
 

@@ -68,7 +68,9 @@ def scenario(world, unit):
         reasons=("rent_above_guidance",),
         decided_after_hours=10,
         decided_by=kim,
-        adjustments=[{"line": "costs.rent", "reason": "Hyran  är skälig."}],
+        adjustments=[
+            {"kind": "cost", "type": "rent", "from": "9900", "to": "7000", "reason": "Hyran  är skälig."}
+        ],
     )
     m[7] = w.application(
         run="routed",
@@ -237,8 +239,9 @@ def test_every_figure_for_the_whole_municipality(scenario, unit):
 
     # Person decisions on a proposal: 4, 5, 6, 7, 9 and 10 (10's proposal recomputed); 5 and 6 changed it.
     assert (s.person_decisions, s.changed, s.changed_without_adjustment) == (6, 2, 1)
-    assert s.changed_by_line == [("costs.rent", 1)]
-    assert s.changed_reasons == [("Hyran är skälig.", 1)]
+    # The changed line and the kind of reason; the caseworker's free text stays inside the case.
+    assert s.changed_by_line == [("Boendekostnad (hyra)", 1)]
+    assert s.changed_reasons == [("Boendekostnad (hyra)", "Kostnaden sänkt till en skälig nivå", 1)]
 
     assert s.outcomes == {"grant": 9, "partial": 1, "reject": 1}
     assert s.corrected_later == 2

@@ -160,7 +160,14 @@ def build_world(unit: Unit, *, owner_pnr: str = CITIZEN_PNR, owner_kwargs: dict 
         case=case, author=caseworker, kind="concern", visibility="restricted", text="Oro för barnet."
     )
     report = ConcernReport.objects.create(case=case, note=concern, recipient="Barn- och familjeenheten")
+    from bistand.casework.models import CaseFinding
+
+    finding = CaseFinding.objects.create(
+        run=draft.run, key="vehicle:applicant:tns:", code="vehicle", severity="warning", message="Ett fordon.",
+        opened_at=datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC),
+    )  # fmt: skip
     ids = {
+        "finding_id": finding.pk,
         "case_id": case.pk,
         "scan_id": scan.pk,
         "order_id": order.pk,

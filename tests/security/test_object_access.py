@@ -180,6 +180,8 @@ def test_the_rightful_user_gets_in(world):
         "casework:power-document",  # only when the signed paper was scanned
         "casework:resolve-payment",
         "casework:concern-reported",
+        "casework:acknowledge-finding",
+        "casework:look-up-again",
         "payments:resolve-held",
         "payments:hand-out",
         "casework:supplement",

@@ -128,6 +128,11 @@ class DraftForm(DesignSystemForm):
                 label=_("Hur det är utrett"), required=False, max_length=1000
             )
             self.schools.append((member["id"], name))
+        # The lines and school questions are added after the base class styled its fields: style them too.
+        for field in self.fields.values():
+            if "ds-input" not in field.widget.attrs.get("class", ""):
+                css = "ds-input ds-select" if isinstance(field.widget, forms.Select) else "ds-input"
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
         self.order_fields(
             [
                 "outcome",

@@ -287,3 +287,7 @@ class ConcernReport(models.Model):
 
     def __str__(self) -> str:
         return f"Concern report {self.pk}"
+
+
+# The findings lifecycle and sign-offs live in their own module (issue 16).
+from bistand.casework.findings_models import CaseFinding, FindingEvent, SignOff  # noqa: E402, F401

@@ -27,6 +27,7 @@ from django_tasks_db.models import DBTaskResult
 from bistand.cases import events
 from bistand.cases.models import Case, TimelineEvent
 from bistand.cases.protection import learn_from_registers
+from bistand.casework import findings
 from bistand.casework.history import child_earnings_this_year, person_assistance_months
 from bistand.casework.household import engine_input
 from bistand.casework.models import PipelineRun
@@ -251,7 +252,8 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             "first_application",
             "Hushållet fick inte försörjningsstöd förra månaden. En handläggare prövar en ny ansökan.",
         )
-    if rules["nothing_changed"] and not values.get("nothing_changed"):
+    # Only a returning household is asked whether anything changed: a first application said nothing.
+    if rules["nothing_changed"] and not values.get("nothing_changed") and _granted_last_month(run):
         reason("reported_change", "Den sökande har angett att något har ändrats sedan förra ansökan.")
     for finding in run.findings or []:
         if not policy.severity_allowed(finding["severity"]):
@@ -496,6 +498,8 @@ def advance(run_id: int) -> str:
             locked.attempts = 0
             locked.last_error = ""
             locked.save()
+            if step == PipelineRun.Step.RECONCILE:
+                findings.sync(locked)  # each finding's lifecycle follows the comparison
 
 
 def _finish(run: PipelineRun) -> str:

@@ -46,4 +46,10 @@ urlpatterns = [
         name="concern-document",
     ),
     path("cases/<int:case_id>/plans/", views.add_plan, name="plan"),
+    path(
+        "cases/<int:case_id>/findings/<int:finding_id>/acknowledge/",
+        views.acknowledge_finding,
+        name="acknowledge-finding",
+    ),
+    path("cases/<int:case_id>/registers/again/", views.look_up_again, name="look-up-again"),
 ]

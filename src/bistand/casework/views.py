@@ -6,7 +6,7 @@ import datetime
 import statistics
 
 from django.contrib import messages
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bistand.cases.models import Case
-from bistand.casework import kommunicering, timeline, workspace
+from bistand.casework import adjustments, case_page, findings, kommunicering, lookup, timeline, workspace
 from bistand.casework.forms import (
+    OUTCOMES,
     ActivityPlanForm,
     CertificateForm,
     DocumentRequestForm,
@@ -29,6 +30,7 @@ from bistand.casework.forms import (
 )
 from bistand.casework.models import (
     ActivityPlan,
+    CaseFinding,
     ConcernReport,
     DecisionDraft,
     Kommunicering,
@@ -37,8 +39,7 @@ from bistand.casework.models import (
     PipelineRun,
 )
 from bistand.casework.norm_wait import waiting_for
-from bistand.casework.pipeline import previous_application, values_of
-from bistand.casework.reconcile import ROLE_NAMES
+from bistand.casework.pipeline import previous_application
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.letters import render_letter
 from bistand.decisions.models import Decision
@@ -48,10 +49,9 @@ from bistand.identity.models import Person, User
 from bistand.payments import services as payments
 from bistand.payments.models import PaymentOrder, RecoveryCase
 from bistand.payments.views import account_from_post
-from bistand.portal.models import DocumentRequest, Message, Upload
+from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
 from bistand.portal.services import request_documents as ask
 from bistand.portal.services import send_message as send
-from bistand.registers import income
 from bistand.rules.reform import reform_rules
 from bistand.security import scope
 
@@ -67,6 +67,12 @@ def _waiting(unit):
         )
         .select_related("application__applicant", "case__assigned_to")
         .prefetch_related("kommuniceringar")
+        # A high finding still open blocks the decision: the queue says so before the case is opened.
+        .annotate(
+            open_high=Count(
+                "case_findings", filter=Q(case_findings__severity="high", case_findings__status="open")
+            )
+        )
         .order_by("-urgent", "created_at")
     )
 
@@ -107,8 +113,6 @@ def _contacts_due(unit, within_days: int = 7):
 
 def _concerns_to_report(user):
     """Orosanmälningar not yet handed over: for a team lead the unit's, else the user's own cases and notes."""
-    from django.db.models import Q
-
     reports = ConcernReport.objects.filter(case__unit=user.unit, status=ConcernReport.Status.TO_REPORT)
     if user.role != User.Role.TEAM_LEAD:
         reports = reports.filter(Q(case__assigned_to=user) | Q(note__author=user))
@@ -208,27 +212,20 @@ def _adults(case: Case, run: PipelineRun | None) -> list[tuple[str, str]]:
     return adults
 
 
-def _register_incomes(run: PipelineRun | None) -> list[dict]:
-    """The registers' incomes for the month applied for, and later preliminary payments, for the case page."""
-    if run is None or not run.register_snapshot:
-        return []
-    month = run.application.month.isoformat()[:7]
-    rows = []
-    for role, answer in run.register_snapshot.items():
-        facts = {source: result.get("facts") for source, result in answer.get("sources", {}).items()}
-        every = income.incomes(facts)
-        for row in income.for_month(every, month) + income.upcoming(every, month):
-            rows.append({"role": ROLE_NAMES.get(role, role), **row.to_dict(), "counted": row.month == month})
-    return rows
-
-
 @caseworker_required
 def case_detail(request, case_id: int):
     return _case_page(request, _case(request, case_id))
 
 
-def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status: int = 200):
-    """The case page; a note form that failed comes back as typed, with its errors beside the fields."""
+def _case_page(
+    request,
+    case: Case,
+    *,
+    note_form: NoteForm | None = None,
+    draft_form: DraftForm | None = None,
+    status: int = 200,
+):
+    """The case page; a note or draft form that failed comes back as typed, with its errors beside the fields."""
     # lazy: supplement_views imports this module's helpers
     from bistand.casework.supplement_views import supplement_context
 
@@ -236,18 +233,41 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
     household = ((run.calculation_input or {}).get("household") if run else None) or {}
     draft = run.drafts.exclude(status="decided").order_by("-created_at").first() if run else None
     decided = run.application.decisions.order_by("-version").first() if run else None
-    previous = None
+    today = timezone.localdate()
+    answers, registers, prior = [], [], None
     if run is not None:
         prior = previous_application(run.application)
-        previous = values_of(prior) if prior else None
+        names = _names(run.application, prior)
+        answers = case_page.with_previous(
+            case_page.answer_rows(run.application, names),
+            case_page.answer_rows(prior, names) if prior else None,
+        )
+        registers = case_page.register_answers(
+            run.register_snapshot or {},
+            run.application.month.isoformat()[:7],
+            protected=case.applicant.is_protected,
+        )
+    case_findings = (
+        list(run.case_findings.prefetch_related("history__by").select_related("acknowledged_by"))
+        if run
+        else []
+    )
+    for finding in case_findings:
+        finding.anchor = case_page.finding_anchor(finding)
     context = {
         "case": case,
         "run": run,
-        "runs": case.pipeline_runs.select_related("application").order_by("-created_at")[:12],
-        "answers": run.application.answers if run else {},
-        "previous": previous,
-        "snapshot": (run.register_snapshot or {}) if run else {},
-        "register_incomes": _register_incomes(run),
+        "household_members": case_page.household(case, run, today),
+        "state": _state(case, run, decided),
+        "answer_rows": answers,
+        "has_previous": prior is not None,
+        "registers": registers,
+        "case_findings": case_findings,
+        "reasons": case_page.reason_links(run.routing_reasons, case_findings) if run else [],
+        "open_high": [f for f in case_findings if f.severity == "high" and f.status == "open"],
+        "draft_outcome": dict(OUTCOMES).get(draft.outcome, "") if draft else "",
+        "adjustments": [adjustments.describe(a) for a in draft.adjustments] if draft else [],
+        "sign_offs": case_page.sign_off_rows(case),
         "explanation": explanation_lines(run.calculation_input, "sv")
         if run and run.calculation_input
         else [],
@@ -259,28 +279,32 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         else [],
         # Nödbistånd by hand: for an urgent case, one whose month has no riksnorm yet, and one where
         # only nödbistånd can come into question (laglig vistelse).
-        "emergency_form": EmergencyForm()
+        "emergency_form": EmergencyForm(auto_id="emergency-%s")
         if run
         and not decided
         and (run.urgent or run.status == PipelineRun.Status.WAITING_NORM or _emergency_only(run))
         else None,
         **supplement_context(case, run, decided),
-        "draft_form": DraftForm(household=household, initial={"outcome": draft.outcome} if draft else None)
+        "draft_form": draft_form
+        or DraftForm(
+            household=household, initial={"outcome": draft.outcome} if draft else None, auto_id="draft-%s"
+        )
         if household
         else None,
         "note_form": note_form or NoteForm(),
         "kommunicering_form": KommuniceringForm(
-            initial={"reply_by": timezone.localdate() + datetime.timedelta(days=14)}
+            initial={"reply_by": timezone.localdate() + datetime.timedelta(days=14)},
+            auto_id="kommunicering-%s",
         ),
         "kommuniceringar": run.kommuniceringar.all() if run else [],
         "request_form": DocumentRequestForm(
-            initial={"deadline": timezone.localdate() + datetime.timedelta(days=7)}
+            initial={"deadline": timezone.localdate() + datetime.timedelta(days=7)}, auto_id="request-%s"
         ),
-        "message_form": MessageForm(),
-        "plan_form": ActivityPlanForm(adults=_adults(case, run)),
+        "message_form": MessageForm(auto_id="message-%s"),
+        "plan_form": ActivityPlanForm(adults=_adults(case, run), auto_id="plan-%s"),
         "certificate_form": CertificateForm(adults=_adults(case, run), prefix="certificate"),
         "certificates": case.medical_certificates.select_related("person"),
-        "return_form": ReturnForm(),
+        "return_form": ReturnForm(auto_id="return-%s"),
         "notes": workspace.visible_notes(case, request.user),
         "events": timeline.lines(case.events.select_related("application")),
         "colleagues": User.objects.filter(unit=case.unit, role__in=["caseworker", "team_lead"]).exclude(
@@ -298,6 +322,38 @@ def _case_page(request, case: Case, *, note_form: NoteForm | None = None, status
         "concern_routine": workspace.concern_routine(case),
     }
     return render(request, "casework/case.html", context, status=status)
+
+
+def _names(application, prior) -> dict[str, str]:
+    """The names of the household's people who are not protected, by personnummer, for the answers table."""
+    numbers = set()
+    for app in (application, prior):
+        if app is None:
+            continue
+        answers = app.answers or {}
+        numbers.add((answers.get("co_applicant") or {}).get("value"))
+        numbers |= {c["personnummer"] for c in (answers.get("children") or {}).get("value") or []}
+    people = Person.objects.filter(personnummer__in=[n for n in numbers if n], protection="none")
+    return {p.personnummer: p.full_name.strip() for p in people if p.full_name.strip()}
+
+
+def _state(case: Case, run: PipelineRun | None, decided) -> dict:
+    """Where the case stands, for the header: the status in words and what may be done next."""
+    if decided is not None:
+        appealed = Appeal.objects.filter(decision__application=decided.application).exists()
+        return {
+            "label": _("Överklagat") if appealed else _("Beslutat"),
+            "decided": True,
+            "appealed": appealed,
+            "may_take": False,
+        }
+    if run is None:
+        return {"label": _("Ingen ansökan"), "decided": False, "appealed": False, "may_take": True}
+    if run.status == PipelineRun.Status.ROUTED and case.assigned_to_id is None:
+        label = _("Väntar på en handläggare")
+    else:
+        label = run.get_status_display()
+    return {"label": label, "decided": False, "appealed": False, "may_take": True}
 
 
 def _concern(request, case: Case, report_id: int):
@@ -399,7 +455,7 @@ def take(request, case_id: int):
     except workspace.WorkspaceError as error:
         return _fail(request, case, error)
     messages.success(request, _("Ärendet är tilldelat."))
-    return _back(case)
+    return _back(case, "#decide")
 
 
 @caseworker_required
@@ -410,19 +466,10 @@ def save_draft(request, case_id: int):
     if run is None or not run.calculation_input:
         messages.error(request, _("Det finns ingen beräkning att utgå från."))
         return _back(case)
-    form = DraftForm(request.POST, household=run.calculation_input["household"])
+    form = DraftForm(request.POST, household=run.calculation_input["household"], auto_id="draft-%s")
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Utkastet sparades inte: %(errors)s")
-            % {
-                "errors": "; ".join(
-                    f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-                    for f, e in form.errors.items()
-                )
-            },
-        )
-        return _back(case, "#decide")
+        # Nothing typed is lost: the page comes back with the draft as written and each error by its field.
+        return _case_page(request, case, draft_form=form)
     try:
         workspace.save_draft(
             run,
@@ -435,7 +482,8 @@ def save_draft(request, case_id: int):
             ground=form.cleaned_data.get("motivation_template", ""),
         )
     except workspace.WorkspaceError as error:
-        return _fail(request, case, error, "#decide")
+        form.add_error(None, str(error))
+        return _case_page(request, case, draft_form=form)
     messages.success(request, _("Utkastet är sparat. Inget har skickats till den sökande."))
     return _back(case, "#decide")
 
@@ -520,7 +568,7 @@ def preview_letter(request, case_id: int, draft_id: int):
         decided_at=timezone.now(),
         inputs=inputs,
     )
-    response = HttpResponse(render_letter(preview, "sv"), content_type="application/pdf")
+    response = HttpResponse(render_letter(preview, "sv", draft=True), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="forhandsvisning.pdf"'
     return response
 
@@ -537,7 +585,7 @@ def submit_draft(request, case_id: int, draft_id: int):
         messages.success(request, _("Utkastet väntar nu på att en kollega godkänner det."))
     else:
         messages.success(request, _("Beslutet är fattat och skickat till den sökande."))
-    return _back(case)
+    return _back(case, "#decide")
 
 
 @caseworker_required
@@ -554,7 +602,7 @@ def approve_draft(request, case_id: int, draft_id: int):
             messages.success(request, _("Godkänt. Beslutet är fattat och skickat till den sökande."))
     except workspace.WorkspaceError as error:
         return _fail(request, case, error, "#decide")
-    return _back(case)
+    return _back(case, "#decide")
 
 
 @caseworker_required
@@ -695,3 +743,35 @@ def open_upload(request, case_id: int, upload):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@caseworker_required
+@require_POST
+def acknowledge_finding(request, case_id: int, finding_id: int):
+    """A caseworker acknowledges a finding with a note; it stays in the history with their name."""
+    case = _case(request, case_id)
+    finding = get_object_or_404(
+        CaseFinding.objects.select_related("run__case"), pk=finding_id, run__case=case
+    )
+    try:
+        findings.acknowledge(finding, request.user, request.POST.get("note", ""))
+    except findings.FindingError as error:
+        return _fail(request, case, error, f"#finding-{finding.pk}")
+    messages.success(request, _("Fyndet är kvitterat."))
+    return _back(case, f"#finding-{finding.pk}")
+
+
+@caseworker_required
+@require_POST
+def look_up_again(request, case_id: int):
+    """Ask the registers again: findings whose cause is gone are closed, new ones opened."""
+    case = _case(request, case_id)
+    run = _latest_run(case)
+    if run is None:
+        return _back(case)
+    try:
+        lookup.look_up_again(run, request.user)
+    except findings.FindingError as error:
+        return _fail(request, case, error, "#findings")
+    messages.success(request, _("Registeruppgifterna är hämtade igen och fynden är uppdaterade."))
+    return _back(case, "#findings")

@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bistand.cases.models import Case
-from bistand.casework import kommunicering, pipeline
+from bistand.casework import findings, kommunicering, pipeline
 from bistand.casework.deciding import decide_by_person
-from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PipelineRun
+from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PipelineRun, SignOff
 from bistand.casework.norm_wait import stop_waiting
 from bistand.casework.policy import Policy, default_policy, policy_for
 from bistand.decisions.needs import NeedRefused
@@ -173,7 +173,7 @@ def save_draft(
         )
     with transaction.atomic():
         DecisionDraft.objects.filter(run=run, status__in=["draft", "returned"]).delete()
-        return DecisionDraft.objects.create(
+        draft = DecisionDraft.objects.create(
             run=run,
             proposed_by=user,
             outcome=outcome,
@@ -185,6 +185,15 @@ def save_draft(
             kommunicering_exception=kommunicering_exception,
             ground=ground,
         )
+        # The calculation the draft stands on is the caseworker's, approved by them now.
+        SignOff.objects.create(
+            case=run.case,
+            what=SignOff.What.CALCULATION,
+            role=SignOff.Role.APPROVED,
+            reference=str(draft.pk),
+            by=user,
+        )
+        return draft
 
 
 def needs_approval(draft: DecisionDraft, policy: Policy) -> bool:
@@ -231,6 +240,10 @@ def return_draft(draft: DecisionDraft, approver: User, reason: str) -> None:
 def _decide(draft: DecisionDraft, approved_by: User | None):
 
     try:
+        findings.require_no_open_high(draft.run)
+    except findings.FindingError as error:
+        raise WorkspaceError(str(error)) from None
+    try:
         decision = decide_by_person(
             draft.run,
             draft.proposed_by,
@@ -249,6 +262,22 @@ def _decide(draft: DecisionDraft, approved_by: User | None):
     DecisionDraft.objects.filter(pk=draft.pk).update(
         status=DecisionDraft.Status.DECIDED, approver=approved_by
     )
+    case, reference = draft.run.case, str(decision.pk)
+    SignOff.objects.create(
+        case=case,
+        what=SignOff.What.DECISION,
+        role=SignOff.Role.DECIDED,
+        reference=reference,
+        by=draft.proposed_by,
+    )
+    if approved_by is not None:
+        SignOff.objects.create(
+            case=case,
+            what=SignOff.What.DECISION,
+            role=SignOff.Role.APPROVED,
+            reference=reference,
+            by=approved_by,
+        )
     return decision
 
 
@@ -420,4 +449,11 @@ def decide_emergency(run: PipelineRun, user: User, *, amount: Any, need: str, mo
         note=motivation,
     )
     stop_waiting(run)
+    SignOff.objects.create(
+        case=run.case,
+        what=SignOff.What.DECISION,
+        role=SignOff.Role.DECIDED,
+        reference=str(decision.pk),
+        by=user,
+    )
     return decision

@@ -57,9 +57,10 @@ def _no_fetching():
     return NoFetching()
 
 
-def letter_html(decision, lang: str = "sv", recipient=None) -> str:
+def letter_html(decision, lang: str = "sv", recipient=None, *, draft: bool = False) -> str:
     """The letter as HTML: the decision's statement in `lang`, addressed to `recipient` (default
-    applicant) and naming every party, the recipient first."""
+    applicant) and naming every party, the recipient first. A `draft` (the caseworker's preview of a
+    decision not yet made) says so at the top."""
     application = decision.application
     with translation.override(lang):
         return render_to_string(
@@ -74,16 +75,17 @@ def letter_html(decision, lang: str = "sv", recipient=None) -> str:
                 "decided_by": decision.decided_by.get_full_name() if decision.decided_by else "",
                 "s": statement(decision, lang, recipient),
                 "original": statement(decision, "sv", recipient) if lang != "sv" else None,
+                "draft": draft,
             },
         )
 
 
-def render_letter(decision, lang: str = "sv", recipient=None) -> bytes:
-    """The letter as tagged PDF bytes."""
+def render_letter(decision, lang: str = "sv", recipient=None, *, draft: bool = False) -> bytes:
+    """The letter as tagged PDF bytes (a `draft` preview marked as such)."""
     from weasyprint import HTML
 
     css, fonts = _style()
-    html = HTML(string=letter_html(decision, lang, recipient), url_fetcher=_no_fetching())
+    html = HTML(string=letter_html(decision, lang, recipient, draft=draft), url_fetcher=_no_fetching())
     return html.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
 
 

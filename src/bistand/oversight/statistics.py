@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bistand.cases import events
 from bistand.cases.models import TimelineEvent
+from bistand.casework import adjustments
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, Unit
 from bistand.intake.models import Application
@@ -168,7 +169,7 @@ class Statistics:
     person_decisions: int = 0  # first decisions by a person on a robot proposal
     changed: int = 0
     changed_by_line: list[tuple[str, int]] = field(default_factory=list)
-    changed_reasons: list[tuple[str, int]] = field(default_factory=list)
+    changed_reasons: list[tuple[str, str, int]] = field(default_factory=list)  # line, reason category, n
     changed_without_adjustment: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
     corrected_later: int = 0
@@ -330,7 +331,7 @@ def _units(stats: Statistics, records: list[rec.AppRecord]) -> None:
 def _changes(stats: Statistics, records: list[rec.AppRecord]) -> None:
     """How often a person's decision differs from the robot's proposal, and what was changed."""
     by_line: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
+    reasons: Counter[tuple[str, str]] = Counter()
     person, changed, unexplained = 0, 0, 0
     for r in records:
         d = r.decision
@@ -343,15 +344,20 @@ def _changes(stats: Statistics, records: list[rec.AppRecord]) -> None:
         changed += 1
         if not d.adjustments:
             unexplained += 1
+        # By line and reason category: the caseworker's free text stays inside the case.
         for adjustment in d.adjustments:
-            by_line[str(adjustment.get("line") or "–")] += 1
-            if adjustment.get("reason"):
-                reasons[" ".join(str(adjustment["reason"]).split())] += 1
+            if adjustment.get("kind") == "motivation":
+                continue
+            by_line[adjustments.line_label(adjustment)] += 1
+            reasons[(adjustments.line_label(adjustment), adjustments.category(adjustment))] += 1
     stats.person_decisions = person
     stats.changed = changed
     stats.changed_without_adjustment = unexplained
     stats.changed_by_line = sorted(by_line.items(), key=lambda item: (-item[1], item[0]))
-    stats.changed_reasons = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[:10]
+    stats.changed_reasons = [
+        (line, reason, n)
+        for (line, reason), n in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 def appeal_state(appeal, later_decisions: list[tuple[int, datetime.datetime]]) -> str:

@@ -96,6 +96,10 @@ class PayoutSchedule(models.Model):
     )
     # Cost type -> the ledger's cost code (konto), e.g. {"livelihood": "4711", "rent": "4712"}.
     cost_codes = models.JSONField(_("kostnadskoder"), default=dict, blank=True)
+    # Separation of duties: whoever changed an order's payout account does not approve the file that pays it.
+    account_changer_may_not_release = models.BooleanField(
+        _("den som ändrat ett utbetalningskonto får inte godkänna betalningen"), default=True
+    )
 
     def __str__(self) -> str:
         return f"Payout schedule for {self.municipality}"
@@ -250,6 +254,11 @@ class PaymentOrder(models.Model):
     reissue_of = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
     )
+    # Who gave the order its payout account by hand (a held order resolved, a returned one reissued), and when.
+    account_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    account_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -638,6 +638,16 @@ def release(payment_file: PaymentFile, user: User) -> PaymentFile:
             _detach(locked)
             refusal = _("Filen klarar inte kontrollen mot XSD-schemat och kan inte godkännas.")
             logger.error("payment file failed validation at release", extra={"file_id": locked.pk})
+        elif (
+            schedule_for(locked.municipality).account_changer_may_not_release
+            and locked.orders.filter(account_changed_by=user).exists()
+        ):
+            raise ReleaseRefused(
+                _(
+                    "Du har ändrat utbetalningskontot för en betalning i filen och kan inte godkänna den. "
+                    "En annan person på ekonomi godkänner (åtskilda uppgifter)."
+                )
+            )
         elif locked.released_by_1_id is None:
             locked.released_by_1 = user
             locked.released_at_1 = timezone.now()
@@ -764,6 +774,7 @@ def resolve_held(order: PaymentOrder, user: User, account: dict) -> PaymentOrder
         raise PaymentError(answer.message)
     with transaction.atomic():
         locked = PaymentOrder.objects.select_for_update().get(pk=order.pk)
+        locked.account_changed_by, locked.account_changed_at = user, timezone.now()
         _plan_held(locked, answer.account, TimelineEvent.Actor.CASEWORKER)
     logger.info("held payment resolved", extra={"order_id": locked.pk, "user_id": user.pk})
     return locked
@@ -856,6 +867,8 @@ def reissue(order: PaymentOrder, user: User, account: dict | None = None) -> Pay
         )
         copy.end_to_end_id = _end_to_end_id(locked.decision, copy.line)
         _apply_account(copy, new_account)
+        if account is not None:
+            copy.account_changed_by, copy.account_changed_at = user, timezone.now()
         copy.save()
         _timeline(copy, "planned", actor="caseworker")
     return copy
