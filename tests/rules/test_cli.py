@@ -240,6 +240,7 @@ def test_the_rules_package_and_commands_never_import_django():
     code = (
         "import sys, bistand.rules, bistand.rules.batch, bistand.rules.explain, bistand.rules.synthetic\n"
         "import bistand.rules.commands.calc, bistand.rules.commands.norm, bistand.rules.commands.simulate\n"
+        "import bistand.rules.jsonl, bistand.rules.simulation, bistand.rules.chart, bistand.rules.formulas\n"
         "from bistand.rules import calculate\n"
         "calculate({'month': '2021-03',\n"
         "           'members': [{'id': 'a', 'role': 'applicant', 'birth_date': '1980-01-01'}]})\n"

@@ -12,9 +12,9 @@ from bistand.casework.kommunicering import EXCEPTIONS
 from bistand.casework.models import ActivityPlan, JournalNote
 from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.decisions.grounds import GROUNDS
+from bistand.rules.ages import SCHOOL_AGE, age_on
 from bistand.rules.model import COST_TYPES, INCOME_TYPES
 from bistand.rules.reform import EXEMPTIONS
-from bistand.rules.validation import SCHOOL_AGE, age_on
 
 # Standard wording a caseworker starts from: the grounds a decision can rest on (decisions/grounds.py). The
 # ground chosen is stored with the decision, which cites its section for the decision's month.

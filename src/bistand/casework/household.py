@@ -8,7 +8,7 @@ from typing import Any
 
 from bistand.casework.reconcile import stated_incomes
 from bistand.identity.personnummer import parse
-from bistand.rules.validation import SCHOOL_AGE as YOUNG_ADULT_AGE
+from bistand.rules.ages import SCHOOL_AGE as YOUNG_ADULT_AGE
 
 
 def engine_input(

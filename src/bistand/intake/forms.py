@@ -20,11 +20,9 @@ from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake.accounts import check_account, check_bankgiro
 from bistand.intake.labels import ASSET_LABELS, COST_LABELS, INCOME_LABELS, NEED_LABELS, source_label
 from bistand.intake.schema import open_months
+from bistand.rules.ages import CHILD_AGE_LIMIT, LUNCH_AGE_LIMIT, SCHOOL_AGE
 from bistand.rules.money import json_number
 
-CHILD_AGE_LIMIT = 21
-LUNCH_AGE_LIMIT = 7
-SCHOOL_AGE = 18  # from 18 a child counts in the household only while in upper-secondary school
 SCHOOL_CHOICES = {"yes": True, "no": False, "unknown": None}
 
 YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
@@ -234,7 +232,7 @@ class ChildForm(DesignSystemForm):
         else:
             pnr = self.initial.get("personnummer", "")
         try:
-            return parse(str(pnr)).age_on(self.month) < LUNCH_AGE_LIMIT
+            return parse(str(pnr)).age_on(self.month) <= LUNCH_AGE_LIMIT
         except (PersonnummerError, ValueError):
             return True
 
@@ -292,7 +290,7 @@ class BaseChildFormSet(forms.BaseFormSet):
             if not data or data.get("DELETE") or not data.get("personnummer"):
                 continue
             child: dict[str, Any] = {"personnummer": data["personnummer"]}
-            if parse(data["personnummer"]).age_on(self.month) < LUNCH_AGE_LIMIT:
+            if parse(data["personnummer"]).age_on(self.month) <= LUNCH_AGE_LIMIT:
                 child["lunch_at_home"] = not data.get("lunch_at_preschool")
             if data.get("days_in_household"):
                 child["days_in_household"] = data["days_in_household"]

@@ -25,12 +25,11 @@ from django.utils import timezone
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.registers import ClientSettings, RegisterError, Source, http_gateway, income
 from bistand.registers.interface import to_jsonable
+from bistand.rules.ages import CHILD_AGE_LIMIT, SCHOOL_AGE
 
 logger = logging.getLogger(__name__)
 
 ADULT_SOURCES = (Source.NAVET, Source.FK, Source.SO, Source.CSN)
-CHILD_AGE_LIMIT = 21
-SCHOOL_AGE = 18  # an 18–20-year-old counts as a child only in upper-secondary school
 
 # The gateway is created per look-up; tests swap this factory for one with a canned answer.
 GatewayFactory = Callable[[], AbstractContextManager]

@@ -13,7 +13,7 @@ from bistand.core.forms import DesignSystemForm, MoneyField
 from bistand.oversight.models import AppealOutcome, Investigation, OversightSettings, RandomCheck
 from bistand.oversight.periods import Period, add_months, month_label, month_start, parse_month
 from bistand.rules import default_parameters
-from bistand.rules.validation import SCHOOL_AGE, age_on
+from bistand.rules.ages import SCHOOL_AGE, age_on
 
 MAX_CHILDREN = 6
 # The adults' age does not change the norm; the engine needs a birth date, so any adult's will do.

@@ -30,6 +30,7 @@ from bistand.registers import amounts
 from bistand.registers.codes import AF_CATEGORIES
 from bistand.registers.facts import Protection
 from bistand.registers.sources import Period
+from bistand.rules.ages import age_on as _age
 from bistand.testdata import skatteverket_personnummer, skatteverket_samordningsnummer
 
 __all__ = [
@@ -356,10 +357,6 @@ def underhallsstod_children(population: Population, household: Household, period
         for p in population.members(household)
         if p.role in (Role.CHILD, Role.ADULT_CHILD) and _age(p.birth_date, period.first_day) < 18
     )
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 # --- generation -----------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ placeholders (tests/rules/test_arabic.py). Legal references stay in Swedish, as 
 
 from __future__ import annotations
 
+from bistand.rules.ages import BRACKET_WORDS
+
 MONTHS = (
     "يناير",
     "فبراير",
@@ -22,16 +24,8 @@ MONTHS = (
     "ديسمبر",
 )
 
-BRACKETS = {
-    "0": "أقل من سنة",
-    "1-2": "من 1 إلى 2 سنة",
-    "3": "3 سنوات",
-    "4-6": "من 4 إلى 6 سنوات",
-    "7-10": "من 7 إلى 10 سنوات",
-    "11-14": "من 11 إلى 14 سنة",
-    "15-18": "من 15 إلى 18 سنة",
-    "19-20": "من 19 إلى 20 سنة",
-}
+# The age brackets in Arabic are written with the others in `ages`.
+BRACKETS = {key: words["ar"] for key, words in BRACKET_WORDS.items()}
 
 PHRASES = {
     "title": "المساعدة المعيشية (försörjningsstöd) عن شهر {month}",

@@ -17,22 +17,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bistand.rules import formulas
+from bistand.rules.ages import BRACKET_INDEX_BY_AGE, BRACKET_WORDS, BRACKETS, bracket_words
 from bistand.rules.messages import message
 from bistand.rules.model import (
     COST_TYPES,
     INCOME_TYPES,
     Household,
+    Income,
     JobbstimulansStatus,
     Line,
     Member,
     Result,
 )
-from bistand.rules.money import ZERO, round_krona, round_ore
+from bistand.rules.money import ZERO, from_ore, to_ore
 from bistand.rules.parameters import (
     MonthParameters,
     NormTable,
     ParameterSet,
-    ParamValue,
     default_parameters,
     weakest,
 )
@@ -40,45 +42,6 @@ from bistand.rules.reform import calculation_warnings
 from bistand.rules.validation import FieldError, InvalidInput, validate
 
 ADULT_ROLES = ("applicant", "co_applicant")
-
-_BRACKET_BY_AGE = {
-    0: "0",
-    1: "1-2",
-    2: "1-2",
-    3: "3",
-    4: "4-6",
-    5: "4-6",
-    6: "4-6",
-    7: "7-10",
-    8: "7-10",
-    9: "7-10",
-    10: "7-10",
-    11: "11-14",
-    12: "11-14",
-    13: "11-14",
-    14: "11-14",
-    15: "15-18",
-    16: "15-18",
-    17: "15-18",
-    18: "15-18",
-    19: "19-20",
-    20: "19-20",
-}
-_BRACKET_LABEL = {
-    "0": ("under 1 år", "under 1"),
-    "1-2": ("1–2 år", "aged 1–2"),
-    "3": ("3 år", "aged 3"),
-    "4-6": ("4–6 år", "aged 4–6"),
-    "7-10": ("7–10 år", "aged 7–10"),
-    "11-14": ("11–14 år", "aged 11–14"),
-    "15-18": ("15–18 år", "aged 15–18"),
-    "19-20": ("19–20 år", "aged 19–20"),
-}
-
-
-def age_bracket(age: int) -> str:
-    """The riksnorm age bracket for an age on the first day of the month (0 … 20)."""
-    return _BRACKET_BY_AGE[age]
 
 
 def calculate(
@@ -109,8 +72,8 @@ def calculate(
     }
     income_total = counted_income(household, mp, statuses, lines)
 
-    deficit = norm_total + costs_total - income_total
-    entitlement = round_krona(deficit) if deficit > 0 else ZERO
+    shortfall = formulas.deficit(norm_total, costs_total, income_total)
+    granted = formulas.entitlement(shortfall)
     table = mp.table
     warnings = _warnings(household, mp, unverified, lines, lang)
     # The bidragsreform's rules that this household visibly meets (rules.reform): named, never applied.
@@ -132,11 +95,11 @@ def calculate(
             "valid_from": table.valid_from.isoformat(),
             "source_url": table.source,
         },
-        norm_total=norm_total,
-        costs_total=costs_total,
-        income_total=income_total,
-        deficit=deficit,
-        entitlement=entitlement,
+        norm_total=from_ore(norm_total),
+        costs_total=from_ore(costs_total),
+        income_total=from_ore(income_total),
+        deficit=from_ore(shortfall),
+        entitlement=Decimal(granted // 100),
         lines=lines,
         warnings=warnings,
         jobbstimulans=statuses.get(applicant, _NO_HISTORY),
@@ -151,7 +114,7 @@ def calculate(
 
 def _used_values(table: NormTable, lines: list[Line]) -> list[str]:
     """The reliability of every table amount behind the norm lines."""
-    cells: dict[str, ParamValue] = {f"riksnorm.{table.year}.{name}": value for name, value in table.cells()}
+    cells = table.cell_map
     found = []
     for line in lines:
         if line.section == "norm" and line.parameter:
@@ -161,18 +124,19 @@ def _used_values(table: NormTable, lines: list[Line]) -> list[str]:
 
 def household_norm(
     household: Household, mp: MonthParameters, lines: list[Line], unverified: list[str]
-) -> Decimal:
-    """The riksnorm for the case: personal costs of every member plus its share of common costs.
+) -> int:
+    """The riksnorm for the case in öre: personal costs of every member plus its share of common costs.
 
     Adds one line per amount and returns their sum. `unverified` collects the parameter names of
-    amounts that are not confirmed against the official table.
+    amounts that are not confirmed against the official table. The amounts come from `formulas`.
     """
     table = mp.table
+    amounts = mp.amounts
     year = table.year
     ref = mp.references.get("norm", table.reference)
-    total = ZERO
     adults = [m for m in household.members if m.role in ADULT_ROLES]
-    if len(adults) == 2:
+    couple = len(adults) == 2
+    if couple:
         kind, label, label_en = "couple", "Personliga kostnader, sammanboende", "Personal costs, couple"
     else:
         kind, label, label_en = "single", "Personliga kostnader, ensamstående", "Personal costs, single adult"
@@ -180,47 +144,51 @@ def household_norm(
     name = f"riksnorm.{year}.adults.{kind}"
     if not value.verified:
         unverified.append(name)
+    total = formulas.adults_norm(couple, amounts.single, amounts.couple)
     lines.append(
         Line(
             "norm",
             "+".join(a.id for a in adults),
             label,
             label_en,
-            value.amount,
+            from_ore(total),
             f"riksnorm.adults.{kind}",
             ref,
             name,
             value.verified,
         )
     )
-    total += value.amount
 
     days_in_month = 0
     for member in household.members:
         if member.role != "child":
             continue
-        bracket = _BRACKET_BY_AGE[member.age]
-        sv_age, en_age = _BRACKET_LABEL[bracket]
-        without_lunch = not member.lunch_at_home and member.age <= 6
-        if without_lunch:
+        index = BRACKET_INDEX_BY_AGE[member.age]
+        bracket = BRACKETS[index]
+        words = BRACKET_WORDS[bracket]
+        sv_age, en_age = words["sv"], words["en"]
+        if formulas.without_lunch(not member.lunch_at_home, member.age):
+            full = amounts.without_lunch[index]
             value = table.without_lunch[bracket]
             name = f"riksnorm.{year}.children_without_lunch.{bracket}"
             rule = "riksnorm.children.without_lunch"
             label = f"Personliga kostnader, barn {sv_age}, ej lunch 5 dagar/vecka"
             label_en = f"Personal costs, child {en_age}, no lunch at home on weekdays"
         else:
+            full = amounts.with_lunch[index]
             value = table.with_lunch[bracket]
             name = f"riksnorm.{year}.children.{bracket}"
             rule = "riksnorm.children"
             label = f"Personliga kostnader, barn {sv_age}"
             label_en = f"Personal costs, child {en_age}"
         details: dict[str, Any] = {"age": member.age, "bracket": bracket}
-        amount = value.amount
-        if member.days_in_household is not None:
+        if member.days_in_household is None:
+            amount = full
+        else:
             # Part of the month with the other parent: the personal cost by days (SOSFS 2013:1).
             if not days_in_month:
                 days_in_month = calendar.monthrange(household.month.year, household.month.month)[1]
-            amount = round_ore(value.amount * member.days_in_household / days_in_month)
+            amount = formulas.child_norm(full, member.days_in_household, days_in_month)
             label += f", {member.days_in_household} av {days_in_month} dagar"
             label_en += f", {member.days_in_household} of {days_in_month} days"
             details.update(
@@ -229,39 +197,42 @@ def household_norm(
         if not value.verified:
             unverified.append(name)
         lines.append(
-            Line("norm", member.id, label, label_en, amount, rule, ref, name, value.verified, details)
+            Line(
+                "norm", member.id, label, label_en, from_ore(amount), rule, ref, name, value.verified, details
+            )
         )
         total += amount
 
-    total += _common_costs(household, table, ref, lines, unverified)
-    return total
+    return total + _common_costs(household, mp, ref, lines, unverified)
 
 
 def _common_costs(
-    household: Household, table: NormTable, ref: str, lines: list[Line], unverified: list[str]
-) -> Decimal:
-    """Common household costs for the household size, or the case's share of them.
+    household: Household, mp: MonthParameters, ref: str, lines: list[Line], unverified: list[str]
+) -> int:
+    """Common household costs for the household size, or the case's share of them, in öre.
 
     A case in a larger shared household (hushållsgemenskap) carries common(size) × members / size;
     for one adult on their own this is the förordning's "kvoten av de gemensamma kostnaderna".
     """
+    table = mp.table
+    common = mp.amounts.common
     size = household.household_size
     members = len(household.members)
     year = table.year
+    base = formulas.common_costs(size, common[min(size, 7)], common[7], common[6])
     if size <= 7:
         value = table.common[size]
-        base = value.amount
         name = f"riksnorm.{year}.common.{size}"
         verified = value.verified
         details: dict[str, Any] = {"persons": size}
     else:
-        base = table.common_amount(size)
         name = f"riksnorm.{year}.common.7, riksnorm.{year}.common.6"
         verified = table.common[7].verified and table.common[6].verified
         step = table.common[7].amount - table.common[6].amount
         details = {"persons": size, "common_7": table.common[7].amount, "per_extra_person": step}
     if not verified:
         unverified.append(name)
+    amount = formulas.common_share(base, members, size)
     if members == size:
         lines.append(
             Line(
@@ -269,7 +240,7 @@ def _common_costs(
                 "household",
                 f"Gemensamma hushållskostnader, {size} personer",
                 f"Common household costs, {size} people",
-                base,
+                from_ore(amount),
                 "riksnorm.common",
                 ref,
                 name,
@@ -277,16 +248,15 @@ def _common_costs(
                 details,
             )
         )
-        return base
-    amount = round_ore(base * members / size)
-    details.update(case_members=members, full_amount=base)
+        return amount
+    details.update(case_members=members, full_amount=from_ore(base))
     lines.append(
         Line(
             "norm",
             "household",
             f"Andel av gemensamma hushållskostnader, {members} av {size} personer",
             f"Share of common household costs, {members} of {size} people",
-            amount,
+            from_ore(amount),
             "riksnorm.common.share",
             ref,
             name,
@@ -300,15 +270,15 @@ def _common_costs(
 # --- costs --------------------------------------------------------------------------------------
 
 
-def reasonable_costs(household: Household, mp: MonthParameters, lines: list[Line]) -> Decimal:
-    """The costs found reasonable, as given (SoL 12 kap. 7 § första stycket 2 and 12 kap. 1 §)."""
-    total = ZERO
+def reasonable_costs(household: Household, mp: MonthParameters, lines: list[Line]) -> int:
+    """The costs found reasonable, as given, in öre (SoL 12 kap. 7 § första stycket 2 and 12 kap. 1 §)."""
+    total = 0
     refs = mp.references
     for cost in household.costs:
         label, label_en, statutory = COST_TYPES[cost.type]
         ref = refs["statutory_costs"] if statutory else refs["other_costs"]
         lines.append(Line("costs", "household", label, label_en, cost.amount, f"costs.{cost.type}", ref))
-        total += cost.amount
+        total += to_ore(cost.amount)
     return total
 
 
@@ -385,8 +355,8 @@ def counted_income(
     mp: MonthParameters,
     statuses: Mapping[str, JobbstimulansStatus],
     lines: list[Line],
-) -> Decimal:
-    """Every net income, less the parts the law leaves out. Returns the income that counts.
+) -> int:
+    """Every net income, less the parts the law leaves out. Returns the income that counts, in öre.
 
     Each income is one line at its full amount; a part left out follows it as a negative line, so the
     income lines always sum to the total:
@@ -396,23 +366,24 @@ def counted_income(
     """
     roles = {m.id: m.role for m in household.members}
     ref_income = mp.references["income"]
-    total = ZERO
-    child_earned: dict[str, Decimal] = {}
+    total = 0
+    child_earned: dict[str, int] = {}
     for income in household.incomes:
         label, label_en = INCOME_TYPES[income.type]
         role = roles[income.member]
         lines.append(
             Line("income", income.member, label, label_en, income.amount, f"income.{income.type}", ref_income)
         )
-        total += income.amount
+        amount = to_ore(income.amount)
+        total += amount
         if income.type != "salary":
             continue
         if role == "child":
-            total -= _child_salary_exemption(income, mp, child_earned, lines)
+            total -= _child_salary_exemption(income, amount, mp, child_earned, lines)
         elif statuses[income.member].applies and mp.jobbstimulans is not None:
             rule = mp.jobbstimulans
             share = rule.values["share"]
-            left_out = round_ore(income.amount * share)
+            left_out = formulas.jobbstimulans_left_out(amount, *mp.amounts.jobbstimulans_share)
             if left_out:
                 lines.append(
                     Line(
@@ -420,7 +391,7 @@ def counted_income(
                         income.member,
                         "Jobbstimulans: del av lönen som inte räknas",
                         "Jobbstimulans: part of the salary not counted",
-                        -left_out,
+                        -from_ore(left_out),
                         "income.jobbstimulans",
                         rule.reference or "",
                         "jobbstimulans.share",
@@ -432,23 +403,24 @@ def counted_income(
     return total
 
 
-def _child_salary_exemption(income, mp: MonthParameters, child_earned: dict, lines: list[Line]) -> Decimal:
-    """The part of a child's salary that is not counted; adds its (negative) line."""
+def _child_salary_exemption(
+    income: Income, amount: int, mp: MonthParameters, child_earned: dict[str, int], lines: list[Line]
+) -> int:
+    """The part of a child's salary that is not counted, in öre; adds its (negative) line."""
     pbb = mp.prisbasbelopp
     if pbb is None:  # only reachable with a Household built by hand; `validate` reports it per field
         raise InvalidInput([FieldError("incomes", "prisbasbelopp_missing", year=mp.month.year)])
-    limit = mp.child_exemption_limit
-    earlier = (income.earned_earlier_this_year or ZERO) + child_earned.get(income.member, ZERO)
-    child_earned[income.member] = child_earned.get(income.member, ZERO) + income.amount
-    remaining = limit - earlier
-    exempt = min(income.amount, remaining) if remaining > 0 else ZERO
+    limit = mp.amounts.child_limit
+    earlier = to_ore(income.earned_earlier_this_year or ZERO) + child_earned.get(income.member, 0)
+    child_earned[income.member] = child_earned.get(income.member, 0) + amount
+    exempt = formulas.child_salary_exempt(amount, limit, earlier)
     rule = mp.child_exemption
     details = {
         "prisbasbelopp": pbb.values["value"],
-        "yearly_limit": limit,
-        "earned_earlier_this_year": earlier,
-        "remaining_before": max(remaining, ZERO),
-        "counted": income.amount - exempt,
+        "yearly_limit": mp.child_exemption_limit,
+        "earned_earlier_this_year": from_ore(earlier),
+        "remaining_before": from_ore(max(limit - earlier, 0)),
+        "counted": from_ore(amount - exempt),
     }
     lines.append(
         Line(
@@ -456,7 +428,7 @@ def _child_salary_exemption(income, mp: MonthParameters, child_earned: dict, lin
             income.member,
             "Barns egen lön som inte räknas",
             "Child's own salary not counted",
-            -exempt,
+            -from_ore(exempt),
             "income.child_salary_exemption",
             rule.reference or "",
             f"prisbasbelopp.{mp.month.year}",
@@ -483,9 +455,9 @@ def _cell_label(name: str, lang: str) -> str:
     if sv_en:
         return sv_en[lang == "en"]
     if group == "children":
-        return ("barn " if lang != "en" else "child ") + _BRACKET_LABEL[key][lang == "en"]
+        return ("barn " if lang != "en" else "child ") + bracket_words(key, "en" if lang == "en" else "sv")
     if group == "children_without_lunch":
-        sv, en = _BRACKET_LABEL[key]
+        sv, en = bracket_words(key, "sv"), bracket_words(key, "en")
         return f"barn {sv} ej lunch" if lang != "en" else f"child {en} without lunch"
     if "," in name:
         return "gemensamma kostnader 6 och 7 personer" if lang != "en" else "common costs 6 and 7 people"
@@ -500,7 +472,7 @@ def _unverified_warning(table: NormTable, unverified: tuple[str, ...], lang: str
     key = (table.origin, table.year, unverified, lang)
     text = _WARNING_CACHE.get(key)
     if text is None:
-        cells = {f"riksnorm.{table.year}.{name}": value for name, value in table.cells()}
+        cells = table.cell_map
         by_tag: dict[str, list[str]] = {}  # each source's reason, with the amounts it covers
         for name in unverified:
             tag = cells[name.split(",")[0].strip()].source_tag

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from bistand.rules import arabic
+from bistand.rules.ages import BRACKET_WORDS
 from bistand.rules.messages import month_name
 from bistand.rules.model import Line, Member, Result
 from bistand.rules.money import format_sek
@@ -22,16 +23,6 @@ _LAW_NAMES = {
     "SoL": ("socialtjänstlagen", "the Social Services Act"),
     "SoF": ("socialtjänstförordningen", "the Social Services Ordinance"),
     "SFB": ("socialförsäkringsbalken", "the Social Insurance Code"),
-}
-_BRACKET_WORDS = {
-    "0": ("under 1 år", "under 1"),
-    "1-2": ("1–2 år", "aged 1–2"),
-    "3": ("3 år", "aged 3"),
-    "4-6": ("4–6 år", "aged 4–6"),
-    "7-10": ("7–10 år", "aged 7–10"),
-    "11-14": ("11–14 år", "aged 11–14"),
-    "15-18": ("15–18 år", "aged 15–18"),
-    "19-20": ("19–20 år", "aged 19–20"),
 }
 _REF = re.compile(r"^(SoL|SoF|SFB) \((\d{4}:\d+)\) (.+)$")
 _PLACE = re.compile(r"^(\d+) kap\. (\d+(?: [a-z])?)(?:–(\d+))? §§?(?: första stycket (\d+))?$")
@@ -380,9 +371,11 @@ def _norm_line(w: _Writer, line: Line, members: dict[str, Member], month: date, 
         if member.birth_date > month:
             w.say("child_born", "    ", day=_day(member.birth_date, lang))
         else:
-            words = _BRACKET_WORDS[d["bracket"]]
-            bracket = arabic.BRACKETS[d["bracket"]] if lang == "ar" else words[0]
-            w.say("child_age", "    ", age=age, day=_day(month, lang), bracket=bracket, bracket_en=words[1])
+            words = BRACKET_WORDS[d["bracket"]]
+            bracket = words["ar"] if lang == "ar" else words["sv"]
+            w.say(
+                "child_age", "    ", age=age, day=_day(month, lang), bracket=bracket, bracket_en=words["en"]
+            )
             birthday = _birthday_in_month(member.birth_date, month)
             if birthday is not None:
                 w.say("birthday", "    ", next=age + 1, age=age, day=_day(birthday, lang))

@@ -20,6 +20,16 @@ KRONA = Decimal(1)
 ZERO = Decimal(0)
 
 
+def to_ore(amount: Decimal) -> int:
+    """Kronor with at most two decimals (as input checking and the parameter loader ensure) as whole öre."""
+    return int(amount * 100)
+
+
+def from_ore(ore: int) -> Decimal:
+    """Whole öre as kronor."""
+    return Decimal(int(ore)) / 100
+
+
 def round_ore(amount: Decimal) -> Decimal:
     """Round half up to whole öre."""
     return amount.quantize(ORE, ROUND_HALF_UP)

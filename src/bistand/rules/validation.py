@@ -14,15 +14,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bistand.rules.ages import ADULT_AGE, CHILD_AGE_LIMIT, LUNCH_AGE_LIMIT, SCHOOL_AGE, age_on
 from bistand.rules.messages import message, month_name
 from bistand.rules.model import COST_TYPES, INCOME_TYPES, ROLES, Cost, Household, Income, Member
 from bistand.rules.parameters import ParameterSet, default_parameters
 
 MAX_AMOUNT = Decimal(10_000_000)
 MAX_HOUSEHOLD = 99
-CHILD_AGE_LIMIT = 21  # "barn och ungdomar under 21 år" (SOSFS 2013:1); 18–20 only while in school
-SCHOOL_AGE = 18  # from 18 the parents' duty of maintenance lasts only while in school (FB 7 kap. 1 §)
-ADULT_AGE = 18  # an applicant or co-applicant younger than this applies through a guardian
 EARLIEST_BIRTH = date(1900, 1, 1)
 
 TOP_FIELDS = frozenset(
@@ -132,11 +130,6 @@ def parse_date(text: Any) -> date | None:
     return parsed
 
 
-def age_on(birth: date, day: date) -> int:
-    """Whole years of age on `day` (a child born on 29 February has its birthday on 1 March)."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def parse_amount(raw: Any, field: str, errors: list[FieldError]) -> Decimal | None:
     """Kronor, at most two decimals, not negative. Floats are read through their shortest text."""
     if type(raw) is int and 0 <= raw <= MAX_AMOUNT:  # the common case: whole kronor, nothing to check
@@ -184,7 +177,7 @@ def validate(data: Any, params: ParameterSet | None = None, lang: str = "sv") ->
 
     Raises `InvalidInput` listing every problem found, not just the first.
     """
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):  # dict first: the ABC check is slow
         raise InvalidInput([FieldError("", "not_object")], lang)
     params = params or default_parameters()
     errors: list[FieldError] = []
@@ -273,7 +266,7 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
         last_day = month.replace(day=days_in_month)
     for i, item in enumerate(raw):
         where = f"members[{i}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not MEMBER_FIELDS.issuperset(item):
@@ -355,7 +348,7 @@ def _members(raw: Any, month: date | None, errors: list[FieldError], notices: li
         if not isinstance(lunch, bool):
             errors.append(FieldError(f"{where}.lunch_at_home", "must_be_bool"))
             ok = False
-        elif not lunch and ok and (role != "child" or age > 6):
+        elif not lunch and ok and (role != "child" or age > LUNCH_AGE_LIMIT):
             notices.append(("lunch_ignored", {"field": f"{where}.lunch_at_home", "age": age}))
             lunch = True
         days = item.get("days_in_household")
@@ -396,7 +389,7 @@ def _costs(raw: Any, errors: list[FieldError]) -> list[Cost]:
     costs = []
     for i, item in enumerate(raw):
         where = f"costs[{i}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not COST_FIELDS.issuperset(item):
@@ -429,7 +422,7 @@ def _incomes(raw: Any, roles: dict[str, str], errors: list[FieldError]) -> list[
     incomes = []
     for i, item in enumerate(raw):
         where = f"incomes[{i}]"
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             errors.append(FieldError(where, "must_be_object"))
             continue
         if not INCOME_FIELDS.issuperset(item):

@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from bistand.rules.ages import bracket_words
 from bistand.rules.commands import write_err, write_out
 from bistand.rules.money import format_sek
 from bistand.rules.parameters import (
@@ -45,17 +46,6 @@ from bistand.rules.parameters import (
 # +11 % (2018: +1.6 % and +200 kr for children); 2023 and 2024 were +8.6 % and +8.7 %.
 MAX_CHANGE = Decimal("0.20")
 MAX_PBB_CHANGE = Decimal("0.12")
-
-_BRACKET_NAMES = {
-    "0": ("under 1 år", "under 1"),
-    "1-2": ("1–2 år", "1–2"),
-    "3": ("3 år", "3"),
-    "4-6": ("4–6 år", "4–6"),
-    "7-10": ("7–10 år", "7–10"),
-    "11-14": ("11–14 år", "11–14"),
-    "15-18": ("15–18 år", "15–18"),
-    "19-20": ("19–20 år", "19–20"),
-}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,7 +133,7 @@ def table_text(table: NormTable, params: ParameterSet | None = None, lang: str =
         ),
     ]
     for key in BRACKETS:
-        name = _BRACKET_NAMES[key][en]
+        name = bracket_words(key, "en" if en else "sv")
         without = _amount(table.without_lunch[key], lang) if key in YOUNG_BRACKETS else "–"
         out.append(f"  {name:<12}{_amount(table.with_lunch[key], lang):>16}{without:>18}")
     out += [

@@ -27,12 +27,14 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bistand.rules.ages import BRACKETS, YOUNG_BRACKETS
+
 SHAPES = ("per_person", "referensvarde")
 
 # household_types key -> (per-person table group, the keys it must have)
 _GROUPS = {
-    "children": ("children.with_lunch", ("0", "1-2", "3", "4-6", "7-10", "11-14", "15-18", "19-20")),
-    "children_without_lunch": ("children.without_lunch", ("0", "1-2", "3", "4-6")),
+    "children": ("children.with_lunch", BRACKETS),
+    "children_without_lunch": ("children.without_lunch", YOUNG_BRACKETS),
     "adults": ("adults", ("single", "couple")),
     "common": ("common", ("1", "2", "3", "4", "5", "6", "7")),
 }
