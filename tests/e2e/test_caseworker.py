@@ -47,7 +47,7 @@ def test_from_the_queue_to_an_adjusted_decision_the_citizen_sees(live_server, ne
     run, personnummer = routed
     page = sign_in_staff(new_page, live_server, caseworker)
     assert_accessible(page)
-    expect(page.get_by_text("Hyran (9900 kr) är högre än kommunens riktlinje")).to_be_visible()
+    expect(page.get_by_text("Hyran (9\u00a0900\u00a0kr) är högre än kommunens riktlinje")).to_be_visible()
     page.get_by_role("link", name=run.application.applicant.full_name).first.click()
     expect(page.get_by_text("Robotens förslag")).to_be_visible()
     assert_accessible(page)
