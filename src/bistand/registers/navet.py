@@ -17,7 +17,7 @@ from bistand.identity.personnummer import Personnummer
 from bistand.registers.errors import MalformedAnswer, PersonNotFound, RegisterTimeout, RegisterUnavailable
 from bistand.registers.facts import Address, HouseholdMember, NavetFacts, Protection, Relation
 from bistand.registers.interface import Parsed, RawAnswer
-from bistand.registers.soap import SoapFault, body_child, envelope
+from bistand.registers.soap import answer_body, envelope
 from bistand.registers.sources import Period, Source
 from bistand.registers.ssbtek import classify_http
 
@@ -80,14 +80,7 @@ def _person_id(parent: etree._Element) -> str:
 def parse_answer(raw: str) -> Parsed:
     """Read a Navet answer into :class:`NavetFacts`."""
     source = Source.NAVET
-    try:
-        body = body_child(raw)
-    except SoapFault as fault:
-        raise RegisterUnavailable(source, f"SOAP fault ({fault.code})") from None
-    except ValueError as exc:
-        raise MalformedAnswer(source, f"the answer is not a SOAP answer: {exc}") from None
-    if body.tag != f"{{{NAV}}}HamtaPersonpostSvar":
-        raise MalformedAnswer(source, "the answer is not a HamtaPersonpostSvar")
+    body = answer_body(source, raw, f"{{{NAV}}}HamtaPersonpostSvar")
     post = body.find("nav:Personpost", _N)
     if post is None:
         raise PersonNotFound(source, "Navet does not know the person", code="NAVET:PERSON_SAKNAS")

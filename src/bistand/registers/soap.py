@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-__all__ = ["ENV", "SoapFault", "body_child", "envelope", "fault_envelope"]
+from bistand.registers.errors import MalformedAnswer, RegisterUnavailable
+from bistand.registers.sources import Source
+
+__all__ = ["ENV", "SoapFault", "answer_body", "body_child", "envelope", "fault_envelope"]
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True)
@@ -63,3 +66,17 @@ def body_child(data: bytes | str) -> etree._Element:
         inner = next((c for c in detail if isinstance(c.tag, str)), None) if detail is not None else None
         raise SoapFault(code or "Server", child.findtext("faultstring") or "", inner)
     return child
+
+
+def answer_body(source: Source, raw: bytes | str, tag: str) -> etree._Element:
+    """The answer element ``tag`` of a register's SOAP answer. A Fault is the source being unavailable;
+    anything else than that answer is :class:`MalformedAnswer` (the typed errors the pipeline handles)."""
+    try:
+        body = body_child(raw)
+    except SoapFault as fault:
+        raise RegisterUnavailable(source, f"SOAP fault ({fault.code})") from None
+    except ValueError as exc:
+        raise MalformedAnswer(source, f"the answer is not a SOAP answer: {exc}") from None
+    if body.tag != tag:
+        raise MalformedAnswer(source, f"the answer is not a {etree.QName(tag).localname}")
+    return body

@@ -61,7 +61,7 @@ from bistand.registers.facts import (
     Vehicle,
 )
 from bistand.registers.interface import Parsed, RawAnswer
-from bistand.registers.soap import SoapFault, body_child, envelope
+from bistand.registers.soap import SoapFault, answer_body, body_child, envelope
 from bistand.registers.sources import Period, Source
 
 __all__ = [
@@ -505,14 +505,7 @@ def agency_error(source: Source, error: etree._Element) -> RegisterError:
 def parse_answer(source: Source, raw: str) -> Parsed:
     """Read one agency's part of an SSBTEK answer. Raises the typed error the answer carries, and
     :class:`MalformedAnswer` for anything that is not an answer of the published shape."""
-    try:
-        body = body_child(raw)
-    except SoapFault as fault:
-        raise RegisterUnavailable(source, f"SOAP fault ({fault.code})") from None
-    except ValueError as exc:
-        raise MalformedAnswer(source, f"the answer is not a SOAP answer: {exc}") from None
-    if body.tag != f"{{{SSBT}}}hamtaBastjanstInformationResponse":
-        raise MalformedAnswer(source, "the answer is not a hamtaBastjanstInformationResponse")
+    body = answer_body(source, raw, f"{{{SSBT}}}hamtaBastjanstInformationResponse")
     upstream_id = body.findtext(f"{{{SSBT}}}korrelationsid")
     if body.find(f"{{{SSBT}}}svarsdata") is None:
         raise MalformedAnswer(source, "the answer has no svarsdata")
