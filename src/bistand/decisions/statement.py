@@ -106,7 +106,7 @@ def amount(value: Any) -> SafeString:
     return ltr(kr(value))
 
 
-def _fill(template: str, **values: Any) -> SafeString:
+def fill(template: str, **values: Any) -> SafeString:
     """`template` (translated, %-style) with escaped `values`; safe values (isolated runs) kept."""
     escaped = {k: conditional_escape(v) for k, v in values.items()}
     return mark_safe(conditional_escape(template) % escaped)  # noqa: S308 - every part is escaped
@@ -265,16 +265,16 @@ def _parts(decision, people: dict[str, str], lang: str) -> list[Part]:
 def _outcome(decision, month: str) -> SafeString:
     granted = amount(decision.amount_granted)
     if decision.outcome == "grant":
-        return _fill(_("Du får %(amount)s i försörjningsstöd för %(month)s."), amount=granted, month=month)
+        return fill(_("Du får %(amount)s i försörjningsstöd för %(month)s."), amount=granted, month=month)
     if decision.outcome == "partial":
-        return _fill(
+        return fill(
             _(
                 "Du får %(amount)s i försörjningsstöd för %(month)s. Du får inte hela det belopp vi räknade fram."
             ),
             amount=granted,
             month=month,
         )
-    return _fill(_("Du får inte försörjningsstöd för %(month)s."), month=month)
+    return fill(_("Du får inte försörjningsstöd för %(month)s."), month=month)
 
 
 def _checked() -> list[str]:
@@ -377,7 +377,7 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             difference=amount(abs(Decimal(str(calc.get("deficit", 0))))),
             surplus=Decimal(str(calc.get("deficit", 0))) < 0,
             granted=amount(decision.amount_granted),
-            law=_fill(
+            law=fill(
                 _("Beslutet är fattat enligt %(law)s."), law=cite(reference("right", decision.month), lang)
             ),
             automated=bool(decision.automated),
