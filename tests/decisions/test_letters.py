@@ -127,12 +127,57 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "couple"), CASES)
-def test_every_letter_is_plain_and_carries_every_fl_element(kind, couple, people, municipality, caseworker):
+# What a reader of each language meets for each element the letter must carry.
+SAYS = {
+    "sv": {
+        "automated": ["beslutsfunktion", "28 §", "Ingen handläggare har bedömt"],
+        "reasons": "Skäl för beslutet",
+        "law": "12 kap. 1 § socialtjänstlagen (2025:400)",
+        "appeal": ["förvaltningsrätten", "tre veckor"],
+        "children": ["Ditt barn, 11 år", "Ditt barn, 3 år"],
+        "household": {True: "4 personer", False: "1 person"},
+        "original": "Beslutet på svenska",
+    },
+    "en": {
+        "automated": ["automated decision function", "section 28", "No caseworker has assessed"],
+        "reasons": "Reasons for the decision",
+        "law": "chapter 12, section 1 of the Social Services Act (socialtjänstlagen, 2025:400)",
+        "appeal": ["administrative court", "three weeks"],
+        "children": ["Your child, aged 11", "Your child, aged 3"],
+        "household": {True: "4 people", False: "1 person"},
+    },
+    "ar": {
+        "automated": ["اتُّخذ هذا القرار آلياً", "28", "لم يقيّم أي موظف طلبك"],
+        "reasons": "أسباب القرار",
+        "law": "12 kap. 1 § socialtjänstlagen (2025:400)",
+        "appeal": ["المحكمة الإدارية", "ثلاثة أسابيع"],
+        "children": ["طفلك، العمر 11 سنة", "طفلك، العمر 3 سنوات"],
+        "household": {True: "لأسرة من 4 أشخاص", False: "لأسرة من شخص واحد"},
+    },
+}
+# Internal text in any language: member ids, raw rule codes, ids that look like uuids, "1 persons".
+RAW = re.compile(
+    r"\b(?:riksnorm|costs|income|norm)\.[a-z_.]+\b|\b[0-9a-f]{8}-[0-9a-f]{4}-|\b[0-9a-f]{32}\b|"
+    r"\b(?:Child|applicant|co-applicant) [a-c]\d?\b|\(applicant a\)|\b1 (?:persons|people)\b|\b[abc]\d?:"
+)
+
+
+def translated_part(html: str) -> str:
+    """What an English or Arabic reader reads in their own language: the letter less its Swedish original,
+    the runs kept left to right (legal references, amounts) and the Swedish names given in brackets."""
+    html = re.sub(r'<(section|span|p)[^>]*lang="sv"[^>]*>.*?</\1>', " ", html, flags=re.S)
+    html = re.sub(r'<bdi dir="ltr">.*?</bdi>', " ", html, flags=re.S)
+    text = re.sub(r"\([^()]*\)", " ", plain(html))
+    for name in ("Kim Handläggare", "Försäkringskassan", "Arbetsförmedlingen", "Socialnämnden"):
+        text = text.replace(name, " ")  # names of people and agencies are names in every language
+    return text
+
+
+def a_decision(kind: str, couple: bool, people, municipality, caseworker) -> Decision:
     extra = {}
     if kind == "correction":
         extra = {"correction": "rattelse", "correction_reason": "Hyran var felskriven.", "version": 2}
-    decision = decide(
+    return decide(
         people,
         municipality,
         outcome="grant" if kind in ("automated", "correction") else kind,
@@ -141,28 +186,89 @@ def test_every_letter_is_plain_and_carries_every_fl_element(kind, couple, people
         decided_by=None if kind == "automated" else caseworker,
         **extra,
     )
-    text = text_of(decision)
+
+
+def assert_readable(
+    text: str, decision: Decision, kind: str, couple: bool, lang: str, appeal: list[str] | None = None
+) -> None:
+    """The check issue 15 names, on a letter's or a decision page's text in one language."""
+    from django.utils import translation
+
+    from bistand.intake.summary import kr
+
+    says = SAYS[lang]
     assert not INTERNAL.search(text), INTERNAL.search(text)
+    assert not RAW.search(text), RAW.search(text)
     # FL 28 §: who decided, or that it was decided automatically and on what delegation.
     if kind == "automated":
-        assert "automatisk beslutsfunktion" in text and "SN 2026/12" in text and "28 §" in text
-        assert "Ingen handläggare har bedömt" in text and "rimliga" not in text
+        for phrase in says["automated"]:
+            assert phrase in text, phrase
+        assert (
+            "SN 2026/12" in text and "2026-01-20" not in text
+        )  # the delegation, its date as people write it
     else:
         assert "Kim Handläggare" in text
     # FL 32 §: the reasons and the law they rest on, the month's law only.
-    assert "Skäl för beslutet" in text and "12 kap. 1 § socialtjänstlagen (2025:400)" in text
+    assert says["reasons"] in text and says["law"] in text
     assert "2001:453" not in text and "4 kap." not in text
     # FL 33 §: how to appeal.
-    assert "förvaltningsrätten" in text and "tre veckor" in text
+    for phrase in says["appeal"] if appeal is None else appeal:
+        assert phrase in text, phrase
     # People by name or as "ditt barn, 8 år"; correct grammar for every count.
     assert "Anna" in text
     if couple:
-        assert "Bo" in text and "Ditt barn, 11 år" in text and "Ditt barn, 3 år" in text
-        assert "4 personer" in text
-    else:
-        assert "1 person" in text
+        assert "Bo" in text
+        for phrase in says["children"]:
+            assert phrase in text, phrase
+    assert says["household"][couple] in text
+    # No contradiction: the amount in the outcome is the amount granted in the calculation.
+    with translation.override(lang):
+        granted = kr(decision.amount_granted).replace("\xa0", " ")  # plain() writes one space
+    assert text.count(granted) >= (2 if decision.amount_granted else 1), granted
+    if kind == "reject":
+        assert not re.search(r"har rätt till|are entitled to|entitled to", text)
     if kind == "correction":
         assert "Hyran var felskriven" in text
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+@pytest.mark.parametrize(("kind", "couple"), CASES)
+def test_every_letter_is_plain_and_carries_every_fl_element(
+    kind, couple, lang, people, municipality, caseworker
+):
+    decision = a_decision(kind, couple, people, municipality, caseworker)
+    html = letter_html(decision, lang)
+    assert_readable(plain(html), decision, kind, couple, lang)
+    if lang != "sv":
+        # Nothing left in Swedish outside the Swedish original and the law's own names (no msgid).
+        assert not re.search(r"[åäöÅÄÖ]", translated_part(html)), translated_part(html)
+        # The caseworker's own words stay as written, marked Swedish.
+        if kind in ("partial", "correction"):
+            reason = "Du har sparade pengar" if kind == "partial" else "Hyran var felskriven."
+            assert re.search(f'<span lang="sv" dir="ltr">{reason}', html)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+@pytest.mark.parametrize(("kind", "couple"), CASES)
+def test_every_decision_page_is_plain_and_carries_every_fl_element(
+    kind, couple, lang, people, municipality, caseworker, unit, client
+):
+    from django.urls import reverse
+
+    from bistand.cases.models import Case
+    from bistand.identity.models import User
+
+    decision = a_decision(kind, couple, people, municipality, caseworker)
+    decision.case = Case.objects.create(applicant=people[0], unit=unit)
+    decision.save()
+    reader = User.objects.create(username="anna", role=User.Role.CITIZEN, person=people[0])
+    client.force_login(reader)
+    html = client.get(reverse("portal:decision", args=[decision.pk]), HTTP_ACCEPT_LANGUAGE=lang)
+    html = html.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    # The page gives the last day to appeal rather than "three weeks".
+    assert_readable(plain(html), decision, kind, couple, lang, appeal=SAYS[lang]["appeal"][:1])
+    if lang != "sv":
+        assert not re.search(r"[åäöÅÄÖ]", translated_part(html)), translated_part(html)
 
 
 def test_the_explanation_never_contradicts_a_rejection(people, municipality, caseworker):

@@ -23,7 +23,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bistand.casework.models import Kommunicering
-from bistand.decisions.statement import fill, ltr
+from bistand.decisions.statement import fill, ltr, swedish
 from bistand.portal.models import DocumentRequest
 
 
@@ -141,11 +141,6 @@ def fl(section: int) -> SafeString:
 def day(value: datetime.date) -> SafeString:
     """A date in the active language, isolated (its direction follows its own words)."""
     return format_html("<bdi>{}</bdi>", date_format(value, "j F Y"))
-
-
-def swedish(text: str) -> SafeString:
-    """A caseworker's own words, kept as written and marked Swedish (read with a Swedish voice)."""
-    return format_html('<span lang="sv" dir="ltr">{}</span>', text)
 
 
 def months_text(months: Iterable[datetime.date]) -> str:
