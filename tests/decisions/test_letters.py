@@ -291,14 +291,20 @@ def test_a_partial_grant_says_what_was_granted_and_why(people, municipality, cas
     assert decision.ground == "assessment"
 
 
-def test_an_old_month_cites_only_the_old_law(people, municipality, caseworker):
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+@pytest.mark.parametrize("outcome", ["grant", "partial", "reject"])
+def test_an_old_month_cites_only_the_old_law(outcome, lang, people, municipality, caseworker):
     decision = decide(
-        people, municipality, outcome="grant", couple=True, month=OLD_LAW, decided_by=caseworker
+        people, municipality, outcome=outcome, couple=True, month=OLD_LAW, decided_by=caseworker
     )
-    text = text_of(decision)
-    assert "4 kap. 1 § socialtjänstlagen (2001:453)" in text
-    assert "4 kap. 3 § första stycket 1 socialtjänstlagen (2001:453)" in text  # the norm's own section
-    assert "2025:400" not in text and "12 kap." not in text
+    text = text_of(decision, lang)
+    if lang == "en":
+        assert "chapter 4, section 1 of the Social Services Act (socialtjänstlagen, 2001:453)" in text
+        assert "chapter 4, section 3, first paragraph, point 1 of the Social Services Act" in text
+    else:
+        assert "4 kap. 1 § socialtjänstlagen (2001:453)" in text
+        assert "4 kap. 3 § första stycket 1 socialtjänstlagen (2001:453)" in text  # the norm's own section
+    assert "2025:400" not in text and "12 kap." not in text and "chapter 12" not in text
 
 
 def test_a_higher_norm_cites_its_own_paragraph(people, municipality, caseworker):
