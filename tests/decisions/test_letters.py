@@ -497,3 +497,81 @@ def test_the_stored_motivation_is_swedish_whatever_the_page_language(people, mun
         motivation = motivation_text(decision)
     assert "Lagrum:" in motivation and "Legal basis" not in motivation
     assert "Inkomst < behov & mer." in motivation  # the caseworker's words kept exactly
+
+
+def _tagged_text(pdf: bytes) -> tuple[object, list[tuple[str, str, str]]]:
+    """The PDF's structure tree in reading order, as a screen reader walks it: (tag, language, text) for
+    each element, its text being the marked content it owns on its pages."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    content: dict[tuple[int, int], str] = {}
+    for number, page in enumerate(reader.pages):
+        stack: list[int | None] = []
+
+        def before(op, args, cm, tm, stack=stack):
+            if op == b"BDC":
+                stack.append(args[1].get("/MCID") if hasattr(args[1], "get") else None)
+            elif op == b"BMC":
+                stack.append(None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def text(value, cm, tm, font, size, stack=stack, number=number):
+            mcid = next((m for m in reversed(stack) if m is not None), None)
+            if mcid is not None:
+                content[(number, mcid)] = content.get((number, mcid), "") + value
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    order: list[tuple[str, str, str]] = []
+
+    def walk(node, page: int | None, lang: str, depth: int = 0) -> str:
+        node = node.get_object()
+        if "/Pg" in node:
+            page = pages[node.raw_get("/Pg").idnum]
+        lang = str(node.get("/Lang", lang))
+        kids = node.get("/K", [])
+        owned = []
+        entry = len(order)
+        order.append((str(node.get("/S", "")), lang, ""))
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, int):
+                owned.append(content.get((page, kid), ""))
+            elif isinstance(kid, dict) and "/MCID" in kid and "/S" not in kid:
+                kid_page = pages[kid.raw_get("/Pg").idnum] if "/Pg" in kid else page
+                owned.append(content.get((kid_page, kid["/MCID"]), ""))
+            elif isinstance(kid, dict) and depth < 60:
+                owned.append(walk(kid, page, lang, depth + 1))
+        text = re.sub(r"\s+", " ", " ".join(owned)).strip()
+        order[entry] = (order[entry][0], lang, text)
+        return text
+
+    root = reader.trailer["/Root"]
+    walk(root["/StructTreeRoot"], None, str(root["/Lang"]))
+    return root, order
+
+
+@pytest.mark.parametrize("lang", ["sv", "ar"])
+def test_a_screen_reader_meets_the_letter_in_order_with_its_languages_and_headings(
+    lang, people, municipality, caseworker
+):
+    decision = decide(people, municipality, outcome="partial", couple=True, decided_by=caseworker)
+    root, order = _tagged_text(render_letter(decision, lang))
+    assert root["/Lang"] == lang
+    headings = [(tag, text) for tag, _lang, text in order if tag in ("/H1", "/H2")]
+    title, reasons, appeal, total = {
+        "sv": ("Beslut om försörjningsstöd", "Skäl för beslutet", "Om du inte håller med", "som du får"),
+        "ar": ("قرار بشأن المساعدة المعيشية", "أسباب القرار", "إذا لم توافق", "التي تحصل عليها"),
+    }[lang]
+    assert headings[0] == ("/H1", title), headings
+    assert {reasons, appeal} <= {text for tag, text in headings if tag == "/H2"}, headings
+    # Reading order: the amount granted comes right after its label, in the same row.
+    cells = [(tag, text) for tag, _lang, text in order if tag in ("/TH", "/TD")]
+    label = next(i for i, (tag, text) in enumerate(cells) if tag == "/TH" and total in text)
+    assert cells[label + 1][0] == "/TD" and "6000" in cells[label + 1][1].replace(" ", "").replace("\xa0", "")
+    if lang != "sv":
+        # The Swedish original is tagged Swedish, so it is read with a Swedish voice.
+        original = [text for tag, language, text in order if tag == "/Sect" and language == "sv"]
+        assert original and "Beslutet på svenska" in original[0] and "Du får 6" in original[0]

@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pydyf
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -86,7 +87,21 @@ def render_letter(decision, lang: str = "sv", recipient=None, *, draft: bool = F
 
     css, fonts = _style()
     html = HTML(string=letter_html(decision, lang, recipient, draft=draft), url_fetcher=_no_fetching())
-    return html.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
+    return html.write_pdf(
+        stylesheets=[css],
+        font_config=fonts,
+        pdf_variant="pdf/ua-1",
+        finisher=_swedish_original_tagged if lang != "sv" else None,
+    )
+
+
+def _swedish_original_tagged(document, pdf) -> None:
+    """Tag the Swedish original of a translated letter with its language (/Lang), so a screen reader reads
+    it with a Swedish voice. WeasyPrint sets the document's language only, not an element's `lang`; the
+    letter's one `<section>` is the Swedish original (decisions/letter.html)."""
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("Type") == "/StructElem" and item.get("S") == "/Sect":
+            item["Lang"] = pydyf.String("sv")
 
 
 def party_languages(decision) -> list[tuple[Any, str]]:
