@@ -553,7 +553,7 @@ def _tagged_text(pdf: bytes) -> tuple[object, list[tuple[str, str, str]]]:
     return root, order
 
 
-@pytest.mark.parametrize("lang", ["sv", "ar"])
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
 def test_a_screen_reader_meets_the_letter_in_order_with_its_languages_and_headings(
     lang, people, municipality, caseworker
 ):
@@ -563,14 +563,24 @@ def test_a_screen_reader_meets_the_letter_in_order_with_its_languages_and_headin
     headings = [(tag, text) for tag, _lang, text in order if tag in ("/H1", "/H2")]
     title, reasons, appeal, total = {
         "sv": ("Beslut om försörjningsstöd", "Skäl för beslutet", "Om du inte håller med", "som du får"),
+        "en": (
+            "Decision on income support",
+            "Reasons for the decision",
+            "If you do not agree",
+            "you receive",
+        ),
         "ar": ("قرار بشأن المساعدة المعيشية", "أسباب القرار", "إذا لم توافق", "التي تحصل عليها"),
     }[lang]
     assert headings[0] == ("/H1", title), headings
     assert {reasons, appeal} <= {text for tag, text in headings if tag == "/H2"}, headings
+    # No table is a caption alone at the foot of a page, its rows on the next (one table, read whole).
+    tables = [i for i, (tag, _lang, _text) in enumerate(order) if tag == "/Table"]
+    for start, end in zip(tables, [*tables[1:], len(order)], strict=True):
+        assert any(tag == "/TR" for tag, _lang, _text in order[start:end]), order[start]
     # Reading order: the amount granted comes right after its label, in the same row.
     cells = [(tag, text) for tag, _lang, text in order if tag in ("/TH", "/TD")]
     label = next(i for i, (tag, text) in enumerate(cells) if tag == "/TH" and total in text)
-    assert cells[label + 1][0] == "/TD" and "6000" in cells[label + 1][1].replace(" ", "").replace("\xa0", "")
+    assert cells[label + 1][0] == "/TD" and "6000" in re.sub(r"[\s,]", "", cells[label + 1][1])
     if lang != "sv":
         # The Swedish original is tagged Swedish, so it is read with a Swedish voice.
         original = [text for tag, language, text in order if tag == "/Sect" and language == "sv"]
