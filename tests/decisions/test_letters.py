@@ -400,7 +400,7 @@ def test_the_letter_pdf_is_tagged_with_language_and_structure(people, municipali
     assert arabic.trailer["/Root"]["/Lang"] == "ar"
 
 
-@pytest.mark.parametrize("lang", ["sv", "ar"])
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
 def test_the_letter_pdf_passes_the_pdf_ua_rules_that_can_be_read_without_verapdf(
     lang, people, municipality, caseworker
 ):
@@ -426,13 +426,14 @@ def test_the_letter_pdf_passes_the_pdf_ua_rules_that_can_be_read_without_verapdf
                 font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             )
             assert any(key.startswith("/FontFile") for key in descriptor.get_object()), font  # embedded
-    headers, cells, figures = set(), [], []
+    headers, cells, figures, scopes = set(), [], [], []
 
     def walk(node, depth=0):
         node = node.get_object()
         kind = node.get("/S")
         if kind == "/TH":
             headers.add(str(node["/ID"]))
+            scopes.append(node.get("/A", {}).get("/Scope"))  # 7.5: each header says what it heads
         elif kind == "/TD":
             cells.append(node)
         elif kind == "/Figure":
@@ -447,6 +448,7 @@ def test_the_letter_pdf_passes_the_pdf_ua_rules_that_can_be_read_without_verapdf
 
     walk(tree)
     assert headers and cells
+    assert set(scopes) == {"/Column", "/Row"}, scopes
     for cell in cells:  # 7.5: a data cell's headers are determinable (Headers and IDs)
         named = cell.get("/A", {}).get("/Headers", [])
         assert named and {str(h) for h in named} <= headers
