@@ -152,3 +152,15 @@ def test_a_reply_is_acknowledged_and_no_longer_asked_for(client, citizen, casewo
     assert "Vi fick ditt svar" in page(client, "portal:kommunicering", entry.pk, "sv")
     home = client.get(reverse("portal:home")).content.decode()
     assert reverse("portal:kommunicering", args=[entry.pk]) not in home
+
+
+def test_a_closed_request_asks_for_nothing_more(client, citizen, caseworker, case_with_application):
+    from bistand.portal.models import DocumentRequest
+
+    case, _application = case_with_application
+    request = services.request_documents(case, ASKED, DEADLINE, caseworker)
+    DocumentRequest.objects.filter(pk=request.pk).update(status=DocumentRequest.Status.CLOSED)
+    client.force_login(citizen)
+    html = main(page(client, "portal:request", request.pk, "sv"))
+    assert "Begäran är avslutad." in html and "Skicka in senast" not in html and "Så svarar du" not in html
+    assert "Du skickade in underlaget ." not in html

@@ -268,6 +268,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         {
             "doc_request": doc_request,
             "frame": requests.for_document_request(doc_request),
+            "closed": doc_request.status != DocumentRequest.Status.OPEN,  # nothing more is asked
             "form": form,
             "error": error,
             "uploads": doc_request.uploads.all(),
