@@ -164,3 +164,31 @@ def test_a_closed_request_asks_for_nothing_more(client, citizen, caseworker, cas
     html = main(page(client, "portal:request", request.pk, "sv"))
     assert "Begäran är avslutad." in html and "Skicka in senast" not in html and "Så svarar du" not in html
     assert "Du skickade in underlaget ." not in html
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+def test_any_caseworker_text_is_kept_exactly_marked_and_escaped(lang):
+    """Whatever the caseworker writes (markup, right-to-left letters, line breaks) reaches the citizen as
+    written, escaped, inside one Swedish-marked run, in every page language."""
+    from django.utils import translation
+    from django.utils.html import escape
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from bistand.portal.models import DocumentRequest
+    from bistand.portal.requests import for_document_request, for_kommunicering
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.text(min_size=1, max_size=200).filter(str.strip))
+    def check(text):
+        with translation.override(lang):
+            frames = [
+                for_document_request(DocumentRequest(text=text, deadline=DEADLINE)),
+                for_kommunicering(Kommunicering(found=text, reply_by=DEADLINE)),
+            ]
+        for frame in frames:
+            assert frame.asked == f'<span lang="sv" dir="ltr">{escape(text)}</span>'
+            assert bool(frame.interpreter) == (lang != "sv")
+            assert "<bdi>" in frame.deadline and "<bdi>" in frame.no_reply
+
+    check()
