@@ -74,7 +74,7 @@ def test_a_caseworkers_request_is_framed_in_the_readers_language(
     for phrase in DOCUMENTS[lang]:
         assert phrase in html, phrase
     # The caseworker's words as written, marked Swedish for a screen reader's Swedish voice.
-    assert f'<span lang="sv" dir="ltr">{ASKED}</span>' in html
+    assert f'<p class="ds-paragraph" lang="sv" dir="ltr"><span lang="sv" dir="ltr">{ASKED}</span>' in html
     # The law, kept left to right in any page direction; the deadline isolated.
     assert re.search(r'<bdi dir="ltr">[^<]*23[^<]*förvaltningslagen[^<]*2017:900[^<]*</bdi>', html)
     assert re.search(r"<bdi>[^<]*2026</bdi>", html)

@@ -121,6 +121,7 @@ class Frame:
     why: str
     asked_label: str
     asked: SafeString  # the caseworker's Swedish (marked), or our own words in the reader's language
+    swedish: bool  # `asked` is the caseworker's Swedish: its paragraph reads left to right on any page
     interpreter: SafeString  # said when the caseworker's Swedish meets a reader of another language
     deadline: SafeString
     how: str
@@ -198,6 +199,7 @@ def _frame(kind_key: str, *, asked: SafeString, by_caseworker: bool, deadline: d
         why=str(kind.why),
         asked_label=str(kind.asked_label),
         asked=asked,
+        swedish=by_caseworker,
         interpreter=interpreter,
         deadline=fill(str(kind.deadline), date=day(deadline)),
         how=str(kind.how),
