@@ -69,14 +69,16 @@ def line_errors(text: str, params: ParameterSet | None, lang: str = "sv") -> lis
 def read(lines: Iterable[str | bytes], params: ParameterSet, lang: str = "sv") -> Batch:
     """Read one household per line into columns; blank lines are skipped, invalid ones counted and kept."""
     reader = _Reader(params)
-    numbered = enumerate(lines, start=1)
+    lines = iter(lines)
+    first = 1  # the number of the chunk's first line
     # The decoded lines are many small lists; the cyclic collector would walk them again and again while
     # they are made, and none of them can form a cycle. Collection resumes when reading is done.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        while chunk := list(islice(numbered, CHUNK)):
-            reader.chunk(chunk)
+        while chunk := list(islice(lines, CHUNK)):
+            reader.chunk(chunk, first)
+            first += len(chunk)
     finally:
         if collecting:
             gc.enable()
@@ -94,36 +96,44 @@ class _Reader:
         self.invalid: list[tuple[int, str]] = []
         self.invalid_count = 0
 
-    def chunk(self, chunk: list[tuple[int, str | bytes]]) -> None:
-        run: list[LineHousehold] = []
-        numbers: list[int] = []
-        for number, line in chunk:
-            if not line or line.isspace():
-                continue
+    def chunk(self, chunk: list[str | bytes], first: int) -> None:
+        """Lines `first`, `first` + 1, …: decoded in one pass in C when every line is plain."""
+        numbers = [first + k for k, line in enumerate(chunk) if line and not line.isspace()]
+        if len(numbers) == len(chunk):
+            try:
+                run = list(map(_decode, chunk))
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                pass  # one line or more not in the plain shape: line by line below
+            else:
+                self._run(run, numbers, chunk, first)
+                return
+        run = []
+        kept: list[int] = []
+        for number in numbers:
+            line = chunk[number - first]
             try:
                 run.append(_decode(line))
-                numbers.append(number)
+                kept.append(number)
             except (msgspec.DecodeError, msgspec.ValidationError):
                 # Not the plain shape: `validate` judges. Households stay in the order of their lines.
-                self._run(run, numbers, chunk)
-                run, numbers = [], []
+                self._run(run, kept, chunk, first)
+                run, kept = [], []
                 household = _validated(_text(line), self.params)
                 if household is None:
                     self._refuse(number, line)
                 else:
                     self.builder.add(household)
-        self._run(run, numbers, chunk)
+        self._run(run, kept, chunk, first)
 
     def _run(
-        self, run: list[LineHousehold], numbers: list[int], chunk: list[tuple[int, str | bytes]]
+        self, run: list[LineHousehold], numbers: list[int], chunk: list[str | bytes], first: int
     ) -> None:
         if not run:
             return
         valid = append_checked(run, self.builder, self.params, self.months)
         if not valid.all():
-            lines = dict(chunk)
             for k in (~valid).nonzero()[0].tolist():
-                self._refuse(numbers[k], lines[numbers[k]])
+                self._refuse(numbers[k], chunk[numbers[k] - first])
 
     def _refuse(self, number: int, line: str | bytes) -> None:
         self.invalid_count += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from itertools import chain, compress, repeat
-from operator import attrgetter, eq, is_not
+from operator import attrgetter, eq
 from typing import Annotated, Literal, NamedTuple
 
 import msgspec
@@ -81,16 +81,11 @@ class MonthInfo(NamedTuple):
 
 _ROLE = {"applicant": 0, "co_applicant": 1, "child": 2}
 _TRI = {None: -1, False: 0, True: 1}
-_DAYS = {None: 0, **{d: d for d in range(1, 32)}}
 _SALARY = {kind: kind == "salary" for kind in INCOME_TYPES}
 _MEMBERS, _COSTS, _INCOMES = attrgetter("members"), attrgetter("costs"), attrgetter("incomes")
 _ID, _ROLE_OF, _BIRTH = attrgetter("id"), attrgetter("role"), attrgetter("birth_date")
-_LUNCH, _DAYS_GIVEN, _SCHOOL = (
-    attrgetter("lunch_at_home"),
-    attrgetter("days_in_household"),
-    attrgetter("in_school"),
-)
-_OWN = attrgetter("assistance_months")
+_OPTIONAL = attrgetter("lunch_at_home", "days_in_household", "in_school", "assistance_months")
+_NOTHING_OPTIONAL = (None, None, None, None)
 _MEMBER = attrgetter("member")
 _AMOUNT, _TYPE, _EARLIER = attrgetter("amount"), attrgetter("type"), attrgetter("earned_earlier_this_year")
 _EARLIEST = EARLIEST_BIRTH.toordinal()
@@ -154,10 +149,17 @@ def append(
     # Each column is taken and mapped in C (attrgetter, dict look-ups), not by a Python loop per member.
     roles = np.fromiter(map(_ROLE.__getitem__, map(_ROLE_OF, members)), np.int8, total)
     born = np.fromiter(map(date.toordinal, map(_BIRTH, members)), np.int64, total)
-    school = np.fromiter(map(_TRI.__getitem__, map(_SCHOOL, members)), np.int8, total)
-    days = np.fromiter(map(_DAYS.__getitem__, map(_DAYS_GIVEN, members)), np.int64, total)  # 0: not given
-    away = np.fromiter(map(_TRI.__getitem__, map(_LUNCH, members)), np.int8, total) == 0
-    has_own = np.fromiter(map(is_not, map(_OWN, members), repeat(None)), bool, total)
+    # Most members give none of the optional fields: one pass finds those who do.
+    some = np.fromiter(map(_NOTHING_OPTIONAL.__ne__, map(_OPTIONAL, members)), bool, total).nonzero()[0]
+    given = [members[k] for k in some.tolist()]
+    school = np.full(total, -1, dtype=np.int8)
+    school[some] = [_TRI[m.in_school] for m in given]
+    days = np.zeros(total, dtype=np.int64)  # 0: not given
+    days[some] = [m.days_in_household or 0 for m in given]
+    away = np.zeros(total, dtype=bool)
+    away[some] = [m.lunch_at_home is False for m in given]
+    has_own = np.zeros(total, dtype=bool)
+    has_own[some] = [m.assistance_months is not None for m in given]
 
     day = (born - _EPOCH).astype("datetime64[D]")
     first_of_month = day.astype("datetime64[M]")
