@@ -259,7 +259,7 @@ def test_cli_lookup_prints_every_source(registers, population):
 
 def test_cli_lookup_reports_failures_with_exit_code_1(registers, population):
     pnr = population.households[0].members[0]
-    registers.faults({"mode": "error", "source": "fk"})
+    registers.faults({"mode": "error", "variant": "bt", "source": "fk"})  # FK's own failure
     result = _cli(
         "lookup", pnr[2:8] + "-" + pnr[8:], "--month", "2026-03", "--sources", "fk,af", "--url", registers.url
     )

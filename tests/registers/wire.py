@@ -18,7 +18,7 @@ from bistand.registers import xsd
 from bistand.registers.navet import NavetAdapter
 from bistand.registers.soap import body_child
 from bistand.registers.sources import Period, Source
-from bistand.registers.ssbtek import SSBT, SsbtekAdapter, SsbtekConfig
+from bistand.registers.ssbtek import SSBT, SsbtekCall, SsbtekConfig
 from bistand.registers.tls import TlsFiles
 from tests.simulator import TLS_DIR
 
@@ -41,7 +41,7 @@ def question(url: str, source: Source, pnr: str, request_id: str = "req-1", mont
         return NavetAdapter(mtls_client(), "", SsbtekConfig(url).organisationsnummer).request(
             person, request_id
         )
-    return SsbtekAdapter(source, mtls_client(), SsbtekConfig(url)).request(person, month, request_id)
+    return SsbtekCall(mtls_client(), SsbtekConfig(url)).request(person, month, [source], request_id)
 
 
 def _person(pnr: str) -> Personnummer:

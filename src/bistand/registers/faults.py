@@ -11,15 +11,18 @@ A rule says what goes wrong, for which source and which person (``"*"`` for any)
     {"mode": "not_entitled", "source": "tns"}
     {"mode": "not_found", "person": "199001012385"}
 
-Modes:
+Modes (an SSBTEK question asks several agencies in one call: each agency's rule applies to its part):
 
-* ``latency``: wait ``latency_ms`` before answering normally (latency rules add up);
-* ``timeout``: hold the connection ``hold_ms`` (default 10 s, longer than any client timeout), then answer
+* ``latency``: wait ``latency_ms`` before answering normally (latency rules add up); the composite
+  service asks its agencies in parallel, so one slow agency makes the whole answer that much slower;
+* ``timeout``: hold the answer ``hold_ms`` (default 10 s, longer than any client timeout), then answer
   with the agency's error tagged ``SSBT``, code ``TIDSGRANS`` (the composite service gave up waiting);
-* ``error``: a SOAP Fault of the composite service (SSBT) with HTTP ``status`` (500–599, default 503);
-  ``variant: "bt"`` instead answers 200 with the agency's error tagged ``BT`` (one agency failed);
-* ``malformed``: broken XML (``variant: "syntax"``, default) or a well-formed answer of the wrong shape
-  (``"shape"``);
+  the other agencies' parts come in the same, late, answer;
+* ``error``: a SOAP Fault of the composite service (SSBT) with HTTP ``status`` (500–599, default 503):
+  the whole call fails, for every agency in it; ``variant: "bt"`` instead answers 200 with the agency's
+  error tagged ``BT`` (one agency failed, the others answer);
+* ``malformed``: broken XML, the whole answer (``variant: "syntax"``, default), or the agency's part with
+  neither data nor error (``"shape"``);
 * ``partial``: drop the second half of the records and say so the way the agency does (LEFI
   ``avvikelser`` INTERNT_FEL, an a-kassa whose status is not OK, Transportstyrelsen's ``FEL``, CSN's
   result code, Arbetsförmedlingen's status code);

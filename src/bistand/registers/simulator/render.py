@@ -28,6 +28,7 @@ __all__ = [
     "agency_error",
     "navet_answer",
     "not_entitled",
+    "shapeless",
     "ssbtek_answer",
     "ssbtek_fault",
     "wire_answer",
@@ -91,6 +92,12 @@ def not_entitled(question: Question, source: Source) -> bytes:
     """SSBTEK's answer when the agreement does not cover the agency: the agency is left out."""
     root, part = _response(question, source)
     part.getparent().remove(part)
+    return envelope(root)
+
+
+def shapeless(question: Question, source: Source) -> bytes:
+    """A broken agency part (fault injection): the agency's element with neither data nor error."""
+    root, _part = _response(question, source)
     return envelope(root)
 
 
