@@ -225,3 +225,20 @@ def test_sekretessmarkering_address_on_the_wire_is_stored_nowhere(registers, pop
     stored = json.dumps(answer.to_dict(include_raw=True), ensure_ascii=False)
     stored += "".join(f.read_text() for f in tmp_path.glob("*.json"))
     assert street not in stored and "Folkbokforingsadress" not in stored
+
+
+@pytest.mark.parametrize(
+    ("asked_by", "on_the_wire"), [(None, "bistand-robot"), ("handlaggare1", "handlaggare1")]
+)
+def test_ingivare_names_who_asked_on_the_wire(registers, population, asked_by, on_the_wire):
+    """The robot's id when the robot looks up, the caseworker's when a caseworker does: valid both ways."""
+    pnr = population.households[0].members[0]
+    capture = Capture(verify=TlsFiles.in_dir(TLS_DIR).client_context())
+    with http_gateway(registers.url, ClientSettings(timeout=10, retries=0), transport=capture) as gateway:
+        gateway.lookup(pnr, "2026-11", sources=SSBTEK_SOURCES, asked_by=asked_by)
+    ((request, content),) = capture.exchanges
+    ingivare = body_child(request.content).find(f".//{{{SSBT}}}ingivare")
+    assert ingivare.findtext(f"{{{SSBT}}}handlaggare") == on_the_wire
+    assert ingivare.findtext(f"{{{SSBT}}}organisationsnummer") == "162120000000"
+    validate_exchange(Source.FK, request.content, content)
+    assert registers.stats()["by_handlaggare"] == {on_the_wire: 1}

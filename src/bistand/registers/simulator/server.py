@@ -11,8 +11,8 @@ Endpoints:
 * ``GET /ssbtek/v10?wsdl``: the published WSDL (address pointing here), its XSDs under ``/ssbtek/v10/schemas/``;
 * ``GET /healthz``: ready, with the seed and the population's size;
 * ``GET|POST|PUT|DELETE /admin/faults``: list, add, replace, clear fault rules (see ``faults.py``);
-* ``GET|DELETE /admin/stats``: SOAP calls, and agency answers counted per source, outcome and person key;
-  reset;
+* ``GET|DELETE /admin/stats``: SOAP calls (and per Ingivare's handläggare), and agency answers counted per
+  source, outcome and person key; reset;
 * ``GET /admin/sample?households=N``: a few households' numbers and roles, for demos.
 
 It binds to 127.0.0.1 by default: it is a development and test tool. ``/healthz`` and the admin endpoints
@@ -82,14 +82,18 @@ class _Stats:
     def clear(self) -> None:
         with self._lock:
             self.calls = 0
+            self.by_handlaggare: Counter[str] = Counter()
             self.by_source: Counter[str] = Counter()
             self.by_outcome: Counter[str] = Counter()
             self.by_person: dict[str, Counter[str]] = {}
 
-    def call(self) -> None:
-        """One SOAP call (an SSBTEK question counts once, whatever the number of agencies in it)."""
+    def call(self, handlaggare: str | None) -> None:
+        """One SOAP call (an SSBTEK question counts once, whatever the number of agencies in it), and
+        who asked it (Ingivare's handläggare, as read off the wire; Navet has none)."""
         with self._lock:
             self.calls += 1
+            if handlaggare is not None:
+                self.by_handlaggare[handlaggare] += 1
 
     def count(self, source: Source, pnr: str | None, outcome: str) -> None:
         with self._lock:
@@ -103,6 +107,7 @@ class _Stats:
             return {
                 "total": sum(self.by_source.values()),
                 "calls": self.calls,
+                "by_handlaggare": dict(self.by_handlaggare),
                 "by_source": dict(self.by_source),
                 "by_outcome": dict(self.by_outcome),
                 "by_person": {k: dict(v) for k, v in self.by_person.items()},
@@ -345,7 +350,7 @@ class _Handler(BaseHTTPRequestHandler):
             asked = _Asked(person_id.text or "", Period(2000, 1), render.Question(), [Source.NAVET])
         else:
             asked = _ssbtek_question(question)
-        self.server.stats.call()
+        self.server.stats.call(None if navet else asked.question["handlaggare"])
         rules = {}
         delay_ms = 0
         for source in asked.sources:
