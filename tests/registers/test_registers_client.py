@@ -12,6 +12,7 @@ from datetime import UTC
 from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from bistand.identity.personnummer import PersonnummerError
 from bistand.registers import (
@@ -32,7 +33,9 @@ from bistand.registers import (
 )
 from bistand.registers.facts import AfFacts, FkFacts, NavetFacts, Protection, SkvFacts, TnsFacts
 from bistand.registers.population import Role, Situation
+from bistand.registers.soap import body_child
 from bistand.registers.sources import SSBTEK_SOURCES, Period
+from bistand.registers.ssbtek import AGENCY, SSBT
 
 MONTH = "2026-03"
 FAST = ClientSettings(timeout=2.0, retries=2, backoff_base=0.01, backoff_max=0.05, breaker_threshold=50)
@@ -202,10 +205,14 @@ def test_a_retry_asks_again_only_for_the_agency_that_failed(registers, parent):
     assert registers.requests_for(parent.pnr) == len(SSBTEK_SOURCES) + 1
 
 
-def test_one_lookup_is_one_ssbtek_call(gateway, registers, parent):
-    gateway.lookup(parent.pnr, MONTH)
+def test_one_lookup_is_one_ssbtek_call_and_each_agency_keeps_only_its_part(gateway, registers, parent):
+    answer = gateway.lookup(parent.pnr, MONTH)
     assert registers.stats()["calls"] == 2, "SSBTEK once for every agency, Navet once"
     assert registers.requests_for(parent.pnr) == len(ALL_SOURCES)
+    assert len({answer[s].provenance.request_id for s in SSBTEK_SOURCES}) == 1, "one question"
+    for source in SSBTEK_SOURCES:
+        svarsdata = body_child(answer[source].provenance.raw).find(f"{{{SSBT}}}svarsdata")
+        assert [etree.QName(e).localname for e in svarsdata] == [AGENCY[source]]
 
 
 def test_partial_answer_keeps_what_arrived_and_says_it_is_partial(gateway, registers, parent):

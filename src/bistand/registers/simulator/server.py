@@ -44,7 +44,7 @@ from bistand.registers.population import Population, generate, sample_households
 from bistand.registers.simulator import render
 from bistand.registers.simulator.answers import answer_for
 from bistand.registers.simulator.records import record_lists
-from bistand.registers.soap import SoapFault, body_child, envelope
+from bistand.registers.soap import SoapFault, body_child
 from bistand.registers.sources import Period, Source
 from bistand.registers.ssbtek import AGENCY, SSBT
 from bistand.registers.tls import TlsFiles, ensure_test_pki, server_context
@@ -367,7 +367,7 @@ class _Handler(BaseHTTPRequestHandler):
         # A failure of the composite service itself (SSBT: a SOAP Fault, a broken answer) is the whole call's.
         status, body = next(((a[0], a[1]) for a in answers if a[0] != 200 or a[1] is _BROKEN), (200, None))
         if body is None:
-            body = answers[0][1] if len(answers) == 1 else _merge([a[1] for a in answers])
+            body = answers[0][1] if len(answers) == 1 else render.merged([a[1] for a in answers])
         checked = all(len(a) == 2 for a in answers)
         if self.server.check_schemas and status == 200 and checked:
             try:
@@ -472,17 +472,6 @@ def _wsdl(host: str) -> bytes:
         f'schemaLocation="{folder}/sammansatt_bastjanst_v10.xsd"',
     )
     return text.encode()
-
-
-def _merge(answers: list[bytes]) -> bytes:
-    """One SSBTEK answer holding the agency parts of several (schema order kept)."""
-    first = body_child(answers[0])
-    data = first.find(f"{{{SSBT}}}svarsdata")
-    for other in answers[1:]:
-        data.extend(list(body_child(other).find(f"{{{SSBT}}}svarsdata")))
-    order = list(AGENCY.values())
-    data[:] = sorted(data, key=lambda e: order.index(etree.QName(e).localname))
-    return envelope(first)
 
 
 def _check_answer(body: bytes, *, navet: bool) -> None:
