@@ -1,5 +1,6 @@
-"""The register gateway: every source asked in parallel, with retries, a circuit breaker per source and a
-cache per (case, person, period, source).
+"""The register gateway: the sources asked in parallel — the ones that share a call (SSBTEK's seven agencies)
+in one call, the others (Navet) beside it — with retries, a circuit breaker per source and a cache per
+(case, person, period, source).
 
 Sync API (it runs the sources on a thread pool), so a Django task can call it directly::
 
@@ -57,7 +58,8 @@ URL_ENV = "BISTAND_REGISTERS_URL"
 class ClientSettings:
     """How patient the gateway is. Defaults suit the robot; tests use much shorter timeouts.
 
-    ``timeout`` is per attempt (httpx: connect, read, write each); ``timeouts`` overrides it per source.
+    ``timeout`` is per attempt (httpx: connect, read, write each); ``timeouts`` overrides it per source (a
+    call shared by several sources waits as long as the most patient of them).
     A source gets at most ``1 + retries`` attempts, with exponential backoff (``backoff_base`` × 2ⁿ, at most
     ``backoff_max``) and jitter between them, and only after a timeout, a 5xx or a connection failure.
     The breaker opens after ``breaker_threshold`` failed look-ups in a row and tries again after
