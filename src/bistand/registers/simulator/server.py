@@ -353,8 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.stats.call(None if navet else asked.question["handlaggare"])
         rules = {}
         delay_ms = 0
-        for source in asked.sources:
-            decision = self.server.faults.decide(source, asked.person)
+        for source, decision in self.server.faults.decide_call(asked.sources, asked.person).items():
             rule = rules[source] = decision.rule
             self.server.stats.count(source, asked.person, rule.mode.value if rule else "ok")
             held = rule.hold_ms if rule is not None and rule.mode is FaultMode.TIMEOUT else 0
