@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake.labels import label, source_label
+from bistand.intake.payout import COUNTER_KINDS, PayoutRoute
 from bistand.rules.money import format_sek
 
 
@@ -209,16 +210,11 @@ def _supplement_section(value: dict[str, Any], source: str) -> Section:
 
 def _payout_section(answer: dict[str, Any], source_of) -> Section:
     """Where the money goes: a masked account, a Bankgiro, or the counter for someone without an account."""
-    # lazy: an upward import from intake, named in tests/test_layers.py KNOWN_UPWARD (to become a signal)
-    from bistand.payments.models import COUNTER_KINDS, PaymentOrder
-
     payout = Section("payout", _("Utbetalning"), empty=_("Inget konto angivet"))
     account = answer["value"] or {}
     source = source_of(answer["source"])
     if account.get("route") in COUNTER_KINDS:
-        payout.rows.append(
-            Row(_("Utbetalning"), str(PaymentOrder.AccountKind(account["route"]).label), source)
-        )
+        payout.rows.append(Row(_("Utbetalning"), str(PayoutRoute(account["route"]).label), source))
     elif "bankgiro" in account:
         payout.rows.append(Row(_("Bankgiro"), "****" + account["bankgiro"][-4:], source))
     elif account.get("clearing_number"):
