@@ -14,19 +14,10 @@ from typing import Any
 
 from bistand.casework.policy import Policy
 from bistand.registers import income
+from bistand.registers.sources import source_name
 from bistand.rules.model import INCOME_TYPES
 from bistand.rules.money import format_sek as kr
 
-SOURCE_NAMES = {
-    "fk": "Försäkringskassan och Pensionsmyndigheten",
-    "af": "Arbetsförmedlingen",
-    "so": "a-kassan",
-    "csn": "CSN",
-    "skv": "Skatteverket",
-    "tns": "Transportstyrelsen",
-    "miv": "Migrationsverket",
-    "navet": "folkbokföringen",
-}
 ROLE_NAMES = {"applicant": "den sökande", "co_applicant": "medsökande"}
 
 
@@ -83,7 +74,7 @@ def reconcile(
                     Finding(
                         "register_not_available",
                         "high",
-                        f"Uppgifter från {SOURCE_NAMES.get(source, source)} om {ROLE_NAMES.get(role, role)} "
+                        f"Uppgifter från {source_name(source)} om {ROLE_NAMES.get(role, role)} "
                         "är inte tillgängliga för kommunen. De har inte lästs som att det saknas uppgifter; "
                         "en handläggare behöver ta in dem på annat sätt.",
                         role=role,
@@ -96,7 +87,7 @@ def reconcile(
                     Finding(
                         "register_incomplete",
                         "high",
-                        f"Uppgifter från {SOURCE_NAMES.get(source, source)} om {ROLE_NAMES.get(role, role)} "
+                        f"Uppgifter från {source_name(source)} om {ROLE_NAMES.get(role, role)} "
                         f"kom inte in fullständigt ({error.get('kind', 'fel')}). En handläggare behöver "
                         "kontrollera uppgifterna.",
                         role=role,
