@@ -206,6 +206,7 @@ def test_no_cycle_between_modules_even_through_a_function_level_import():
         target = _imported_module(imp.target)
         if target != imp.module and target != "bistand":
             graph[imp.module].add(target)
+
     def reachable(start: str) -> set[str]:
         seen: set[str] = set()
         todo = list(graph[start])
