@@ -113,3 +113,18 @@ def test_the_label_tables_name_only_the_domains_own_kinds():
     assert set(PAYMENT_PURPOSES) <= {"livelihood", *COST_TYPES}
     registers = {key.removeprefix("register:") for key in labels.SOURCE_LABELS if key.startswith("register:")}
     assert registers <= {source.value for source in Source}
+
+
+def test_no_template_formats_money_another_way():
+    # Every amount on a page goes through the `sek` filter (core/templatetags/money.py), which writes the
+    # unit itself: `floatformat`, or "kr"/"kronor" typed after a value, is a money format of its own.
+    import re
+
+    other_way = re.compile(r"floatformat|\}\}\s*(kr|kronor)\b|\{\{\s*amount\s*\}\}\s*(kr|kronor)\b")
+    found = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in sorted(SRC.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if other_way.search(line)
+    ]
+    assert found == []

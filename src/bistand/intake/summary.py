@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bistand.core.templatetags.money import sek
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake.labels import label, source_label
 from bistand.intake.payout import COUNTER_KINDS, PayoutRoute
-from bistand.rules.money import format_sek
 
 
 def kr(value: Any) -> str:
-    """An amount in kronor in the active language (`rules.money.format_sek`): 7 800 kr, 7 800,50 kr."""
-    return format_sek(Decimal(str(value)), translation.get_language())
+    """An amount in kronor in the active language: 7 800 kr, 7 800,50 kr (the templates' `sek` filter)."""
+    return sek(value)
 
 
 def born(pnr: str) -> str:
