@@ -13,6 +13,7 @@ from bistand.cases.models import Case
 from bistand.casework import pipeline, reconcile, workspace
 from bistand.casework.models import AutomationPolicy, DecisionDraft, PipelineRun
 from bistand.casework.policy import DEFAULT_FILE, Policy, default_policy, describe, policy_for
+from bistand.intake.answers import Answers
 from bistand.intake.models import Application
 from tests.conftest import TEST_DELEGATION, delegate, make_citizen
 
@@ -222,7 +223,9 @@ def test_the_capital_threshold_decides_whether_capital_income_is_a_finding(surpl
         }
     }
     policy = with_changes(thresholds__capital_surplus_per_year=limit)
-    findings = reconcile.reconcile({"month": "2026-11", "incomes": []}, snapshot, None, policy)
+    findings = reconcile.reconcile(
+        Answers.decode({"month": "2026-11", "incomes": []}), snapshot, None, policy
+    )
     assert ("capital_income" in {f.code for f in findings}) is found
 
 

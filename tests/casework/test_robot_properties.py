@@ -17,6 +17,7 @@ from bistand.casework.household import engine_input
 from bistand.casework.policy import Policy, default_policy
 from bistand.casework.reconcile import reconcile, register_incomes
 from bistand.decisions.stored_input import for_engine
+from bistand.intake.answers import Answers
 from bistand.registers.income import INCOME_TYPE_BY_CODE
 from bistand.rules import calculate
 from tests.conftest import TEST_DELEGATION
@@ -98,7 +99,7 @@ def application(draw) -> tuple[dict, dict]:
 
 
 def entitlement(values: dict, incomes: list[dict]) -> Decimal:
-    data, _ = engine_input({**values, "incomes": incomes}, APPLICANT, ["2026-10"], "1287")
+    data, _ = engine_input(Answers.decode({**values, "incomes": incomes}), APPLICANT, ["2026-10"], "1287")
     return calculate(for_engine(data)).entitlement
 
 
@@ -106,8 +107,8 @@ def entitlement(values: dict, incomes: list[dict]) -> Decimal:
 @given(application())
 def test_whatever_the_robot_decides_is_what_the_citizens_own_figures_give(generated):
     values, snapshot = generated
-    findings = reconcile(values, snapshot, None, POLICY)
-    data, provenance = engine_input(values, APPLICANT, ["2026-10"], "1287")
+    findings = reconcile(Answers.decode(values), snapshot, None, POLICY)
+    data, provenance = engine_input(Answers.decode(values), APPLICANT, ["2026-10"], "1287")
     robot = calculate(for_engine(data)).entitlement
 
     # The robot's figures are always the citizen's own.

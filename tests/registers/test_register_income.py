@@ -15,6 +15,7 @@ import pytest
 
 from bistand.casework import reconcile
 from bistand.intake import prefill
+from bistand.intake.answers import Answers
 from bistand.registers import RegisterError, income
 from bistand.registers.client import parse_raw
 from bistand.registers.interface import to_jsonable
@@ -132,7 +133,7 @@ def test_prefill_and_reconciliation_classify_every_code_alike(population):
         # The citizen who accepts the prefill has nothing to explain.
         values = {"month": month, "incomes": [{"person": r["person"], **r} for r in rows]}
         findings = reconcile._income_findings(
-            values, {"applicant": snapshot_of(gateway, person.pnr, month)}, month
+            Answers.decode(values), {"applicant": snapshot_of(gateway, person.pnr, month)}, month
         )
         assert [f.code for f in findings if f.severity != "info"] == [], person.pnr
     assert set(answers.BENEFIT_LABELS) <= set(income.INCOME_TYPE_BY_CODE)
@@ -193,7 +194,7 @@ def test_the_next_months_preliminary_payment_is_shown_to_the_caseworker_and_not_
         "month": month,
         "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": "9340"}],
     }
-    findings = reconcile._income_findings(values, snapshot, month)
+    findings = reconcile._income_findings(Answers.decode(values), snapshot, month)
     assert [(f.code, f.severity) for f in findings] == [("preliminary_payment", "info")]
     assert "preliminär" in findings[0].message and "räknas inte in" in findings[0].message
     assert reconcile.register_incomes(snapshot, month) == {"applicant": {"sickness_benefit": Decimal(9340)}}
@@ -224,7 +225,9 @@ def test_every_difference_from_the_register_is_a_finding_to_the_krona(stated):
     incomes = (
         [{"person": "applicant", "type": "unemployment_benefit", "amount": stated}] if stated != "0" else []
     )
-    findings = reconcile._income_findings({"month": month, "incomes": incomes}, snapshot, month)
+    findings = reconcile._income_findings(
+        Answers.decode({"month": month, "incomes": incomes}), snapshot, month
+    )
     assert [f.code for f in findings] == ["undeclared_income" if stated == "0" else "income_differs"]
     assert findings[0].severity in ("notice", "warning")
 
@@ -236,10 +239,12 @@ def test_a_stated_income_the_answering_register_does_not_show_is_a_finding():
         "month": month,
         "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": "500"}],
     }
-    assert [f.code for f in reconcile._income_findings(values, snapshot, month)] == ["income_differs"]
+    assert [f.code for f in reconcile._income_findings(Answers.decode(values), snapshot, month)] == [
+        "income_differs"
+    ]
     # Salary is not in these registers: nothing to compare it with.
     values = {"month": month, "incomes": [{"person": "applicant", "type": "salary", "amount": "500"}]}
-    assert reconcile._income_findings(values, snapshot, month) == []
+    assert reconcile._income_findings(Answers.decode(values), snapshot, month) == []
 
 
 def test_the_citizen_is_told_when_a_prefilled_amount_is_a_payment_not_yet_made():

@@ -8,11 +8,12 @@ one.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from decimal import Decimal
 from typing import Any
 
 from bistand.casework.policy import Policy
+from bistand.intake.answers import Answers
 from bistand.registers import income
 from bistand.registers.sources import source_name
 from bistand.rules.model import INCOME_TYPES
@@ -49,22 +50,22 @@ def register_incomes(snapshot: dict[str, Any], month: str) -> dict[str, dict[str
     return {role: kinds for role, kinds in totals.items() if kinds}
 
 
-def stated_incomes(values: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
+def stated_incomes(answers: Answers) -> dict[str, dict[str, Decimal]]:
     stated: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in values.get("incomes", []):
-        stated[row["person"]][row["type"]] += Decimal(row["amount"])
+    for row in answers.incomes:
+        stated[row.person][row.type] += row.amount
     return stated
 
 
 def reconcile(
-    values: dict[str, Any],
+    answers: Answers,
     snapshot: dict[str, Any],
-    previous: dict[str, Any] | None,
+    previous: Answers | None,
     policy: Policy,
 ) -> list[Finding]:
-    """Compare the stated answers (`values`) with the register snapshot (per role) and last month's answers."""
+    """Compare the stated answers with the register snapshot (per role) and last month's answers."""
     findings: list[Finding] = []
-    month = values["month"]
+    month = answers.month
 
     for role, answer in snapshot.items():
         for source, result in answer["sources"].items():
@@ -108,9 +109,9 @@ def reconcile(
                     source="fk",
                 )
             )
-    findings += _income_findings(values, snapshot, month)
+    findings += _income_findings(answers, snapshot, month)
     capital_limit = Decimal(policy.config["thresholds"]["capital_surplus_per_year"])
-    stated_assets = {asset["type"] for asset in values.get("assets", [])}
+    stated_assets = {asset.type for asset in answers.assets}
     for role, answer in snapshot.items():
         sources = answer["sources"]
         skv = sources.get("skv", {}).get("facts")
@@ -143,12 +144,12 @@ def reconcile(
                 )
             )
 
-    findings += _household_findings(values, snapshot)
-    findings += _changes_since_last_month(values, previous)
+    findings += _household_findings(answers, snapshot)
+    findings += _changes_since_last_month(answers, previous)
     return findings
 
 
-def _income_findings(values: dict[str, Any], snapshot: dict[str, Any], month: str) -> list[Finding]:
+def _income_findings(answers: Answers, snapshot: dict[str, Any], month: str) -> list[Finding]:
     """Every difference between a stated income and the register's figure for the month, to the krona.
 
     No tolerance: a register figure the robot used without asking would decide against the citizen
@@ -156,7 +157,7 @@ def _income_findings(values: dict[str, Any], snapshot: dict[str, Any], month: st
     The robot calculates on the citizen's own figures; a difference sends the case to a person.
     """
     findings: list[Finding] = []
-    stated = stated_incomes(values)
+    stated = stated_incomes(answers)
     for role, rows in register_rows(snapshot, month).items():
         answered = {source for source, result in snapshot[role]["sources"].items() if result.get("facts")}
         known = set().union(*(income.TYPES_BY_SOURCE.get(source, frozenset()) for source in answered))
@@ -219,14 +220,14 @@ def _upcoming_findings(answer: dict[str, Any], role: str, month: str) -> list[Fi
     ]
 
 
-def _household_findings(values: dict[str, Any], snapshot: dict[str, Any]) -> list[Finding]:
+def _household_findings(answers: Answers, snapshot: dict[str, Any]) -> list[Finding]:
     navet = snapshot.get("applicant", {}).get("sources", {}).get("navet", {}).get("facts")
     if not navet:
         return []
     at_address = {member["personnummer"] for member in navet["household"]}
-    stated = {child["personnummer"] for child in values.get("children", [])}
-    if values.get("co_applicant"):
-        stated.add(values["co_applicant"])
+    stated = set(answers.children_pnrs)
+    if answers.co_applicant:
+        stated.add(answers.co_applicant)
     findings = []
     if missing := at_address - stated:
         findings.append(
@@ -250,11 +251,11 @@ def _household_findings(values: dict[str, Any], snapshot: dict[str, Any]) -> lis
     return findings
 
 
-def _changes_since_last_month(values: dict[str, Any], previous: dict[str, Any] | None) -> list[Finding]:
+def _changes_since_last_month(answers: Answers, previous: Answers | None) -> list[Finding]:
     if previous is None:
         return []
     findings = []
-    if not values.get("nothing_changed"):
+    if not answers.nothing_changed:
         findings.append(Finding("reported_change", "notice", "Den sökande har angett att något har ändrats."))
     compared = {
         "co_applicant": "medsökande",
@@ -264,7 +265,7 @@ def _changes_since_last_month(values: dict[str, Any], previous: dict[str, Any] |
         "assets": "tillgångarna",
     }
     for key, label in compared.items():
-        if _normalised(values.get(key)) != _normalised(previous.get(key)):
+        if _normalised(getattr(answers, key)) != _normalised(getattr(previous, key)):
             findings.append(
                 Finding(
                     "changed_since_last_month",
@@ -276,13 +277,12 @@ def _changes_since_last_month(values: dict[str, Any], previous: dict[str, Any] |
 
 
 def _normalised(value: Any) -> Any:
-    if isinstance(value, list):
-        return sorted((_normalised(v) for v in value), key=repr)
-    if isinstance(value, dict):
-        return {k: _normalised(v) for k, v in sorted(value.items())}
-    if isinstance(value, str):
-        try:
-            return str(Decimal(value).normalize())
-        except ArithmeticError:
-            return value
+    """A stated answer in a form that compares by meaning: items in any order, 6500 and 6500.00 alike."""
+    if isinstance(value, tuple):
+        return sorted(repr(_normalised(item)) for item in value)
+    if is_dataclass(value):
+        return tuple(_normalised(getattr(value, f.name)) for f in fields(value))
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value
     return value

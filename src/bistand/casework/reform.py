@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from bistand.casework.models import ActivityPlan, MedicalCertificate, PipelineRun
+from bistand.intake.answers import Answers, Housing, Illness
 from bistand.rules.reform import Adult, ReformFacts, hits
 
 
@@ -61,17 +62,17 @@ def _plan_for(plans: list[ActivityPlan], personnummer: str, month: datetime.date
     return max(found, key=lambda p: (p.valid_from, p.pk)) if found else None
 
 
-def facts_for(run: PipelineRun, values: dict[str, Any], consecutive: int) -> ReformFacts:
+def facts_for(run: PipelineRun, answers: Answers, consecutive: int) -> ReformFacts:
     """The household's facts for the reform's rules."""
     application = run.application
     month = application.month
     snapshot = run.register_snapshot or {}
     plans = list(ActivityPlan.objects.filter(case=run.case).select_related("person"))
-    illness = values.get("illness") or {}
+    illness = answers.illness or Illness()
     adults = []
     for role, personnummer in (
         ("applicant", application.applicant.personnummer),
-        ("co_applicant", values.get("co_applicant")),
+        ("co_applicant", answers.co_applicant),
     ):
         if not personnummer:
             continue
@@ -85,16 +86,13 @@ def facts_for(run: PipelineRun, values: dict[str, Any], consecutive: int) -> Ref
         ]
         if recorded:  # a certificate the caseworker received and registered
             certificate = (recorded[0].valid_from, recorded[0].valid_until)
-        elif role == "applicant" and illness.get("certificate_from") and illness.get("certificate_to"):
-            certificate = (
-                datetime.date.fromisoformat(illness["certificate_from"]),
-                datetime.date.fromisoformat(illness["certificate_to"]),
-            )
+        elif role == "applicant" and illness.certificate:
+            certificate = illness.certificate
         adults.append(
             Adult(
                 role=role,
                 lawfully_resident=lawfully_resident(sources.get("miv"), month) if "miv" in sources else True,
-                ill_not_at_disposal=role == "applicant" and bool(illness.get("not_at_disposal")),
+                ill_not_at_disposal=role == "applicant" and illness.not_at_disposal,
                 certificate=certificate,
                 plan_hours=plan.hours_per_week if plan and plan.kind == "plan" else None,
                 job_search_hours=plan.job_search_hours if plan and plan.kind == "plan" else None,
@@ -102,18 +100,18 @@ def facts_for(run: PipelineRun, values: dict[str, Any], consecutive: int) -> Ref
                 af_status=af_status(sources.get("af"), month) if "af" in sources else None,
             )
         )
-    housing = values.get("housing") or {}
+    housing = answers.housing or Housing()
     return ReformFacts(
         month=month,
         adults=tuple(adults),
-        children=len(values.get("children") or []),
-        beyond_norm=tuple(need["type"] for need in values.get("extra_needs") or [] if need.get("type")),
-        second_hand_lease=bool(housing.get("second_hand_lease")),
-        sublet_consent=housing.get("sublet_consent"),
+        children=len(answers.children),
+        beyond_norm=tuple(need.type for need in answers.extra_needs if need.type),
+        second_hand_lease=housing.second_hand_lease,
+        sublet_consent=housing.sublet_consent,
         consecutive_months=consecutive,
     )
 
 
-def reform_reasons(run: PipelineRun, values: dict[str, Any], consecutive: int) -> list[dict[str, str]]:
+def reform_reasons(run: PipelineRun, answers: Answers, consecutive: int) -> list[dict[str, str]]:
     """A routing reason for every reform rule that touches the case, naming the rule."""
-    return [hit.to_reason() for hit in hits(facts_for(run, values, consecutive))]
+    return [hit.to_reason() for hit in hits(facts_for(run, answers, consecutive))]
