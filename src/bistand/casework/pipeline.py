@@ -44,6 +44,7 @@ from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid
 from bistand.intake.schema import answer as stored_answer
 from bistand.registers import JsonFileAnswerCache, http_gateway
+from bistand.registers.snapshot import RegisterSnapshot
 from bistand.rules import InvalidInput, calculate
 from bistand.rules.money import format_sek as kr
 from bistand.rules.parameters import ParameterSet, default_parameters
@@ -321,7 +322,7 @@ def _protected(run: PipelineRun) -> bool:
         return True
     # Only a register's yes counts. Unknown (a register did not answer) is not "protected": the gap is
     # named by its own finding (register_incomplete), and addresses are never shown to begin with.
-    return any(answer.get("protected") is True for answer in (run.register_snapshot or {}).values())
+    return RegisterSnapshot.from_json(run.register_snapshot).protected_anywhere
 
 
 def _same_month(application: Application) -> bool:
