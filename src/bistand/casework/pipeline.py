@@ -158,7 +158,8 @@ def reconcile_step(run: PipelineRun) -> dict[str, Any]:
         )
         return {"findings": [finding.to_dict()]}
     previous = previous_application(application)
-    findings = reconcile(answers, run.register_snapshot, _answers_or_none(previous), policy)
+    snapshot = RegisterSnapshot.from_json(run.register_snapshot)
+    findings = reconcile(answers, snapshot, _answers_or_none(previous), policy)
     return {"findings": [f.to_dict() for f in findings]}
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from bistand.casework.policy import Policy
 from bistand.intake.answers import Answers
 from bistand.registers import income
-from bistand.registers.sources import source_name
+from bistand.registers.snapshot import PersonRegisters, RegisterSnapshot
+from bistand.registers.sources import Source, source_name
 from bistand.rules.model import INCOME_TYPES
 from bistand.rules.money import format_sek as kr
 
@@ -35,16 +36,17 @@ class Finding:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
 
-def register_rows(snapshot: dict[str, Any], month: str) -> dict[str, list[income.RegisterIncome]]:
+def _payments(person: PersonRegisters) -> dict[str, Any]:
+    """The sources' facts as `registers.income` reads them (their stored form, by source name)."""
+    return {source.value: result.stored_facts for source, result in person.sources.items()}
+
+
+def register_rows(snapshot: RegisterSnapshot, month: str) -> dict[str, list[income.RegisterIncome]]:
     """Per role, the register payments that count in ``month`` (registers.income decides type and month)."""
-    rows = {}
-    for role, answer in snapshot.items():
-        facts = {source: result.get("facts") for source, result in answer["sources"].items()}
-        rows[role] = income.for_month(income.incomes(facts), month)
-    return rows
+    return {role: income.for_month(income.incomes(_payments(person)), month) for role, person in snapshot}
 
 
-def register_incomes(snapshot: dict[str, Any], month: str) -> dict[str, dict[str, Decimal]]:
+def register_incomes(snapshot: RegisterSnapshot, month: str) -> dict[str, dict[str, Decimal]]:
     """Incomes the registers show for the month, per role and income type (net amounts)."""
     totals = {role: income.by_type(rows) for role, rows in register_rows(snapshot, month).items()}
     return {role: kinds for role, kinds in totals.items() if kinds}
@@ -59,7 +61,7 @@ def stated_incomes(answers: Answers) -> dict[str, dict[str, Decimal]]:
 
 def reconcile(
     answers: Answers,
-    snapshot: dict[str, Any],
+    snapshot: RegisterSnapshot,
     previous: Answers | None,
     policy: Policy,
 ) -> list[Finding]:
@@ -67,9 +69,9 @@ def reconcile(
     findings: list[Finding] = []
     month = answers.month
 
-    for role, answer in snapshot.items():
-        for source, result in answer["sources"].items():
-            if result.get("error") and result["error"].get("kind") == "not_available":
+    for role, person in snapshot:
+        for source, result in person.sources.items():
+            if result.error and result.error.get("kind") == "not_available":
                 # SSBTEK leaves out what the municipality may not see: that is not "no income".
                 findings.append(
                     Finding(
@@ -79,11 +81,11 @@ def reconcile(
                         "är inte tillgängliga för kommunen. De har inte lästs som att det saknas uppgifter; "
                         "en handläggare behöver ta in dem på annat sätt.",
                         role=role,
-                        source=source,
+                        source=source.value,
                     )
                 )
-            elif result.get("error"):
-                error = result["error"]
+            elif result.error:
+                error = result.error
                 findings.append(
                     Finding(
                         "register_incomplete",
@@ -92,18 +94,18 @@ def reconcile(
                         f"kom inte in fullständigt ({error.get('kind', 'fel')}). En handläggare behöver "
                         "kontrollera uppgifterna.",
                         role=role,
-                        source=source,
+                        source=source.value,
                     )
                 )
 
-    for role, answer in snapshot.items():
-        fk = answer["sources"].get("fk", {}).get("facts") or {}
-        if fk.get("unavailable"):
+    for role, person in snapshot:
+        fk = person.facts(Source.FK)
+        if fk and fk.unavailable:
             findings.append(
                 Finding(
                     "register_not_available",
                     "high",
-                    f"Försäkringskassans uppgifter om {', '.join(fk['unavailable'])} för "
+                    f"Försäkringskassans uppgifter om {', '.join(fk.unavailable)} för "
                     f"{ROLE_NAMES.get(role, role)} är inte tillgängliga för kommunen; de är inte lästa som noll.",
                     role=role,
                     source="fk",
@@ -112,27 +114,26 @@ def reconcile(
     findings += _income_findings(answers, snapshot, month)
     capital_limit = Decimal(policy.config["thresholds"]["capital_surplus_per_year"])
     stated_assets = {asset.type for asset in answers.assets}
-    for role, answer in snapshot.items():
-        sources = answer["sources"]
-        skv = sources.get("skv", {}).get("facts")
-        if skv and skv["capital"]:
-            latest = max(skv["capital"], key=lambda c: c["assessment_year"])
-            surplus = Decimal(latest["surplus"])
+    for role, person in snapshot:
+        skv = person.facts(Source.SKV)
+        if skv and skv.capital:
+            latest = max(skv.capital, key=lambda c: c.assessment_year)
+            surplus = latest.surplus
             if surplus > capital_limit:
                 findings.append(
                     Finding(
                         "capital_income",
                         "warning",
                         f"Skatteverket visar kapitalinkomst på {kr(surplus)} för {ROLE_NAMES.get(role, role)} "
-                        f"(taxeringsår {latest['assessment_year']}). Det kan betyda sparade pengar eller andra "
+                        f"(taxeringsår {latest.assessment_year}). Det kan betyda sparade pengar eller andra "
                         "tillgångar som ska användas först.",
                         role=role,
                         source="skv",
                     )
                 )
-        tns = sources.get("tns", {}).get("facts")
-        if tns and tns["vehicles"] and "vehicle" not in stated_assets:
-            count = len(tns["vehicles"])
+        tns = person.facts(Source.TNS)
+        if tns and tns.vehicles and "vehicle" not in stated_assets:
+            count = len(tns.vehicles)
             findings.append(
                 Finding(
                     "vehicle",
@@ -149,7 +150,7 @@ def reconcile(
     return findings
 
 
-def _income_findings(answers: Answers, snapshot: dict[str, Any], month: str) -> list[Finding]:
+def _income_findings(answers: Answers, snapshot: RegisterSnapshot, month: str) -> list[Finding]:
     """Every difference between a stated income and the register's figure for the month, to the krona.
 
     No tolerance: a register figure the robot used without asking would decide against the citizen
@@ -159,7 +160,9 @@ def _income_findings(answers: Answers, snapshot: dict[str, Any], month: str) -> 
     findings: list[Finding] = []
     stated = stated_incomes(answers)
     for role, rows in register_rows(snapshot, month).items():
-        answered = {source for source, result in snapshot[role]["sources"].items() if result.get("facts")}
+        answered = {
+            source.value for source, result in snapshot.roles[role].sources.items() if result.stored_facts
+        }
         known = set().union(*(income.TYPES_BY_SOURCE.get(source, frozenset()) for source in answered))
         shown = income.by_type(rows)
         said = stated.get(role, {})
@@ -199,13 +202,13 @@ def _income_findings(answers: Answers, snapshot: dict[str, Any], month: str) -> 
                     },
                 )
             )
-        findings += _upcoming_findings(snapshot[role], role, month)
+        findings += _upcoming_findings(snapshot.roles[role], role, month)
     return findings
 
 
-def _upcoming_findings(answer: dict[str, Any], role: str, month: str) -> list[Finding]:
+def _upcoming_findings(person: PersonRegisters, role: str, month: str) -> list[Finding]:
     """Preliminary payments for a later month: shown to the caseworker as such, never counted."""
-    facts = {source: result.get("facts") for source, result in answer["sources"].items()}
+    facts = _payments(person)
     return [
         Finding(
             "preliminary_payment",
@@ -220,11 +223,12 @@ def _upcoming_findings(answer: dict[str, Any], role: str, month: str) -> list[Fi
     ]
 
 
-def _household_findings(answers: Answers, snapshot: dict[str, Any]) -> list[Finding]:
-    navet = snapshot.get("applicant", {}).get("sources", {}).get("navet", {}).get("facts")
+def _household_findings(answers: Answers, snapshot: RegisterSnapshot) -> list[Finding]:
+    applicant = snapshot.roles.get("applicant")
+    navet = applicant.facts(Source.NAVET) if applicant else None
     if not navet:
         return []
-    at_address = {member["personnummer"] for member in navet["household"]}
+    at_address = {member.personnummer for member in navet.household}
     stated = set(answers.children_pnrs)
     if answers.co_applicant:
         stated.add(answers.co_applicant)
