@@ -358,3 +358,9 @@ def test_a_rent_above_guidance_granted_last_month_is_not_judged_again_unless_it_
         _granted_last_month_with_rent(quiet_run, granted)
     policy = with_changes(housing_guidance__rent_accepted_carries_over=carries_over)
     assert ("rent_above_guidance" in codes(quiet_run, policy)) is routed
+
+
+def test_an_emergency_that_fails_the_checks_still_says_emergency_and_unsigned_co_applicant(quiet_run):
+    """A person picks up an incomplete application, but must still see at once that it is nödbistånd."""
+    answer(quiet_run, emergency=True, co_applicant="198101079294", costs="not a list")
+    assert {"emergency", "co_applicant_unsigned"} <= codes(quiet_run, with_changes())

@@ -39,7 +39,7 @@ from bistand.decisions.models import Decision
 from bistand.decisions.services import decide_automatically
 from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import Person, Unit
-from bistand.intake.answers import Answers, answers_of, named_persons
+from bistand.intake.answers import Answers, answers_of, named_persons, stated_flags
 from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid
 from bistand.intake.schema import answer as stored_answer
@@ -222,8 +222,12 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
     rules = policy.rules
     application = run.application
     # An application that does not pass the checks has its own finding (application_incomplete), which
-    # sends it to a person; the reasons drawn from its answers are then left to that person.
+    # sends it to a person; the reasons drawn from its answers are then left to that person, except the two
+    # a person must see at once: an emergency and a co-applicant who has not signed.
     answers = _answers_or_none(application)
+    emergency, co_applicant = (
+        (answers.emergency, bool(answers.co_applicant)) if answers else stated_flags(application)
+    )
     reasons: list[dict[str, str]] = []
 
     def reason(code: str, message: str) -> None:
@@ -235,7 +239,7 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             "Nämnden har inte gett den automatiserade beslutsfunktionen rätt att besluta (ingen delegation "
             "enligt kommunallagen 6 kap. 37 §). Datorn föreslår, en handläggare beslutar.",
         )
-    if answers and answers.emergency and not rules["allow_emergency"]:
+    if emergency and not rules["allow_emergency"]:
         reason("emergency", "Ansökan gäller nödbistånd. En handläggare beslutar samma dag.")
     if application.kind == Application.Kind.SUPPLEMENT:
         reason(
@@ -251,7 +255,7 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             "Hushållet har en annan ansökan för samma månad (nödbistånd bredvid den ordinarie). "
             "Kontrollera att inget beviljas eller betalas två gånger.",
         )
-    if answers and answers.co_applicant and not application.confirmed_co_applicant:
+    if co_applicant and not application.confirmed_co_applicant:
         reason(
             "co_applicant_unsigned",
             "Medsökande har inte skrivit under ansökan själv och har inte slagits upp i registren.",

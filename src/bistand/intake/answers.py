@@ -177,6 +177,15 @@ def answers_of(application: Any) -> Answers:
     return Answers.decode(validate_application(values_of(application)))
 
 
+def stated_flags(application: Any) -> tuple[bool, bool]:
+    """Whether the stored answers ask for nödbistånd and name a co-applicant, checked or not.
+
+    For routing an application that does not pass the checks: a person still sees that it is an emergency
+    (decided the same day) and that a co-applicant has not signed, so this reads the stored answers leniently."""
+    values = values_of(application)
+    return values.get("emergency") is True, bool(values.get("co_applicant"))
+
+
 def named_persons(application: Any) -> list[str]:
     """Every other person the stored answers name (co-applicant, children), checked or not.
 
