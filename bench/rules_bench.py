@@ -30,6 +30,7 @@ import numpy as np
 from bistand.api.openapi import EXAMPLE_INPUT
 from bistand.rules import calculate, default_parameters, explain, validate
 from bistand.rules.batch import compute
+from bistand.rules.household_input import checked_household
 from bistand.rules.jsonl import read
 from bistand.rules.money import dumps
 from bistand.rules.synthetic import random_household
@@ -124,6 +125,10 @@ def main() -> int:
     validated = [validate(d, params) for d in households]
     engine_only = per_call_median_us(lambda h: calculate(h, params), validated, rounds)
     rows.append(("  of which the calculation (input already checked)", f"{engine_only:.1f} µs", ""))
+    check = per_call_median_us(lambda d: checked_household(d, params), households, rounds)
+    rows.append(("  of which checking the dict (msgspec, then the rules)", f"{check:.1f} µs", ""))
+    full_check = per_call_median_us(lambda d: validate(d, params), households, rounds)
+    rows.append(("  checking the dict with `validate` alone (refusals)", f"{full_check:.1f} µs", ""))
     with_sv = per_call_median_us(lambda d: explain(calculate(d, params), "sv"), households, rounds)
     rows.append(("single, with Swedish explanation", f"{with_sv:.1f} µs", f"× {with_sv / calc:.1f}"))
     with_json = per_call_median_us(

@@ -19,6 +19,7 @@ from typing import Any
 
 from bistand.rules import formulas
 from bistand.rules.ages import BRACKET_INDEX_BY_AGE, BRACKET_WORDS, BRACKETS, bracket_words
+from bistand.rules.household_input import checked_household
 from bistand.rules.messages import message
 from bistand.rules.model import (
     COST_TYPES,
@@ -39,7 +40,7 @@ from bistand.rules.parameters import (
     default_parameters,
 )
 from bistand.rules.reform import calculation_warnings
-from bistand.rules.validation import FieldError, InvalidInput, validate
+from bistand.rules.validation import FieldError, InvalidInput
 
 ADULT_ROLES = ("applicant", "co_applicant")
 
@@ -57,7 +58,7 @@ def calculate(
     """
     params = params or default_parameters()
     if not isinstance(household, Household):
-        household = validate(household, params, lang)
+        household = checked_household(household, params, lang)
     mp = params.at(household.month)
     used: list[str] = []  # the table amounts behind the norm, by parameter name
     unverified: list[str] = []

@@ -24,13 +24,14 @@ from typing import Any
 import msgspec
 
 from bistand.rules.batch import ColumnBuilder, Columns
-from bistand.rules.jsonl_check import LineHousehold, MonthInfo
+from bistand.rules.jsonl_check import MonthInfo
 from bistand.rules.jsonl_check import append as append_checked
 from bistand.rules.model import Household
 from bistand.rules.parameters import ParameterSet
+from bistand.rules.plain_shape import JsonHousehold, LineHousehold
 from bistand.rules.validation import InvalidInput, validate
 
-_decode = msgspec.json.Decoder(LineHousehold).decode
+_decode = msgspec.json.Decoder(JsonHousehold).decode
 KEEP_INVALID = 1000  # invalid lines kept to be shown; more are counted (memory stays flat for any file)
 CHUNK = 4096  # lines checked together: large enough for NumPy to pay, small enough to keep memory flat
 

@@ -1,6 +1,6 @@
 """The contract's rules over many decoded lines at once, as columns, for `jsonl.read`.
 
-What msgspec checks while decoding (`LineHousehold`: types, required and unknown fields, a real birth date,
+What msgspec checks while decoding (`plain_shape.LineHousehold`: types, required and unknown fields, a real birth date,
 amounts from 0 to MAX_AMOUNT, days 1–31, a household size 1–MAX_HOUSEHOLD) is not checked again. The rules
 that span fields — one applicant, ages by role, school from 18, days against the month, who earns an
 income — are checked here with NumPy over every member, cost and income of a run of lines, so the
@@ -11,73 +11,24 @@ errors). Only the rare lines with assistance months (jobbstimulans) take a Pytho
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from itertools import chain, compress, repeat
 from operator import attrgetter, eq
-from typing import Annotated, Literal, NamedTuple
 
-import msgspec
 import numpy as np
 
-from bistand.rules.ages import ADULT_AGE, CHILD_AGE_LIMIT, SCHOOL_AGE, years_between
+from bistand.rules.ages import years_between
 from bistand.rules.batch import KIND_ADULT_SALARY, KIND_CHILD_SALARY, KIND_OTHER, ColumnBuilder
 from bistand.rules.engine import jobbstimulans_status
-from bistand.rules.model import COST_TYPES, INCOME_TYPES
-from bistand.rules.parameters import MonthParameters, ParameterSet
-from bistand.rules.validation import EARLIEST_BIRTH, MAX_AMOUNT, MAX_HOUSEHOLD, parse_month
-
-Amount = Annotated[int, msgspec.Meta(ge=0, le=int(MAX_AMOUNT))]
-
-
-class LineMember(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """A member as one JSON line gives it, in the plain shape (anything else goes to `validate`)."""
-
-    id: Annotated[str, msgspec.Meta(min_length=1)]
-    role: Literal["applicant", "co_applicant", "child"]
-    birth_date: date
-    lunch_at_home: bool | None = None
-    days_in_household: Annotated[int, msgspec.Meta(ge=1, le=31)] | None = None
-    in_school: bool | None = None
-    assistance_months: list[str] | None = None
-
-
-class LineCost(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """A reasonable cost in whole kronor."""
-
-    type: Literal[tuple(COST_TYPES)]  # type: ignore[valid-type]
-    amount: Amount
-
-
-class LineIncome(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """An income in whole kronor."""
-
-    member: str
-    type: Literal[tuple(INCOME_TYPES)]  # type: ignore[valid-type]
-    amount: Amount
-    earned_earlier_this_year: Amount | None = None
-
-
-class LineHousehold(msgspec.Struct, forbid_unknown_fields=True, gc=False):
-    """One line of `bistand simulate`'s input, in the plain shape."""
-
-    month: str
-    members: list[LineMember]
-    household_size: Annotated[int, msgspec.Meta(ge=1, le=MAX_HOUSEHOLD)] | None = None
-    costs: list[LineCost] = []
-    incomes: list[LineIncome] = []
-    assistance_months: list[str] | None = None
-    municipality: str | None = None
-
-
-class MonthInfo(NamedTuple):
-    """A month the parameters cover, with what the checks need of it."""
-
-    month: date
-    days: int  # days in the month
-    last: int  # ordinal of its last day: nobody is born after it
-    params: MonthParameters
-
+from bistand.rules.model import INCOME_TYPES
+from bistand.rules.parameters import ParameterSet
+from bistand.rules.plain_shape import (
+    LineHousehold,
+    MonthInfo,
+    member_refused,
+    month_info,
+    months_before,
+)
 
 _ROLE = {"applicant": 0, "co_applicant": 1, "child": 2}
 _TRI = {None: -1, False: 0, True: 1}
@@ -88,17 +39,7 @@ _OPTIONAL = attrgetter("lunch_at_home", "days_in_household", "in_school", "assis
 _NOTHING_OPTIONAL = (None, None, None, None)
 _MEMBER = attrgetter("member")
 _AMOUNT, _TYPE, _EARLIER = attrgetter("amount"), attrgetter("type"), attrgetter("earned_earlier_this_year")
-_EARLIEST = EARLIEST_BIRTH.toordinal()
 _EPOCH = date(1970, 1, 1).toordinal()
-
-
-def month_info(text: str, params: ParameterSet) -> MonthInfo | None:
-    """The month `text` names when it is valid and has parameters, else None."""
-    month = parse_month(text)
-    if month is None or not params.covers(month):
-        return None
-    days = calendar.monthrange(month.year, month.month)[1]
-    return MonthInfo(month, days, month.replace(day=days).toordinal(), params.at(month))
 
 
 def append(
@@ -173,13 +114,8 @@ def append(
     )
     age = np.maximum(age, 0)  # born during the month: "under 1 år" from its start
     child = roles == 2
-    adult = (roles == 0) | (roles == 1)
     dim = days_in[ms]
-    bad = (roles < 0) | (born < _EARLIEST) | (born > last[ms])
-    bad |= child & ((age >= CHILD_AGE_LIMIT) | has_own | (days > dim))
-    bad |= child & np.where(age >= SCHOOL_AGE, school != 1, school != -1)
-    bad |= adult & ((age < ADULT_AGE) | (school != -1) | (days != 0))
-    valid[mh[bad]] = False
+    valid[mh[member_refused(roles, born, last[ms], age, school, days, dim, has_own)]] = False
 
     first_member = (np.cumsum(counts) - counts).tolist()
     ids = list(map(_ID, members))
@@ -313,26 +249,14 @@ def _jobbstimulans(h: LineHousehold, info: MonthInfo | None, jobb: np.ndarray, f
     if info is None:
         return False
     month = info.month
-    history = () if h.assistance_months is None else _months(h.assistance_months, month)
+    history = () if h.assistance_months is None else months_before(h.assistance_months, month)
     if history is None:
         return False
     for k, m in enumerate(h.members):
         if m.role == "child":
             continue
-        months = history if m.assistance_months is None else _months(m.assistance_months, month)
+        months = history if m.assistance_months is None else months_before(m.assistance_months, month)
         if months is None:
             return False
         jobb[first + k] = bool(months) and jobbstimulans_status(month, months, info.params).applies
     return True
-
-
-def _months(raw: list[str], month: date) -> tuple[date, ...] | None:
-    """Assistance months: each a month before `month`, sorted and distinct as `validate` gives them; None
-    when one is not."""
-    found = set()
-    for text in raw:
-        parsed = parse_month(text)
-        if parsed is None or parsed >= month:
-            return None
-        found.add(parsed)
-    return tuple(sorted(found))
