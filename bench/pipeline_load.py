@@ -14,6 +14,7 @@ drawn), and the submission rate the web sustained.
 
     .venv/bin/python bench/pipeline_load.py --db sqlite --workers 1 --n 1000
     .venv/bin/python bench/pipeline_load.py --db postgres --workers 4 --n 1000
+    .venv/bin/python bench/pipeline_load.py --db postgres --workers 2 --concurrency 4 --n 300
     .venv/bin/python bench/pipeline_load.py --db postgres --workers 2 --n 60 --rate 1   # latency, not load
     .venv/bin/python bench/pipeline_load.py --db postgres --workers 1 --n 200 --profile /tmp/worker.prof
 """
@@ -221,6 +222,9 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=10_000, help="applications (default 10 000)")
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--concurrency", type=int, default=1, help="task loops per worker process (threads; default 1)"
+    )
     parser.add_argument("--web", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--clients", type=int, default=8, help="submitting threads")
     parser.add_argument(
@@ -232,7 +236,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
-    stack = Stack(db=args.db, web_processes=args.web, workers=0, profile_first_worker=args.profile)
+    stack = Stack(
+        db=args.db,
+        web_processes=args.web,
+        workers=0,
+        worker_concurrency=args.concurrency,
+        profile_first_worker=args.profile,
+    )
     stack.start()
     try:
         from bistand.registers.population import generate
@@ -266,6 +276,7 @@ def main() -> int:
     figures.update(
         db=args.db,
         workers=args.workers,
+        concurrency=args.concurrency,
         web=args.web,
         clients=args.clients,
         rate=args.rate,

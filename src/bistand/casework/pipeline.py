@@ -41,7 +41,7 @@ from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import Person, Unit
 from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid, validate_application, values_of
-from bistand.registers import JsonFileAnswerCache, http_gateway
+from bistand.registers import ClientSettings, JsonFileAnswerCache, http_gateway
 from bistand.rules import InvalidInput, calculate
 from bistand.rules.money import format_sek as kr
 from bistand.rules.parameters import ParameterSet, default_parameters
@@ -71,6 +71,9 @@ class AwaitRegisters(RetryStep):
 
 _gateway = None
 _gateway_lock = threading.Lock()
+# Look-up threads shared by every task loop of the process (`manage worker --concurrency`): enough for
+# several applications' sources at once, so one loop's look-up never queues behind another's.
+LOOKUP_THREADS = 64
 
 
 def gateway():
@@ -79,7 +82,9 @@ def gateway():
     with _gateway_lock:
         if _gateway is None:
             cache = JsonFileAnswerCache(settings.DATA_DIR / "register-cache")
-            _gateway = http_gateway(settings.REGISTERS_URL, cache=cache)
+            _gateway = http_gateway(
+                settings.REGISTERS_URL, ClientSettings(max_workers=LOOKUP_THREADS), cache=cache
+            )
         return _gateway
 
 
