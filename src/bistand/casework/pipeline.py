@@ -112,6 +112,15 @@ def assistance_months(case: Case, before: datetime.date) -> list[str]:
     return sorted(months)
 
 
+def run_assistance_months(run: PipelineRun) -> list[str]:
+    """`assistance_months` for the run's case and month, read once per run: calculate and two of triage's
+    checks ask for it, and the steps between two checkpoints share one `run` in memory."""
+    months = getattr(run, "_assistance_months", None)
+    if months is None:
+        months = run._assistance_months = assistance_months(run.case, run.application.month)
+    return list(months)
+
+
 # --- the steps ------------------------------------------------------------------------------------------
 
 
@@ -182,7 +191,7 @@ def calculate_step(run: PipelineRun) -> dict[str, Any]:
     data, provenance = engine_input(
         values,
         application.applicant.personnummer,
-        assistance_months(run.case, application.month),
+        run_assistance_months(run),
         application.municipality.code,
         person_months={pnr: person_assistance_months(pnr, application.month) for pnr in adults},
         child_earnings=child_earnings_this_year(run.case, application.month),
@@ -335,7 +344,7 @@ def _same_month(application: Application) -> bool:
 
 def _granted_last_month(run: PipelineRun) -> bool:
     last_month = (run.application.month - timedelta(days=1)).replace(day=1).isoformat()[:7]
-    return last_month in assistance_months(run.case, run.application.month)
+    return last_month in run_assistance_months(run)
 
 
 def rent_granted_last_month(run: PipelineRun) -> Decimal | None:
@@ -395,7 +404,7 @@ def consecutive_months(run: PipelineRun) -> int:
     """Months granted försörjningsstöd in a row just before the application's month (that month is not
     yet granted, so it does not count)."""
     month = run.application.month
-    history = set(assistance_months(run.case, month))
+    history = set(run_assistance_months(run))
     # Only months already granted count: the month applied for is not (yet) a month with försörjningsstöd.
     consecutive, probe = 0, (month - timedelta(days=1)).replace(day=1)
     while probe.isoformat()[:7] in history:
