@@ -122,6 +122,8 @@ class RegisterClient:
             results = [self._ask(chosen[0], person, month, case_id)]
         else:
             results = list(self._executor.map(lambda s: self._ask(s, person, month, case_id), chosen))
+        if case_id and self.cache is not None:
+            self._keep(case_id, person, month, results)
         return RegisterAnswer(person, month, case_id, {r.source: r for r in results})
 
     def _resolve(self, sources: Iterable[Source | str] | None) -> list[Source]:
@@ -203,12 +205,25 @@ class RegisterClient:
             parsed.partial.request_id = request_id
             self._log(source, person, parsed.partial.kind, attempts)
             return SourceResult(source, parsed.facts, parsed.partial, provenance)
-        if key is not None and self.cache is not None:
-            self.cache.put(
-                key, CachedAnswer(raw, provenance.fetched_at, request_id, parsed.upstream_id, attempts)
-            )
         self._log(source, person, "ok", attempts)
         return SourceResult(source, parsed.facts, None, provenance)
+
+    def _keep(self, case_id: str, person: Personnummer, period: Period, results: list[SourceResult]) -> None:
+        """Cache the complete answers just fetched, all in one write (errors and partial answers never)."""
+        assert self.cache is not None
+        fresh = {
+            CacheKey(case_id, person.digits, str(period), r.source): CachedAnswer(
+                r.provenance.raw,
+                r.provenance.fetched_at,
+                r.provenance.request_id,
+                r.provenance.upstream_id,
+                r.provenance.attempts,
+            )
+            for r in results
+            if r.error is None and not r.provenance.from_cache
+        }
+        if fresh:
+            self.cache.put_many(fresh)
 
     def _from_cache(self, adapter: SourceAdapter, key: CacheKey) -> SourceResult | None:
         assert self.cache is not None
