@@ -471,11 +471,11 @@ def begin(application: Application) -> PipelineRun:
     return run
 
 
-# The steps at which a run's progress is stored. The steps between two of them run one after another in memory and
-# their outputs (each kept in its own field: the snapshot, findings, calculation and triage) are stored in
-# one transaction: collect → reconcile → calculate → triage are reads and pure computation, so storing each
-# on its own only re-read and re-locked the run. The decision is stored by its own step in its own
-# transaction before the run moves on, and the run's end is stored with the last step.
+# The steps at which a run's progress is stored. The steps between two of them run one after another in
+# memory and their outputs (each kept in its own field: the snapshot, findings, calculation and triage) are
+# stored in one transaction: collect → reconcile → calculate → triage are reads and pure computation, so
+# storing each on its own only re-read and re-locked the run. The decision is stored by its own step in its
+# own transaction before the run moves on, and the run's end is stored with the last step.
 STORED_AT = {PipelineRun.Step.DECIDE, PipelineRun.Step.DONE}
 
 
