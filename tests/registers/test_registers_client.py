@@ -435,15 +435,15 @@ class CountingCache(MemoryAnswerCache):
 
 def test_a_look_up_stores_its_answers_in_one_write(registers, parent):
     """Issue 15: the cache was written once per source (eight writes per person and month)."""
-    registers.faults({"mode": "error", "source": "fk", "person": parent.pnr, "times": 3})
+    registers.faults({"mode": "error", "source": "navet", "person": parent.pnr, "times": 3})
     cache = CountingCache()
     with http_gateway(registers.url, FAST, cache=cache) as gateway:
         first = gateway.lookup(parent.pnr, MONTH, case_id="c")
         assert cache.writes == [len(ALL_SOURCES) - 1]  # the failed source is not cached
         second = gateway.lookup(parent.pnr, MONTH, case_id="c")
-    assert set(first.errors) == {Source.FK} and second.complete
+    assert set(first.errors) == {Source.NAVET} and second.complete
     assert cache.writes == [len(ALL_SOURCES) - 1, 1]  # only what was fetched anew is written
-    assert [s for s, r in second.results.items() if not r.provenance.from_cache] == [Source.FK]
+    assert [s for s, r in second.results.items() if not r.provenance.from_cache] == [Source.NAVET]
 
 
 def test_a_damaged_cache_file_is_a_miss(registers, parent, tmp_path):
