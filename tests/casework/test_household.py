@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bistand.casework.household import engine_input
 from bistand.decisions.stored_input import for_engine
+from bistand.intake.answers import Answers
 from bistand.rules import calculate
 
 APPLICANT = "199010292390"
@@ -23,7 +24,11 @@ def test_a_new_sambo_does_not_take_over_the_households_jobbstimulans_months():
         ],
     }
     data, _ = engine_input(
-        values, APPLICANT, SIX_MONTHS, "1287", person_months={APPLICANT: SIX_MONTHS, NEW_SAMBO: []}
+        Answers.decode(values),
+        APPLICANT,
+        SIX_MONTHS,
+        "1287",
+        person_months={APPLICANT: SIX_MONTHS, NEW_SAMBO: []},
     )
     assert data["members"][1]["assistance_months"] == []
     result = calculate(for_engine(data))

@@ -13,7 +13,9 @@ from bistand.cases.models import Case
 from bistand.casework import pipeline, reconcile, workspace
 from bistand.casework.models import AutomationPolicy, DecisionDraft, PipelineRun
 from bistand.casework.policy import DEFAULT_FILE, Policy, default_policy, describe, policy_for
+from bistand.intake.answers import Answers
 from bistand.intake.models import Application
+from bistand.registers.snapshot import RegisterSnapshot
 from tests.conftest import TEST_DELEGATION, delegate, make_citizen
 
 MONTH = datetime.date(2026, 11, 1)
@@ -218,11 +220,24 @@ def test_each_routing_key_changes_what_the_robot_may_decide(quiet_run, key):
 def test_the_capital_threshold_decides_whether_capital_income_is_a_finding(surplus, limit, found):
     snapshot = {
         "applicant": {
-            "sources": {"skv": {"facts": {"capital": [{"assessment_year": 2025, "surplus": str(surplus)}]}}}
+            "sources": {
+                "skv": {
+                    "facts": {
+                        "capital": [
+                            {"assessment_year": 2025, "total_income": str(surplus), "surplus": str(surplus)}
+                        ]
+                    }
+                }
+            }
         }
     }
     policy = with_changes(thresholds__capital_surplus_per_year=limit)
-    findings = reconcile.reconcile({"month": "2026-11", "incomes": []}, snapshot, None, policy)
+    findings = reconcile.reconcile(
+        Answers.decode({"month": "2026-11", "incomes": []}),
+        RegisterSnapshot.from_json(snapshot),
+        None,
+        policy,
+    )
     assert ("capital_income" in {f.code for f in findings}) is found
 
 
@@ -343,3 +358,9 @@ def test_a_rent_above_guidance_granted_last_month_is_not_judged_again_unless_it_
         _granted_last_month_with_rent(quiet_run, granted)
     policy = with_changes(housing_guidance__rent_accepted_carries_over=carries_over)
     assert ("rent_above_guidance" in codes(quiet_run, policy)) is routed
+
+
+def test_an_emergency_that_fails_the_checks_still_says_emergency_and_unsigned_co_applicant(quiet_run):
+    """A person picks up an incomplete application, but must still see at once that it is nödbistånd."""
+    answer(quiet_run, emergency=True, co_applicant="198101079294", costs="not a list")
+    assert {"emergency", "co_applicant_unsigned"} <= codes(quiet_run, with_changes())

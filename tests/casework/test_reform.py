@@ -10,6 +10,9 @@ import pytest
 from bistand.casework.models import PipelineRun
 from bistand.casework.reform import af_status, lawfully_resident
 from bistand.ops.cli import main
+from bistand.registers.facts import ActivityReport, AfFacts, MivFacts, ResidencePermit
+from bistand.registers.snapshot import StoredResult
+from bistand.registers.sources import Source
 from bistand.rules.parameters import reset_default_parameters
 from tests.casework.test_norm_wait import TABLE_2027
 from tests.casework.test_pipeline import codes, quiet_single, robot, run_to_end, submit  # noqa: F401
@@ -69,31 +72,61 @@ def test_sol_12_kap_3_medical_certificate_from_july_2026(person, unit):
     assert "medical_certificate" not in codes(august)
 
 
+def _permit(code: str | None, valid_from: str | None, valid_to: str | None) -> ResidencePermit:
+    day = datetime.date.fromisoformat
+    return ResidencePermit(
+        applied_on=datetime.date(2023, 1, 10),
+        case_type="UAT",
+        decision_code=code,
+        decision_type="TUT" if code else None,
+        decided_on=day(valid_from) if valid_from else None,
+        valid_from=day(valid_from) if valid_from else None,
+        valid_to=day(valid_to) if valid_to else None,
+    )
+
+
+def _miv(*permits: ResidencePermit) -> StoredResult:
+    return StoredResult.of(MivFacts(permits=permits, home_country=None, entry_date=None))
+
+
+def _af(registered: bool, *covered: str) -> StoredResult:
+    reports = tuple(ActivityReport(datetime.date(2026, 11, 1), month, "") for month in covered)
+    facts = AfFacts(
+        sekretessmarkering=False,
+        registered=registered,
+        category=None,
+        category_text=None,
+        registered_on=None,
+        extent_percent=None,
+        deregistered=False,
+        activity_reports=reports,
+        unemployment_fund=None,
+        economic_decisions=(),
+    )
+    return StoredResult.of(facts)
+
+
 def test_sol_12_kap_1_lawful_residence_from_migrationsverket_facts():
     month = JANUARY
-    no_case = {"facts": {"permits": []}}
-    granted = {
-        "facts": {"permits": [{"decision_code": "BEV", "valid_from": "2024-02-01", "valid_to": "2027-02-01"}]}
-    }
-    expired = {
-        "facts": {"permits": [{"decision_code": "BEV", "valid_from": "2023-02-01", "valid_to": "2026-02-01"}]}
-    }
-    pending = {"facts": {"permits": [{"decision_code": None, "valid_from": None, "valid_to": None}]}}
+    no_case = _miv()
+    granted = _miv(_permit("BEV", "2024-02-01", "2027-02-01"))
+    expired = _miv(_permit("BEV", "2023-02-01", "2026-02-01"))
+    pending = _miv(_permit(None, None, None))
     assert lawfully_resident(no_case, month) is True
     assert lawfully_resident(granted, month) is True
     assert lawfully_resident(expired, month) is False
     assert lawfully_resident(pending, month) is None
-    assert lawfully_resident({"facts": None, "error": {"kind": "timeout"}}, month) is None
+    timeout = StoredResult(Source.MIV, "error", error={"kind": "timeout"})
+    assert lawfully_resident(timeout, month) is None
 
 
 def test_arbetsformedlingen_activity_report_status_200_501_500_502():
     month = datetime.date(2026, 11, 1)
-    filed = {"facts": {"registered": True, "activity_reports": [{"covers_month": "2026-10"}]}}
-    not_filed = {"facts": {"registered": True, "activity_reports": [{"covers_month": "2026-06"}]}}
-    assert af_status(filed, month) == "200"
-    assert af_status(not_filed, month) == "501"
-    assert af_status({"facts": {"registered": False, "activity_reports": []}}, month) == "500"
-    assert af_status({"facts": None, "error": {"kind": "unavailable"}}, month) == "502"
+    assert af_status(_af(True, "2026-10"), month) == "200"
+    assert af_status(_af(True, "2026-06"), month) == "501"
+    assert af_status(_af(False), month) == "500"
+    unavailable = StoredResult(Source.AF, "error", error={"kind": "unavailable"})
+    assert af_status(unavailable, month) == "502"
     assert af_status(None, month) is None
 
 

@@ -77,3 +77,54 @@ def test_no_amount_is_formatted_by_hand_with_a_unit():
                 ):
                     found.append(f"{module}:{node.lineno}")
     assert not found, f"amounts formatted by hand: {found}"
+
+
+def _constants(*values: str) -> set[str]:
+    return {
+        module
+        for module, tree in MODULES
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in values
+    }
+
+
+def test_age_brackets_are_named_once():
+    # The words for the riksnorm's age brackets, in every language, live with the brackets themselves.
+    assert _constants("1–2 år", "aged 1–2", "19–20 år", "aged 19–20") == {"rules/ages.py"}
+
+
+def test_register_agencies_are_named_once():
+    # The caseworker's screens and the robot's findings say the agency's name from `Source.label`.
+    names = ("Arbetsförmedlingen", "Transportstyrelsen", "Migrationsverket", "Skatteverket (beskattning)")
+    assert _constants(*names) == {"registers/sources.py"}
+
+
+def test_the_label_tables_name_only_the_domains_own_kinds():
+    """Screens word a cost, an income or a register for their reader, but the kinds are the rules' and the
+    registers': a label table may not invent a kind the calculation or the register client does not know."""
+    from bistand.intake import labels
+    from bistand.payments.models import COST_TYPES as PAYMENT_PURPOSES
+    from bistand.registers.sources import Source
+    from bistand.rules.model import COST_TYPES, INCOME_TYPES
+
+    assert set(labels.COST_LABELS) <= set(COST_TYPES)
+    assert set(labels.NEED_LABELS) <= set(COST_TYPES)
+    assert set(labels.INCOME_LABELS) <= set(INCOME_TYPES)
+    assert set(PAYMENT_PURPOSES) <= {"livelihood", *COST_TYPES}
+    registers = {key.removeprefix("register:") for key in labels.SOURCE_LABELS if key.startswith("register:")}
+    assert registers <= {source.value for source in Source}
+
+
+def test_no_template_formats_money_another_way():
+    # Every amount on a page goes through the `sek` filter (core/templatetags/money.py), which writes the
+    # unit itself: `floatformat`, or "kr"/"kronor" typed after a value, is a money format of its own.
+    import re
+
+    other_way = re.compile(r"floatformat|\}\}\s*(kr|kronor)\b|\{\{\s*amount\s*\}\}\s*(kr|kronor)\b")
+    found = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in sorted(SRC.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if other_way.search(line)
+    ]
+    assert found == []

@@ -17,7 +17,7 @@ import pytest
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.letters import letter_html, render_letter
 from bistand.decisions.models import Decision
-from bistand.decisions.motivation import motivation_text
+from bistand.decisions.statement import motivation_text
 from bistand.identity.models import Person
 from bistand.intake.models import Application
 from bistand.rules import calculate

@@ -100,7 +100,7 @@ def test_mina_sidor_tells_someone_who_qualifies_and_starts_working(
         incomes=[{"person": "applicant", "type": "salary", "amount": "9000"}],
     )
     page = client.get("/my/").content.decode()
-    assert NOTICE in page and "3750 kronor" in page
+    assert NOTICE in page and "högst 3\xa0750\xa0kr i månaden" in page  # the one money format
 
 
 def test_the_jobbpremie_notice_goes_to_the_adult_who_works_not_the_household(

@@ -15,11 +15,13 @@ import pytest
 
 from bistand.casework import reconcile
 from bistand.intake import prefill
+from bistand.intake.answers import Answers
 from bistand.registers import RegisterError, income
 from bistand.registers.client import parse_raw
 from bistand.registers.interface import to_jsonable
 from bistand.registers.simulator import answers
 from bistand.registers.simulator.render import wire_answer
+from bistand.registers.snapshot import RegisterSnapshot
 from bistand.registers.sources import Period, Source
 
 MONTHS = [Period(2026, 1), Period(2026, 6), Period(2026, 12)]
@@ -127,12 +129,16 @@ def test_prefill_and_reconciliation_classify_every_code_alike(population):
         for row in rows:
             prefilled[row["type"]] = prefilled.get(row["type"], Decimal(0)) + Decimal(row["amount"])
             codes_seen.add(row["code"])
-        registered = reconcile.register_incomes({"applicant": snapshot_of(gateway, person.pnr, month)}, month)
+        registered = reconcile.register_incomes(
+            RegisterSnapshot.from_json({"applicant": snapshot_of(gateway, person.pnr, month)}), month
+        )
         assert registered.get("applicant", {}) == prefilled, person.pnr
         # The citizen who accepts the prefill has nothing to explain.
         values = {"month": month, "incomes": [{"person": r["person"], **r} for r in rows]}
         findings = reconcile._income_findings(
-            values, {"applicant": snapshot_of(gateway, person.pnr, month)}, month
+            Answers.decode(values),
+            RegisterSnapshot.from_json({"applicant": snapshot_of(gateway, person.pnr, month)}),
+            month,
         )
         assert [f.code for f in findings if f.severity != "info"] == [], person.pnr
     assert set(answers.BENEFIT_LABELS) <= set(income.INCOME_TYPE_BY_CODE)
@@ -193,10 +199,12 @@ def test_the_next_months_preliminary_payment_is_shown_to_the_caseworker_and_not_
         "month": month,
         "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": "9340"}],
     }
-    findings = reconcile._income_findings(values, snapshot, month)
+    findings = reconcile._income_findings(Answers.decode(values), RegisterSnapshot.from_json(snapshot), month)
     assert [(f.code, f.severity) for f in findings] == [("preliminary_payment", "info")]
     assert "preliminär" in findings[0].message and "räknas inte in" in findings[0].message
-    assert reconcile.register_incomes(snapshot, month) == {"applicant": {"sickness_benefit": Decimal(9340)}}
+    assert reconcile.register_incomes(RegisterSnapshot.from_json(snapshot), month) == {
+        "applicant": {"sickness_benefit": Decimal(9340)}
+    }
 
 
 @pytest.mark.parametrize("stated", ["6000", "6089", "6091", "0"])
@@ -224,7 +232,9 @@ def test_every_difference_from_the_register_is_a_finding_to_the_krona(stated):
     incomes = (
         [{"person": "applicant", "type": "unemployment_benefit", "amount": stated}] if stated != "0" else []
     )
-    findings = reconcile._income_findings({"month": month, "incomes": incomes}, snapshot, month)
+    findings = reconcile._income_findings(
+        Answers.decode({"month": month, "incomes": incomes}), RegisterSnapshot.from_json(snapshot), month
+    )
     assert [f.code for f in findings] == ["undeclared_income" if stated == "0" else "income_differs"]
     assert findings[0].severity in ("notice", "warning")
 
@@ -236,10 +246,17 @@ def test_a_stated_income_the_answering_register_does_not_show_is_a_finding():
         "month": month,
         "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": "500"}],
     }
-    assert [f.code for f in reconcile._income_findings(values, snapshot, month)] == ["income_differs"]
+    assert [
+        f.code
+        for f in reconcile._income_findings(
+            Answers.decode(values), RegisterSnapshot.from_json(snapshot), month
+        )
+    ] == ["income_differs"]
     # Salary is not in these registers: nothing to compare it with.
     values = {"month": month, "incomes": [{"person": "applicant", "type": "salary", "amount": "500"}]}
-    assert reconcile._income_findings(values, snapshot, month) == []
+    assert (
+        reconcile._income_findings(Answers.decode(values), RegisterSnapshot.from_json(snapshot), month) == []
+    )
 
 
 def test_the_citizen_is_told_when_a_prefilled_amount_is_a_payment_not_yet_made():

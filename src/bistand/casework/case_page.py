@@ -24,18 +24,8 @@ from bistand.intake import forms as intake_forms
 from bistand.intake.summary import kr
 from bistand.payments.models import PaymentOrder
 from bistand.registers import income
+from bistand.registers.sources import source_name
 
-# The register sources by name, as the caseworker knows them.
-SOURCE_NAMES = {
-    "fk": "Försäkringskassan",
-    "af": "Arbetsförmedlingen",
-    "so": "A-kassan",
-    "csn": "CSN",
-    "skv": "Skatteverket (inkomst av kapital)",
-    "tns": "Transportstyrelsen",
-    "miv": "Migrationsverket",
-    "navet": "Skatteverket (folkbokföringen)",
-}
 ROLE_NAMES = {"applicant": "Sökande", "co_applicant": "Medsökande"}
 
 
@@ -133,7 +123,7 @@ def source_words(source: str | None, prefill: dict[str, Any] | None = None) -> s
     """Where an answer came from, in words, with the time a register was asked."""
     source = source or "citizen"
     if source.startswith("register:"):
-        name = SOURCE_NAMES.get(source.split(":", 1)[1], _("Ett register"))
+        name = source_name(source.split(":", 1)[1], _("Ett register"))
         fetched = when((prefill or {}).get("fetched_at"))
         return _("%(source)s, hämtat %(when)s") % {"source": name, "when": fetched} if fetched else name
     return {
@@ -248,7 +238,7 @@ def answer_rows(application, names: dict[str, str] | None = None) -> list[Answer
         add(
             "registers_unavailable",
             _("Register som inte svarade när ansökan fylldes i"),
-            ", ".join(SOURCE_NAMES.get(s, s) for s in unavailable),
+            ", ".join(source_name(s) for s in unavailable),
             "citizen",
         )
     for key, label in (
@@ -402,7 +392,7 @@ def register_answers(snapshot: dict[str, Any], month: str, *, protected: bool) -
             item = SourceAnswer(
                 anchor=f"register-{role}-{source}",
                 role=ROLE_NAMES.get(role, _("Annan")),
-                source=SOURCE_NAMES.get(source, _("Ett register")),
+                source=source_name(source, _("Ett register")),
                 fetched=when((result.get("provenance") or {}).get("fetched_at")),
                 request_id=(result.get("provenance") or {}).get("request_id") or "",
             )

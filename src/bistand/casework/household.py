@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
 from bistand.casework.reconcile import stated_incomes
 from bistand.identity.personnummer import parse
+from bistand.intake.answers import Answers
 from bistand.rules.ages import SCHOOL_AGE as YOUNG_ADULT_AGE
 
 
 def engine_input(
-    values: dict[str, Any],
+    answers: Answers,
     applicant_pnr: str,
     assistance_months: list[str],
     municipality_code: str,
@@ -31,49 +31,44 @@ def engine_input(
     citizen's own answers give. A person who decides on a register figure instead does so after
     kommunicering (FL 25 §).
     """
-    month = datetime.date.fromisoformat(f"{values['month']}-01")
+    month = answers.first_day
     person_months = person_months or {}
     members = [{"id": "a", "role": "applicant", "birth_date": parse(applicant_pnr).birth_date.isoformat()}]
     ids = {"applicant": "a"}
-    if values.get("co_applicant"):
+    if answers.co_applicant:
         members.append(
             {
                 "id": "b",
                 "role": "co_applicant",
-                "birth_date": parse(values["co_applicant"]).birth_date.isoformat(),
+                "birth_date": parse(answers.co_applicant).birth_date.isoformat(),
             }
         )
         ids["co_applicant"] = "b"
-    for member, pnr in zip(members, (applicant_pnr, values.get("co_applicant")), strict=False):
+    for member, pnr in zip(members, (applicant_pnr, answers.co_applicant), strict=False):
         if pnr in person_months:
             member["assistance_months"] = person_months[pnr]
-    for index, child in enumerate(values.get("children", []), start=1):
+    for index, child in enumerate(answers.children, start=1):
         member = {
             "id": f"c{index}",
             "role": "child",
-            "birth_date": parse(child["personnummer"]).birth_date.isoformat(),
+            "birth_date": parse(child.personnummer).birth_date.isoformat(),
         }
-        if "lunch_at_home" in child:
-            member["lunch_at_home"] = child["lunch_at_home"]
-        if child.get("days_in_household"):
-            member["days_in_household"] = child["days_in_household"]
-        if (
-            parse(child["personnummer"]).age_on(month) >= YOUNG_ADULT_AGE
-            and child.get("in_school") is not None
-        ):
-            member["in_school"] = child[
-                "in_school"
-            ]  # not answered: the calculation asks, a person settles it
+        if child.lunch_at_home is not None:
+            member["lunch_at_home"] = child.lunch_at_home
+        if child.days_in_household:
+            member["days_in_household"] = child.days_in_household
+        # Not answered (None): the calculation asks, a person settles it.
+        if parse(child.personnummer).age_on(month) >= YOUNG_ADULT_AGE and child.in_school is not None:
+            member["in_school"] = child.in_school
         members.append(member)
-        ids[child["personnummer"]] = member["id"]
+        ids[child.personnummer] = member["id"]
 
-    children = {child["personnummer"] for child in values.get("children", [])}
-    costs = [{"type": c["type"], "amount": c["amount"]} for c in values.get("costs", [])]
-    costs += [{"type": n["type"], "amount": n["amount"]} for n in values.get("extra_needs", [])]
+    children = set(answers.children_pnrs)
+    costs = [{"type": c.type, "amount": str(c.amount)} for c in (*answers.costs, *answers.extra_needs)]
 
     incomes: list[dict[str, Any]] = []
     provenance: list[dict[str, Any]] = []
-    for person, kinds in sorted(stated_incomes(values).items()):
+    for person, kinds in sorted(stated_incomes(answers).items()):
         member = ids.get(person)
         if member is None:
             continue
@@ -89,13 +84,13 @@ def engine_input(
                 )
 
     data: dict[str, Any] = {
-        "month": values["month"],
+        "month": answers.month,
         "municipality": municipality_code,
         "members": members,
         "costs": costs,
         "incomes": incomes,
         "assistance_months": assistance_months,
     }
-    if values.get("household_size"):
-        data["household_size"] = values["household_size"]
+    if answers.household_size:
+        data["household_size"] = answers.household_size
     return data, provenance

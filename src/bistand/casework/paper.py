@@ -37,6 +37,7 @@ from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake.accounts import check_account, check_bankgiro
 from bistand.intake.forms import month_choices
 from bistand.intake.models import Application, MonthTaken
+from bistand.intake.payout import COUNTER_KINDS
 from bistand.intake.prefill import gateway_factory
 from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
 from bistand.payments.models import PayoutSchedule
@@ -77,11 +78,7 @@ def counter_routes(municipality) -> list[tuple[str, str]]:
     schedule = PayoutSchedule.objects.filter(municipality=municipality).first() if municipality else None
     if schedule is None:
         return []
-    routes = [
-        ("cash", _("Kontant i kassan"), schedule.offers_cash),
-        ("card", _("Förladdat kort"), schedule.offers_card),
-    ]
-    return [(value, label) for value, label, offered in routes if offered]
+    return schedule.counter_choices()
 
 
 class PaperApplicationForm(DesignSystemForm):
@@ -198,7 +195,7 @@ class PaperApplicationForm(DesignSystemForm):
                     "clearing_number": "".join(c for c in data["clearing_number"] if c.isdigit()),
                     "account_number": "".join(c for c in data["account_number"] if c.isdigit()),
                 }
-        elif method in {"cash", "card"}:
+        elif method in COUNTER_KINDS:
             data["payout_account"] = {"route": method}
         elif method == "bankgiro":
             error = check_bankgiro(data.get("bankgiro", ""))

@@ -40,9 +40,12 @@ from bistand.decisions.models import Decision
 from bistand.decisions.services import decide_automatically
 from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import Person, Unit
+from bistand.intake.answers import Answers, answers_of, named_persons, stated_flags
 from bistand.intake.models import Application
-from bistand.intake.schema import ApplicationInvalid, validate_application, values_of
+from bistand.intake.schema import ApplicationInvalid
+from bistand.intake.schema import answer as stored_answer
 from bistand.registers import ClientSettings, JsonFileAnswerCache, http_gateway
+from bistand.registers.snapshot import RegisterSnapshot
 from bistand.rules import InvalidInput, calculate
 from bistand.rules.money import format_sek as kr
 from bistand.rules.parameters import ParameterSet, default_parameters
@@ -170,7 +173,7 @@ def reconcile_step(run: PipelineRun) -> dict[str, Any]:
     application = run.application
     policy = policy_for(application.municipality, application.month)
     try:
-        values = validate_application(values_of(application))
+        answers = answers_of(application)
     except ApplicationInvalid as invalid:
         finding = Finding(
             "application_incomplete",
@@ -180,8 +183,8 @@ def reconcile_step(run: PipelineRun) -> dict[str, Any]:
         )
         return {"findings": [finding.to_dict()]}
     previous = previous_application(application)
-    previous_values = values_of(previous) if previous else None
-    findings = reconcile(values, run.register_snapshot, previous_values, policy)
+    snapshot = RegisterSnapshot.from_json(run.register_snapshot)
+    findings = reconcile(answers, snapshot, _answers_or_none(previous), policy)
     return {"findings": [f.to_dict() for f in findings]}
 
 
@@ -191,15 +194,12 @@ def calculate_step(run: PipelineRun) -> dict[str, Any]:
         # Not an error: the government has not set the norm yet. The run waits and resumes on import.
         raise NormNotPublished(application.month.year)
     try:
-        values = validate_application(values_of(application))
+        answers = answers_of(application)
     except ApplicationInvalid:
         return {"calculation_input": None, "calculation": None}
-    adults = [
-        application.applicant.personnummer,
-        *([values["co_applicant"]] if values.get("co_applicant") else []),
-    ]
+    adults = [application.applicant.personnummer, *([answers.co_applicant] if answers.co_applicant else [])]
     data, provenance = engine_input(
-        values,
+        answers,
         application.applicant.personnummer,
         run_assistance_months(run),
         application.municipality.code,
@@ -236,7 +236,13 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
     """Every reason the robot may not decide this application on its own (empty: it may)."""
     rules = policy.rules
     application = run.application
-    values = values_of(application)
+    # An application that does not pass the checks has its own finding (application_incomplete), which
+    # sends it to a person; the reasons drawn from its answers are then left to that person, except the two
+    # a person must see at once: an emergency and a co-applicant who has not signed.
+    answers = _answers_or_none(application)
+    emergency, co_applicant = (
+        (answers.emergency, bool(answers.co_applicant)) if answers else stated_flags(application)
+    )
     reasons: list[dict[str, str]] = []
 
     def reason(code: str, message: str) -> None:
@@ -248,7 +254,7 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             "Nämnden har inte gett den automatiserade beslutsfunktionen rätt att besluta (ingen delegation "
             "enligt kommunallagen 6 kap. 37 §). Datorn föreslår, en handläggare beslutar.",
         )
-    if values.get("emergency") and not rules["allow_emergency"]:
+    if emergency and not rules["allow_emergency"]:
         reason("emergency", "Ansökan gäller nödbistånd. En handläggare beslutar samma dag.")
     if application.kind == Application.Kind.SUPPLEMENT:
         reason(
@@ -264,7 +270,7 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             "Hushållet har en annan ansökan för samma månad (nödbistånd bredvid den ordinarie). "
             "Kontrollera att inget beviljas eller betalas två gånger.",
         )
-    if values.get("co_applicant") and not application.confirmed_co_applicant:
+    if co_applicant and not application.confirmed_co_applicant:
         reason(
             "co_applicant_unsigned",
             "Medsökande har inte skrivit under ansökan själv och har inte slagits upp i registren.",
@@ -275,18 +281,18 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             "Hushållet fick inte försörjningsstöd förra månaden. En handläggare prövar en ny ansökan.",
         )
     # Only a returning household is asked whether anything changed: a first application said nothing.
-    if rules["nothing_changed"] and not values.get("nothing_changed") and _granted_last_month(run):
+    if rules["nothing_changed"] and answers and not answers.nothing_changed and _granted_last_month(run):
         reason("reported_change", "Den sökande har angett att något har ändrats sedan förra ansökan.")
     for finding in run.findings or []:
         if not policy.severity_allowed(finding["severity"]):
             reason(finding["code"], finding["message"])
-    if values.get("extra_needs") and not rules["allow_extra_needs"]:
+    if answers and answers.extra_needs and not rules["allow_extra_needs"]:
         reason(
             "extra_needs", "Ansökan gäller också kostnader utöver det vanliga, som en handläggare bedömer."
         )
 
     calculation = run.calculation
-    if calculation is None:
+    if calculation is None or answers is None:
         return reasons  # an incomplete application: its finding already says what is missing
     if "errors" in calculation:
         school = [e for e in calculation["errors"] if e["field"].endswith(".in_school")]
@@ -310,7 +316,7 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             f"Riksnormen för månaden bygger på belopp som är {NORM_RELIABILITY_SV[reliability]} "
             "och som kommunens policy inte låter datorn besluta med. En handläggare beslutar.",
         )
-    reasons += _housing_reasons(values, policy, run)
+    reasons += _housing_reasons(answers, policy, run)
     entitlement = Decimal(str(calculation["entitlement"]))
     if entitlement <= 0:
         reason(
@@ -323,21 +329,30 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             f"Beloppet är högre än {kr(rules['max_amount'])} och granskas av en handläggare.",
         )
     # The bidragsreform's rules (aktivitetskrav, läkarintyg, laglig vistelse, …), each from its date.
-    reasons += reform_reasons(run, values, consecutive_months(run))
+    reasons += reform_reasons(run, answers, consecutive_months(run))
     return reasons
+
+
+def _answers_or_none(application: Application | None) -> Answers | None:
+    """The answers, or None for no application or one whose answers do not pass the checks."""
+    if application is None:
+        return None
+    try:
+        return answers_of(application)
+    except ApplicationInvalid:
+        return None
 
 
 def _protected(run: PipelineRun) -> bool:
     application = run.application
     if application.applicant.protection != Person.Protection.NONE:
         return True
-    values = values_of(application)
-    others = [values.get("co_applicant")] + [c["personnummer"] for c in values.get("children") or []]
+    others = named_persons(application)
     if Person.objects.filter(personnummer__in=[p for p in others if p]).exclude(protection="none").exists():
         return True
     # Only a register's yes counts. Unknown (a register did not answer) is not "protected": the gap is
     # named by its own finding (register_incomplete), and addresses are never shown to begin with.
-    return any(answer.get("protected") is True for answer in (run.register_snapshot or {}).values())
+    return RegisterSnapshot.from_json(run.register_snapshot).protected_anywhere
 
 
 def _same_month(application: Application) -> bool:
@@ -377,11 +392,11 @@ def rent_granted_last_month(run: PipelineRun) -> Decimal | None:
     return granted
 
 
-def _housing_reasons(values: dict[str, Any], policy: Policy, run: PipelineRun) -> list[dict[str, str]]:
-    adults = 2 if values.get("co_applicant") else 1
-    children = len(values.get("children") or [])
-    rent = sum(Decimal(c["amount"]) for c in values.get("costs", []) if c["type"] == "rent")
-    electricity = sum(Decimal(c["amount"]) for c in values.get("costs", []) if c["type"] == "electricity")
+def _housing_reasons(answers: Answers, policy: Policy, run: PipelineRun) -> list[dict[str, str]]:
+    adults = 2 if answers.co_applicant else 1
+    children = len(answers.children)
+    rent = answers.cost("rent")
+    electricity = answers.cost("electricity")
     reasons = []
     guidance = policy.rent_guidance(adults, children)
     # A rent above the guidance that a decision granted last month has been judged reasonable; it is not
@@ -469,7 +484,7 @@ def start(application: Application) -> PipelineRun:
     )
     run, _ = PipelineRun.objects.get_or_create(
         application=application,
-        defaults={"case": case, "urgent": bool(values_of(application).get("emergency"))},
+        defaults={"case": case, "urgent": bool(stored_answer(application.answers, "emergency"))},
     )
     return run
 

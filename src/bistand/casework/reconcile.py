@@ -8,25 +8,18 @@ one.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from decimal import Decimal
 from typing import Any
 
 from bistand.casework.policy import Policy
+from bistand.intake.answers import Answers
 from bistand.registers import income
+from bistand.registers.snapshot import PersonRegisters, RegisterSnapshot
+from bistand.registers.sources import Source, source_name
 from bistand.rules.model import INCOME_TYPES
 from bistand.rules.money import format_sek as kr
 
-SOURCE_NAMES = {
-    "fk": "Försäkringskassan och Pensionsmyndigheten",
-    "af": "Arbetsförmedlingen",
-    "so": "a-kassan",
-    "csn": "CSN",
-    "skv": "Skatteverket",
-    "tns": "Transportstyrelsen",
-    "miv": "Migrationsverket",
-    "navet": "folkbokföringen",
-}
 ROLE_NAMES = {"applicant": "den sökande", "co_applicant": "medsökande"}
 
 
@@ -43,104 +36,104 @@ class Finding:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
 
-def register_rows(snapshot: dict[str, Any], month: str) -> dict[str, list[income.RegisterIncome]]:
+def _payments(person: PersonRegisters) -> dict[str, Any]:
+    """The sources' facts as `registers.income` reads them (their stored form, by source name)."""
+    return {source.value: result.stored_facts for source, result in person.sources.items()}
+
+
+def register_rows(snapshot: RegisterSnapshot, month: str) -> dict[str, list[income.RegisterIncome]]:
     """Per role, the register payments that count in ``month`` (registers.income decides type and month)."""
-    rows = {}
-    for role, answer in snapshot.items():
-        facts = {source: result.get("facts") for source, result in answer["sources"].items()}
-        rows[role] = income.for_month(income.incomes(facts), month)
-    return rows
+    return {role: income.for_month(income.incomes(_payments(person)), month) for role, person in snapshot}
 
 
-def register_incomes(snapshot: dict[str, Any], month: str) -> dict[str, dict[str, Decimal]]:
+def register_incomes(snapshot: RegisterSnapshot, month: str) -> dict[str, dict[str, Decimal]]:
     """Incomes the registers show for the month, per role and income type (net amounts)."""
     totals = {role: income.by_type(rows) for role, rows in register_rows(snapshot, month).items()}
     return {role: kinds for role, kinds in totals.items() if kinds}
 
 
-def stated_incomes(values: dict[str, Any]) -> dict[str, dict[str, Decimal]]:
+def stated_incomes(answers: Answers) -> dict[str, dict[str, Decimal]]:
     stated: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in values.get("incomes", []):
-        stated[row["person"]][row["type"]] += Decimal(row["amount"])
+    for row in answers.incomes:
+        stated[row.person][row.type] += row.amount
     return stated
 
 
 def reconcile(
-    values: dict[str, Any],
-    snapshot: dict[str, Any],
-    previous: dict[str, Any] | None,
+    answers: Answers,
+    snapshot: RegisterSnapshot,
+    previous: Answers | None,
     policy: Policy,
 ) -> list[Finding]:
-    """Compare the stated answers (`values`) with the register snapshot (per role) and last month's answers."""
+    """Compare the stated answers with the register snapshot (per role) and last month's answers."""
     findings: list[Finding] = []
-    month = values["month"]
+    month = answers.month
 
-    for role, answer in snapshot.items():
-        for source, result in answer["sources"].items():
-            if result.get("error") and result["error"].get("kind") == "not_available":
+    for role, person in snapshot:
+        for source, result in person.sources.items():
+            if result.error and result.error.get("kind") == "not_available":
                 # SSBTEK leaves out what the municipality may not see: that is not "no income".
                 findings.append(
                     Finding(
                         "register_not_available",
                         "high",
-                        f"Uppgifter från {SOURCE_NAMES.get(source, source)} om {ROLE_NAMES.get(role, role)} "
+                        f"Uppgifter från {source_name(source)} om {ROLE_NAMES.get(role, role)} "
                         "är inte tillgängliga för kommunen. De har inte lästs som att det saknas uppgifter; "
                         "en handläggare behöver ta in dem på annat sätt.",
                         role=role,
-                        source=source,
+                        source=source.value,
                     )
                 )
-            elif result.get("error"):
-                error = result["error"]
+            elif result.error:
+                error = result.error
                 findings.append(
                     Finding(
                         "register_incomplete",
                         "high",
-                        f"Uppgifter från {SOURCE_NAMES.get(source, source)} om {ROLE_NAMES.get(role, role)} "
+                        f"Uppgifter från {source_name(source)} om {ROLE_NAMES.get(role, role)} "
                         f"kom inte in fullständigt ({error.get('kind', 'fel')}). En handläggare behöver "
                         "kontrollera uppgifterna.",
                         role=role,
-                        source=source,
+                        source=source.value,
                     )
                 )
 
-    for role, answer in snapshot.items():
-        fk = answer["sources"].get("fk", {}).get("facts") or {}
-        if fk.get("unavailable"):
+    for role, person in snapshot:
+        fk = person.facts(Source.FK)
+        if fk and fk.unavailable:
             findings.append(
                 Finding(
                     "register_not_available",
                     "high",
-                    f"Försäkringskassans uppgifter om {', '.join(fk['unavailable'])} för "
+                    f"Försäkringskassans uppgifter om {', '.join(fk.unavailable)} för "
                     f"{ROLE_NAMES.get(role, role)} är inte tillgängliga för kommunen; de är inte lästa som noll.",
                     role=role,
                     source="fk",
                 )
             )
-    findings += _income_findings(values, snapshot, month)
+    findings += _income_findings(answers, snapshot, month)
     capital_limit = Decimal(policy.config["thresholds"]["capital_surplus_per_year"])
-    stated_assets = {asset["type"] for asset in values.get("assets", [])}
-    for role, answer in snapshot.items():
-        sources = answer["sources"]
-        skv = sources.get("skv", {}).get("facts")
-        if skv and skv["capital"]:
-            latest = max(skv["capital"], key=lambda c: c["assessment_year"])
-            surplus = Decimal(latest["surplus"])
+    stated_assets = {asset.type for asset in answers.assets}
+    for role, person in snapshot:
+        skv = person.facts(Source.SKV)
+        if skv and skv.capital:
+            latest = max(skv.capital, key=lambda c: c.assessment_year)
+            surplus = latest.surplus
             if surplus > capital_limit:
                 findings.append(
                     Finding(
                         "capital_income",
                         "warning",
                         f"Skatteverket visar kapitalinkomst på {kr(surplus)} för {ROLE_NAMES.get(role, role)} "
-                        f"(taxeringsår {latest['assessment_year']}). Det kan betyda sparade pengar eller andra "
+                        f"(taxeringsår {latest.assessment_year}). Det kan betyda sparade pengar eller andra "
                         "tillgångar som ska användas först.",
                         role=role,
                         source="skv",
                     )
                 )
-        tns = sources.get("tns", {}).get("facts")
-        if tns and tns["vehicles"] and "vehicle" not in stated_assets:
-            count = len(tns["vehicles"])
+        tns = person.facts(Source.TNS)
+        if tns and tns.vehicles and "vehicle" not in stated_assets:
+            count = len(tns.vehicles)
             findings.append(
                 Finding(
                     "vehicle",
@@ -152,12 +145,12 @@ def reconcile(
                 )
             )
 
-    findings += _household_findings(values, snapshot)
-    findings += _changes_since_last_month(values, previous)
+    findings += _household_findings(answers, snapshot)
+    findings += _changes_since_last_month(answers, previous)
     return findings
 
 
-def _income_findings(values: dict[str, Any], snapshot: dict[str, Any], month: str) -> list[Finding]:
+def _income_findings(answers: Answers, snapshot: RegisterSnapshot, month: str) -> list[Finding]:
     """Every difference between a stated income and the register's figure for the month, to the krona.
 
     No tolerance: a register figure the robot used without asking would decide against the citizen
@@ -165,9 +158,11 @@ def _income_findings(values: dict[str, Any], snapshot: dict[str, Any], month: st
     The robot calculates on the citizen's own figures; a difference sends the case to a person.
     """
     findings: list[Finding] = []
-    stated = stated_incomes(values)
+    stated = stated_incomes(answers)
     for role, rows in register_rows(snapshot, month).items():
-        answered = {source for source, result in snapshot[role]["sources"].items() if result.get("facts")}
+        answered = {
+            source.value for source, result in snapshot.roles[role].sources.items() if result.stored_facts
+        }
         known = set().union(*(income.TYPES_BY_SOURCE.get(source, frozenset()) for source in answered))
         shown = income.by_type(rows)
         said = stated.get(role, {})
@@ -207,13 +202,13 @@ def _income_findings(values: dict[str, Any], snapshot: dict[str, Any], month: st
                     },
                 )
             )
-        findings += _upcoming_findings(snapshot[role], role, month)
+        findings += _upcoming_findings(snapshot.roles[role], role, month)
     return findings
 
 
-def _upcoming_findings(answer: dict[str, Any], role: str, month: str) -> list[Finding]:
+def _upcoming_findings(person: PersonRegisters, role: str, month: str) -> list[Finding]:
     """Preliminary payments for a later month: shown to the caseworker as such, never counted."""
-    facts = {source: result.get("facts") for source, result in answer["sources"].items()}
+    facts = _payments(person)
     return [
         Finding(
             "preliminary_payment",
@@ -228,14 +223,15 @@ def _upcoming_findings(answer: dict[str, Any], role: str, month: str) -> list[Fi
     ]
 
 
-def _household_findings(values: dict[str, Any], snapshot: dict[str, Any]) -> list[Finding]:
-    navet = snapshot.get("applicant", {}).get("sources", {}).get("navet", {}).get("facts")
+def _household_findings(answers: Answers, snapshot: RegisterSnapshot) -> list[Finding]:
+    applicant = snapshot.roles.get("applicant")
+    navet = applicant.facts(Source.NAVET) if applicant else None
     if not navet:
         return []
-    at_address = {member["personnummer"] for member in navet["household"]}
-    stated = {child["personnummer"] for child in values.get("children", [])}
-    if values.get("co_applicant"):
-        stated.add(values["co_applicant"])
+    at_address = {member.personnummer for member in navet.household}
+    stated = set(answers.children_pnrs)
+    if answers.co_applicant:
+        stated.add(answers.co_applicant)
     findings = []
     if missing := at_address - stated:
         findings.append(
@@ -259,11 +255,11 @@ def _household_findings(values: dict[str, Any], snapshot: dict[str, Any]) -> lis
     return findings
 
 
-def _changes_since_last_month(values: dict[str, Any], previous: dict[str, Any] | None) -> list[Finding]:
+def _changes_since_last_month(answers: Answers, previous: Answers | None) -> list[Finding]:
     if previous is None:
         return []
     findings = []
-    if not values.get("nothing_changed"):
+    if not answers.nothing_changed:
         findings.append(Finding("reported_change", "notice", "Den sökande har angett att något har ändrats."))
     compared = {
         "co_applicant": "medsökande",
@@ -273,7 +269,7 @@ def _changes_since_last_month(values: dict[str, Any], previous: dict[str, Any] |
         "assets": "tillgångarna",
     }
     for key, label in compared.items():
-        if _normalised(values.get(key)) != _normalised(previous.get(key)):
+        if _normalised(getattr(answers, key)) != _normalised(getattr(previous, key)):
             findings.append(
                 Finding(
                     "changed_since_last_month",
@@ -285,13 +281,12 @@ def _changes_since_last_month(values: dict[str, Any], previous: dict[str, Any] |
 
 
 def _normalised(value: Any) -> Any:
-    if isinstance(value, list):
-        return sorted((_normalised(v) for v in value), key=repr)
-    if isinstance(value, dict):
-        return {k: _normalised(v) for k, v in sorted(value.items())}
-    if isinstance(value, str):
-        try:
-            return str(Decimal(value).normalize())
-        except ArithmeticError:
-            return value
+    """A stated answer in a form that compares by meaning: items in any order, 6500 and 6500.00 alike."""
+    if isinstance(value, tuple):
+        return sorted(repr(_normalised(item)) for item in value)
+    if is_dataclass(value):
+        return tuple(_normalised(getattr(value, f.name)) for f in fields(value))
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value
     return value

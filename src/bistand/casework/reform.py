@@ -11,48 +11,46 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
-from typing import Any
 
 from bistand.casework.models import ActivityPlan, MedicalCertificate, PipelineRun
+from bistand.intake.answers import Answers, Housing, Illness
+from bistand.registers.facts import AfFacts, MivFacts
+from bistand.registers.snapshot import RegisterSnapshot, StoredResult
+from bistand.registers.sources import Source
 from bistand.rules.reform import Adult, ReformFacts, hits
 
 
-def _sources(snapshot: dict[str, Any], role: str) -> dict[str, Any]:
-    return ((snapshot or {}).get(role) or {}).get("sources") or {}
-
-
-def lawfully_resident(miv: dict[str, Any] | None, month: datetime.date) -> bool | None:
+def lawfully_resident(miv: StoredResult, month: datetime.date) -> bool | None:
     """From Migrationsverket's answer: True (no case there, or a granted permit valid in the month), False
     (only expired or refused permits), None (no answer, or an application still pending)."""
-    if not miv or miv.get("facts") is None:
+    facts: MivFacts | None = miv.facts
+    if facts is None:
         return None
-    permits = miv["facts"].get("permits") or []
-    if not permits:
+    if not facts.permits:
         return True  # no case at Migrationsverket: a Swedish or Nordic citizen, or not a permit matter
     last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    for permit in permits:
-        if permit.get("decision_code") is None:
+    for permit in facts.permits:
+        if permit.decision_code is None:
             return None  # an application is pending: a person assesses the right to stay meanwhile
-        granted = permit.get("decision_code") == "BEV"
-        starts = permit.get("valid_from") and datetime.date.fromisoformat(permit["valid_from"]) <= last
-        ends = permit.get("valid_to")
-        if granted and starts and (ends is None or datetime.date.fromisoformat(ends) >= month):
+        granted = permit.decision_code == "BEV"
+        starts = permit.valid_from is not None and permit.valid_from <= last
+        if granted and starts and (permit.valid_to is None or permit.valid_to >= month):
             return True
     return False
 
 
-def af_status(af: dict[str, Any] | None, month: datetime.date) -> str | None:
+def af_status(af: StoredResult | None, month: datetime.date) -> str | None:
     """Arbetsförmedlingen's activity-report status for the month, as SSBTEK gives it (domain brief §4.6):
     200 filed, 501 not filed, 500 not registered, 502 technical error; None when AF was not asked."""
     if af is None:
         return None
-    facts = af.get("facts")
-    if af.get("error") or facts is None:
+    facts: AfFacts | None = af.facts
+    if af.error or facts is None:
         return "502"
-    if not facts.get("registered"):
+    if not facts.registered:
         return "500"
     last_month = (month - timedelta(days=1)).strftime("%Y-%m")
-    covered = {report.get("covers_month") for report in facts.get("activity_reports") or []}
+    covered = {report.covers_month for report in facts.activity_reports}
     return "200" if {last_month, month.strftime("%Y-%m")} & covered else "501"
 
 
@@ -61,21 +59,22 @@ def _plan_for(plans: list[ActivityPlan], personnummer: str, month: datetime.date
     return max(found, key=lambda p: (p.valid_from, p.pk)) if found else None
 
 
-def facts_for(run: PipelineRun, values: dict[str, Any], consecutive: int) -> ReformFacts:
+def facts_for(run: PipelineRun, answers: Answers, consecutive: int) -> ReformFacts:
     """The household's facts for the reform's rules."""
     application = run.application
     month = application.month
-    snapshot = run.register_snapshot or {}
+    snapshot = RegisterSnapshot.from_json(run.register_snapshot)
     plans = list(ActivityPlan.objects.filter(case=run.case).select_related("person"))
-    illness = values.get("illness") or {}
+    illness = answers.illness or Illness()
     adults = []
     for role, personnummer in (
         ("applicant", application.applicant.personnummer),
-        ("co_applicant", values.get("co_applicant")),
+        ("co_applicant", answers.co_applicant),
     ):
         if not personnummer:
             continue
-        sources = _sources(snapshot, role)
+        person = snapshot.roles.get(role)
+        sources = person.sources if person else {}
         plan = _plan_for(plans, personnummer, month)
         certificate = None
         recorded = [
@@ -85,35 +84,34 @@ def facts_for(run: PipelineRun, values: dict[str, Any], consecutive: int) -> Ref
         ]
         if recorded:  # a certificate the caseworker received and registered
             certificate = (recorded[0].valid_from, recorded[0].valid_until)
-        elif role == "applicant" and illness.get("certificate_from") and illness.get("certificate_to"):
-            certificate = (
-                datetime.date.fromisoformat(illness["certificate_from"]),
-                datetime.date.fromisoformat(illness["certificate_to"]),
-            )
+        elif role == "applicant" and illness.certificate:
+            certificate = illness.certificate
         adults.append(
             Adult(
                 role=role,
-                lawfully_resident=lawfully_resident(sources.get("miv"), month) if "miv" in sources else True,
-                ill_not_at_disposal=role == "applicant" and bool(illness.get("not_at_disposal")),
+                lawfully_resident=lawfully_resident(sources[Source.MIV], month)
+                if Source.MIV in sources
+                else True,
+                ill_not_at_disposal=role == "applicant" and illness.not_at_disposal,
                 certificate=certificate,
                 plan_hours=plan.hours_per_week if plan and plan.kind == "plan" else None,
                 job_search_hours=plan.job_search_hours if plan and plan.kind == "plan" else None,
                 exemption=(plan.exemption_code or "other") if plan and plan.kind == "exemption" else None,
-                af_status=af_status(sources.get("af"), month) if "af" in sources else None,
+                af_status=af_status(sources.get(Source.AF), month),
             )
         )
-    housing = values.get("housing") or {}
+    housing = answers.housing or Housing()
     return ReformFacts(
         month=month,
         adults=tuple(adults),
-        children=len(values.get("children") or []),
-        beyond_norm=tuple(need["type"] for need in values.get("extra_needs") or [] if need.get("type")),
-        second_hand_lease=bool(housing.get("second_hand_lease")),
-        sublet_consent=housing.get("sublet_consent"),
+        children=len(answers.children),
+        beyond_norm=tuple(need.type for need in answers.extra_needs if need.type),
+        second_hand_lease=housing.second_hand_lease,
+        sublet_consent=housing.sublet_consent,
         consecutive_months=consecutive,
     )
 
 
-def reform_reasons(run: PipelineRun, values: dict[str, Any], consecutive: int) -> list[dict[str, str]]:
+def reform_reasons(run: PipelineRun, answers: Answers, consecutive: int) -> list[dict[str, str]]:
     """A routing reason for every reform rule that touches the case, naming the rule."""
-    return [hit.to_reason() for hit in hits(facts_for(run, values, consecutive))]
+    return [hit.to_reason() for hit in hits(facts_for(run, answers, consecutive))]

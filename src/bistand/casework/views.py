@@ -40,6 +40,7 @@ from bistand.casework.models import (
 )
 from bistand.casework.norm_wait import waiting_for
 from bistand.casework.pipeline import previous_application
+from bistand.casework.supplement_forms import supplement_context
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.letters import render_letter
 from bistand.decisions.models import Decision
@@ -226,9 +227,6 @@ def _case_page(
     status: int = 200,
 ):
     """The case page; a note or draft form that failed comes back as typed, with its errors beside the fields."""
-    # lazy: supplement_views imports this module's helpers
-    from bistand.casework.supplement_views import supplement_context
-
     run = _latest_run(case)
     household = ((run.calculation_input or {}).get("household") if run else None) or {}
     draft = run.drafts.exclude(status="decided").order_by("-created_at").first() if run else None

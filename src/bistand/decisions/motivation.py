@@ -1,7 +1,8 @@
-"""The reasons for a decision (förvaltningslagen 32 §), the automation notice (28 §) and how to appeal (33 §).
+"""How to appeal a decision (förvaltningslagen 33 §): said in every statement, letter and public page.
 
-The text itself is the decision's statement (`decisions/statement.py`), built from the decision as stored;
-the Swedish text is kept on the decision as its motivation.
+The reasons themselves (32 §) and the automation notice (28 §) are the decision's statement
+(`decisions/statement.py`, with `motivation_text`), built from the decision as stored; this module stands
+below it and imports nothing of the decisions app.
 """
 
 from __future__ import annotations
@@ -19,11 +20,3 @@ def appeal_notice(lang: str = "sv") -> str:
             "du överklagar, hur du vill att det ska ändras och varför. Du kan överklaga på Mina sidor. Vi "
             "hjälper dig gärna."
         )
-
-
-def motivation_text(decision, lang: str = "sv") -> str:
-    """The decision's reasons as plain paragraphs, as stored on the decision."""
-    # lazy: motivation and statement use each other; one module should hold both (issue 18, item 7)
-    from bistand.decisions.statement import statement
-
-    return statement(decision, lang).text()

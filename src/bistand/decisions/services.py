@@ -14,8 +14,8 @@ from bistand.cases.models import TimelineEvent
 from bistand.decisions import needs
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.models import Decision
-from bistand.decisions.motivation import motivation_text
 from bistand.decisions.signals import decision_stored
+from bistand.decisions.statement import motivation_text
 from bistand.decisions.tasks import render_letters
 from bistand.decisions.versioning import rules_version
 from bistand.intake.schema import answer

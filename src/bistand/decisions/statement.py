@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bistand.decisions.grounds import GROUNDS, reference
+from bistand.decisions.motivation import appeal_notice
 from bistand.intake.summary import kr
 from bistand.rules.explain import law as law_words
 
@@ -345,9 +346,6 @@ def parties(decision, first=None) -> list:
 
 def statement(decision, lang: str = "sv", recipient=None) -> Statement:
     """What `decision` says, in `lang`, addressed to `recipient` (default the applicant), every party named."""
-    # lazy: motivation and statement use each other; one module should hold both (issue 18, item 7)
-    from bistand.decisions.motivation import appeal_notice
-
     with translation.override(lang):
         calc = decision.calculation or {}
         people = _people(decision)
@@ -410,3 +408,8 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             delegation=_delegation(decision.delegation or {}) if decision.automated else "",
             appeal=appeal_notice(lang),
         )
+
+
+def motivation_text(decision, lang: str = "sv") -> str:
+    """The decision's reasons as plain paragraphs, as stored on the decision (its motivation)."""
+    return statement(decision, lang).text()

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from bistand.identity.models import Person
 from bistand.intake.models import Application, MonthClaim
+from bistand.intake.signals import application_submitted
 from bistand.rules.arabic import LABELS as ARABIC_LABELS
 from bistand.rules.model import COST_TYPES
 
@@ -124,14 +125,12 @@ def open_supplement(person: Person, month: datetime.date, need: str) -> Applicat
 def apply_for_supplement(
     person: Person, data: dict, *, channel: str = Application.Channel.E_SERVICE, registered_by: str = ""
 ) -> Application:
-    """Store a submitted tilläggsansökan and start the robot on it (it always goes to a person).
+    """Store a submitted tilläggsansökan and say so (`application_submitted`): the robot, which reacts,
+    begins its run in the same transaction (it always goes to a person).
 
     The month must have a regular decision; the household's payout and household answers are taken from
     the month's regular application, so the money goes where the month's money goes.
     """
-    # lazy: an upward import from intake, named in tests/test_layers.py KNOWN_UPWARD (to become a signal)
-    from bistand.casework import pipeline
-
     request = read_request(data)
     regular = regular_application(person, request.month)
     if regular is None or not regular.decisions.exists():
@@ -165,7 +164,7 @@ def apply_for_supplement(
     with transaction.atomic():
         # Stored submitted at once (never a draft), so an open draft of the month's wizard does not block it.
         application.submit()
-        pipeline.begin(application)
+        application_submitted.send(sender=Application, application=application)
     return application
 
 

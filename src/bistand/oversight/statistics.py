@@ -516,6 +516,46 @@ _category = events.fold(
 )
 
 
+# What each category of `_category` is called on the dashboard, in the order it is read: a case's life from
+# application to payment, then the conversation and the checks. Every category the fold can give has a row
+# (tests/oversight/test_timeline_figures.py).
+TIMELINE_LABELS = {
+    "received": _("Ansökningar mottagna"),
+    "waiting_norm": _("Väntade på riksnormen"),
+    "routed": _("Gick till handläggare"),
+    "documents_requested": _("Begäran om underlag"),
+    "reminder": _("Påminnelser om underlag"),
+    "documents_submitted": _("Underlag inkomna"),
+    "kommunicering": _("Kommuniceringar före beslut"),
+    "decided_automatically": _("Beslut fattade automatiskt"),
+    "decided_by_person": _("Beslut fattade av handläggare"),
+    "corrected": _("Rättade eller ändrade beslut"),
+    "payment_planned": _("Utbetalningar planerade"),
+    "payment_held": _("Utbetalningar som väntar på uppgifter"),
+    "payment_sent": _("Utbetalningar skickade till banken"),
+    "payment_paid": _("Utbetalningar gjorda"),
+    "payment_returned": _("Utbetalningar som kom tillbaka"),
+    "payment_stopped": _("Utbetalningar stoppade"),
+    "payment_cancelled": _("Utbetalningar ersatta av ändrat beslut"),
+    "payment_recovery_assessment": _("Möjliga återkrav att bedöma"),
+    "message_from_citizen": _("Meddelanden från sökande"),
+    "message_from_caseworker": _("Meddelanden från handläggare"),
+    "appealed": _("Överklaganden inkomna"),
+    "random_check_reviewed": _("Stickprov granskade"),
+    "investigation_closed": _("Utredningar avslutade"),
+}
+
+
+def timeline_rows(stats: Statistics) -> list[tuple[str, int]]:
+    """The period's timeline counts as (label, count) rows in reading order, leaving out what did not happen.
+    A category without a label is shown by its key rather than dropped (and fails the test that guards it)."""
+    known = [
+        (str(label), stats.timeline[key]) for key, label in TIMELINE_LABELS.items() if key in stats.timeline
+    ]
+    unknown = [(key, n) for key, n in sorted(stats.timeline.items()) if key not in TIMELINE_LABELS]
+    return known + unknown
+
+
 def _timeline(stats: Statistics) -> None:
     """Timeline events recorded in the period on the municipality's cases, counted by category."""
     start, end = _local_start(stats.period.first), _local_start(stats.period.end)

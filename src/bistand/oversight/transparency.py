@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bistand.intake.models import Application
@@ -29,6 +30,7 @@ from bistand.oversight.statistics import (
     median,
 )
 from bistand.rules import default_parameters
+from bistand.rules.ages import bracket_words
 from bistand.rules.money import format_sek
 from bistand.rules.parameters import BRACKETS, COMMON_SIZES, YOUNG_BRACKETS, NormTable, ParamValue
 
@@ -38,16 +40,6 @@ CHECK_LABELS = {
     "discrepancy": _("Avvikelse, utreds av en person"),
     "not_submitted": _("Underlagen kom inte in"),
     "": _("Inte granskade ännu"),
-}
-BRACKET_LABELS = {
-    "0": _("under 1 år"),
-    "1-2": _("1–2 år"),
-    "3": _("3 år"),
-    "4-6": _("4–6 år"),
-    "7-10": _("7–10 år"),
-    "11-14": _("11–14 år"),
-    "15-18": _("15–18 år"),
-    "19-20": _("19–20 år"),
 }
 PUBLIC_MONTHS = 12
 
@@ -462,11 +454,12 @@ def norm_overview(today: datetime.date) -> NormOverview | None:
         table = params.tables[params.last_year]
         month = table.valid_from.replace(day=1)
     in_force = params.at(month)
+    lang = get_language() or "sv"
     children = [
         (
-            str(BRACKET_LABELS[key]),
-            _cell(BRACKET_LABELS[key], table.with_lunch[key]),
-            _cell(BRACKET_LABELS[key], table.without_lunch[key]) if key in YOUNG_BRACKETS else None,
+            bracket_words(key, lang),
+            _cell(bracket_words(key, lang), table.with_lunch[key]),
+            _cell(bracket_words(key, lang), table.without_lunch[key]) if key in YOUNG_BRACKETS else None,
         )
         for key in BRACKETS
     ]

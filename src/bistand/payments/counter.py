@@ -46,7 +46,7 @@ def parse_route(value: object) -> CounterPayout | None:
 
 def offered(schedule: PayoutSchedule, route: str) -> bool:
     """Whether the municipality pays out this way."""
-    return {"cash": schedule.offers_cash, "card": schedule.offers_card}.get(route, False)
+    return schedule.offers(route)
 
 
 def not_offered_message(route: str) -> str:

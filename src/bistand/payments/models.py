@@ -19,6 +19,7 @@ from bistand.cases.models import Case
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, Person, Unit
 from bistand.intake.models import Application
+from bistand.intake.payout import COUNTER_KINDS, COUNTER_ROUTES, PayoutRoute
 
 CURRENCY = "SEK"
 
@@ -108,6 +109,14 @@ class PayoutSchedule(models.Model):
         """The ledger code for a cost type; the cost type itself when none is configured."""
         return str(self.cost_codes.get(cost_type) or cost_type)
 
+    def offers(self, route: str) -> bool:
+        """Whether the municipality pays out at its counter this way ("cash" or "card")."""
+        return {PayoutRoute.CASH: self.offers_cash, PayoutRoute.CARD: self.offers_card}.get(route, False)
+
+    def counter_choices(self) -> list[tuple[str, str]]:
+        """The counter routes the municipality offers, as (value, label) choices for a form."""
+        return [(route.value, str(route.label)) for route in COUNTER_ROUTES if self.offers(route)]
+
 
 class PaymentPlan(models.Model):
     """A decision version whose payments have been planned. One row per decision: the idempotency anchor."""
@@ -195,13 +204,8 @@ class PaymentOrder(models.Model):
         CITIZEN = "citizen", _("Den enskilde")
         THIRD_PARTY = "third_party", _("Tredje part")
 
-    class AccountKind(models.TextChoices):
-        NONE = "", _("Saknas")
-        BANK = "bank", _("Bankkonto")
-        BANKGIRO = "bankgiro", _("Bankgiro")
-        # Handed out at the municipality's counter (payments/counter.py), never in a bank file.
-        CASH = "cash", _("Kontant i kassan")
-        CARD = "card", _("Förladdat kort")
+    # The citizen's payout route, written once in intake (where it is chosen); kept under this name.
+    AccountKind = PayoutRoute
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="payment_orders")
     decision_version = models.PositiveIntegerField()
@@ -306,8 +310,7 @@ class PaymentOrder(models.Model):
         schedule = PayoutSchedule.objects.filter(municipality_id=self.municipality_id).first()
         if schedule is None or self.recipient_kind != self.Recipient.CITIZEN:
             return []
-        offered = {"cash": schedule.offers_cash, "card": schedule.offers_card}
-        return [(kind.value, str(kind.label)) for kind in COUNTER_ROUTES if offered[kind.value]]
+        return schedule.counter_choices()
 
     @property
     def cost_type_label(self) -> str:
@@ -329,10 +332,6 @@ class PaymentOrder(models.Model):
             and "partner" not in self.line
             and self.status_reason in CITIZEN_FIXABLE
         )
-
-
-COUNTER_ROUTES = (PaymentOrder.AccountKind.CASH, PaymentOrder.AccountKind.CARD)
-COUNTER_KINDS = frozenset(kind.value for kind in COUNTER_ROUTES)
 
 
 class RecoveryCase(models.Model):

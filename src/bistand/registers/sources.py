@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-__all__ = ["ALL_SOURCES", "SSBTEK_SOURCES", "Period", "Source", "parse_sources"]
+__all__ = ["ALL_SOURCES", "SSBTEK_SOURCES", "Period", "Source", "parse_sources", "source_name"]
 
 
 class Source(StrEnum):
@@ -41,8 +41,17 @@ _LABELS = {
     Source.SKV: "Skatteverket (beskattning)",
     Source.TNS: "Transportstyrelsen",
     Source.MIV: "Migrationsverket",
-    Source.NAVET: "Skatteverket (folkbokföring, Navet)",
+    Source.NAVET: "Skatteverket (folkbokföringen)",
 }
+
+
+def source_name(code: str, unknown: str = "") -> str:
+    """The agency's name for a source code as stored ("fk"); `unknown` (or the code) for any other."""
+    try:
+        return Source(code).label
+    except ValueError:
+        return unknown or code
+
 
 ALL_SOURCES: tuple[Source, ...] = tuple(Source)
 SSBTEK_SOURCES: tuple[Source, ...] = tuple(s for s in Source if s is not Source.NAVET)

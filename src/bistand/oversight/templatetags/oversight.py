@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django import template
 
+from bistand.core.templatetags.money import sek
 from bistand.oversight.statistics import Share
 from bistand.oversight.suppression import format_number
-from bistand.rules.money import format_sek
 
 register = template.Library()
 
@@ -31,10 +31,10 @@ def hours(value: float | None) -> str:
 
 @register.filter
 def kronor(value: Decimal | int | None) -> str:
-    """Whole kronor with a space between thousands (`rules.money.format_sek`)."""
+    """Whole kronor (the figures are statistics), as every amount is written (`core` filter `sek`)."""
     if value is None:
         return "–"
-    return format_sek(Decimal(value).quantize(Decimal("1")))
+    return sek(Decimal(value).quantize(Decimal("1")))
 
 
 @register.filter

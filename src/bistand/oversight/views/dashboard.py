@@ -21,7 +21,7 @@ from bistand.oversight import charts, fairness, transparency
 from bistand.oversight.forms import AppealOutcomeForm, BudgetForm, FilterForm, SettingsForm
 from bistand.oversight.models import AppealOutcome, Budget, Investigation, OversightSettings
 from bistand.oversight.periods import Period, month_label
-from bistand.oversight.statistics import APPEAL_LABELS, Statistics, appeal_state, compute
+from bistand.oversight.statistics import APPEAL_LABELS, Statistics, appeal_state, compute, timeline_rows
 from bistand.oversight.suppression import format_number
 from bistand.portal.models import Appeal
 from bistand.rules.money import format_sek
@@ -139,6 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 if stats.investigations_closed.get(key)
             ],
             "payments_chart": _payments_chart(stats),
+            "timeline_rows": timeline_rows(stats),
             "norm_waits": wait_figures(municipality, unit_ids),
         }
     )
@@ -270,6 +271,8 @@ def export_rows(stats: Statistics, config: OversightSettings) -> list[tuple[str,
         add("budget", p.budget, label)
     add("paid", stats.paid_total)
     add("budget", stats.budget_total)
+    for key, n in sorted(stats.timeline.items()):
+        add("timeline_events", n, group=f"event:{key}")
     for rate in fairness.group_rates(stats.records, config.fairness_threshold, config.fairness_min_group):
         group = f"{rate.dimension}:{rate.group}"
         add(f"{rate.rate}_percent", rate.share.percent, group=group)
