@@ -136,6 +136,7 @@ class Stack:
     heartbeat: float = 10.0
     stalled_after: float = 120.0
     worker_interval: float = 0.1
+    worker_concurrency: int = 1  # task loops per worker process (`manage worker --concurrency`)
     keep: bool = False
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bistand-bench-")))
     postgres: Postgres | ExistingDatabase | None = None
@@ -260,7 +261,7 @@ class Stack:
         else:
             command += ["-m", "bistand.ops.cli"]
         command += ["manage", "worker", "--no-reload", "--interval", str(self.worker_interval)]
-        command += ["--worker-id", f"bench-{index}"]
+        command += ["--worker-id", f"bench-{index}", "--concurrency", str(self.worker_concurrency)]
         process = self._spawn(f"worker-{index}", command)
         self.worker_processes.append(process)
         return process

@@ -24,7 +24,7 @@ from tests.conftest import database_url, make_citizen
 HOUSEHOLDS = 6
 
 
-def start_worker(tmp_path, registers_url: str) -> subprocess.Popen:
+def start_worker(tmp_path, registers_url: str, *options: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -43,6 +43,7 @@ def start_worker(tmp_path, registers_url: str) -> subprocess.Popen:
         "--no-reload",
         "--interval",
         "0.1",
+        *options,
     ]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

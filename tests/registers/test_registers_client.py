@@ -418,9 +418,32 @@ def test_file_cache_survives_a_new_client_and_hides_the_person_number(registers,
     assert answer.complete and all(r.provenance.from_cache for r in answer.results.values())
     assert registers.stats()["total"] == asked
     files = list(tmp_path.glob("*.json"))
-    assert len(files) == len(ALL_SOURCES)
+    assert len(files) == 1, "one file per look-up, holding every source's answer"
     assert all(parent.pnr not in f.name for f in files)
     assert all(f.stat().st_mode & 0o077 == 0 for f in files), "owner-only files"
+
+
+class CountingCache(MemoryAnswerCache):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[int] = []
+
+    def put_many(self, answers) -> None:
+        self.writes.append(len(answers))
+        super().put_many(answers)
+
+
+def test_a_look_up_stores_its_answers_in_one_write(registers, parent):
+    """Issue 15: the cache was written once per source (eight writes per person and month)."""
+    registers.faults({"mode": "error", "source": "navet", "person": parent.pnr, "times": 3})
+    cache = CountingCache()
+    with http_gateway(registers.url, FAST, cache=cache) as gateway:
+        first = gateway.lookup(parent.pnr, MONTH, case_id="c")
+        assert cache.writes == [len(ALL_SOURCES) - 1]  # the failed source is not cached
+        second = gateway.lookup(parent.pnr, MONTH, case_id="c")
+    assert set(first.errors) == {Source.NAVET} and second.complete
+    assert cache.writes == [len(ALL_SOURCES) - 1, 1]  # only what was fetched anew is written
+    assert [s for s, r in second.results.items() if not r.provenance.from_cache] == [Source.NAVET]
 
 
 def test_a_damaged_cache_file_is_a_miss(registers, parent, tmp_path):

@@ -107,3 +107,16 @@ def test_the_rewrite_is_safe_to_run_again(unit, settings, tmp_path, capsys):
     assert "1 robot runs, 1 decisions, 0 cache files" in capsys.readouterr().out
     call_command("shield_register_answers")
     assert "0 robot runs, 0 decisions, 0 cache files" in capsys.readouterr().out
+
+
+def test_a_cache_file_written_before_look_ups_were_grouped_is_shielded_too(tmp_path):
+    """Files from before issue 15 hold one answer each ({"source", "raw", …}); they are rewritten alike."""
+    from bistand.security.stored_answers import shield_cache_file
+
+    old = tmp_path / "old.json"
+    old.write_text(
+        json.dumps({"source": "navet", "raw": navet_raw(True), "request_id": "r"}), encoding="utf-8"
+    )
+    assert shield_cache_file(old) is True
+    assert STREET not in old.read_text(encoding="utf-8")
+    assert shield_cache_file(old) is False  # already shielded: left as it is

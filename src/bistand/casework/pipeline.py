@@ -1,10 +1,11 @@
-"""The robot: collect → reconcile → calculate → triage → decide → pay, one checkpointed step at a time.
+"""The robot: collect → reconcile → calculate → triage → decide → pay, stored at checkpoints.
 
-Each step's output is stored on the `PipelineRun` before the next begins, so a worker killed at any point
-loses nothing: the run is picked up again (`resume_stalled`) and carries on from the stored step. A step
-that fails is retried with backoff; one that keeps failing lands in "needs attention" with its error. The
-decision is unique per application and version, and payment planning is idempotent, so nothing is done
-twice.
+The steps up to triage run in memory and are stored together, each step's output in its own field; the
+decision is stored by its step, and the run's end with it (`STORED_AT`). A worker killed at any point loses
+nothing: the run is picked up again (`resume_stalled`) and carries on from the stored step. A step that
+fails keeps what the steps before it produced and is retried with backoff; one that keeps failing lands in
+"needs attention" with its error. The decision is unique per application and version, and payment
+planning is idempotent, so nothing is done twice.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from bistand.intake.answers import Answers, answers_of, named_persons, stated_fl
 from bistand.intake.models import Application
 from bistand.intake.schema import ApplicationInvalid
 from bistand.intake.schema import answer as stored_answer
-from bistand.registers import JsonFileAnswerCache, http_gateway
+from bistand.registers import ClientSettings, JsonFileAnswerCache, http_gateway
 from bistand.registers.snapshot import RegisterSnapshot
 from bistand.rules import InvalidInput, calculate
 from bistand.rules.money import format_sek as kr
@@ -74,6 +75,9 @@ class AwaitRegisters(RetryStep):
 
 _gateway = None
 _gateway_lock = threading.Lock()
+# Look-up threads shared by every task loop of the process (`manage worker --concurrency`): enough for
+# several applications' sources at once, so one loop's look-up never queues behind another's.
+LOOKUP_THREADS = 64
 
 
 def gateway():
@@ -82,7 +86,9 @@ def gateway():
     with _gateway_lock:
         if _gateway is None:
             cache = JsonFileAnswerCache(settings.DATA_DIR / "register-cache")
-            _gateway = http_gateway(settings.REGISTERS_URL, cache=cache)
+            _gateway = http_gateway(
+                settings.REGISTERS_URL, ClientSettings(max_workers=LOOKUP_THREADS), cache=cache
+            )
         return _gateway
 
 
@@ -107,6 +113,15 @@ def assistance_months(case: Case, before: datetime.date) -> list[str]:
         if decision.is_in_force and decision.amount_granted > 0:
             months.add(decision.month.isoformat()[:7])
     return sorted(months)
+
+
+def run_assistance_months(run: PipelineRun) -> list[str]:
+    """`assistance_months` for the run's case and month, read once per run: calculate and two of triage's
+    checks ask for it, and the steps between two checkpoints share one `run` in memory."""
+    months = getattr(run, "_assistance_months", None)
+    if months is None:
+        months = run._assistance_months = assistance_months(run.case, run.application.month)
+    return list(months)
 
 
 # --- the steps ------------------------------------------------------------------------------------------
@@ -186,7 +201,7 @@ def calculate_step(run: PipelineRun) -> dict[str, Any]:
     data, provenance = engine_input(
         answers,
         application.applicant.personnummer,
-        assistance_months(run.case, application.month),
+        run_assistance_months(run),
         application.municipality.code,
         person_months={pnr: person_assistance_months(pnr, application.month) for pnr in adults},
         child_earnings=child_earnings_this_year(run.case, application.month),
@@ -354,7 +369,7 @@ def _same_month(application: Application) -> bool:
 
 def _granted_last_month(run: PipelineRun) -> bool:
     last_month = (run.application.month - timedelta(days=1)).replace(day=1).isoformat()[:7]
-    return last_month in assistance_months(run.case, run.application.month)
+    return last_month in run_assistance_months(run)
 
 
 def rent_granted_last_month(run: PipelineRun) -> Decimal | None:
@@ -414,7 +429,7 @@ def consecutive_months(run: PipelineRun) -> int:
     """Months granted försörjningsstöd in a row just before the application's month (that month is not
     yet granted, so it does not count)."""
     month = run.application.month
-    history = set(assistance_months(run.case, month))
+    history = set(run_assistance_months(run))
     # Only months already granted count: the month applied for is not (yet) a month with försörjningsstöd.
     consecutive, probe = 0, (month - timedelta(days=1)).replace(day=1)
     while probe.isoformat()[:7] in history:
@@ -481,47 +496,120 @@ def begin(application: Application) -> PipelineRun:
     return run
 
 
+# The steps at which a run's progress is stored. The steps between two of them run one after another in
+# memory and their outputs (each kept in its own field: the snapshot, findings, calculation and triage) are
+# stored in one transaction: collect → reconcile → calculate → triage are reads and pure computation, so
+# storing each on its own only re-read and re-locked the run. The decision is stored by its own step in its
+# own transaction before the run moves on, and the run's end is stored with the last step.
+STORED_AT = {PipelineRun.Step.DECIDE, PipelineRun.Step.DONE}
+
+
 def advance(run_id: int) -> str:
-    """Run the pipeline's remaining steps, storing each step's output. Returns the run's status."""
+    """Run the pipeline's remaining steps, storing their outputs at each checkpoint. Returns the run's status.
+
+    A step that fails stores what the steps before it produced, then is retried (or waits) from there.
+    """
+    run = None
     while True:
-        run = PipelineRun.objects.select_related(
-            "application__applicant", "application__municipality", "case"
-        ).get(pk=run_id)
+        if run is None:
+            run = PipelineRun.objects.select_related(
+                "application__applicant", "application__municipality", "case"
+            ).get(pk=run_id)
         if run.status != PipelineRun.Status.RUNNING:
             return run.status
         if run.step == PipelineRun.Step.DONE:
-            return _finish(run)
-        step = run.step
+            return _finish(run)  # a run stored at "done" before the end was stored with the last step
+        began_at = run.step
+        step, outputs, failure = _run_until_checkpoint(run)
+        if step != began_at:
+            stored = _checkpoint(run, began_at, step, outputs)
+            if stored is None:
+                run = None  # another worker moved this run meanwhile: carry on from where it is
+                continue
+            run.step = step
+            if step == PipelineRun.Step.DONE:
+                logger.info("pipeline finished", extra={"run_id": run.pk, "status": stored.status})
+                return stored.status
+        if failure is not None:
+            return _failed(run, step, failure)
+
+
+def _run_until_checkpoint(run: PipelineRun) -> tuple[str, dict[str, Any], Exception | None]:
+    """Run steps in memory from `run.step` to the next checkpoint, or until one fails.
+
+    Returns the step reached (the next to run), the outputs of the steps that ran, and the failure if any.
+    Each output is also set on `run`, because a later step reads what an earlier one produced.
+    """
+    step, outputs = run.step, {}
+    while True:
         handler, next_step = STEPS[step]
         try:
-            outputs = handler(run)
-        except AwaitRegisters as wait:
-            return _schedule_retry(run, step, str(wait), counts=False)
-        except RetryStep as retry:
-            return _schedule_retry(run, step, str(retry))
-        except NormNotPublished as waiting:
-            return start_waiting(run, waiting.year)
-        except Exception as error:  # any failure: retried, then shown to a person
-            # The traceback goes to the log; the person who gets the case reads a sentence.
-            logger.exception("pipeline step failed", extra={"run_id": run.pk, "step": step})
-            return _schedule_retry(
-                run,
-                step,
-                f"Roboten kunde inte slutföra steget ”{PipelineRun.Step(step).label}” ({type(error).__name__}). "
-                "Teknisk information finns i systemloggen. Handlägg ansökan manuellt.",
-            )
-        with transaction.atomic():
-            locked = PipelineRun.objects.select_for_update().get(pk=run_id)
-            if locked.step != step or locked.status != PipelineRun.Status.RUNNING:
-                continue  # another worker finished this step meanwhile: carry on from where it is
-            for field, value in outputs.items():
-                setattr(locked, field, value)
-            locked.step = next_step
-            locked.attempts = 0
-            locked.last_error = ""
-            locked.save()
-            if step == PipelineRun.Step.RECONCILE:
-                findings.sync(locked)  # each finding's lifecycle follows the comparison
+            produced = handler(run)
+        except Exception as error:
+            return step, outputs, error
+        for field, value in produced.items():
+            setattr(run, field, value)
+        outputs.update(produced)
+        step = next_step
+        if step in STORED_AT:
+            return step, outputs, None
+
+
+def _checkpoint(run: PipelineRun, began_at: str, reached: str, outputs: dict[str, Any]) -> PipelineRun | None:
+    """Store the outputs of the steps from `began_at` up to `reached` in one transaction.
+
+    Returns the stored run, or None when another worker had moved the run on meanwhile (nothing stored).
+    """
+    with transaction.atomic():
+        locked = PipelineRun.objects.select_for_update().get(pk=run.pk)
+        if locked.step != began_at or locked.status != PipelineRun.Status.RUNNING:
+            return None
+        for field, value in outputs.items():
+            setattr(locked, field, value)
+        locked.step = reached
+        locked.attempts = 0
+        locked.last_error = ""
+        if reached == PipelineRun.Step.DONE:
+            _close(locked)
+        locked.save()
+        if "findings" in outputs:
+            findings.sync(locked)  # each finding's lifecycle follows the comparison
+    return locked
+
+
+def _failed(run: PipelineRun, step: str, failure: Exception) -> str:
+    """What a failed step leads to: asked again later, waiting for the norm, or retried and then a person."""
+    if isinstance(failure, AwaitRegisters):
+        return _schedule_retry(run, step, str(failure), counts=False)
+    if isinstance(failure, RetryStep):
+        return _schedule_retry(run, step, str(failure))
+    if isinstance(failure, NormNotPublished):
+        return start_waiting(run, failure.year)
+    # Any other failure: retried, then shown to a person. The traceback goes to the log; the person who
+    # gets the case reads a sentence.
+    logger.error("pipeline step failed", exc_info=failure, extra={"run_id": run.pk, "step": step})
+    return _schedule_retry(
+        run,
+        step,
+        f"Roboten kunde inte slutföra steget ”{PipelineRun.Step(step).label}” ({type(failure).__name__}). "
+        "Teknisk information finns i systemloggen. Handlägg ansökan manuellt.",
+    )
+
+
+def _close(locked: PipelineRun) -> None:
+    """End a locked run: decided by the robot or routed to a person (with the reasons on the timeline)."""
+    automatic = (locked.triage or {}).get("automatic")
+    locked.status = PipelineRun.Status.DECIDED if automatic else PipelineRun.Status.ROUTED
+    locked.finished_at = timezone.now()
+    if not automatic:
+        events.record(
+            locked.case_id,
+            events.Routed(urgent=locked.urgent, reasons=[r["code"] for r in locked.routing_reasons]),
+            actor=TimelineEvent.Actor.ROBOT,
+            application=locked.application_id,
+            occurred_at=locked.finished_at,
+            once=True,
+        )
 
 
 def _finish(run: PipelineRun) -> str:
@@ -529,19 +617,8 @@ def _finish(run: PipelineRun) -> str:
         locked = PipelineRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != PipelineRun.Status.RUNNING:
             return locked.status
-        automatic = (locked.triage or {}).get("automatic")
-        locked.status = PipelineRun.Status.DECIDED if automatic else PipelineRun.Status.ROUTED
-        locked.finished_at = timezone.now()
+        _close(locked)
         locked.save()
-        if not automatic:
-            events.record(
-                locked.case,
-                events.Routed(urgent=locked.urgent, reasons=[r["code"] for r in locked.routing_reasons]),
-                actor=TimelineEvent.Actor.ROBOT,
-                application=locked.application,
-                occurred_at=locked.finished_at,
-                once=True,
-            )
     logger.info("pipeline finished", extra={"run_id": run.pk, "status": locked.status})
     return locked.status
 

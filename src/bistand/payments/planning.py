@@ -64,9 +64,12 @@ def plan_payments(decision: Decision) -> list[PaymentOrder]:
                 return orders_for(decision)
             plan = PaymentPlan.objects.create(decision_id=decision.pk, decision_version=decision.version)
             checkpoints.reached("plan_created")
-            plan.summary = _plan(Decision.objects.select_related("case", "application").get(pk=decision.pk))
+            # One read of everything planning needs (the payee, the municipality and its schedule's key).
+            fresh = Decision.objects.select_related("case__applicant", "application__municipality")
+            plan.summary, orders = _plan(fresh.get(pk=decision.pk))
             plan.save(update_fields=["summary"])
             checkpoints.reached("plan_stored")
+            return orders
     except IntegrityError:
         # Another worker stored this decision's plan between our check and our insert: theirs stands.
         if not PaymentPlan.objects.filter(decision_id=decision.pk).exists():
@@ -75,10 +78,11 @@ def plan_payments(decision: Decision) -> list[PaymentOrder]:
     return orders_for(decision)
 
 
-def _plan(decision: Decision) -> dict:
+def _plan(decision: Decision) -> tuple[dict, list[PaymentOrder]]:
+    """The plan's summary and the orders made."""
     if Decision.objects.filter(supersedes_id=decision.pk).exists():
         # A newer version exists already (this call came late); that version plans the money.
-        return {"skipped": "superseded"}
+        return {"skipped": "superseded"}, []
     schedule = schedule_for(decision.application.municipality)
     granted = ZERO if decision.outcome == Decision.Outcome.REJECT else decision.amount_granted.quantize(CENT)
     payout_date = payout_date_for_decision(decision, schedule)
@@ -107,11 +111,13 @@ def _plan(decision: Decision) -> dict:
         "payments planned",
         extra={"decision_id": decision.pk, "orders": len(orders), "cancelled": len(cancelled)},
     )
-    return summary
+    return summary, orders
 
 
 def _lock_earlier_orders(decision: Decision) -> list[PaymentOrder]:
     """The orders of the application's earlier versions, locked (files first, then orders)."""
+    if decision.version == 1:
+        return []  # versions start at 1: a first decision has no earlier orders to read or lock
     earlier = PaymentOrder.objects.filter(
         application_id=decision.application_id, decision_version__lt=decision.version
     )

@@ -144,11 +144,13 @@ class RegisterClient:
         groups = self._calls(to_ask)
 
         def ask(group: list[Source]) -> list[SourceResult]:
-            return self._ask(group, person, month, case_id, asked_by)
+            return self._ask(group, person, month, asked_by)
 
         # One call on this thread needs no pool (SSBTEK alone, or Navet alone).
         done = [ask(groups[0])] if len(groups) == 1 else list(self._executor.map(ask, groups))
         results.update((r.source, r) for group in done for r in group)
+        if case_id and self.cache is not None:
+            self._keep(case_id, person, month, [r for group in done for r in group])
         return RegisterAnswer(person, month, case_id, {s: results[s] for s in chosen})
 
     def _resolve(self, sources: Iterable[Source | str] | None) -> list[Source]:
@@ -193,7 +195,6 @@ class RegisterClient:
         sources: list[Source],
         person: Personnummer,
         period: Period,
-        case_id: str | None,
         asked_by: str | None,
     ) -> list[SourceResult]:
         """Ask ``sources`` in one call per attempt. Each source keeps its own breaker, retries and cache:
@@ -231,8 +232,7 @@ class RegisterClient:
                     break
                 again = []
                 for source in pending:
-                    key = self._key(case_id, person, period, source)
-                    result = self._settle(source, outcomes.get(source), person, request_id, attempts, key)
+                    result = self._settle(source, outcomes.get(source), person, request_id, attempts)
                     if result is None:
                         again.append(source)
                     else:
@@ -274,7 +274,6 @@ class RegisterClient:
         person: Personnummer,
         request_id: str,
         attempts: int,
-        key: CacheKey | None,
     ) -> SourceResult | None:
         """One source's result of an attempt, or None when it is to be asked again."""
         breaker = self.breakers[source]
@@ -314,12 +313,25 @@ class RegisterClient:
             parsed.partial.request_id = request_id
             self._log(source, person, parsed.partial.kind, attempts)
             return SourceResult(source, parsed.facts, parsed.partial, provenance)
-        if key is not None and self.cache is not None:
-            self.cache.put(
-                key, CachedAnswer(raw, provenance.fetched_at, request_id, parsed.upstream_id, attempts)
-            )
         self._log(source, person, "ok", attempts)
         return SourceResult(source, parsed.facts, None, provenance)
+
+    def _keep(self, case_id: str, person: Personnummer, period: Period, results: list[SourceResult]) -> None:
+        """Cache the complete answers just fetched, all in one write (errors and partial answers never)."""
+        assert self.cache is not None
+        fresh = {
+            CacheKey(case_id, person.digits, str(period), r.source): CachedAnswer(
+                r.provenance.raw,
+                r.provenance.fetched_at,
+                r.provenance.request_id,
+                r.provenance.upstream_id,
+                r.provenance.attempts,
+            )
+            for r in results
+            if r.error is None and not r.provenance.from_cache
+        }
+        if fresh:
+            self.cache.put_many(fresh)
 
     def _from_cache(self, adapter: SourceAdapter, key: CacheKey) -> SourceResult | None:
         assert self.cache is not None

@@ -65,12 +65,21 @@ def shield_cache_file(path: Path) -> bool:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if not isinstance(payload, dict) or not isinstance(payload.get("raw"), str):
+    if not isinstance(payload, dict):
         return False
-    kept = _shield_raw(str(payload.get("source", "")), payload["raw"])
-    if kept == payload["raw"]:
+    # A file holds one look-up's answers by source; files written before that held one answer each.
+    answers = payload.get("answers")
+    entries = answers if isinstance(answers, dict) else {str(payload.get("source", "")): payload}
+    changed = False
+    for source, entry in entries.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("raw"), str):
+            continue
+        kept = _shield_raw(source, entry["raw"])
+        if kept != entry["raw"]:
+            entry["raw"] = kept
+            changed = True
+    if not changed:
         return False
-    payload["raw"] = kept
     tmp = path.with_name(f".tmp-{path.name}")
     tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     tmp.chmod(0o600)
