@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from bistand.casework.models import ActivityPlan, MedicalCertificate, PipelineRun
+from bistand.intake.schema import values_of
 from bistand.rules.reform import Adult, ReformFacts, hits
 
 
@@ -61,8 +62,14 @@ def _plan_for(plans: list[ActivityPlan], personnummer: str, month: datetime.date
     return max(found, key=lambda p: (p.valid_from, p.pk)) if found else None
 
 
-def facts_for(run: PipelineRun, values: dict[str, Any], consecutive: int) -> ReformFacts:
-    """The household's facts for the reform's rules."""
+def facts_for(
+    run: PipelineRun, values: dict[str, Any], consecutive: int, *, plans_carry_over: bool = False
+) -> ReformFacts:
+    """The household's facts for the reform's rules.
+
+    With ``plans_carry_over`` (the policy's ``aktivitetskrav.accepted_plan_carries_over``), a plan that covers
+    the whole month brings the Arbetsförmedlingen status the caseworker accepted it with.
+    """
     application = run.application
     month = application.month
     snapshot = run.register_snapshot or {}
@@ -100,6 +107,9 @@ def facts_for(run: PipelineRun, values: dict[str, Any], consecutive: int) -> Ref
                 job_search_hours=plan.job_search_hours if plan and plan.kind == "plan" else None,
                 exemption=(plan.exemption_code or "other") if plan and plan.kind == "exemption" else None,
                 af_status=af_status(sources.get("af"), month) if "af" in sources else None,
+                plan_accepted_af_status=plan.af_status_accepted or None
+                if plans_carry_over and plan and plan.kind == "plan" and plan.covers_month(month)
+                else None,
             )
         )
     housing = values.get("housing") or {}
@@ -114,6 +124,22 @@ def facts_for(run: PipelineRun, values: dict[str, Any], consecutive: int) -> Ref
     )
 
 
-def reform_reasons(run: PipelineRun, values: dict[str, Any], consecutive: int) -> list[dict[str, str]]:
+def reform_reasons(
+    run: PipelineRun, values: dict[str, Any], consecutive: int, *, plans_carry_over: bool = False
+) -> list[dict[str, str]]:
     """A routing reason for every reform rule that touches the case, naming the rule."""
-    return [hit.to_reason() for hit in hits(facts_for(run, values, consecutive))]
+    facts = facts_for(run, values, consecutive, plans_carry_over=plans_carry_over)
+    return [hit.to_reason() for hit in hits(facts)]
+
+
+def af_status_of(run: PipelineRun | None, personnummer: str) -> str:
+    """Arbetsförmedlingen's status for an adult in the run's register answers ("" when not asked): what a
+    caseworker sees on the case when they accept a plan."""
+    if run is None:
+        return ""
+    application = run.application
+    role = "applicant" if application.applicant.personnummer == personnummer else "co_applicant"
+    if role == "co_applicant" and (values_of(application).get("co_applicant") != personnummer):
+        return ""
+    sources = _sources(run.register_snapshot or {}, role)
+    return (af_status(sources.get("af"), application.month) or "") if "af" in sources else ""
