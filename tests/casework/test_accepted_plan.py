@@ -8,7 +8,10 @@ import datetime
 import pytest
 
 from bistand.casework.models import ActivityPlan, PipelineRun
-from tests.casework.test_policy import codes, quiet_run, with_changes  # noqa: F401 — quiet_run is a fixture
+from tests.casework import test_policy
+from tests.casework.test_policy import codes, with_changes
+
+quiet_run = test_policy.quiet_run  # the fixture: a returning household, nothing changed, nothing found
 
 NOVEMBER = datetime.date(2026, 11, 1)
 NOT_REGISTERED = {"facts": {"registered": False, "activity_reports": []}}
