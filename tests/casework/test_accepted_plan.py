@@ -86,3 +86,13 @@ def test_a_plan_the_caseworker_records_keeps_the_af_status_they_saw(quiet_run, c
     assert response.status_code == 302
     plan = ActivityPlan.objects.get(case=run.case)
     assert plan.af_status_accepted == "500"
+
+
+@pytest.mark.parametrize("carries_over", [True, False])
+def test_the_public_policy_says_whether_an_accepted_plan_carries_over(carries_over):
+    from bistand.casework.policy import describe
+
+    text = "\n".join(describe(with_changes(aktivitetskrav__accepted_plan_carries_over=carries_over)))
+    assert (
+        "gäller hela planens tid, så länge Arbetsförmedlingen inte visar något nytt" in text
+    ) is carries_over
