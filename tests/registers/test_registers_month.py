@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bistand.intake.schema import validate_application
-from bistand.registers.population import AkassaProfile, Person, Protection, Role, Situation
+from bistand.registers.population import AkassaProfile, Hinder, Person, Protection, Role, Situation
 from bistand.registers.simulator import month as month_module
 from bistand.registers.simulator.month import (
     Expected,
@@ -233,3 +233,23 @@ def test_af_state_reads_the_population_as_the_register_would(population):
         elif state == "200":
             assert person.af.deregistered_on is None or person.af.deregistered_on > date(2026, 12, 31)
     assert set(seen) == {"200", "500", "501"}
+
+
+def test_the_months_adults_have_the_published_shape_of_forsorjningshinder(population, cases):
+    """Socialstyrelsen: about half unemployment-related, sociala skäl next (11–15 %), then sick leave with a
+    certificate (about 10 %); docs/performance.md §4 names the sources."""
+    adults = [population.persons[c.applicant] for c in cases] + [
+        population.persons[c.truth.partner] for c in cases if c.truth.partner
+    ]
+    shares = Counter(a.hinder for a in adults)
+    assert 0.45 <= shares[Hinder.UNEMPLOYMENT] / len(adults) <= 0.6
+    assert 0.1 <= shares[Hinder.SOCIAL] / len(adults) <= 0.2
+    assert 0.06 <= shares[Hinder.ILL_HEALTH] / len(adults) <= 0.14
+    assert shares[Hinder.UNEMPLOYMENT] == max(shares.values())
+
+
+def test_whoever_is_unemployed_is_registered_at_arbetsformedlingen(population):
+    """Unemployment as a hinder means being at the labour market's disposal: registered at AF."""
+    adults = [p for p in population if p.hinder is not None]
+    assert all(p.af is not None for p in adults if p.hinder is Hinder.UNEMPLOYMENT)
+    assert all(p.af is None for p in adults if p.hinder is Hinder.SOCIAL)
