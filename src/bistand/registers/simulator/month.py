@@ -641,6 +641,7 @@ def month_summary(cases: list[MonthCase]) -> dict[str, Any]:
         "returning_nothing_changed": sum(c.nothing_changed for c in cases),
         "changes": dict(sorted(Counter(ch for c in cases for ch in c.changes).items())),
         "needs_assessment": dict(sorted(Counter(n for c in cases for n in c.truth.needs_assessment).items())),
+        "aktivitetskrav_unmet": sum(aktivitetskrav_unmet(c) for c in cases),  # in the truth (see below)
         "protected": sum(c.protected for c in cases),
         "persons": sum(1 + bool(c.truth.partner) + len(c.truth.children) for c in cases),
     }
