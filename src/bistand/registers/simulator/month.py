@@ -43,6 +43,7 @@ from bistand.registers.population import (
     Situation,
     Stream,
 )
+from bistand.rules.reform import reform_rules
 
 __all__ = [
     "CHANGES",
@@ -746,9 +747,6 @@ def aktivitetskrav_unmet(case: MonthCase) -> bool:
 
 def _under_aktivitetskrav(month: date, consecutive: int) -> bool:
     """Whether the aktivitetskrav applies to ``month`` after ``consecutive`` granted months in a row."""
-    # lazy: no cycle; left as it is in the simulator's own file (issue 23 owns it)
-    from bistand.rules.reform import reform_rules
-
     rule = reform_rules()["aktivitetskrav"]
     return rule.applies(month) and consecutive >= rule.extra["consecutive_months"]
 
