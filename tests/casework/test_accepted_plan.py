@@ -86,6 +86,8 @@ def test_a_plan_the_caseworker_records_keeps_the_af_status_they_saw(quiet_run, c
     assert response.status_code == 302
     plan = ActivityPlan.objects.get(case=run.case)
     assert plan.af_status_accepted == "500"
+    page = client.get(f"/casework/cases/{run.case_id}/").content.decode()
+    assert "Arbetsförmedlingen när planen godtogs: 500 inte inskriven på Arbetsförmedlingen" in page
 
 
 @pytest.mark.parametrize("carries_over", [True, False])

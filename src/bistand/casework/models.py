@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bistand.cases.models import Case
 from bistand.identity.models import Person
 from bistand.intake.models import Application
+from bistand.rules.reform import AF_STATUS
 
 
 class PipelineRun(models.Model):
@@ -93,6 +94,14 @@ class ActivityPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for person {self.person_id}"
+
+    @property
+    def af_status_accepted_text(self) -> str:
+        """The accepted AF status as the caseworker reads it: code and meaning ("" when none recorded)."""
+        if not self.af_status_accepted:
+            return ""
+        meaning = AF_STATUS.get(self.af_status_accepted, ("",))[0]
+        return f"{self.af_status_accepted} {meaning}".strip()
 
     def covers_month(self, month) -> bool:
         """Valid on every day of ``month`` (its first day), not only on the first."""
