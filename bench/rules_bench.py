@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import statistics
@@ -53,8 +54,6 @@ def per_call_median_us(fn, items, rounds: int) -> float:
 
 def api_percentiles(households: list[dict], rounds: int) -> tuple[float, float]:
     """p50 and p95 (ms) of POST /api/v1/calculate through Django's whole middleware stack, in-process."""
-    import os
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bistand.settings")
     import django
 
@@ -200,6 +199,8 @@ def main() -> int:
     print(
         f"(single path: median of {single_count * rounds:,} timed calls; batch: median of {batch_runs} runs)"
     )
+    # A shared machine's load changes every figure above: say what it was, so runs can be compared.
+    print("Load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print()
     for name, value, note in rows:
         print(f"{name:<{width}}{value:>12}   {note}")

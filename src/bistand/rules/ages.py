@@ -7,6 +7,7 @@ register simulator all take ages and brackets from here; `parameters` names a ta
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 CHILD_AGE_LIMIT = 21  # "barn och ungdomar under 21 år" (SOSFS 2013:1); 18–20 only while in school
 SCHOOL_AGE = 18  # from 18 the parents' duty of maintenance lasts only while in school (FB 7 kap. 1 §)
@@ -41,7 +42,14 @@ assert len(BRACKET_BY_AGE) == CHILD_AGE_LIMIT, "the brackets must cover every ch
 
 def age_on(birth: date, day: date) -> int:
     """Whole years of age on `day` (a child born on 29 February has its birthday on 1 March)."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    return years_between(birth.year, birth.month, birth.day, day.year, day.month, day.day)
+
+
+def years_between(born_year: Any, born_month: Any, born_day: Any, year: Any, month: Any, day: Any) -> Any:
+    """Whole years from a birth date to a day, given as parts: plain integers (`age_on`) or NumPy integer
+    arrays (the JSON-lines reader, many people at once). The birthday has come when (month, day) has
+    reached (born_month, born_day); written with `< == & |` so both shapes take the same expression."""
+    return year - born_year - ((month < born_month) | ((month == born_month) & (day < born_day)))
 
 
 def bracket_of(age: int) -> str:

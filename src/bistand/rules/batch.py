@@ -113,10 +113,23 @@ class ColumnBuilder:
         self.in_child = array("q")
         self.in_jobb = array("b")
         self._child_keys: dict[tuple[int, str], int] = {}
+        self.next_child_key = 0  # child keys handed out so far (`child_key`, and ranges for `extend`)
 
     def child_key(self, household: int, member: str) -> int:
         """A number for one child of one household (its salaries share the yearly exemption)."""
-        return self._child_keys.setdefault((household, member), len(self._child_keys))
+        key = self._child_keys.get((household, member))
+        if key is None:
+            key = self._child_keys[(household, member)] = self.next_child_key
+            self.next_child_key += 1
+        return key
+
+    def extend(self, rows: dict[str, np.ndarray]) -> None:
+        """Append many checked households at once: one int64 or bool array per list of the builder
+        (`month`, `couple`, …, `in_jobb`), with household indices already counted from `len(self)`."""
+        for name, values in rows.items():
+            target: array = getattr(self, name)
+            dtype = np.int8 if target.typecode == "b" else np.int64
+            target.frombytes(np.ascontiguousarray(values, dtype=dtype).tobytes())
 
     def month_key(self, m: date) -> int:
         """The index of month `m` among the batch's distinct months."""

@@ -35,8 +35,8 @@ from bistand.rules.parameters import (
     MonthParameters,
     NormTable,
     ParameterSet,
+    ParamValue,
     default_parameters,
-    weakest,
 )
 from bistand.rules.reform import calculation_warnings
 from bistand.rules.validation import FieldError, InvalidInput, validate
@@ -59,23 +59,25 @@ def calculate(
     if not isinstance(household, Household):
         household = validate(household, params, lang)
     mp = params.at(household.month)
-    lines: list[Line] = []
+    used: list[str] = []  # the table amounts behind the norm, by parameter name
     unverified: list[str] = []
 
-    norm_total = household_norm(household, mp, lines, unverified)
-    reliability = weakest(_used_values(mp.table, lines))
-    costs_total = reasonable_costs(household, mp, lines)
+    # The totals only: the lines (labels, law, details) are made when someone reads them (`Result.lines`),
+    # by the same functions, so the explanation cannot differ from the amounts.
+    norm_total = household_norm(household, mp, None, unverified, used)
+    reliability = mp.table.weakest_reliability(tuple(used))
+    costs_total = reasonable_costs(household, mp, None)
     statuses = {
         m.id: jobbstimulans_status(household.month, assistance_history(household, m), mp)
         for m in household.members
         if m.role in ADULT_ROLES
     }
-    income_total = counted_income(household, mp, statuses, lines)
+    income_total = counted_income(household, mp, statuses, None)
 
     shortfall = formulas.deficit(norm_total, costs_total, income_total)
     granted = formulas.entitlement(shortfall)
     table = mp.table
-    warnings = _warnings(household, mp, unverified, lines, lang)
+    warnings = _warnings(household, mp, unverified, lang)
     # The bidragsreform's rules that this household visibly meets (rules.reform): named, never applied.
     warnings += calculation_warnings(
         household.month,
@@ -100,36 +102,45 @@ def calculate(
         income_total=from_ore(income_total),
         deficit=from_ore(shortfall),
         entitlement=Decimal(granted // 100),
-        lines=lines,
+        _lines=None,
         warnings=warnings,
         jobbstimulans=statuses.get(applicant, _NO_HISTORY),
         household=household,
         lang=lang,
         jobbstimulans_by_member=statuses,
+        line_maker=lambda: lines_of(household, mp, statuses),
     )
+
+
+def lines_of(
+    household: Household, mp: MonthParameters, statuses: Mapping[str, JobbstimulansStatus]
+) -> list[Line]:
+    """Every line of the calculation: the amounts of `calculate`, each with its label, rule and law."""
+    lines: list[Line] = []
+    household_norm(household, mp, lines, [], [])
+    reasonable_costs(household, mp, lines)
+    counted_income(household, mp, statuses, lines)
+    return lines
 
 
 # --- the norm -----------------------------------------------------------------------------------
 
 
-def _used_values(table: NormTable, lines: list[Line]) -> list[str]:
-    """The reliability of every table amount behind the norm lines."""
-    cells = table.cell_map
-    found = []
-    for line in lines:
-        if line.section == "norm" and line.parameter:
-            found += [cells[name.strip()].reliability for name in line.parameter.split(",")]
-    return found
-
-
 def household_norm(
-    household: Household, mp: MonthParameters, lines: list[Line], unverified: list[str]
+    household: Household,
+    mp: MonthParameters,
+    lines: list[Line] | None,
+    unverified: list[str],
+    used: list[str] | None = None,
 ) -> int:
     """The riksnorm for the case in öre: personal costs of every member plus its share of common costs.
 
-    Adds one line per amount and returns their sum. `unverified` collects the parameter names of
-    amounts that are not confirmed against the official table. The amounts come from `formulas`.
+    Adds one line per amount to `lines` (unless it is None: the totals only) and returns their sum.
+    `unverified` collects the parameter names of amounts that are not confirmed against the official
+    table, `used` those of every amount. The amounts come from `formulas`.
     """
+    if used is None:
+        used = []
     table = mp.table
     amounts = mp.amounts
     year = table.year
@@ -145,19 +156,21 @@ def household_norm(
     if not value.verified:
         unverified.append(name)
     total = formulas.adults_norm(couple, amounts.single, amounts.couple)
-    lines.append(
-        Line(
-            "norm",
-            "+".join(a.id for a in adults),
-            label,
-            label_en,
-            from_ore(total),
-            f"riksnorm.adults.{kind}",
-            ref,
-            name,
-            value.verified,
+    used.append(name)
+    if lines is not None:
+        lines.append(
+            Line(
+                "norm",
+                "+".join(a.id for a in adults),
+                label,
+                label_en,
+                from_ore(total),
+                f"riksnorm.adults.{kind}",
+                ref,
+                name,
+                value.verified,
+            )
         )
-    )
 
     days_in_month = 0
     for member in household.members:
@@ -165,23 +178,15 @@ def household_norm(
             continue
         index = BRACKET_INDEX_BY_AGE[member.age]
         bracket = BRACKETS[index]
-        words = BRACKET_WORDS[bracket]
-        sv_age, en_age = words["sv"], words["en"]
-        if formulas.without_lunch(not member.lunch_at_home, member.age):
+        away = formulas.without_lunch(not member.lunch_at_home, member.age)
+        if away:
             full = amounts.without_lunch[index]
             value = table.without_lunch[bracket]
             name = f"riksnorm.{year}.children_without_lunch.{bracket}"
-            rule = "riksnorm.children.without_lunch"
-            label = f"Personliga kostnader, barn {sv_age}, ej lunch 5 dagar/vecka"
-            label_en = f"Personal costs, child {en_age}, no lunch at home on weekdays"
         else:
             full = amounts.with_lunch[index]
             value = table.with_lunch[bracket]
             name = f"riksnorm.{year}.children.{bracket}"
-            rule = "riksnorm.children"
-            label = f"Personliga kostnader, barn {sv_age}"
-            label_en = f"Personal costs, child {en_age}"
-        details: dict[str, Any] = {"age": member.age, "bracket": bracket}
         if member.days_in_household is None:
             amount = full
         else:
@@ -189,25 +194,54 @@ def household_norm(
             if not days_in_month:
                 days_in_month = calendar.monthrange(household.month.year, household.month.month)[1]
             amount = formulas.child_norm(full, member.days_in_household, days_in_month)
-            label += f", {member.days_in_household} av {days_in_month} dagar"
-            label_en += f", {member.days_in_household} of {days_in_month} days"
-            details.update(
-                days=member.days_in_household, days_in_month=days_in_month, full_amount=value.amount
-            )
         if not value.verified:
             unverified.append(name)
-        lines.append(
-            Line(
-                "norm", member.id, label, label_en, from_ore(amount), rule, ref, name, value.verified, details
-            )
-        )
+        used.append(name)
         total += amount
+        if lines is not None:
+            lines.append(_child_line(member, bracket, away, amount, value, name, ref, days_in_month))
 
-    return total + _common_costs(household, mp, ref, lines, unverified)
+    return total + _common_costs(household, mp, ref, lines, unverified, used)
+
+
+def _child_line(
+    member: Member,
+    bracket: str,
+    away: bool,
+    amount: int,
+    value: ParamValue,
+    name: str,
+    ref: str,
+    days_in_month: int,
+) -> Line:
+    """A child's norm line: the age bracket in words, lunch, and the days when part of the month."""
+    words = BRACKET_WORDS[bracket]
+    sv_age, en_age = words["sv"], words["en"]
+    if away:
+        rule = "riksnorm.children.without_lunch"
+        label = f"Personliga kostnader, barn {sv_age}, ej lunch 5 dagar/vecka"
+        label_en = f"Personal costs, child {en_age}, no lunch at home on weekdays"
+    else:
+        rule = "riksnorm.children"
+        label = f"Personliga kostnader, barn {sv_age}"
+        label_en = f"Personal costs, child {en_age}"
+    details: dict[str, Any] = {"age": member.age, "bracket": bracket}
+    if member.days_in_household is not None:
+        label += f", {member.days_in_household} av {days_in_month} dagar"
+        label_en += f", {member.days_in_household} of {days_in_month} days"
+        details.update(days=member.days_in_household, days_in_month=days_in_month, full_amount=value.amount)
+    return Line(
+        "norm", member.id, label, label_en, from_ore(amount), rule, ref, name, value.verified, details
+    )
 
 
 def _common_costs(
-    household: Household, mp: MonthParameters, ref: str, lines: list[Line], unverified: list[str]
+    household: Household,
+    mp: MonthParameters,
+    ref: str,
+    lines: list[Line] | None,
+    unverified: list[str],
+    used: list[str],
 ) -> int:
     """Common household costs for the household size, or the case's share of them, in öre.
 
@@ -232,7 +266,10 @@ def _common_costs(
         details = {"persons": size, "common_7": table.common[7].amount, "per_extra_person": step}
     if not verified:
         unverified.append(name)
+    used.append(name)
     amount = formulas.common_share(base, members, size)
+    if lines is None:
+        return amount
     if members == size:
         lines.append(
             Line(
@@ -270,14 +307,15 @@ def _common_costs(
 # --- costs --------------------------------------------------------------------------------------
 
 
-def reasonable_costs(household: Household, mp: MonthParameters, lines: list[Line]) -> int:
+def reasonable_costs(household: Household, mp: MonthParameters, lines: list[Line] | None) -> int:
     """The costs found reasonable, as given, in öre (SoL 12 kap. 7 § första stycket 2 and 12 kap. 1 §)."""
     total = 0
     refs = mp.references
     for cost in household.costs:
-        label, label_en, statutory = COST_TYPES[cost.type]
-        ref = refs["statutory_costs"] if statutory else refs["other_costs"]
-        lines.append(Line("costs", "household", label, label_en, cost.amount, f"costs.{cost.type}", ref))
+        if lines is not None:
+            label, label_en, statutory = COST_TYPES[cost.type]
+            ref = refs["statutory_costs"] if statutory else refs["other_costs"]
+            lines.append(Line("costs", "household", label, label_en, cost.amount, f"costs.{cost.type}", ref))
         total += to_ore(cost.amount)
     return total
 
@@ -354,7 +392,7 @@ def counted_income(
     household: Household,
     mp: MonthParameters,
     statuses: Mapping[str, JobbstimulansStatus],
-    lines: list[Line],
+    lines: list[Line] | None,
 ) -> int:
     """Every net income, less the parts the law leaves out. Returns the income that counts, in öre.
 
@@ -369,11 +407,20 @@ def counted_income(
     total = 0
     child_earned: dict[str, int] = {}
     for income in household.incomes:
-        label, label_en = INCOME_TYPES[income.type]
         role = roles[income.member]
-        lines.append(
-            Line("income", income.member, label, label_en, income.amount, f"income.{income.type}", ref_income)
-        )
+        if lines is not None:
+            label, label_en = INCOME_TYPES[income.type]
+            lines.append(
+                Line(
+                    "income",
+                    income.member,
+                    label,
+                    label_en,
+                    income.amount,
+                    f"income.{income.type}",
+                    ref_income,
+                )
+            )
         amount = to_ore(income.amount)
         total += amount
         if income.type != "salary":
@@ -384,7 +431,8 @@ def counted_income(
             rule = mp.jobbstimulans
             share = rule.values["share"]
             left_out = formulas.jobbstimulans_left_out(amount, *mp.amounts.jobbstimulans_share)
-            if left_out:
+            total -= left_out
+            if left_out and lines is not None:
                 lines.append(
                     Line(
                         "income",
@@ -399,12 +447,11 @@ def counted_income(
                         {"percent": share * 100, "salary": income.amount},
                     )
                 )
-                total -= left_out
     return total
 
 
 def _child_salary_exemption(
-    income: Income, amount: int, mp: MonthParameters, child_earned: dict[str, int], lines: list[Line]
+    income: Income, amount: int, mp: MonthParameters, child_earned: dict[str, int], lines: list[Line] | None
 ) -> int:
     """The part of a child's salary that is not counted, in öre; adds its (negative) line."""
     pbb = mp.prisbasbelopp
@@ -414,6 +461,8 @@ def _child_salary_exemption(
     earlier = to_ore(income.earned_earlier_this_year or ZERO) + child_earned.get(income.member, 0)
     child_earned[income.member] = child_earned.get(income.member, 0) + amount
     exempt = formulas.child_salary_exempt(amount, limit, earlier)
+    if lines is None:
+        return exempt
     rule = mp.child_exemption
     details = {
         "prisbasbelopp": pbb.values["value"],
@@ -490,16 +539,18 @@ def _unverified_warning(table: NormTable, unverified: tuple[str, ...], lang: str
     return text
 
 
-def _warnings(
-    household: Household, mp: MonthParameters, unverified: list[str], lines: list[Line], lang: str
-) -> list[str]:
+def _child_earns(household: Household) -> bool:
+    """Whether a child has a salary: the one case where the exemption (and its amounts) are used."""
+    children = {m.id for m in household.members if m.role == "child"}
+    return any(income.type == "salary" and income.member in children for income in household.incomes)
+
+
+def _warnings(household: Household, mp: MonthParameters, unverified: list[str], lang: str) -> list[str]:
     warnings = [message(code, lang, **params) for code, params in household.notices]
     if unverified:
         warnings.append(_unverified_warning(mp.table, tuple(unverified), lang))
     pbb_verified = mp.prisbasbelopp is None or mp.prisbasbelopp.verified
-    if not (pbb_verified and mp.child_exemption.verified) and any(
-        line.rule == "income.child_salary_exemption" for line in lines
-    ):
+    if not (pbb_verified and mp.child_exemption.verified) and _child_earns(household):
         for name, record in (
             ("Prisbasbeloppet", mp.prisbasbelopp),
             ("Regeln om barns lön", mp.child_exemption),

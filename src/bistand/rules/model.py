@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -167,7 +168,7 @@ class Result:
     income_total: Decimal
     deficit: Decimal
     entitlement: Decimal
-    lines: list[Line]
+    _lines: list[Line] | None  # made on first reading of `lines`, by `line_maker`
     warnings: list[str]
     jobbstimulans: (
         JobbstimulansStatus  # the applicant's (kept for one version; see `jobbstimulans_by_member`)
@@ -175,6 +176,14 @@ class Result:
     household: Household
     lang: str = "sv"
     jobbstimulans_by_member: dict[str, JobbstimulansStatus] | None = None  # every adult's own status
+    line_maker: Callable[[], list[Line]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every amount with its label, rule and law; made when first read (the totals need none)."""
+        if self._lines is None:
+            self._lines = self.line_maker() if self.line_maker else []
+        return self._lines
 
     def jobbstimulans_for(self, member: str) -> JobbstimulansStatus:
         """The jobbstimulans status of one adult (SoL 12 kap. 8 § speaks of the person)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -285,6 +285,13 @@ def calculation_warnings(
 ) -> list[str]:
     """What `calculate` says about the reform's rules that touch a household it can see (the riksnorm as a
     ceiling, the cap for larger households): the amount does not apply them, a person assesses."""
+    return list(_calculation_warnings(month, children, beyond_norm, lang))
+
+
+@lru_cache(maxsize=4096)  # a pure function of a few small values (the rules are read once): made once each
+def _calculation_warnings(
+    month: datetime.date, children: int, beyond_norm: tuple[str, ...], lang: str
+) -> tuple[str, ...]:
     facts = ReformFacts(month=month, adults=(), children=children, beyond_norm=beyond_norm)
     out = []
     for code in ("riksnorm_ceiling", "large_household_cap"):
@@ -300,4 +307,4 @@ def calculation_warnings(
                     f"{rule.title} ({rule.reference}; {rule.status}) kan gälla från {rule.in_force}. "
                     "Beloppet här tillämpar inte regeln: en handläggare bedömer."
                 )
-    return out
+    return tuple(out)

@@ -116,6 +116,25 @@ class NormTable:
         """Every amount by its full parameter name, e.g. `riksnorm.2026.children.7-10` (made once)."""
         return {f"riksnorm.{self.year}.{name}": value for name, value in self.cells()}
 
+    @cached_property
+    def _reliability_memo(self) -> dict[tuple[str, ...], str]:
+        return {}
+
+    def weakest_reliability(self, names: tuple[str, ...]) -> str:
+        """The least reliable of the amounts `names` (full names, or two joined by a comma).
+
+        The same few combinations recur (adults, children's brackets, household size), so each is worked
+        out once per table.
+        """
+        memo = self._reliability_memo
+        found = memo.get(names)
+        if found is None:
+            cells = self.cell_map
+            found = memo[names] = weakest(
+                cells[part.strip()].reliability for name in names for part in name.split(",")
+            )
+        return found
+
     def common_amount(self, persons: int) -> Decimal:
         """Common household costs for `persons` people (the rule is `formulas.common_costs`)."""
         ore = common_costs(
