@@ -182,7 +182,7 @@ def test_a_finding_acknowledged_then_gone_on_a_new_look_up_is_closed_with_its_hi
     settings.REGISTER_GAP_WAIT_SECONDS = 0
     found = find(quiet_single)
     citizen = make_citizen(found.pnr, unit.municipality)
-    registers.faults({"source": "fk", "person": found.pnr, "mode": "error", "status": 503})
+    registers.faults({"source": "fk", "person": found.pnr, "mode": "error", "variant": "bt"})
     run = submit(citizen.person, unit, THIS_MONTH)
     for _ in range(pipeline.REGISTER_ATTEMPTS + 1):
         pipeline.advance(run.pk)

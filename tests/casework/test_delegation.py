@@ -50,8 +50,9 @@ def test_an_automated_decisions_letter_cites_the_delegation_and_a_demo_says_so()
         delegation=TEST_DELEGATION,
     )
     text = _delegation(decision.delegation)
-    assert "Socialnämnden har den 2019-11-20 gett en automatiserad beslutsfunktion rätt" in text
-    assert "SN 2019-11-20 § 112" in text and "gäller från 2020-01-01" in text
+    # Dates as people write them (issue 15); the nämnd's own reference as recorded.
+    assert "Socialnämnden har den 20 november 2019 gett en automatiserad beslutsfunktion rätt" in text
+    assert "SN 2019-11-20 § 112" in text and "gäller från 1 januari 2020" in text
     assert "Demonstration" not in text and PLACEHOLDER not in text
     decision.delegation = demo.DEMO_DELEGATION
     assert "Demonstration: delegationen är ett påhittat exempel" in _delegation(decision.delegation)

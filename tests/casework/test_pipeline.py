@@ -262,7 +262,7 @@ def test_register_timeouts_are_retried_then_routed_without_inventing_anything(
     found = find(quiet_single)
     citizen = make_citizen(found.pnr, unit.municipality)
     returning(citizen.person, unit, caseworker)
-    robot.faults({"source": "fk", "person": found.pnr, "mode": "error", "status": 503})
+    robot.faults({"source": "fk", "person": found.pnr, "mode": "error", "variant": "bt"})
     run = _advance_until_it_leaves_collect(
         submit(citizen.person, unit, THIS_MONTH), pipeline.REGISTER_ATTEMPTS
     )
@@ -306,7 +306,7 @@ def test_a_register_outage_waits_and_the_case_is_decided_when_the_source_is_back
     found = find(quiet_single)
     citizen = make_citizen(found.pnr, unit.municipality)
     returning(citizen.person, unit, caseworker)
-    robot.faults({"source": "fk", "person": found.pnr, "mode": "error", "status": 503})
+    robot.faults({"source": "fk", "person": found.pnr, "mode": "error", "variant": "bt"})
     run = _advance_until_it_leaves_collect(
         submit(citizen.person, unit, THIS_MONTH), 2 * pipeline.MAX_ATTEMPTS
     )
@@ -331,7 +331,7 @@ def _routed_with_a_gap(find, unit, caseworker, robot, settings) -> PipelineRun:
     found = find(quiet_single)
     citizen = make_citizen(found.pnr, unit.municipality)
     returning(citizen.person, unit, caseworker)
-    robot.faults({"source": "fk", "person": found.pnr, "mode": "error", "status": 503})
+    robot.faults({"source": "fk", "person": found.pnr, "mode": "error", "variant": "bt"})
     run = _advance_until_it_leaves_collect(
         submit(citizen.person, unit, THIS_MONTH), pipeline.REGISTER_ATTEMPTS
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from bistand.ops import runner
 
 
@@ -58,3 +60,23 @@ def test_a_child_that_dies_once_is_restarted_and_supervision_goes_on():
     finally:
         processes["worker"].kill()
         processes["worker"].wait()
+
+
+@pytest.mark.django_db
+def test_the_database_is_prepared_while_the_registers_simulator_starts(monkeypatch):
+    """`bistand run` waits for the registers only before the demo history (the robot reads them): the
+    simulator's start (population, test CA) overlaps the migration and the demo data."""
+    import django.core.management
+
+    from bistand.ops import demo
+
+    order = []
+    monkeypatch.setattr(django.core.management, "call_command", lambda *a, **k: order.append("migrate"))
+    monkeypatch.setattr(demo, "load_demo_data", lambda: order.append("demo data"))
+    monkeypatch.setattr(demo, "load_demo_history", lambda: order.append("history"))
+    monkeypatch.setattr(demo, "read_logins", lambda: [])
+    runner._prepare(True, lambda: order.append("registers ready"))
+    assert order == ["migrate", "demo data", "registers ready", "history"]
+    order.clear()
+    runner._prepare(False, lambda: order.append("registers ready"))
+    assert order == ["migrate", "registers ready"]

@@ -127,12 +127,57 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("kind", "couple"), CASES)
-def test_every_letter_is_plain_and_carries_every_fl_element(kind, couple, people, municipality, caseworker):
+# What a reader of each language meets for each element the letter must carry.
+SAYS = {
+    "sv": {
+        "automated": ["beslutsfunktion", "28 §", "Ingen handläggare har bedömt"],
+        "reasons": "Skäl för beslutet",
+        "law": "12 kap. 1 § socialtjänstlagen (2025:400)",
+        "appeal": ["förvaltningsrätten", "tre veckor"],
+        "children": ["Ditt barn, 11 år", "Ditt barn, 3 år"],
+        "household": {True: "4 personer", False: "1 person"},
+        "original": "Beslutet på svenska",
+    },
+    "en": {
+        "automated": ["automated decision function", "section 28", "No caseworker has assessed"],
+        "reasons": "Reasons for the decision",
+        "law": "chapter 12, section 1 of the Social Services Act (socialtjänstlagen, 2025:400)",
+        "appeal": ["administrative court", "three weeks"],
+        "children": ["Your child, aged 11", "Your child, aged 3"],
+        "household": {True: "4 people", False: "1 person"},
+    },
+    "ar": {
+        "automated": ["اتُّخذ هذا القرار آلياً", "28", "لم يقيّم أي موظف طلبك"],
+        "reasons": "أسباب القرار",
+        "law": "12 kap. 1 § socialtjänstlagen (2025:400)",
+        "appeal": ["المحكمة الإدارية", "ثلاثة أسابيع"],
+        "children": ["طفلك، العمر 11 سنة", "طفلك، العمر 3 سنوات"],
+        "household": {True: "لأسرة من 4 أشخاص", False: "لأسرة من شخص واحد"},
+    },
+}
+# Internal text in any language: member ids, raw rule codes, ids that look like uuids, "1 persons".
+RAW = re.compile(
+    r"\b(?:riksnorm|costs|income|norm)\.[a-z_.]+\b|\b[0-9a-f]{8}-[0-9a-f]{4}-|\b[0-9a-f]{32}\b|"
+    r"\b(?:Child|applicant|co-applicant) [a-c]\d?\b|\(applicant a\)|\b1 (?:persons|people)\b|\b[abc]\d?:"
+)
+
+
+def translated_part(html: str) -> str:
+    """What an English or Arabic reader reads in their own language: the letter less its Swedish original,
+    the runs kept left to right (legal references, amounts) and the Swedish names given in brackets."""
+    html = re.sub(r'<(section|span|p)[^>]*lang="sv"[^>]*>.*?</\1>', " ", html, flags=re.S)
+    html = re.sub(r'<bdi dir="ltr">.*?</bdi>', " ", html, flags=re.S)
+    text = re.sub(r"\([^()]*\)", " ", plain(html))
+    for name in ("Kim Handläggare", "Försäkringskassan", "Arbetsförmedlingen", "Socialnämnden"):
+        text = text.replace(name, " ")  # names of people and agencies are names in every language
+    return text
+
+
+def a_decision(kind: str, couple: bool, people, municipality, caseworker) -> Decision:
     extra = {}
     if kind == "correction":
         extra = {"correction": "rattelse", "correction_reason": "Hyran var felskriven.", "version": 2}
-    decision = decide(
+    return decide(
         people,
         municipality,
         outcome="grant" if kind in ("automated", "correction") else kind,
@@ -141,28 +186,89 @@ def test_every_letter_is_plain_and_carries_every_fl_element(kind, couple, people
         decided_by=None if kind == "automated" else caseworker,
         **extra,
     )
-    text = text_of(decision)
+
+
+def assert_readable(
+    text: str, decision: Decision, kind: str, couple: bool, lang: str, appeal: list[str] | None = None
+) -> None:
+    """The check issue 15 names, on a letter's or a decision page's text in one language."""
+    from django.utils import translation
+
+    from bistand.intake.summary import kr
+
+    says = SAYS[lang]
     assert not INTERNAL.search(text), INTERNAL.search(text)
+    assert not RAW.search(text), RAW.search(text)
     # FL 28 §: who decided, or that it was decided automatically and on what delegation.
     if kind == "automated":
-        assert "automatisk beslutsfunktion" in text and "SN 2026/12" in text and "28 §" in text
-        assert "Ingen handläggare har bedömt" in text and "rimliga" not in text
+        for phrase in says["automated"]:
+            assert phrase in text, phrase
+        assert (
+            "SN 2026/12" in text and "2026-01-20" not in text
+        )  # the delegation, its date as people write it
     else:
         assert "Kim Handläggare" in text
     # FL 32 §: the reasons and the law they rest on, the month's law only.
-    assert "Skäl för beslutet" in text and "12 kap. 1 § socialtjänstlagen (2025:400)" in text
+    assert says["reasons"] in text and says["law"] in text
     assert "2001:453" not in text and "4 kap." not in text
     # FL 33 §: how to appeal.
-    assert "förvaltningsrätten" in text and "tre veckor" in text
+    for phrase in says["appeal"] if appeal is None else appeal:
+        assert phrase in text, phrase
     # People by name or as "ditt barn, 8 år"; correct grammar for every count.
     assert "Anna" in text
     if couple:
-        assert "Bo" in text and "Ditt barn, 11 år" in text and "Ditt barn, 3 år" in text
-        assert "4 personer" in text
-    else:
-        assert "1 person" in text
+        assert "Bo" in text
+        for phrase in says["children"]:
+            assert phrase in text, phrase
+    assert says["household"][couple] in text
+    # No contradiction: the amount in the outcome is the amount granted in the calculation.
+    with translation.override(lang):
+        granted = kr(decision.amount_granted).replace("\xa0", " ")  # plain() writes one space
+    assert text.count(granted) >= (2 if decision.amount_granted else 1), granted
+    if kind == "reject":
+        assert not re.search(r"har rätt till|are entitled to|entitled to", text)
     if kind == "correction":
         assert "Hyran var felskriven" in text
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+@pytest.mark.parametrize(("kind", "couple"), CASES)
+def test_every_letter_is_plain_and_carries_every_fl_element(
+    kind, couple, lang, people, municipality, caseworker
+):
+    decision = a_decision(kind, couple, people, municipality, caseworker)
+    html = letter_html(decision, lang)
+    assert_readable(plain(html), decision, kind, couple, lang)
+    if lang != "sv":
+        # Nothing left in Swedish outside the Swedish original and the law's own names (no msgid).
+        assert not re.search(r"[åäöÅÄÖ]", translated_part(html)), translated_part(html)
+        # The caseworker's own words stay as written, marked Swedish.
+        if kind in ("partial", "correction"):
+            reason = "Du har sparade pengar" if kind == "partial" else "Hyran var felskriven."
+            assert re.search(f'<span lang="sv" dir="ltr">{reason}', html)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+@pytest.mark.parametrize(("kind", "couple"), CASES)
+def test_every_decision_page_is_plain_and_carries_every_fl_element(
+    kind, couple, lang, people, municipality, caseworker, unit, client
+):
+    from django.urls import reverse
+
+    from bistand.cases.models import Case
+    from bistand.identity.models import User
+
+    decision = a_decision(kind, couple, people, municipality, caseworker)
+    decision.case = Case.objects.create(applicant=people[0], unit=unit)
+    decision.save()
+    reader = User.objects.create(username="anna", role=User.Role.CITIZEN, person=people[0])
+    client.force_login(reader)
+    html = client.get(reverse("portal:decision", args=[decision.pk]), HTTP_ACCEPT_LANGUAGE=lang)
+    html = html.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    # The page gives the last day to appeal rather than "three weeks".
+    assert_readable(plain(html), decision, kind, couple, lang, appeal=SAYS[lang]["appeal"][:1])
+    if lang != "sv":
+        assert not re.search(r"[åäöÅÄÖ]", translated_part(html)), translated_part(html)
 
 
 def test_the_explanation_never_contradicts_a_rejection(people, municipality, caseworker):
@@ -185,14 +291,20 @@ def test_a_partial_grant_says_what_was_granted_and_why(people, municipality, cas
     assert decision.ground == "assessment"
 
 
-def test_an_old_month_cites_only_the_old_law(people, municipality, caseworker):
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+@pytest.mark.parametrize("outcome", ["grant", "partial", "reject"])
+def test_an_old_month_cites_only_the_old_law(outcome, lang, people, municipality, caseworker):
     decision = decide(
-        people, municipality, outcome="grant", couple=True, month=OLD_LAW, decided_by=caseworker
+        people, municipality, outcome=outcome, couple=True, month=OLD_LAW, decided_by=caseworker
     )
-    text = text_of(decision)
-    assert "4 kap. 1 § socialtjänstlagen (2001:453)" in text
-    assert "4 kap. 3 § första stycket 1 socialtjänstlagen (2001:453)" in text  # the norm's own section
-    assert "2025:400" not in text and "12 kap." not in text
+    text = text_of(decision, lang)
+    if lang == "en":
+        assert "chapter 4, section 1 of the Social Services Act (socialtjänstlagen, 2001:453)" in text
+        assert "chapter 4, section 3, first paragraph, point 1 of the Social Services Act" in text
+    else:
+        assert "4 kap. 1 § socialtjänstlagen (2001:453)" in text
+        assert "4 kap. 3 § första stycket 1 socialtjänstlagen (2001:453)" in text  # the norm's own section
+    assert "2025:400" not in text and "12 kap." not in text and "chapter 12" not in text
 
 
 def test_a_higher_norm_cites_its_own_paragraph(people, municipality, caseworker):
@@ -288,7 +400,7 @@ def test_the_letter_pdf_is_tagged_with_language_and_structure(people, municipali
     assert arabic.trailer["/Root"]["/Lang"] == "ar"
 
 
-@pytest.mark.parametrize("lang", ["sv", "ar"])
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
 def test_the_letter_pdf_passes_the_pdf_ua_rules_that_can_be_read_without_verapdf(
     lang, people, municipality, caseworker
 ):
@@ -314,13 +426,14 @@ def test_the_letter_pdf_passes_the_pdf_ua_rules_that_can_be_read_without_verapdf
                 font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             )
             assert any(key.startswith("/FontFile") for key in descriptor.get_object()), font  # embedded
-    headers, cells, figures = set(), [], []
+    headers, cells, figures, scopes = set(), [], [], []
 
     def walk(node, depth=0):
         node = node.get_object()
         kind = node.get("/S")
         if kind == "/TH":
             headers.add(str(node["/ID"]))
+            scopes.append(node.get("/A", {}).get("/Scope"))  # 7.5: each header says what it heads
         elif kind == "/TD":
             cells.append(node)
         elif kind == "/Figure":
@@ -335,6 +448,7 @@ def test_the_letter_pdf_passes_the_pdf_ua_rules_that_can_be_read_without_verapdf
 
     walk(tree)
     assert headers and cells
+    assert set(scopes) == {"/Column", "/Row"}, scopes
     for cell in cells:  # 7.5: a data cell's headers are determinable (Headers and IDs)
         named = cell.get("/A", {}).get("/Headers", [])
         assert named and {str(h) for h in named} <= headers
@@ -385,3 +499,91 @@ def test_the_stored_motivation_is_swedish_whatever_the_page_language(people, mun
         motivation = motivation_text(decision)
     assert "Lagrum:" in motivation and "Legal basis" not in motivation
     assert "Inkomst < behov & mer." in motivation  # the caseworker's words kept exactly
+
+
+def _tagged_text(pdf: bytes) -> tuple[object, list[tuple[str, str, str]]]:
+    """The PDF's structure tree in reading order, as a screen reader walks it: (tag, language, text) for
+    each element, its text being the marked content it owns on its pages."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    content: dict[tuple[int, int], str] = {}
+    for number, page in enumerate(reader.pages):
+        stack: list[int | None] = []
+
+        def before(op, args, cm, tm, stack=stack):
+            if op == b"BDC":
+                stack.append(args[1].get("/MCID") if hasattr(args[1], "get") else None)
+            elif op == b"BMC":
+                stack.append(None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def text(value, cm, tm, font, size, stack=stack, number=number):
+            mcid = next((m for m in reversed(stack) if m is not None), None)
+            if mcid is not None:
+                content[(number, mcid)] = content.get((number, mcid), "") + value
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+    order: list[tuple[str, str, str]] = []
+
+    def walk(node, page: int | None, lang: str, depth: int = 0) -> str:
+        node = node.get_object()
+        if "/Pg" in node:
+            page = pages[node.raw_get("/Pg").idnum]
+        lang = str(node.get("/Lang", lang))
+        kids = node.get("/K", [])
+        owned = []
+        entry = len(order)
+        order.append((str(node.get("/S", "")), lang, ""))
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, int):
+                owned.append(content.get((page, kid), ""))
+            elif isinstance(kid, dict) and "/MCID" in kid and "/S" not in kid:
+                kid_page = pages[kid.raw_get("/Pg").idnum] if "/Pg" in kid else page
+                owned.append(content.get((kid_page, kid["/MCID"]), ""))
+            elif isinstance(kid, dict) and depth < 60:
+                owned.append(walk(kid, page, lang, depth + 1))
+        text = re.sub(r"\s+", " ", " ".join(owned)).strip()
+        order[entry] = (order[entry][0], lang, text)
+        return text
+
+    root = reader.trailer["/Root"]
+    walk(root["/StructTreeRoot"], None, str(root["/Lang"]))
+    return root, order
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar"])
+def test_a_screen_reader_meets_the_letter_in_order_with_its_languages_and_headings(
+    lang, people, municipality, caseworker
+):
+    decision = decide(people, municipality, outcome="partial", couple=True, decided_by=caseworker)
+    root, order = _tagged_text(render_letter(decision, lang))
+    assert root["/Lang"] == lang
+    headings = [(tag, text) for tag, _lang, text in order if tag in ("/H1", "/H2")]
+    title, reasons, appeal, total = {
+        "sv": ("Beslut om försörjningsstöd", "Skäl för beslutet", "Om du inte håller med", "som du får"),
+        "en": (
+            "Decision on income support",
+            "Reasons for the decision",
+            "If you do not agree",
+            "you receive",
+        ),
+        "ar": ("قرار بشأن المساعدة المعيشية", "أسباب القرار", "إذا لم توافق", "التي تحصل عليها"),
+    }[lang]
+    assert headings[0] == ("/H1", title), headings
+    assert {reasons, appeal} <= {text for tag, text in headings if tag == "/H2"}, headings
+    # No table is a caption alone at the foot of a page, its rows on the next (one table, read whole).
+    tables = [i for i, (tag, _lang, _text) in enumerate(order) if tag == "/Table"]
+    for start, end in zip(tables, [*tables[1:], len(order)], strict=True):
+        assert any(tag == "/TR" for tag, _lang, _text in order[start:end]), order[start]
+    # Reading order: the amount granted comes right after its label, in the same row.
+    cells = [(tag, text) for tag, _lang, text in order if tag in ("/TH", "/TD")]
+    label = next(i for i, (tag, text) in enumerate(cells) if tag == "/TH" and total in text)
+    assert cells[label + 1][0] == "/TD" and "6000" in re.sub(r"[\s,]", "", cells[label + 1][1])
+    if lang != "sv":
+        # The Swedish original is tagged Swedish, so it is read with a Swedish voice.
+        original = [text for tag, language, text in order if tag == "/Sect" and language == "sv"]
+        assert original and "Beslutet på svenska" in original[0] and "Du får 6" in original[0]

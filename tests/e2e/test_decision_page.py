@@ -14,23 +14,47 @@ from tests.portal.conftest import make_decision
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_decision_page_reads_well_in_swedish_and_arabic(
-    live_server, new_page, settings, case_with_application
+def test_the_decision_and_every_request_read_well_in_swedish_english_and_arabic(
+    live_server, new_page, settings, caseworker, case_with_application
 ):
+    """At 360 px with zero axe violations: the decision (a corrected one, with the caseworker's reason and
+    its versions), Mina sidor's start page, a request for documents and a kommunicering, in sv, en and ar."""
+    import datetime
+
+    from bistand.casework.models import Kommunicering, PipelineRun
+    from bistand.portal import services
+
     settings.DEMO_MODE = True  # the development eID signs in
     case, application = case_with_application
-    decision = make_decision(case, application)
-    for lang, summary in (("sv", "Visa hela beräkningen"), ("ar", "عرض الحساب كاملًا")):
+    first = make_decision(case, application)
+    decision = make_decision(case, application, version=2, supersedes=first, reason="Hyran var felskriven.")
+    request = services.request_documents(
+        case, "Kontoutdrag för november.", datetime.date(2999, 1, 1), caseworker
+    )
+    run = PipelineRun.objects.create(case=case, application=application, status="routed")
+    entry = Kommunicering.objects.create(
+        run=run,
+        sent_by=caseworker,
+        found="Registren visar sjukpenning i november.",
+        reply_by=datetime.date(2999, 1, 1),
+    )
+    summary = {"sv": "Visa hela beräkningen", "en": "Show the whole calculation", "ar": "عرض الحساب كاملًا"}
+    for lang in ("sv", "en", "ar"):
         page = new_page()
         sign_in(page, live_server.url, CITIZEN_PNR)
         page.context.add_cookies([{"name": "bistand_language", "value": lang, "url": live_server.url}])
         page.goto(f"{live_server.url}/my/decisions/{decision.pk}/")
-        expect(page.get_by_text(summary)).to_be_visible()
+        expect(page.get_by_text(summary[lang])).to_be_visible()
+        assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
         assert_accessible(page)
         assert_fits_width(page)
-        page.get_by_text(summary).click()  # the calculation in detail, on demand
+        page.get_by_text(summary[lang]).click()  # the calculation in detail, on demand
         assert_accessible(page)
         assert_fits_width(page)
+        for path in ("/my/", f"/my/requests/{request.pk}/", f"/my/kommunicering/{entry.pk}/"):
+            page.goto(live_server.url + path)
+            assert_accessible(page)
+            assert_fits_width(page)
 
 
 def test_error_pages_are_designed_translated_and_lead_back(live_server, new_page):

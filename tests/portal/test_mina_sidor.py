@@ -177,24 +177,21 @@ def test_appeal_after_the_deadline_is_refused_plainly(client, citizen, case_with
     assert not Appeal.objects.exists()
 
 
-def test_a_translated_request_marks_its_swedish_original(client, citizen, case_with_application):
-    """A screen reader reads the Swedish part with a Swedish voice, the Arabic part right to left."""
+def test_a_request_marks_the_caseworkers_swedish(client, citizen, case_with_application):
+    """A screen reader reads the caseworker's Swedish with a Swedish voice, the Arabic frame right to left
+    (every language of the frame: tests/portal/test_requests.py)."""
     case, _application = case_with_application
     request = services.request_documents(
-        case,
-        "Skicka kontoutdrag för november.",
-        datetime.date(2026, 12, 10),
-        reason="random_check",
-        translation="أرسل كشوف الحساب لشهر نوفمبر.",
-        translation_language="ar",
+        case, "Skicka kontoutdrag för november.", datetime.date(2026, 12, 10)
     )
     client.force_login(citizen)
-    page = client.get(reverse("portal:request", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="ar")
-    html = page.content.decode()
-    assert '<p class="ds-paragraph" lang="ar" dir="rtl">أرسل كشوف الحساب لشهر نوفمبر.</p>' in html
-    assert '<p class="ds-paragraph" lang="sv" dir="ltr">Skicka kontoutdrag för november.</p>' in html
+    html = client.get(
+        reverse("portal:request", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+    assert '<span lang="sv" dir="ltr">Skicka kontoutdrag för november.</span>' in html
+    assert "المستندات التي نحتاجها" in html
     home = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
-    assert "أرسل كشوف الحساب" in home  # the list shows the request in the reader's language
+    assert '<span lang="sv" dir="ltr">Skicka kontoutdrag för november.</span>' in home
 
 
 def test_upload_on_request_checks_content_and_size(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from bistand.registers import ClientSettings, JsonFileAnswerCache, Source, http_gateway, income
 from bistand.registers.client import parse_raw
@@ -30,7 +31,7 @@ from bistand.registers.facts import (
 from bistand.registers.interface import to_jsonable
 from bistand.registers.shield import shielded
 from bistand.registers.soap import body_child
-from bistand.registers.sources import Period
+from bistand.registers.sources import SSBTEK_SOURCES, Period
 from bistand.registers.ssbtek import SSBT
 from bistand.registers.tls import TlsFiles
 from tests.registers.wire import Capture, validate_exchange
@@ -152,8 +153,9 @@ def test_navet_sekretessmarkering_address_sent_but_never_kept():
 
 
 def test_a_lookup_on_the_wire_is_valid_both_ways_with_the_certificate_exchange(registers, population):
-    """Production adapter → simulator, captured on the wire: every request and answer valid against the
-    published XSDs (and LEFI's OpenAPI, CSN's XSD inside), over mutual TLS with the test CA."""
+    """Production adapter → simulator, captured on the wire: one SSBTEK call with every agency's
+    ``inkludera`` flag and one Navet call, both valid against the published XSDs in both directions (and
+    LEFI's OpenAPI, CSN's XSD inside), over mutual TLS with the test CA."""
     household = next(
         h
         for h in population.households
@@ -163,21 +165,34 @@ def test_a_lookup_on_the_wire_is_valid_both_ways_with_the_certificate_exchange(r
     with http_gateway(registers.url, ClientSettings(timeout=10, retries=0), transport=capture) as gateway:
         answer = gateway.lookup(household.members[0], "2026-11")
     assert answer.complete, answer.errors
-    assert len(capture.exchanges) == len(Source)
+    assert sorted(r.url.path for r, _ in capture.exchanges) == ["/navet/personpost", "/ssbtek/v10"]
     for request, content in capture.exchanges:
         assert request.url.scheme == "https"
-        source = Source.NAVET if request.url.path.startswith("/navet") else _agency_of(request.content)
-        validate_exchange(source, request.content, content)
+        if request.url.path.startswith("/navet"):
+            validate_exchange(Source.NAVET, request.content, content)
+            continue
+        assert _agencies_in(request.content) == set(SSBTEK_SOURCES), "one call asks every agency"
+        assert _agencies_in(content, answer=True) == set(SSBTEK_SOURCES), "and answers for every one"
+        validate_exchange(Source.FK, request.content, content)
     # The server proved itself with a certificate from the test CA, and the simulator answered at all only
     # because the client presented the organisation's certificate (see test_registers_simulator).
-    assert registers.stats()["by_outcome"] == {"ok": len(Source)}
+    stats = registers.stats()
+    assert stats["by_outcome"] == {"ok": len(Source)} and stats["calls"] == 2
 
 
-def _agency_of(question: bytes) -> Source:
+def _agencies_in(message: bytes, *, answer: bool = False) -> set[Source]:
+    """The agencies a question includes (``inkludera="true"``) or an answer has a part for."""
     from bistand.registers.ssbtek import AGENCY
 
-    included = body_child(question).find(f"{{{SSBT}}}specifikaFrageparametrar/*[@inkludera='true']")
-    return next(s for s, tag in AGENCY.items() if included.tag.endswith(tag))
+    body = body_child(message)
+    if answer:
+        tags = {etree.QName(e).localname for e in body.find(f"{{{SSBT}}}svarsdata")}
+    else:
+        tags = {
+            etree.QName(e).localname
+            for e in body.findall(f"{{{SSBT}}}specifikaFrageparametrar/*[@inkludera='true']")
+        }
+    return {s for s, tag in AGENCY.items() if tag in tags}
 
 
 def test_sjukersattning_three_months_read_each_as_itself_and_the_preliminary_one_as_such(registers, find):
@@ -210,3 +225,20 @@ def test_sekretessmarkering_address_on_the_wire_is_stored_nowhere(registers, pop
     stored = json.dumps(answer.to_dict(include_raw=True), ensure_ascii=False)
     stored += "".join(f.read_text() for f in tmp_path.glob("*.json"))
     assert street not in stored and "Folkbokforingsadress" not in stored
+
+
+@pytest.mark.parametrize(
+    ("asked_by", "on_the_wire"), [(None, "bistand-robot"), ("handlaggare1", "handlaggare1")]
+)
+def test_ingivare_names_who_asked_on_the_wire(registers, population, asked_by, on_the_wire):
+    """The robot's id when the robot looks up, the caseworker's when a caseworker does: valid both ways."""
+    pnr = population.households[0].members[0]
+    capture = Capture(verify=TlsFiles.in_dir(TLS_DIR).client_context())
+    with http_gateway(registers.url, ClientSettings(timeout=10, retries=0), transport=capture) as gateway:
+        gateway.lookup(pnr, "2026-11", sources=SSBTEK_SOURCES, asked_by=asked_by)
+    ((request, content),) = capture.exchanges
+    ingivare = body_child(request.content).find(f".//{{{SSBT}}}ingivare")
+    assert ingivare.findtext(f"{{{SSBT}}}handlaggare") == on_the_wire
+    assert ingivare.findtext(f"{{{SSBT}}}organisationsnummer") == "162120000000"
+    validate_exchange(Source.FK, request.content, content)
+    assert registers.stats()["by_handlaggare"] == {on_the_wire: 1}

@@ -12,6 +12,7 @@ from datetime import UTC
 from decimal import Decimal
 
 import pytest
+from lxml import etree
 
 from bistand.identity.personnummer import PersonnummerError
 from bistand.registers import (
@@ -32,7 +33,9 @@ from bistand.registers import (
 )
 from bistand.registers.facts import AfFacts, FkFacts, NavetFacts, Protection, SkvFacts, TnsFacts
 from bistand.registers.population import Role, Situation
-from bistand.registers.sources import Period
+from bistand.registers.soap import body_child
+from bistand.registers.sources import SSBTEK_SOURCES, Period
+from bistand.registers.ssbtek import AGENCY, SSBT
 
 MONTH = "2026-03"
 FAST = ClientSettings(timeout=2.0, retries=2, backoff_base=0.01, backoff_max=0.05, breaker_threshold=50)
@@ -136,33 +139,33 @@ def test_a_test_identity_outside_the_population_is_not_found(gateway):
     assert all(r.facts is None for r in answer.results.values())
 
 
-# --- faults: each mode gives its typed error and the other sources still answer -------------------------
+# --- faults: one agency's fault is its own; the composite service's fault is the whole call's -----------
 
-FAULT_CASES = [
-    ({"mode": "timeout", "hold_ms": 3000}, RegisterTimeout),
-    ({"mode": "error", "status": 503}, RegisterUnavailable),
-    ({"mode": "error", "status": 500}, RegisterUnavailable),
-    ({"mode": "malformed"}, MalformedAnswer),
+AGENCY_FAULTS = [
+    ({"mode": "timeout", "hold_ms": 10}, RegisterTimeout),  # SSBTEK gave up on the agency: SSBT TIDSGRANS
     ({"mode": "malformed", "variant": "shape"}, MalformedAnswer),
     ({"mode": "not_found"}, PersonNotFound),
     ({"mode": "error", "variant": "bt"}, RegisterUnavailable),
-    ({"mode": "timeout", "hold_ms": 10}, RegisterTimeout),
 ]
+WHOLE_CALL_FAULTS = [
+    ({"mode": "timeout", "hold_ms": 3000}, RegisterTimeout),  # slower than the client waits
+    ({"mode": "error", "status": 503}, RegisterUnavailable),
+    ({"mode": "error", "status": 500}, RegisterUnavailable),
+    ({"mode": "malformed"}, MalformedAnswer),
+]
+QUICK = ClientSettings(timeout=0.3, retries=1, backoff_base=0.01, backoff_max=0.02, breaker_threshold=50)
 
 
-@pytest.mark.parametrize(
-    ("rule", "error_type"),
-    FAULT_CASES,
-    ids=lambda x: (
-        getattr(x, "__name__", None) or x["mode"] + "-" + str(x.get("variant") or x.get("status") or "")
-    ),
-)
-def test_fault_gives_typed_error_and_the_rest_of_the_answer(registers, parent, rule, error_type):
-    settings = ClientSettings(
-        timeout=0.3, retries=1, backoff_base=0.01, backoff_max=0.02, breaker_threshold=50
-    )
+def _name(x):
+    return getattr(x, "__name__", None) or x["mode"] + "-" + str(x.get("variant") or x.get("status") or "")
+
+
+@pytest.mark.parametrize(("rule", "error_type"), AGENCY_FAULTS, ids=_name)
+def test_an_agency_fault_gives_its_typed_error_and_the_rest_of_the_answer(
+    registers, parent, rule, error_type
+):
     registers.faults({**rule, "source": "fk", "person": parent.pnr})
-    with http_gateway(registers.url, settings) as gateway:
+    with http_gateway(registers.url, QUICK) as gateway:
         answer = gateway.lookup(parent.pnr, MONTH)
     fk = answer[Source.FK]
     assert isinstance(fk.error, error_type)
@@ -175,6 +178,41 @@ def test_fault_gives_typed_error_and_the_rest_of_the_answer(registers, parent, r
         if source is not Source.FK:
             assert answer[source].ok, (source, answer[source].error)
     assert answer.to_dict()["sources"]["fk"]["facts"] is None
+
+
+@pytest.mark.parametrize(("rule", "error_type"), WHOLE_CALL_FAULTS, ids=_name)
+def test_a_fault_of_the_composite_service_fails_every_agency_and_navet_still_answers(
+    registers, parent, rule, error_type
+):
+    """SSBT for the whole call: one question, so every agency asked shares its fate (as for real)."""
+    registers.faults({**rule, "source": "fk", "person": parent.pnr})
+    with http_gateway(registers.url, QUICK) as gateway:
+        answer = gateway.lookup(parent.pnr, MONTH)
+    assert set(answer.errors) == set(SSBTEK_SOURCES)
+    assert all(isinstance(answer[s].error, error_type) and answer[s].facts is None for s in SSBTEK_SOURCES)
+    assert answer[Source.NAVET].ok
+
+
+def test_a_retry_asks_again_only_for_the_agency_that_failed(registers, parent):
+    registers.faults({"mode": "error", "variant": "bt", "source": "csn", "person": parent.pnr, "times": 1})
+    with http_gateway(registers.url, FAST) as gateway:
+        answer = gateway.lookup(parent.pnr, MONTH, sources=SSBTEK_SOURCES)
+    assert answer.complete, answer.errors
+    assert answer[Source.CSN].provenance.attempts == 2
+    assert all(answer[s].provenance.attempts == 1 for s in SSBTEK_SOURCES if s is not Source.CSN)
+    stats = registers.stats()
+    assert stats["calls"] == 2, "one call for all seven, then one for CSN alone"
+    assert registers.requests_for(parent.pnr) == len(SSBTEK_SOURCES) + 1
+
+
+def test_one_lookup_is_one_ssbtek_call_and_each_agency_keeps_only_its_part(gateway, registers, parent):
+    answer = gateway.lookup(parent.pnr, MONTH)
+    assert registers.stats()["calls"] == 2, "SSBTEK once for every agency, Navet once"
+    assert registers.requests_for(parent.pnr) == len(ALL_SOURCES)
+    assert len({answer[s].provenance.request_id for s in SSBTEK_SOURCES}) == 1, "one question"
+    for source in SSBTEK_SOURCES:
+        svarsdata = body_child(answer[source].provenance.raw).find(f"{{{SSBT}}}svarsdata")
+        assert [etree.QName(e).localname for e in svarsdata] == [AGENCY[source]]
 
 
 def test_partial_answer_keeps_what_arrived_and_says_it_is_partial(gateway, registers, parent):
@@ -211,6 +249,19 @@ def test_latency_is_added_but_the_answer_is_complete(gateway, registers, parent)
     answer = gateway.lookup(parent.pnr, MONTH)
     assert answer.complete
     assert time.perf_counter() - started >= 0.25
+
+
+def test_a_slow_agency_makes_the_whole_answer_slow_but_not_slower_than_the_slowest(
+    gateway, registers, parent
+):
+    """The composite service asks its agencies in parallel and answers when the slowest has answered."""
+    registers.faults({"mode": "latency", "latency_ms": 400, "source": "af"})
+    registers.faults({"mode": "latency", "latency_ms": 400, "source": "csn"})
+    started = time.perf_counter()
+    answer = gateway.lookup(parent.pnr, MONTH, sources=SSBTEK_SOURCES)
+    elapsed = time.perf_counter() - started
+    assert answer.complete
+    assert 0.4 <= elapsed < 0.8, f"{elapsed:.2f} s"
 
 
 def test_faults_can_target_one_person(gateway, registers, parent, other_person):
@@ -299,7 +350,7 @@ def test_breaker_opens_after_repeated_failures_then_short_circuits_and_recovers(
         breaker_threshold=2,
         breaker_reset_after=0.5,
     )
-    registers.faults({"mode": "error", "source": "miv"})
+    registers.faults({"mode": "error", "variant": "bt", "source": "miv"})  # MIV itself fails
     with http_gateway(registers.url, settings) as gateway:
         for _ in range(2):
             assert isinstance(gateway.lookup(parent.pnr, MONTH)[Source.MIV].error, RegisterUnavailable)

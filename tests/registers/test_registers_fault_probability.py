@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bistand.registers.faults import FaultMode, FaultTable
-from bistand.registers.sources import Source
+from bistand.registers.sources import SSBTEK_SOURCES, Source
 from tests.registers.wire import ask
 
 PERSON = "198001139297"
@@ -102,3 +102,20 @@ def test_over_http_a_fifth_of_the_calls_fail_reproducibly(registers, population)
     assert set(first) == {200, 502}
     assert 20 <= first.count(502) <= 60
     assert statuses() == first
+
+
+def test_an_ssbtek_call_is_drawn_once_however_many_agencies_it_asks():
+    """ "Fails a fifth of the calls" stays a fifth of the SSBTEK calls, not a fifth of each of seven
+    agencies (which would fail four calls in five), and the whole call meets the same fault."""
+    table = table_with({"mode": "error", "status": 503, "probability": 0.2, "seed": 3})
+    calls = [table.decide_call(list(SSBTEK_SOURCES), PERSON) for _ in range(500)]
+    failed = [c for c in calls if any(d.rule is not None for d in c.values())]
+    assert 0.15 <= len(failed) / len(calls) <= 0.25
+    assert all(all(d.rule is not None for d in c.values()) for c in failed)
+
+
+def test_times_counts_a_call_once():
+    table = table_with({"mode": "not_found", "times": 2})
+    first, second, third = (table.decide_call(list(SSBTEK_SOURCES), PERSON) for _ in range(3))
+    assert all(d.rule is not None for d in [*first.values(), *second.values()])
+    assert all(d.rule is None for d in third.values())

@@ -259,7 +259,7 @@ def test_cli_lookup_prints_every_source(registers, population):
 
 def test_cli_lookup_reports_failures_with_exit_code_1(registers, population):
     pnr = population.households[0].members[0]
-    registers.faults({"mode": "error", "source": "fk"})
+    registers.faults({"mode": "error", "variant": "bt", "source": "fk"})  # FK's own failure
     result = _cli(
         "lookup", pnr[2:8] + "-" + pnr[8:], "--month", "2026-03", "--sources", "fk,af", "--url", registers.url
     )
@@ -303,3 +303,30 @@ def test_one_question_for_all_seven_agencies_gets_one_answer_with_seven_parts(re
     parts = body_child(response.content).find(f"{{{SSBT}}}svarsdata")
     assert [etree.QName(p).localname for p in parts] == list(AGENCY.values())
     validate_exchange(Source.FK, asked, response.content)
+
+
+def test_one_question_for_every_agency_gets_one_answer_with_each_agencys_fault(registers, population):
+    """Fault injection per agency inside the one answer: CSN's own error, MIV unknown, TNS left out, the
+    rest answered; the question and the answer valid against the published schemas."""
+    from tests.registers.wire import mtls_client, ssbtek_question
+
+    pnr = population.households[0].members[0]
+    registers.faults({"mode": "error", "variant": "bt", "source": "csn"})
+    registers.faults({"mode": "not_found", "source": "miv"})
+    registers.faults({"mode": "not_entitled", "source": "tns"})
+    asked = ssbtek_question(registers.url, pnr)
+    response = mtls_client().post(
+        endpoint(registers.url, Source.FK), content=asked, headers={"Content-Type": "text/xml; charset=utf-8"}
+    )
+    assert response.status_code == 200
+    validate_exchange(Source.FK, asked, response.content)
+    assert agency_error(response, Source.CSN) == "BT:TEKNISKT_FEL"
+    assert agency_error(response, Source.MIV) == "BT:PERSON_SAKNAS"
+    parts = [etree.QName(e).localname for e in body_child(response.content).find(f"{{{SSBT}}}svarsdata")]
+    assert parts == ["AF", "CSN", "FK", "SKV", "SO", "MIV"], "schema order, TNS left out"
+    for tag in ("AF", "FK", "SKV", "SO"):
+        assert (
+            body_child(response.content).find(f"{{{SSBT}}}svarsdata/{{{SSBT}}}{tag}/{{{SSBT}}}data")
+            is not None
+        )
+    assert registers.stats()["calls"] == 1

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from bistand.identity.personnummer import parse
 from bistand.registers import NotAvailable
@@ -15,10 +17,10 @@ from bistand.registers.client import parse_raw
 from bistand.registers.navet import request_body as navet_request
 from bistand.registers.population import generate
 from bistand.registers.simulator.answers import answer_for
-from bistand.registers.simulator.render import wire_answer
-from bistand.registers.soap import envelope
-from bistand.registers.sources import Period, Source
-from bistand.registers.ssbtek import SsbtekConfig, request_body
+from bistand.registers.simulator.render import merged, wire_answer
+from bistand.registers.soap import body_child, envelope
+from bistand.registers.sources import SSBTEK_SOURCES, Period, Source
+from bistand.registers.ssbtek import AGENCY, SSBT, SsbtekConfig, request_body, split_answer
 from tests.registers.wire import validate_exchange
 
 POPULATION = generate(1, 3_000)
@@ -71,3 +73,30 @@ def test_every_answer_is_valid_and_reads_back_as_sent(index, month, source):
         assert [(p.paid_on.isoformat(), p.grant, p.loan) for p in facts.payments] == sent
     elif source is Source.NAVET and facts.protection.is_protected:
         assert facts.address is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    index=st.integers(0, len(PERSONS) - 1),
+    month=months,
+    agencies=st.sets(st.sampled_from(SSBTEK_SOURCES), min_size=1),
+)
+def test_one_answer_for_several_agencies_reads_as_each_agency_alone(index, month, agencies):
+    """The one-call answer, split into each agency's part, reads exactly as that agency's own answer, and
+    a part holds nothing of the other agencies (the snapshot keeps each source's part apart)."""
+    person = POPULATION.person(PERSONS[index])
+    alone = {s: wire_answer(POPULATION, s, person, month) for s in agencies}
+    together = merged([alone[s].encode() for s in SSBTEK_SOURCES if s in agencies])
+    asked = [s for s in SSBTEK_SOURCES if s in agencies]
+    parts = split_answer(together, asked)
+    assert set(parts) == agencies
+    for source, part in parts.items():
+        tags = {etree.QName(e).localname for e in body_child(part).find(f"{{{SSBT}}}svarsdata")}
+        assert tags == {AGENCY[source]}
+        try:
+            expected = parse_raw(source, alone[source])
+        except NotAvailable:
+            with pytest.raises(NotAvailable):
+                parse_raw(source, part)
+            continue
+        assert parse_raw(source, part) == expected

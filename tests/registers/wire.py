@@ -17,8 +17,8 @@ from bistand.identity.personnummer import Personnummer, parse
 from bistand.registers import xsd
 from bistand.registers.navet import NavetAdapter
 from bistand.registers.soap import body_child
-from bistand.registers.sources import Period, Source
-from bistand.registers.ssbtek import SSBT, SsbtekAdapter, SsbtekConfig
+from bistand.registers.sources import SSBTEK_SOURCES, Period, Source
+from bistand.registers.ssbtek import SSBT, SsbtekCall, SsbtekConfig
 from bistand.registers.tls import TlsFiles
 from tests.simulator import TLS_DIR
 
@@ -41,7 +41,14 @@ def question(url: str, source: Source, pnr: str, request_id: str = "req-1", mont
         return NavetAdapter(mtls_client(), "", SsbtekConfig(url).organisationsnummer).request(
             person, request_id
         )
-    return SsbtekAdapter(source, mtls_client(), SsbtekConfig(url)).request(person, month, request_id)
+    return SsbtekCall(mtls_client(), SsbtekConfig(url)).request(person, month, [source], request_id)
+
+
+def ssbtek_question(url: str, pnr: str, request_id: str = "req-1", month: Period = MONTH) -> bytes:
+    """The one SSBTEK question the production adapter sends for a whole look-up (every agency)."""
+    return SsbtekCall(mtls_client(), SsbtekConfig(url)).request(
+        _person(pnr), month, SSBTEK_SOURCES, request_id
+    )
 
 
 def _person(pnr: str) -> Personnummer:

@@ -23,8 +23,9 @@ def look_up_again(run: PipelineRun, user: User) -> PipelineRun:
         raise findings.FindingError(
             "Ansökan är redan beslutad. Registeruppgifterna den beslutades på ändras inte."
         )
-    # A person asked: the answers are taken as they come now; a register still silent stays a finding.
-    persons, snapshot, _transient = pipeline.ask_registers(run.application)
+    # A person asked: the answers are taken as they come now, under the caseworker's own id (SSBTEK's
+    # handläggare); a register still silent stays a finding.
+    persons, snapshot, _transient = pipeline.ask_registers(run.application, asked_by=user.get_username())
     learn_from_registers(persons, snapshot)  # a protected person is shielded from here on
     run.register_snapshot = snapshot
     run.findings = pipeline.reconcile_step(run)["findings"]

@@ -109,9 +109,13 @@ def assistance_months(case: Case, before: datetime.date) -> list[str]:
 # --- the steps ------------------------------------------------------------------------------------------
 
 
-def ask_registers(application: Application) -> tuple[dict[str, str], dict[str, Any], bool]:
+def ask_registers(
+    application: Application, asked_by: str | None = None
+) -> tuple[dict[str, str], dict[str, Any], bool]:
     """Ask every register about the applicant and the confirmed co-applicant for the month.
 
+    `asked_by` is the caseworker's user id when a caseworker asked (sent to SSBTEK as the handläggare, and
+    the answers are fetched anew, never taken from the cache); None is the robot.
     Returns the persons asked about (by role), the snapshot (per role, raw answers shielded) and whether a
     register failed in a way that passes (`TRANSIENT_REGISTER_ERRORS`)."""
     month = application.month.isoformat()[:7]
@@ -123,7 +127,13 @@ def ask_registers(application: Application) -> tuple[dict[str, str], dict[str, A
     snapshot = {}
     transient = False
     for role, personnummer in persons.items():
-        answer = gateway().lookup(personnummer, month, case_id=f"application-{application.reference}")
+        answer = gateway().lookup(
+            personnummer,
+            month,
+            case_id=f"application-{application.reference}",
+            asked_by=asked_by,
+            fresh=asked_by is not None,
+        )
         snapshot[role] = answer.to_dict(include_raw=True)
         transient |= any(error.kind in TRANSIENT_REGISTER_ERRORS for error in answer.errors.values())
     return persons, snapshot, transient

@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pydyf
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -86,7 +87,43 @@ def render_letter(decision, lang: str = "sv", recipient=None, *, draft: bool = F
 
     css, fonts = _style()
     html = HTML(string=letter_html(decision, lang, recipient, draft=draft), url_fetcher=_no_fetching())
-    return html.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
+    return html.write_pdf(
+        stylesheets=[css],
+        font_config=fonts,
+        pdf_variant="pdf/ua-1",
+        finisher=functools.partial(_tag_for_screen_readers, translated=lang != "sv"),
+    )
+
+
+def _tag_for_screen_readers(document, pdf, *, translated: bool) -> None:
+    """What WeasyPrint's structure tree leaves out, added before the PDF is written (PDF/UA-1 7.2, 7.5).
+
+    - The Swedish original of a translated letter gets its language (/Lang sv), so a screen reader reads it
+      with a Swedish voice: WeasyPrint sets the document's language only, and the letter's one `<section>`
+      is the Swedish original (decisions/letter.html).
+    - Each header cell gets its /Scope: a column header in the table's head, a row header elsewhere (the
+      letter's row headers are `scope="row"`), so the header of every amount can be told.
+    """
+    elements = {
+        item.number: item
+        for item in pdf.objects
+        if isinstance(item, dict) and item.get("Type") == "/StructElem"
+    }
+
+    def parent(item):
+        reference = item.get("P")
+        number = int(bytes(reference).split()[0]) if isinstance(reference, bytes | str) else None
+        return elements.get(number)
+
+    for item in elements.values():
+        if translated and item.get("S") == "/Sect":
+            item["Lang"] = pydyf.String("sv")
+        if item.get("S") == "/TH":
+            row = parent(item)
+            group = parent(row) if row is not None else None
+            scope = "/Column" if group is not None and group.get("S") == "/THead" else "/Row"
+            attributes = item.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+            attributes["Scope"] = scope
 
 
 def party_languages(decision) -> list[tuple[Any, str]]:

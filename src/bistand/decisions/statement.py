@@ -10,6 +10,7 @@ right-to-left reading (`<bdi dir="ltr">`); everything else is escaped.
 
 from __future__ import annotations
 
+import datetime
 import html
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,8 +60,8 @@ class Statement:
     outcome: SafeString
     ground: str
     ground_law: SafeString
-    reasons: list[str]
-    correction: str
+    reasons: list[SafeString]  # the caseworker's own words marked Swedish
+    correction: SafeString | str
     parts: list[Part]
     need: SafeString
     income: SafeString
@@ -79,9 +80,9 @@ class Statement:
             parts = [plain(self.outcome)]
             if self.ground:
                 parts.append(f"{self.ground} {_('Lagrum')}: {plain(self.ground_law)}.")
-            parts += self.reasons
+            parts += [plain(reason) for reason in self.reasons]
             if self.correction:
-                parts.append(self.correction)
+                parts.append(plain(self.correction))
             parts.append(plain(self.law))
             if self.automated:
                 parts.append(self.delegation)
@@ -101,12 +102,18 @@ def ltr(text: Any) -> SafeString:
     return format_html('<bdi dir="ltr">{}</bdi>', text)
 
 
+def swedish(text: str) -> SafeString:
+    """A caseworker's own words, kept as written and marked Swedish, so a screen reader on an English or
+    Arabic page reads them with a Swedish voice and right-to-left layout leaves them whole."""
+    return format_html('<span lang="sv" dir="ltr">{}</span>', text)
+
+
 def amount(value: Any) -> SafeString:
     """An amount in kronor in the active language, isolated."""
     return ltr(kr(value))
 
 
-def _fill(template: str, **values: Any) -> SafeString:
+def fill(template: str, **values: Any) -> SafeString:
     """`template` (translated, %-style) with escaped `values`; safe values (isolated runs) kept."""
     escaped = {k: conditional_escape(v) for k, v in values.items()}
     return mark_safe(conditional_escape(template) % escaped)  # noqa: S308 - every part is escaped
@@ -133,7 +140,8 @@ def _people(decision) -> dict[str, str]:
 def _child(age: int) -> str:
     if age < 1:
         return _("ditt barn, under 1 år")
-    return _("ditt barn, %(age)s år") % {"age": age}
+    # A plural in Arabic (3 سنوات, 11 سنة), though not in Swedish or English.
+    return ngettext("ditt barn, %(age)s år", "ditt barn, %(age)s år", age) % {"age": age}
 
 
 def _who(member: str, people: dict[str, str], ages: dict[str, int]) -> str:
@@ -234,12 +242,13 @@ def _parts(decision, people: dict[str, str], lang: str) -> list[Part]:
         note = ""
         adjusted = _adjusted(line, adjustments)
         if adjusted is not None and "from" in adjusted:
-            note = _("ändrat från %(before)s: %(reason)s") % {
-                "before": kr(adjusted["from"]),
-                "reason": adjusted["reason"],
-            }
+            note = fill(
+                _("ändrat från %(before)s: %(reason)s"),
+                before=amount(adjusted["from"]),
+                reason=swedish(adjusted["reason"]),
+            )
         elif adjusted is not None:
-            note = _("ändrat av handläggaren: %(reason)s") % {"reason": adjusted["reason"]}
+            note = fill(_("ändrat av handläggaren: %(reason)s"), reason=swedish(adjusted["reason"]))
         rows[section].append(Row(label, amount(value), note))
         if line.get("reference"):
             laws[section].append(line["reference"])
@@ -265,16 +274,16 @@ def _parts(decision, people: dict[str, str], lang: str) -> list[Part]:
 def _outcome(decision, month: str) -> SafeString:
     granted = amount(decision.amount_granted)
     if decision.outcome == "grant":
-        return _fill(_("Du får %(amount)s i försörjningsstöd för %(month)s."), amount=granted, month=month)
+        return fill(_("Du får %(amount)s i försörjningsstöd för %(month)s."), amount=granted, month=month)
     if decision.outcome == "partial":
-        return _fill(
+        return fill(
             _(
                 "Du får %(amount)s i försörjningsstöd för %(month)s. Du får inte hela det belopp vi räknade fram."
             ),
             amount=granted,
             month=month,
         )
-    return _fill(_("Du får inte försörjningsstöd för %(month)s."), month=month)
+    return fill(_("Du får inte försörjningsstöd för %(month)s."), month=month)
 
 
 def _checked() -> list[str]:
@@ -305,10 +314,23 @@ def _delegation(delegation: dict[str, Any]) -> str:
         "Beslutet har fattats automatiskt (förvaltningslagen 28 §). %(body)s har den %(date)s gett "
         "en automatiserad beslutsfunktion rätt att fatta sådana beslut (%(reference)s, kommunallagen "
         "6 kap. 37 §; gäller från %(valid_from)s)."
-    ) % {key: delegation.get(key, "") for key in ("body", "date", "reference", "valid_from")}
+    ) % {
+        "body": delegation.get("body", ""),
+        "reference": delegation.get("reference", ""),
+        # Dates as people read them ("20 januari 2026"), not as they are stored.
+        "date": _day(delegation.get("date", "")),
+        "valid_from": _day(delegation.get("valid_from", "")),
+    }
     if delegation.get("demo"):
         text += " " + _("Demonstration: delegationen är ett påhittat exempel, inte ett verkligt beslut.")
     return text
+
+
+def _day(value: str) -> str:
+    try:
+        return date_format(datetime.date.fromisoformat(value), "j F Y")
+    except (TypeError, ValueError):
+        return value
 
 
 def parties(decision, first=None) -> list:
@@ -340,20 +362,23 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             if adjustment.get("kind") == "motivation" and adjustment["reason"] != str(
                 GROUNDS.get(ground_key, ("",))[0]
             ):
-                reasons.append(_("Handläggarens motivering: %(reason)s") % {"reason": adjustment["reason"]})
+                reasons.append(
+                    fill(_("Handläggarens motivering: %(reason)s"), reason=swedish(adjustment["reason"]))
+                )
             elif adjustment.get("kind") == "norm":
                 reasons.append(
-                    _("Högre norm av särskilda skäl: %(reason)s") % {"reason": adjustment["reason"]}
+                    fill(_("Högre norm av särskilda skäl: %(reason)s"), reason=swedish(adjustment["reason"]))
                 )
         correction = ""
         if decision.correction:
-            correction = _("Det här beslutet ersätter ett tidigare beslut. Skäl: %(reason)s") % {
-                "reason": decision.correction_reason
-            }
+            correction = fill(
+                _("Det här beslutet ersätter ett tidigare beslut. Skäl: %(reason)s"),
+                reason=swedish(decision.correction_reason),
+            )
         parts = _parts(decision, people, lang) if "norm_total" in calc else []
         # Every adjusted line with the caseworker's reason is a reason for the decision (FL 32 §).
         reasons += [
-            f"{row.label}: {row.note}"
+            format_html("{}: {}", row.label, row.note)
             for part in parts
             if part.key != "norm"
             for row in part.rows
@@ -377,7 +402,7 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             difference=amount(abs(Decimal(str(calc.get("deficit", 0))))),
             surplus=Decimal(str(calc.get("deficit", 0))) < 0,
             granted=amount(decision.amount_granted),
-            law=_fill(
+            law=fill(
                 _("Beslutet är fattat enligt %(law)s."), law=cite(reference("right", decision.month), lang)
             ),
             automated=bool(decision.automated),

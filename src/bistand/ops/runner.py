@@ -13,6 +13,7 @@ import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from bistand.registers.tls import default_tls_dir
 
@@ -40,8 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _prepare(demo: bool) -> tuple[list, list]:
-    """Migrate and load the demo data (with last month's history); returns the staff logins and citizens."""
+def _prepare(demo: bool, registers_ready: Callable[[], None]) -> tuple[list, list]:
+    """Migrate and load the demo data (with last month's history); returns the staff logins and citizens.
+
+    Only the history needs the registers (the robot reads them): ``registers_ready`` waits for them then, so
+    the simulator starts while the database is migrated and the demo data loaded."""
     from django.core.management import call_command
 
     # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
@@ -50,6 +54,7 @@ def _prepare(demo: bool) -> tuple[list, list]:
     setup_django()
     call_command("migrate", interactive=False, verbosity=0)
     if not demo:
+        registers_ready()
         return [], []
     # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
     from bistand.identity.models import Person
@@ -58,6 +63,7 @@ def _prepare(demo: bool) -> tuple[list, list]:
     from bistand.ops.demo import load_demo_data, load_demo_history, read_logins
 
     load_demo_data()
+    registers_ready()
     load_demo_history()
     citizens = list(
         Person.objects.filter(account__username__startswith="demo-").values_list(
@@ -152,13 +158,15 @@ def run(args: argparse.Namespace) -> int:
 
     bistand = [sys.executable, "-m", "bistand.ops.cli"]
     processes: dict[str, subprocess.Popen] = {}
-    # The registers first: the demo data's history is made by the robot, which reads them.
+    # The registers first: the demo data's history is made by the robot, which reads them. The simulator
+    # starts (population, test CA) while the database is migrated; the history waits for it.
     processes["registers"] = subprocess.Popen(  # noqa: S603 - our own command
         [*bistand, "registers", "serve", "--port", str(args.registers_port)], env=env, start_new_session=True
     )
     try:
-        _wait_for(f"{registers_url}/healthz", processes["registers"])
-        logins, citizens = _prepare(demo)
+        logins, citizens = _prepare(
+            demo, lambda: _wait_for(f"{registers_url}/healthz", processes["registers"])
+        )
     except BaseException:
         processes["registers"].terminate()
         raise

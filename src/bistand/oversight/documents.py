@@ -9,59 +9,27 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.utils import translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-
 from bistand.portal.models import DocumentRequest
+from bistand.portal.requests import random_check_text
 from bistand.portal.services import request_documents, send_message
 
 if TYPE_CHECKING:
     from bistand.oversight.models import RandomCheck
 
 
-def _months_text(months: list[datetime.date]) -> str:
-    names = [date_format(m, "F Y") for m in months]
-    if len(names) <= 1:
-        return "".join(names)
-    return _("%(list)s och %(last)s") % {"list": ", ".join(names[:-1]), "last": names[-1]}
-
-
-def request_text(months: list[datetime.date], deadline: datetime.date, lang: str = "sv") -> str:
-    """What the citizen is asked, in plain words, in `lang`."""
-    with translation.override(lang):
-        return _(
-            "Ditt hushåll har lottats ut till en slumpvis kontroll (stickprov). Varje månad lottar vi några "
-            "hushåll bland alla som får försörjningsstöd. Det betyder inte att vi misstänker något fel. "
-            "Skicka kontoutdrag för alla konton i hushållet och kvitton på era utgifter för %(months)s. "
-            "Skicka in senast %(deadline)s. Behöver du mer tid eller hjälp? Skriv ett meddelande till oss."
-        ) % {"months": _months_text(months), "deadline": date_format(deadline, "j F Y")}
-
-
-def _language(check: RandomCheck) -> str:
-    """The language the household chose on its latest application."""
-    latest = check.case.pipeline_runs.select_related("application").order_by("-created_at").first()
-    if latest is None:
-        return "sv"
-    entry = (latest.application.answers or {}).get("language") or {}
-    return entry.get("value") or "sv"
-
-
 def ask(check: RandomCheck, months: list[datetime.date]):
     """Ask the drawn household for bank statements and receipts by the check's deadline.
 
-    In Swedish (the original), with the same request in the household's own language when it chose
-    another, kept apart so each is shown marked with its language. Returns the portal's DocumentRequest.
+    The Swedish original is stored; Mina sidor writes the request from its months in whatever language
+    the reader uses (`portal.requests`). Returns the portal's DocumentRequest.
     """
-    lang = _language(check)
     return request_documents(
         check.case,
-        request_text(months, check.deadline, "sv"),
+        random_check_text(months, check.deadline, "sv"),
         check.deadline,
         None,
         reason=DocumentRequest.Reason.RANDOM_CHECK,
-        translation=request_text(months, check.deadline, lang) if lang != "sv" else "",
-        translation_language=lang if lang != "sv" else "",
+        months=months,
     )
 
 

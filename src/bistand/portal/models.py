@@ -28,9 +28,9 @@ class DocumentRequest(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_requests")
     text = models.TextField(help_text="What is asked for, in plain language: the Swedish original.")
-    # The same request in the household's own language, when that is not Swedish (the random check's).
-    translation = models.TextField(blank=True)
-    translation_language = models.CharField(max_length=8, blank=True)
+    # The months the documents are for ("2026-09"), for a request the system words itself (the random
+    # check's): what is asked is then written from them in the reader's own language (portal.requests).
+    months = models.JSONField(default=list, blank=True)
     reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.CASEWORKER)
     deadline = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)

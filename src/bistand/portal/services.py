@@ -34,12 +34,12 @@ def request_documents(
     by_user=None,
     *,
     reason: str = DocumentRequest.Reason.CASEWORKER,
-    translation: str = "",
-    translation_language: str = "",
+    months: Iterable[datetime.date] = (),
 ) -> DocumentRequest:
     """Ask the citizen for documents by a deadline (a caseworker, or the random check with ``by_user=None``).
 
-    `text` is the Swedish original; `translation` the same request in `translation_language`, if any.
+    `text` is the Swedish original. A request the system words itself gives the `months` the documents are
+    for, and is then shown in the reader's own language (`portal.requests`).
     """
     if not text.strip():
         raise ValueError("say what is asked for")
@@ -47,8 +47,7 @@ def request_documents(
         request = DocumentRequest.objects.create(
             case=case,
             text=text.strip(),
-            translation=translation.strip(),
-            translation_language=translation_language if translation.strip() else "",
+            months=[f"{month:%Y-%m}" for month in months],
             deadline=deadline,
             requested_by=by_user,
             reason=reason,

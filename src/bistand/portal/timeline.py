@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from bistand.cases import events
@@ -72,16 +70,9 @@ def _kommunicering(event: TimelineEvent, payload: events.KommuniceringSent) -> E
     return Entry(
         event,
         _("Vi har fått uppgifter som kan påverka beslutet"),
-        # What was found is the caseworker's Swedish: marked so, in any page language.
-        mark_safe(  # noqa: S308 - the template and every value are escaped
-            conditional_escape(_("%(found)s Du kan svara till och med %(date)s, innan vi beslutar."))
-            % {
-                "found": format_html('<span lang="sv" dir="ltr">{}</span>', payload.found or ""),
-                "date": conditional_escape(_date(payload.reply_by)),
-            }
-        ),
-        reverse("portal:messages", args=[event.case_id]),
-        _("Svara i ett meddelande"),
+        _("Du kan svara till och med %(date)s, innan vi beslutar.") % {"date": _date(payload.reply_by)},
+        reverse("portal:kommunicering", args=[payload.kommunicering_id]) if payload.kommunicering_id else "",
+        _("Läs vad som har kommit fram och svara"),
     )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("decisions/<int:decision_id>/appeal/", views.appeal, name="appeal"),
     path("requests/<int:request_id>/", views.request_detail, name="request"),
+    path("kommunicering/<int:kommunicering_id>/", views.kommunicering_detail, name="kommunicering"),
     path("powers/<int:power_id>/revoke/", views.revoke_power, name="revoke-power"),
     path("payout-account/", views.payout_account, name="payout-account"),
     path("supplement/", supplement_views.supplement, name="supplement"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bistand.cases.models import Case, TimelineEvent
-from bistand.casework.models import ActivityPlan, JournalNote
+from bistand.casework.models import ActivityPlan, JournalNote, Kommunicering
 from bistand.casework.norm_wait import waiting_for
 from bistand.core import files
 from bistand.decisions.letters import ensure_letters, party_languages
@@ -34,7 +34,7 @@ from bistand.intake.models import Application, PowerOfAttorney
 from bistand.intake.supplement import decided_months
 from bistand.payments import services as payments
 from bistand.payments.jobbpremie import paid_months, starts_working
-from bistand.portal import presentation, services
+from bistand.portal import presentation, requests, services
 from bistand.portal.forms import AppealForm, MessageForm, UploadForm
 from bistand.portal.models import DocumentRequest, Message
 from bistand.portal.timeline import describe
@@ -63,7 +63,14 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("application")
         .order_by("-occurred_at", "-pk")[:50]
     )
-    open_requests = DocumentRequest.objects.filter(case__in=cases, status=DocumentRequest.Status.OPEN)
+    open_requests = [
+        (doc_request, requests.summary(doc_request))
+        for doc_request in DocumentRequest.objects.filter(case__in=cases, status=DocumentRequest.Status.OPEN)
+    ]
+    # What has come to light before a decision, while the citizen may still reply (FL 25 §).
+    open_kommuniceringar = Kommunicering.objects.filter(
+        run__case__in=cases, replied_at__isnull=True, reply_by__gte=timezone.localdate()
+    ).order_by("reply_by", "pk")
     unread = Message.objects.filter(
         case__in=cases, sender_kind=Message.Sender.CASEWORKER, read_at__isnull=True
     ).count()
@@ -94,6 +101,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "may_apply_for_supplement": bool(decided_months(person)),
             "entries": [describe(e) for e in events],
             "open_requests": open_requests,
+            "open_kommuniceringar": open_kommuniceringar,
             "unread": unread,
             "cases": cases,
             "decisions": decisions,
@@ -257,7 +265,26 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(
         request,
         "portal/request.html",
-        {"doc_request": doc_request, "form": form, "error": error, "uploads": doc_request.uploads.all()},
+        {
+            "doc_request": doc_request,
+            "frame": requests.for_document_request(doc_request),
+            "closed": doc_request.status != DocumentRequest.Status.OPEN,  # nothing more is asked
+            "form": form,
+            "error": error,
+            "uploads": doc_request.uploads.all(),
+        },
+    )
+
+
+@citizen_required
+def kommunicering_detail(request: HttpRequest, kommunicering_id: int) -> HttpResponse:
+    """A kommunicering (FL 25 §): what has come to light, by when to reply, and how."""
+    person = acting_person(request)
+    entry = get_object_or_404(
+        Kommunicering.objects.select_related("run"), pk=kommunicering_id, run__case__in=visible_cases(person)
+    )
+    return render(
+        request, "portal/kommunicering.html", {"entry": entry, "frame": requests.for_kommunicering(entry)}
     )
 
 

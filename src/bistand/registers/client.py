@@ -1,5 +1,6 @@
-"""The register gateway: every source asked in parallel, with retries, a circuit breaker per source and a
-cache per (case, person, period, source).
+"""The register gateway: the sources asked in parallel — the ones that share a call (SSBTEK's seven agencies)
+in one call, the others (Navet) beside it — with retries, a circuit breaker per source and a cache per
+(case, person, period, source).
 
 Sync API (it runs the sources on a thread pool), so a Django task can call it directly::
 
@@ -28,13 +29,20 @@ import httpx
 from bistand.identity.personnummer import Personnummer, parse
 from bistand.registers.breaker import CircuitBreaker
 from bistand.registers.cache import AnswerCache, CachedAnswer, CacheKey
-from bistand.registers.errors import CircuitOpen, MalformedAnswer, RegisterError
-from bistand.registers.interface import Parsed, Provenance, RegisterAnswer, SourceAdapter, SourceResult
+from bistand.registers.errors import CircuitOpen, MalformedAnswer, RegisterError, RegisterUnavailable
+from bistand.registers.interface import (
+    Parsed,
+    Provenance,
+    RawAnswer,
+    RegisterAnswer,
+    SourceAdapter,
+    SourceResult,
+)
 from bistand.registers.navet import NavetAdapter
 from bistand.registers.navet import parse_answer as navet_parse
 from bistand.registers.shield import shielded
 from bistand.registers.sources import ALL_SOURCES, Period, Source
-from bistand.registers.ssbtek import SsbtekAdapter, SsbtekConfig
+from bistand.registers.ssbtek import SsbtekAdapter, SsbtekCall, SsbtekConfig
 from bistand.registers.ssbtek import parse_answer as ssbtek_parse
 from bistand.registers.tls import TlsFiles
 
@@ -50,7 +58,8 @@ URL_ENV = "BISTAND_REGISTERS_URL"
 class ClientSettings:
     """How patient the gateway is. Defaults suit the robot; tests use much shorter timeouts.
 
-    ``timeout`` is per attempt (httpx: connect, read, write each); ``timeouts`` overrides it per source.
+    ``timeout`` is per attempt (httpx: connect, read, write each); ``timeouts`` overrides it per source (a
+    call shared by several sources waits as long as the most patient of them).
     A source gets at most ``1 + retries`` attempts, with exponential backoff (``backoff_base`` × 2ⁿ, at most
     ``backoff_max``) and jitter between them, and only after a timeout, a 5xx or a connection failure.
     The breaker opens after ``breaker_threshold`` failed look-ups in a row and tries again after
@@ -109,20 +118,38 @@ class RegisterClient:
         period: Period | str,
         sources: Iterable[Source | str] | None = None,
         case_id: str | None = None,
+        *,
+        asked_by: str | None = None,
+        fresh: bool = False,
     ) -> RegisterAnswer:
         """Ask the chosen sources (default: every source this gateway has) for one person and month.
 
         Each source's result holds facts, a typed error, or both for a partial answer; this method does
-        not raise for a source's failure. ``case_id`` turns on the cache for complete answers.
+        not raise for a source's failure. ``case_id`` turns on the cache for complete answers; ``fresh``
+        asks the sources even when the cache has their answer (and keeps the new one). ``asked_by`` is
+        the caseworker who asked (sent as SSBTEK's ``handlaggare``); None is the robot.
         """
         person = person_id if isinstance(person_id, Personnummer) else parse(person_id)
         month = Period.parse(period)
         chosen = self._resolve(sources)
-        if len(chosen) == 1:
-            results = [self._ask(chosen[0], person, month, case_id)]
-        else:
-            results = list(self._executor.map(lambda s: self._ask(s, person, month, case_id), chosen))
-        return RegisterAnswer(person, month, case_id, {r.source: r for r in results})
+        results: dict[Source, SourceResult] = {}
+        to_ask = []
+        for source in chosen:
+            key = self._key(case_id, person, month, source)
+            cached = None if key is None or fresh else self._from_cache(self.adapters[source], key)
+            if cached is not None:
+                results[source] = cached
+            else:
+                to_ask.append(source)
+        groups = self._calls(to_ask)
+
+        def ask(group: list[Source]) -> list[SourceResult]:
+            return self._ask(group, person, month, case_id, asked_by)
+
+        # One call on this thread needs no pool (SSBTEK alone, or Navet alone).
+        done = [ask(groups[0])] if len(groups) == 1 else list(self._executor.map(ask, groups))
+        results.update((r.source, r) for group in done for r in group)
+        return RegisterAnswer(person, month, case_id, {s: results[s] for s in chosen})
 
     def _resolve(self, sources: Iterable[Source | str] | None) -> list[Source]:
         if sources is None:
@@ -136,67 +163,151 @@ class RegisterClient:
                 chosen.append(source)
         return chosen
 
-    # -- one source --
+    def _calls(self, sources: list[Source]) -> list[list[Source]]:
+        """The calls one look-up makes: the sources whose adapters share a call (``adapter.call``, SSBTEK's
+        agencies) together, every other source alone."""
+        shared: dict[int, list[Source]] = {}
+        calls: list[list[Source]] = []
+        for source in sources:
+            call = getattr(self.adapters[source], "call", None)
+            if call is None:
+                calls.append([source])
+            elif id(call) in shared:
+                shared[id(call)].append(source)
+            else:
+                shared[id(call)] = [source]
+                calls.append(shared[id(call)])
+        return calls
 
-    def _ask(self, source: Source, person: Personnummer, period: Period, case_id: str | None) -> SourceResult:
-        adapter = self.adapters[source]
-        key = (
-            CacheKey(case_id, person.digits, str(period), source)
-            if case_id and self.cache is not None
-            else None
-        )
-        if key is not None:
-            cached = self._from_cache(adapter, key)
-            if cached is not None:
-                return cached
+    def _key(
+        self, case_id: str | None, person: Personnummer, period: Period, source: Source
+    ) -> CacheKey | None:
+        if not case_id or self.cache is None:
+            return None
+        return CacheKey(case_id, person.digits, str(period), source)
+
+    # -- one call, for one source or several sharing it --
+
+    def _ask(
+        self,
+        sources: list[Source],
+        person: Personnummer,
+        period: Period,
+        case_id: str | None,
+        asked_by: str | None,
+    ) -> list[SourceResult]:
+        """Ask ``sources`` in one call per attempt. Each source keeps its own breaker, retries and cache:
+        a retry asks again only for the sources whose error a retry may fix."""
         request_id = str(uuid.uuid4())
-        breaker = self.breakers[source]
-        if not breaker.allow():
+        results: dict[Source, SourceResult] = {}
+        pending = []
+        for source in sources:
+            if self.breakers[source].allow():
+                pending.append(source)
+                continue
             error = CircuitOpen(
                 source, "the circuit breaker is open after repeated failures", request_id=request_id
             )
             self._log(source, person, error.kind, 0)
-            return SourceResult(
+            results[source] = SourceResult(
                 source, None, error, Provenance(source, _now(), request_id, None, "", attempts=0)
             )
-        attempts, raw = 0, ""
+        attempts = 0
         try:
-            while True:
+            while pending:
                 attempts += 1
-                raw = ""
                 try:
-                    fetched = adapter.fetch(person, period, request_id, self.settings.timeout_for(source))
-                    # Protected fields go before anything keeps the raw text (snapshot, cache, extract).
-                    raw = shielded(source, fetched.raw)
-                    parsed = adapter.parse(raw)
-                except RegisterError as error:
-                    error.request_id = error.request_id or request_id
-                    if error.retryable and attempts <= self.settings.retries:
-                        self._sleep(self._backoff(attempts))
-                        continue
-                    if error.counts_against_source:
-                        breaker.record_failure()
-                    else:
-                        breaker.record_success()
-                    self._log(source, person, error.kind, attempts)
-                    return SourceResult(
-                        source, None, error, Provenance(source, _now(), request_id, None, raw, attempts)
-                    )
+                    outcomes = self._fetch(pending, person, period, request_id, asked_by)
                 except Exception as exc:  # a bug in an adapter must not take the other sources down with it
-                    log.exception(
-                        "register %s: unexpected %s in the adapter", source.value, type(exc).__name__
-                    )
-                    breaker.record_failure()
-                    error = RegisterError(
-                        source, f"unexpected {type(exc).__name__} in the adapter", request_id=request_id
-                    )
-                    return SourceResult(
-                        source, None, error, Provenance(source, _now(), request_id, None, raw, attempts)
-                    )
-                break
+                    log.exception("register call: unexpected %s in the adapter", type(exc).__name__)
+                    for source in pending:
+                        self.breakers[source].record_failure()
+                        error = RegisterError(
+                            source, f"unexpected {type(exc).__name__} in the adapter", request_id=request_id
+                        )
+                        results[source] = SourceResult(
+                            source, None, error, Provenance(source, _now(), request_id, None, "", attempts)
+                        )
+                    break
+                again = []
+                for source in pending:
+                    key = self._key(case_id, person, period, source)
+                    result = self._settle(source, outcomes.get(source), person, request_id, attempts, key)
+                    if result is None:
+                        again.append(source)
+                    else:
+                        results[source] = result
+                pending = again
+                if pending:
+                    self._sleep(self._backoff(attempts))
         except BaseException:
-            breaker.record_failure()  # e.g. KeyboardInterrupt: never leave a half-open trial reserved
+            for source in pending:  # e.g. KeyboardInterrupt: never leave a half-open trial reserved
+                self.breakers[source].record_failure()
             raise
+        return [results[s] for s in sources]
+
+    def _fetch(
+        self,
+        sources: list[Source],
+        person: Personnummer,
+        period: Period,
+        request_id: str,
+        asked_by: str | None,
+    ) -> Mapping[Source, RawAnswer | RegisterError]:
+        """One attempt: the shared call for several sources, or the adapter's own ``fetch``. The call
+        waits as long as the most patient of its sources."""
+        timeout = max(self.settings.timeout_for(s) for s in sources)
+        adapter = self.adapters[sources[0]]
+        call = getattr(adapter, "call", None)
+        if call is not None:
+            return call.fetch_many(person, period, sources, request_id, timeout, asked_by)
+        (source,) = sources
+        try:
+            return {source: adapter.fetch(person, period, request_id, timeout)}
+        except RegisterError as error:
+            return {source: error}
+
+    def _settle(
+        self,
+        source: Source,
+        outcome: RawAnswer | RegisterError | None,
+        person: Personnummer,
+        request_id: str,
+        attempts: int,
+        key: CacheKey | None,
+    ) -> SourceResult | None:
+        """One source's result of an attempt, or None when it is to be asked again."""
+        breaker = self.breakers[source]
+        raw = ""
+        try:
+            if outcome is None:
+                raise RegisterUnavailable(source, "the call gave no answer for this source")
+            if isinstance(outcome, RegisterError):
+                raise outcome
+            # Protected fields go before anything keeps the raw text (snapshot, cache, extract).
+            raw = shielded(source, outcome.raw)
+            parsed = self.adapters[source].parse(raw)
+        except RegisterError as error:
+            error.request_id = error.request_id or request_id
+            if error.retryable and attempts <= self.settings.retries:
+                return None
+            if error.counts_against_source:
+                breaker.record_failure()
+            else:
+                breaker.record_success()
+            self._log(source, person, error.kind, attempts)
+            return SourceResult(
+                source, None, error, Provenance(source, _now(), request_id, None, raw, attempts)
+            )
+        except Exception as exc:  # a bug in a parser must not take the other sources down with it
+            log.exception("register %s: unexpected %s in the adapter", source.value, type(exc).__name__)
+            breaker.record_failure()
+            error = RegisterError(
+                source, f"unexpected {type(exc).__name__} in the adapter", request_id=request_id
+            )
+            return SourceResult(
+                source, None, error, Provenance(source, _now(), request_id, None, raw, attempts)
+            )
         breaker.record_success()
         provenance = Provenance(source, _now(), request_id, parsed.upstream_id, raw, attempts)
         if parsed.partial is not None:
@@ -288,6 +399,7 @@ def http_gateway(
         headers={"User-Agent": "bistand-registers/2"},
     )
     config = SsbtekConfig.from_env(url)
+    ssbtek = SsbtekCall(http, config)  # one call per look-up for every SSBTEK agency asked
     adapters: dict[Source, SourceAdapter] = {}
     for source in sources:
         if source is Source.NAVET:
@@ -295,5 +407,5 @@ def http_gateway(
                 http, NavetAdapter.endpoint_from_env(url), config.organisationsnummer
             )
         else:
-            adapters[source] = SsbtekAdapter(source, http, config)
+            adapters[source] = SsbtekAdapter(source, ssbtek)
     return RegisterClient(adapters, settings, cache=cache, on_close=http.close)

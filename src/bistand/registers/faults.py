@@ -11,15 +11,18 @@ A rule says what goes wrong, for which source and which person (``"*"`` for any)
     {"mode": "not_entitled", "source": "tns"}
     {"mode": "not_found", "person": "199001012385"}
 
-Modes:
+Modes (an SSBTEK question asks several agencies in one call: each agency's rule applies to its part):
 
-* ``latency``: wait ``latency_ms`` before answering normally (latency rules add up);
-* ``timeout``: hold the connection ``hold_ms`` (default 10 s, longer than any client timeout), then answer
+* ``latency``: wait ``latency_ms`` before answering normally (latency rules add up); the composite
+  service asks its agencies in parallel, so one slow agency makes the whole answer that much slower;
+* ``timeout``: hold the answer ``hold_ms`` (default 10 s, longer than any client timeout), then answer
   with the agency's error tagged ``SSBT``, code ``TIDSGRANS`` (the composite service gave up waiting);
-* ``error``: a SOAP Fault of the composite service (SSBT) with HTTP ``status`` (500–599, default 503);
-  ``variant: "bt"`` instead answers 200 with the agency's error tagged ``BT`` (one agency failed);
-* ``malformed``: broken XML (``variant: "syntax"``, default) or a well-formed answer of the wrong shape
-  (``"shape"``);
+  the other agencies' parts come in the same, late, answer;
+* ``error``: a SOAP Fault of the composite service (SSBT) with HTTP ``status`` (500–599, default 503):
+  the whole call fails, for every agency in it; ``variant: "bt"`` instead answers 200 with the agency's
+  error tagged ``BT`` (one agency failed, the others answer);
+* ``malformed``: broken XML, the whole answer (``variant: "syntax"``, default), or the agency's part with
+  neither data nor error (``"shape"``);
 * ``partial``: drop the second half of the records and say so the way the agency does (LEFI
   ``avvikelser`` INTERNT_FEL, an a-kassa whose status is not OK, Transportstyrelsen's ``FEL``, CSN's
   result code, Arbetsförmedlingen's status code);
@@ -27,7 +30,8 @@ Modes:
   agreement does not cover (for LEFI: avvikelse OBEHORIG);
 * ``not_found``: the agency's ``BT`` error ``PERSON_SAKNAS``.
 
-``times`` limits a rule to that many matching requests (then it is removed), which is how a test makes a
+``times`` limits a rule to that many matching requests (then it is removed; an SSBTEK call is one request,
+whatever the number of agencies in it), which is how a test makes a
 source fail twice and then recover. ``probability`` (0–1) makes a rule apply to only that share of the
 requests it matches, e.g. ``{"mode": "error", "probability": 0.2}`` fails about a fifth of all calls; the
 draws come from the rule's own ``random.Random(seed)`` (``seed`` defaults to 1), so the same sequence of
@@ -219,19 +223,36 @@ class FaultTable:
             return list(self._rules)
 
     def decide(self, source: Source, person: str) -> FaultDecision:
-        """Pick the faults for one request and use up one of each rule's ``times``."""
+        """Pick the faults for one request to one source and use up one of each rule's ``times``."""
+        return self.decide_call([source], person)[source]
+
+    def decide_call(self, sources: list[Source], person: str) -> dict[Source, FaultDecision]:
+        """Pick the faults for one call asking ``sources`` (an SSBTEK question asks several agencies).
+
+        A rule is drawn and uses up one of its ``times`` once per call, however many of the call's sources
+        it matches: "fails a fifth of the calls" stays a fifth of the calls, not of the agencies in them.
+        """
         with self._lock:
-            matching = [r for r in self._rules if r.matches(source, person) and self._fires(r)]
-            if not matching:
-                return FaultDecision()
-            latency = [r for r in matching if r.mode is FaultMode.LATENCY]
-            terminal = sorted(
-                (r for r in matching if r.mode is not FaultMode.LATENCY), key=lambda r: r.person == "*"
-            )
-            chosen = terminal[0] if terminal else None
-            for rule in [*latency, *([chosen] if chosen else [])]:
+            drawn: dict[str, bool] = {}
+
+            def fires(rule: FaultRule) -> bool:
+                if rule.id not in drawn:
+                    drawn[rule.id] = self._fires(rule)
+                return drawn[rule.id]
+
+            decisions, used = {}, {}
+            for source in sources:
+                matching = [r for r in self._rules if r.matches(source, person) and fires(r)]
+                latency = [r for r in matching if r.mode is FaultMode.LATENCY]
+                terminal = sorted(
+                    (r for r in matching if r.mode is not FaultMode.LATENCY), key=lambda r: r.person == "*"
+                )
+                chosen = terminal[0] if terminal else None
+                used.update((r.id, r) for r in [*latency, *([chosen] if chosen else [])])
+                decisions[source] = FaultDecision(sum(r.latency_ms for r in latency), chosen)
+            for rule in used.values():
                 self._use(rule)
-            return FaultDecision(sum(r.latency_ms for r in latency), chosen)
+            return decisions
 
     def _fires(self, rule: FaultRule) -> bool:
         """Whether a matching rule applies to this request: always, or by its own seeded draw."""

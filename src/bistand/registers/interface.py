@@ -6,16 +6,17 @@ The pipeline calls a :class:`RegisterGateway`::
     fk = answer.facts(Source.FK)          # FkFacts, or raises the source's typed error
     for source, error in answer.errors.items(): ...
 
-Behind the gateway each source is a :class:`SourceAdapter`: the SSBTEK v10 SOAP adapter per agency and the
-Navet adapter, against the simulator in development and the agencies in production (docs/registers.md). Retries, the circuit
-breaker, parallelism and the cache live in the gateway (``client.RegisterClient``), so every adapter gets
-them without writing them again.
+Behind the gateway each source is a :class:`SourceAdapter`: the SSBTEK v10 SOAP adapter per agency (the
+agencies of one look-up share one call, :class:`SharedCall`) and the Navet adapter, against the simulator
+in development and the agencies in production (docs/registers.md). Retries, the circuit breaker,
+parallelism and the cache live in the gateway (``client.RegisterClient``), so every adapter gets them
+without writing them again.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,6 +34,7 @@ __all__ = [
     "RawAnswer",
     "RegisterAnswer",
     "RegisterGateway",
+    "SharedCall",
     "SourceAdapter",
     "SourceResult",
     "to_jsonable",
@@ -175,13 +177,17 @@ class RegisterGateway(Protocol):
         period: Period | str,
         sources: Iterable[Source | str] | None = None,
         case_id: str | None = None,
+        *,
+        asked_by: str | None = None,
+        fresh: bool = False,
     ) -> RegisterAnswer:
         """Ask the sources (all when ``sources`` is None) and return one result per source.
 
         Never raises for a source's failure: each failure is a typed error in its result. Raises
         ``PersonnummerError`` / ``ValueError`` for an invalid person number, period or source name.
         With a ``case_id``, complete answers are cached per (case, person, period, source), so that a
-        retried pipeline step does not ask again.
+        retried pipeline step does not ask again; ``fresh`` asks anyway (a caseworker's new look-up).
+        ``asked_by`` is the caseworker's id when a caseworker asked, None when the robot did.
         """
         ...
 
@@ -210,6 +216,9 @@ class SourceAdapter(Protocol):
     for a failure it can tell (timeout, unavailable, not found, rejected). ``parse`` turns a raw answer
     into facts, raising :class:`MalformedAnswer` when it cannot; it must be pure, because cached raw
     answers are parsed again when read back.
+
+    Sources answered by one service call (SSBTEK's agencies) also have a ``call`` attribute, a
+    :class:`SharedCall` they share: the gateway then asks them together, one call per attempt.
     """
 
     source: Source
@@ -217,6 +226,25 @@ class SourceAdapter(Protocol):
     def fetch(self, person: Personnummer, period: Period, request_id: str, timeout: float) -> RawAnswer: ...
 
     def parse(self, raw: str) -> Parsed: ...
+
+
+class SharedCall(Protocol):
+    """One call that answers for several sources (SSBTEK: one question, an ``inkludera`` flag per agency).
+
+    ``fetch_many`` does one attempt for ``sources`` and gives each its raw answer (its own part) or its
+    typed error; a failure of the whole call is every source's error. The gateway parses each part with
+    the source's adapter, so retries, breakers and the cache stay per source.
+    """
+
+    def fetch_many(
+        self,
+        person: Personnummer,
+        period: Period,
+        sources: Sequence[Source],
+        request_id: str,
+        timeout: float,
+        asked_by: str | None = None,
+    ) -> Mapping[Source, RawAnswer | RegisterError]: ...
 
 
 def to_jsonable(value: Any) -> Any:

@@ -1,18 +1,22 @@
 """The production adapter for SSBTEK v10 (Sammansatt Bastjänst för ekonomiskt bistånd) over SOAP and
-mutual TLS, one :class:`SsbtekAdapter` per agency behind the gateway's ``SourceAdapter`` interface.
+mutual TLS.
 
-Each adapter sends ``hamtaBastjanstInformation`` with ``inkludera="true"`` for its own agency only and
-reads that agency's part of the answer, so the gateway's per-source retries and circuit breakers work as
-before (seven calls instead of one shared call: simpler, and one slow agency holds up nobody else).
+One look-up is one SOAP call: :class:`SsbtekCall` sends ``hamtaBastjanstInformation`` with an ``inkludera``
+flag per agency (true for every agency still wanted) and splits the answer into each agency's part. Behind
+the gateway's ``SourceAdapter`` interface each agency is an :class:`SsbtekAdapter` that shares that call
+(``adapter.call``): the gateway asks the agencies of one look-up together, reads each part with its own
+``parse``, and keeps retries, circuit breakers and the cache per agency (a retry asks again only for the
+agencies that failed).
 
 Errors, as the WSDL and XSD define them, onto the typed errors the pipeline handles:
 
 * a SOAP Fault (``hamtaBastjanstInformationFault``) is the composite service failing, ``SSBT`` for the
-  whole call: ``TIDSGRANS`` → :class:`RegisterTimeout`, a client fault → :class:`RequestRejected`, anything
-  else → :class:`RegisterUnavailable`;
+  whole call (every agency asked gets the error): ``TIDSGRANS`` → :class:`RegisterTimeout`, a client fault
+  → :class:`RequestRejected`, anything else → :class:`RegisterUnavailable`;
 * an agency's ``error`` with ``kalla`` ``SSBT`` (the composite service gave up on it: ``TIDSGRANS``) →
   :class:`RegisterTimeout`; with ``kalla`` ``BT`` (the agency itself): ``PERSON_SAKNAS`` →
-  :class:`PersonNotFound`, anything else → :class:`RegisterUnavailable`;
+  :class:`PersonNotFound`, anything else → :class:`RegisterUnavailable`. The other agencies' parts of the
+  same answer are read as usual;
 * the agency left out although asked for (the agreement does not cover it) → :class:`NotAvailable`.
 """
 
@@ -20,9 +24,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -68,11 +73,13 @@ __all__ = [
     "AGENCY",
     "NS",
     "SsbtekAdapter",
+    "SsbtekCall",
     "SsbtekConfig",
     "agency_error",
     "classify_http",
     "parse_answer",
     "request_body",
+    "split_answer",
 ]
 
 SSBT = "http://schema.forsakringskassan.se/integration/ssbt/10"
@@ -100,7 +107,8 @@ AGENCY: dict[Source, str] = {
 @dataclass(frozen=True, slots=True)
 class SsbtekConfig:
     """Who asks and where: the municipality's identity in every question (``Ingivare``), LEFI's aktörs-id,
-    the purpose and legal ground SSBTEK requires, and the endpoint."""
+    the purpose and legal ground SSBTEK requires, and the endpoint. ``handlaggare`` is the robot's id: a
+    look-up a caseworker asks for carries the caseworker's id instead (``asked_by``)."""
 
     endpoint: str
     organisationsnummer: str = "162120000000"
@@ -133,9 +141,17 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, ns: str = SS
 
 
 def request_body(
-    config: SsbtekConfig, person: Personnummer, period: Period, sources: set[Source], reference: str
+    config: SsbtekConfig,
+    person: Personnummer,
+    period: Period,
+    sources: set[Source],
+    reference: str,
+    asked_by: str | None = None,
 ) -> etree._Element:
-    """``hamtaBastjanstInformation`` for one person and month, with ``inkludera`` true for ``sources``."""
+    """``hamtaBastjanstInformation`` for one person and month, with ``inkludera`` true for ``sources``.
+
+    ``asked_by`` is the caseworker who asked for the look-up (``Ingivare/handlaggare``); None is the robot.
+    """
     root = etree.Element(f"{{{SSBT}}}hamtaBastjanstInformation", nsmap={"ssbt": SSBT})
     general = _sub(root, "generellaFrageparametrar")
     _sub(general, "korrelationsid", reference)
@@ -143,7 +159,7 @@ def request_body(
     ingivare = _sub(general, "ingivare")
     _sub(ingivare, "organisationsnummer", config.organisationsnummer)
     _sub(ingivare, "namn", config.namn)
-    _sub(ingivare, "handlaggare", config.handlaggare)
+    _sub(ingivare, "handlaggare", (asked_by or "").strip() or config.handlaggare)
     _sub(general, "personidentitet", person.digits)
     _sub(general, "arendeidentitet", reference)
     span = _sub(general, "tidsperiod")
@@ -188,38 +204,102 @@ def classify_http(source: Source, status: int, content: bytes, request_id: str) 
     )
 
 
-class SsbtekAdapter:
-    """One agency of SSBTEK: ``fetch`` sends the SOAP question over mutual TLS, ``parse`` reads the answer."""
+class SsbtekCall:
+    """One SSBTEK question for several agencies at once, shared by the agencies' adapters (``fetch_many``).
 
-    def __init__(self, source: Source, http: httpx.Client, config: SsbtekConfig) -> None:
-        if source not in AGENCY:
-            raise ValueError(f"{source.value} is not an SSBTEK agency")
-        self.source = source
+    The answer comes back split: each agency gets its own part in the answer's envelope (what its adapter
+    parses, caches and keeps in the snapshot), so one agency's ``BT`` error leaves the others' facts intact.
+    A failure of the call itself (timeout, connection, SOAP Fault) is every asked agency's error.
+    """
+
+    def __init__(self, http: httpx.Client, config: SsbtekConfig) -> None:
         self._http = http
-        self._config = config
+        self.config = config
 
-    def request(self, person: Personnummer, period: Period, request_id: str) -> bytes:
-        """The SOAP envelope this adapter sends (also what the tests validate)."""
-        return envelope(request_body(self._config, person, period, {self.source}, request_id))
+    def request(
+        self,
+        person: Personnummer,
+        period: Period,
+        sources: Sequence[Source],
+        request_id: str,
+        asked_by: str | None = None,
+    ) -> bytes:
+        """The SOAP envelope sent for ``sources`` (also what the tests validate)."""
+        return envelope(request_body(self.config, person, period, set(sources), request_id, asked_by))
 
-    def fetch(self, person: Personnummer, period: Period, request_id: str, timeout: float) -> RawAnswer:
-        source = self.source
+    def fetch_many(
+        self,
+        person: Personnummer,
+        period: Period,
+        sources: Sequence[Source],
+        request_id: str,
+        timeout: float,
+        asked_by: str | None = None,
+    ) -> dict[Source, RawAnswer | RegisterError]:
+        """One attempt: one call for ``sources``; per agency its part of the answer or the call's error."""
         try:
             response = self._http.post(
-                self._config.endpoint,
-                content=self.request(person, period, request_id),
+                self.config.endpoint,
+                content=self.request(person, period, sources, request_id, asked_by),
                 headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'},
                 timeout=timeout,
             )
         except httpx.TimeoutException:
-            raise RegisterTimeout(source, f"no answer within {timeout:g} s", request_id=request_id) from None
+            return {
+                s: RegisterTimeout(s, f"no answer within {timeout:g} s", request_id=request_id)
+                for s in sources
+            }
         except httpx.TransportError as exc:
-            raise RegisterUnavailable(
-                source, f"could not reach the service ({type(exc).__name__})", request_id=request_id
-            ) from None
+            reason = f"could not reach the service ({type(exc).__name__})"
+            return {s: RegisterUnavailable(s, reason, request_id=request_id) for s in sources}
         if response.status_code != 200:
-            raise classify_http(source, response.status_code, response.content, request_id)
-        return RawAnswer(response.text)
+            return {s: classify_http(s, response.status_code, response.content, request_id) for s in sources}
+        return {s: RawAnswer(text) for s, text in split_answer(response.content, sources).items()}
+
+
+def split_answer(content: bytes, sources: Sequence[Source]) -> dict[Source, str]:
+    """Each agency's part of an SSBTEK answer, in the answer's own envelope (korrelationsid kept), as text.
+
+    An agency the answer left out gets an answer without its part (read as not available). An answer that
+    is not an SSBTEK answer at all is given whole to every agency, whose ``parse`` then says what is wrong.
+    """
+    try:
+        body = body_child(content)
+    except (ValueError, SoapFault):
+        body = None
+    data = body.find(f"{{{SSBT}}}svarsdata") if body is not None else None
+    if body is None or data is None or body.tag != f"{{{SSBT}}}hamtaBastjanstInformationResponse":
+        text = content.decode("utf-8", errors="replace")
+        return {source: text for source in sources}
+    parts = {etree.QName(part).localname: part for part in data if isinstance(part.tag, str)}
+    split = {}
+    for source in sources:
+        root = etree.Element(body.tag, nsmap=body.nsmap)
+        for child in body:
+            if child is not data:
+                root.append(copy.deepcopy(child))
+        own = etree.SubElement(root, data.tag)
+        if AGENCY[source] in parts:
+            own.append(copy.deepcopy(parts[AGENCY[source]]))
+        split[source] = envelope(root).decode()
+    return split
+
+
+class SsbtekAdapter:
+    """One agency of SSBTEK behind the ``SourceAdapter`` interface: ``parse`` reads its part of an answer;
+    ``fetch`` asks for it alone. The gateway asks the agencies sharing ``call`` together instead."""
+
+    def __init__(self, source: Source, call: SsbtekCall) -> None:
+        if source not in AGENCY:
+            raise ValueError(f"{source.value} is not an SSBTEK agency")
+        self.source = source
+        self.call = call
+
+    def fetch(self, person: Personnummer, period: Period, request_id: str, timeout: float) -> RawAnswer:
+        outcome = self.call.fetch_many(person, period, [self.source], request_id, timeout)[self.source]
+        if isinstance(outcome, RegisterError):
+            raise outcome
+        return outcome
 
     def parse(self, raw: str) -> Parsed:
         return parse_answer(self.source, raw)

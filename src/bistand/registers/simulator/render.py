@@ -19,15 +19,17 @@ from bistand.registers.codes import CSN_KINDS, NO_END
 from bistand.registers.lefi import ARENDE_LISTS, BENEFIT_LABELS, SGI
 from bistand.registers.navet import NAV
 from bistand.registers.simulator.answers import answer_for
-from bistand.registers.soap import envelope, fault_envelope
+from bistand.registers.soap import body_child, envelope, fault_envelope
 from bistand.registers.sources import Source
 from bistand.registers.ssbtek import AGENCY, NS, SSBT
 
 __all__ = [
     "Question",
     "agency_error",
+    "merged",
     "navet_answer",
     "not_entitled",
+    "shapeless",
     "ssbtek_answer",
     "ssbtek_fault",
     "wire_answer",
@@ -92,6 +94,24 @@ def not_entitled(question: Question, source: Source) -> bytes:
     root, part = _response(question, source)
     part.getparent().remove(part)
     return envelope(root)
+
+
+def shapeless(question: Question, source: Source) -> bytes:
+    """A broken agency part (fault injection): the agency's element with neither data nor error."""
+    root, _part = _response(question, source)
+    return envelope(root)
+
+
+def merged(answers: list[bytes]) -> bytes:
+    """One SSBTEK answer holding the agency parts of several one-agency answers, in schema order (what the
+    composite service sends for a question including several agencies)."""
+    first = body_child(answers[0])
+    data = first.find(f"{{{SSBT}}}svarsdata")
+    for other in answers[1:]:
+        data.extend(list(body_child(other).find(f"{{{SSBT}}}svarsdata")))
+    order = list(AGENCY.values())
+    data[:] = sorted(data, key=lambda e: order.index(etree.QName(e).localname))
+    return envelope(first)
 
 
 def ssbtek_answer(question: Question, source: Source, doc: dict[str, Any], *, partial: bool = False) -> bytes:

@@ -2,15 +2,17 @@
 
 Endpoints:
 
-* ``POST /ssbtek/v10``: SSBTEK's ``hamtaBastjanstInformation`` (the published WSDL and XSDs); one agency
-  part per ``inkludera="true"``; ``POST /navet/personpost``: Navet's personpost (``HamtaPersonpost``).
+* ``POST /ssbtek/v10``: SSBTEK's ``hamtaBastjanstInformation`` (the published WSDL and XSDs): one answer
+  with one agency part per ``inkludera="true"``, each with its own fault rule; the answer waits for the
+  slowest agency, and a fault of the composite service (SSBT) fails the whole call; ``POST /navet/personpost``: Navet's personpost (``HamtaPersonpost``).
   Both need a client certificate issued by the simulator's test CA. With ``check_schemas`` (the tests run it
   so) every question is checked against the schemas (one that does not validate gets a SOAP Client fault)
   and every answer before it is sent; without, the simulator answers at full speed (``make run``);
 * ``GET /ssbtek/v10?wsdl``: the published WSDL (address pointing here), its XSDs under ``/ssbtek/v10/schemas/``;
 * ``GET /healthz``: ready, with the seed and the population's size;
 * ``GET|POST|PUT|DELETE /admin/faults``: list, add, replace, clear fault rules (see ``faults.py``);
-* ``GET|DELETE /admin/stats``: requests counted per source, outcome and person key; reset;
+* ``GET|DELETE /admin/stats``: SOAP calls (and per Ingivare's handläggare), and agency answers counted per
+  source, outcome and person key; reset;
 * ``GET /admin/sample?households=N``: a few households' numbers and roles, for demos.
 
 It binds to 127.0.0.1 by default: it is a development and test tool. ``/healthz`` and the admin endpoints
@@ -36,13 +38,13 @@ from urllib.parse import parse_qs, urlsplit
 from lxml import etree
 
 from bistand.registers import xsd
-from bistand.registers.faults import FaultMode, FaultTable, watch_faults_file
+from bistand.registers.faults import FaultMode, FaultRule, FaultTable, watch_faults_file
 from bistand.registers.navet import NAV
 from bistand.registers.population import Population, generate, sample_households
 from bistand.registers.simulator import render
 from bistand.registers.simulator.answers import answer_for
 from bistand.registers.simulator.records import record_lists
-from bistand.registers.soap import SoapFault, body_child, envelope
+from bistand.registers.soap import SoapFault, body_child
 from bistand.registers.sources import Period, Source
 from bistand.registers.ssbtek import AGENCY, SSBT
 from bistand.registers.tls import TlsFiles, ensure_test_pki, server_context
@@ -79,9 +81,19 @@ class _Stats:
 
     def clear(self) -> None:
         with self._lock:
+            self.calls = 0
+            self.by_handlaggare: Counter[str] = Counter()
             self.by_source: Counter[str] = Counter()
             self.by_outcome: Counter[str] = Counter()
             self.by_person: dict[str, Counter[str]] = {}
+
+    def call(self, handlaggare: str | None) -> None:
+        """One SOAP call (an SSBTEK question counts once, whatever the number of agencies in it), and
+        who asked it (Ingivare's handläggare, as read off the wire; Navet has none)."""
+        with self._lock:
+            self.calls += 1
+            if handlaggare is not None:
+                self.by_handlaggare[handlaggare] += 1
 
     def count(self, source: Source, pnr: str | None, outcome: str) -> None:
         with self._lock:
@@ -94,6 +106,8 @@ class _Stats:
         with self._lock:
             return {
                 "total": sum(self.by_source.values()),
+                "calls": self.calls,
+                "by_handlaggare": dict(self.by_handlaggare),
                 "by_source": dict(self.by_source),
                 "by_outcome": dict(self.by_outcome),
                 "by_person": {k: dict(v) for k, v in self.by_person.items()},
@@ -336,12 +350,23 @@ class _Handler(BaseHTTPRequestHandler):
             asked = _Asked(person_id.text or "", Period(2000, 1), render.Question(), [Source.NAVET])
         else:
             asked = _ssbtek_question(question)
-        answers = [self._answer(asked, source) for source in asked.sources]
-        if any(a is None for a in answers):
-            return  # the connection was held and dropped, or the server is stopping
-        status, body = next(((a[0], a[1]) for a in answers if a[0] != 200), (200, None))
+        self.server.stats.call(None if navet else asked.question["handlaggare"])
+        rules = {}
+        delay_ms = 0
+        for source, decision in self.server.faults.decide_call(asked.sources, asked.person).items():
+            rule = rules[source] = decision.rule
+            self.server.stats.count(source, asked.person, rule.mode.value if rule else "ok")
+            held = rule.hold_ms if rule is not None and rule.mode is FaultMode.TIMEOUT else 0
+            delay_ms = max(delay_ms, decision.latency_ms + held)
+        # The composite service asks the agencies in parallel: the answer comes when the slowest agency has
+        # answered, or when SSBTEK gave up on it (a timeout rule's hold).
+        if delay_ms and self.server.stopping.wait(delay_ms / 1000):
+            return  # the server is stopping: the held connection is dropped
+        answers = [self._answer(asked, source, rules[source]) for source in asked.sources]
+        # A failure of the composite service itself (SSBT: a SOAP Fault, a broken answer) is the whole call's.
+        status, body = next(((a[0], a[1]) for a in answers if a[0] != 200 or a[1] is _BROKEN), (200, None))
         if body is None:
-            body = answers[0][1] if len(answers) == 1 else _merge([a[1] for a in answers])
+            body = answers[0][1] if len(answers) == 1 else render.merged([a[1] for a in answers])
         checked = all(len(a) == 2 for a in answers)
         if self.server.check_schemas and status == 200 and checked:
             try:
@@ -351,16 +376,13 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body = 500, render.ssbtek_fault("SVAR_FOLJER_INTE_SCHEMAT", str(exc)[:300])
         self._xml(status, body)
 
-    def _answer(self, asked: _Asked, source: Source) -> tuple[int, bytes] | tuple[int, bytes, bool] | None:
+    def _answer(
+        self, asked: _Asked, source: Source, rule: FaultRule | None
+    ) -> tuple[int, bytes] | tuple[int, bytes, bool]:
+        """One agency's part of the answer (or Navet's answer), with its fault rule applied; the third
+        item False marks a part broken on purpose, never checked against the schema."""
         pnr, question = asked.person, asked.question
-        decision = self.server.faults.decide(source, pnr)
-        rule = decision.rule
-        self.server.stats.count(source, pnr, rule.mode.value if rule else "ok")
-        if decision.latency_ms and self.server.stopping.wait(decision.latency_ms / 1000):
-            return None
         if rule is not None and rule.mode is FaultMode.TIMEOUT:
-            if self.server.stopping.wait(rule.hold_ms / 1000):
-                return None
             return 200, _agency_error(
                 question, source, "SSBT", "TIDSGRANS", "tidsgränsen mot bastjänsten överskreds"
             )
@@ -371,9 +393,10 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             return rule.status, render.ssbtek_fault("TJANST_EJ_TILLGANGLIG", "tjänsten är inte tillgänglig")
         if rule is not None and rule.mode is FaultMode.MALFORMED:
-            # Broken on purpose: never checked against the schema (that is the point).
+            # Broken on purpose: never checked against the schema (that is the point). "syntax" breaks the
+            # whole answer; "shape" gives the agency a part with neither data nor error.
             if rule.variant == "shape":
-                return 200, render.not_entitled(question, source).replace(b"svarsdata", b"svarsdatum"), False
+                return 200, render.shapeless(question, source), False
             return 200, _BROKEN, False
         person = self.server.population.person(pnr)
         if person is None or (rule is not None and rule.mode is FaultMode.NOT_FOUND):
@@ -448,17 +471,6 @@ def _wsdl(host: str) -> bytes:
         f'schemaLocation="{folder}/sammansatt_bastjanst_v10.xsd"',
     )
     return text.encode()
-
-
-def _merge(answers: list[bytes]) -> bytes:
-    """One SSBTEK answer holding the agency parts of several (schema order kept)."""
-    first = body_child(answers[0])
-    data = first.find(f"{{{SSBT}}}svarsdata")
-    for other in answers[1:]:
-        data.extend(list(body_child(other).find(f"{{{SSBT}}}svarsdata")))
-    order = list(AGENCY.values())
-    data[:] = sorted(data, key=lambda e: order.index(etree.QName(e).localname))
-    return envelope(first)
 
 
 def _check_answer(body: bytes, *, navet: bool) -> None:
