@@ -159,6 +159,8 @@ def prepare(cases, policy: str) -> list[Household]:
                 # The aktivitetskrav as enacted asks for the plan's hours and its job-search time.
                 hours_per_week=PLAN_HOURS,
                 job_search_hours=PLAN_JOB_SEARCH_HOURS,
+                # What the caseworker saw at Arbetsförmedlingen when they last accepted the plan (last month).
+                af_status_accepted=dict(c.plans_accepted_af)[pnr],
             )
             for c in cases
             for pnr in c.activity_plans

@@ -174,3 +174,32 @@ def find(population):
         raise LookupError("no such person in the population")
 
     return first
+
+
+def sjukersattning_alone(person, household) -> bool:
+    """An applicant whose one payment is sjukersättning, paid since before September 2026 and ongoing (a
+    predicate for ``find``: the person follows the population, not a number written into a test)."""
+    import datetime
+
+    streams = [s.code for s in person.streams]
+    return (
+        person.role == "applicant"
+        and not person.is_samordningsnummer
+        and streams == ["FK:SA"]
+        and person.streams[0].start <= datetime.date(2026, 9, 1)
+        and person.streams[0].end is None
+        and household.bostadsbidrag is None
+        and person.pnr not in household.child_benefit_to
+        and person.akassa is None
+        and person.study is None
+    )
+
+
+def net_monthly(stream) -> str:
+    """A stream's monthly amount after tax, in whole kronor, as the simulator pays it."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def kronor(value: Decimal) -> Decimal:
+        return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+    return str(kronor(stream.monthly_gross) - kronor(stream.monthly_gross * stream.tax_rate))

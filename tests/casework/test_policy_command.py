@@ -76,6 +76,17 @@ def test_a_policy_with_its_delegation_is_recorded_and_shown(vellinge, tmp_path, 
         (("  max_amount: 20000", "  max_amount: 20000\n  outcomes: [grant, reject]"), "outcomes: okänt fält"),
         (("  max_amount: 20000", ""), "decides_automatically.max_amount: saknas"),
         (("decides_automatically:", "decide_automatically:"), "decide_automatically: okänt fält"),
+        (
+            (
+                "  max_amount: 20000",
+                "  max_amount: 20000\naktivitetskrav:\n  accepted_plan_carries_over: nej",
+            ),
+            "aktivitetskrav.accepted_plan_carries_over: ska vara true eller false",
+        ),
+        (
+            ("  allow_emergency: false", '  allow_emergency: "false"'),
+            "allow_emergency: ska vara true eller false",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_the_field_named_and_nothing_stored(

@@ -92,3 +92,18 @@ def test_the_dashboard_and_its_export_show_them(client, world, unit):
         "1",
     ]
     assert table[("automated", "2026-04", f"unit:{north.pk}")] == "0"
+
+
+def test_every_reform_rule_that_routes_has_a_label_in_the_pareto():
+    """The Pareto names each routing reason in words; the bidragsreform's rules route too."""
+    from django.utils import translation
+
+    from bistand.oversight.statistics import REASON_LABELS, reason_label
+    from bistand.rules.reform import reform_rules
+
+    assert set(reform_rules()) <= set(REASON_LABELS)
+    assert "Arbetsförmedlingen" in reason_label("aktivitetskrav")  # not only "no plan": AF's news too
+    with translation.override("en"):
+        assert reason_label("aktivitetskrav").startswith("Activity requirement")
+    with translation.override("ar"):
+        assert reason_label("medical_certificate") != "Läkarintyg saknas eller täcker inte månaden"

@@ -35,7 +35,7 @@ from bistand.registers.sources import SSBTEK_SOURCES, Period
 from bistand.registers.ssbtek import SSBT
 from bistand.registers.tls import TlsFiles
 from tests.registers.wire import Capture, validate_exchange
-from tests.simulator import TLS_DIR
+from tests.simulator import TLS_DIR, net_monthly, sjukersattning_alone
 
 RECORDED = Path(__file__).parent / "recorded"
 
@@ -195,22 +195,22 @@ def _agencies_in(message: bytes, *, answer: bool = False) -> set[Source]:
     return {s for s, tag in AGENCY.items() if tag in tags}
 
 
-def test_sjukersattning_three_months_read_each_as_itself_and_the_preliminary_one_as_such(registers):
+def test_sjukersattning_three_months_read_each_as_itself_and_the_preliminary_one_as_such(registers, find):
+    person = find(sjukersattning_alone)
+    net = Decimal(net_monthly(person.streams[0]))
     with http_gateway(registers.url, ClientSettings(timeout=10)) as gateway:
-        fk = gateway.lookup("199010292390", "2026-11", sources=["fk"]).facts(Source.FK)
+        fk = gateway.lookup(person.pnr, "2026-11", sources=["fk"]).facts(Source.FK)
     rows = income.incomes({"fk": to_jsonable(fk)})
     paid = [r for r in rows if not r.preliminary]
     assert [(r.month, r.covers_from.month, r.amount) for r in paid] == [
-        ("2026-09", 9, Decimal(9340)),
-        ("2026-10", 10, Decimal(9340)),
-        ("2026-11", 11, Decimal(9340)),
+        ("2026-09", 9, net),
+        ("2026-10", 10, net),
+        ("2026-11", 11, net),
     ]
     (month,) = income.for_month(rows, "2026-11")
-    assert (month.code, month.amount, month.preliminary) == ("FK:SA", Decimal(9340), False), (
-        "one month, not three"
-    )
+    assert (month.code, month.amount, month.preliminary) == ("FK:SA", net, False), "one month, not three"
     (coming,) = income.upcoming(rows, "2026-11")
-    assert (coming.month, coming.preliminary, coming.amount) == ("2026-12", True, Decimal(9340))
+    assert (coming.month, coming.preliminary, coming.amount) == ("2026-12", True, net)
 
 
 def test_sekretessmarkering_address_on_the_wire_is_stored_nowhere(registers, population, find, tmp_path):

@@ -23,6 +23,7 @@ from bistand.registers.simulator import answers
 from bistand.registers.simulator.render import wire_answer
 from bistand.registers.snapshot import RegisterSnapshot
 from bistand.registers.sources import Period, Source
+from tests.simulator import net_monthly, sjukersattning_alone
 
 MONTHS = [Period(2026, 1), Period(2026, 6), Period(2026, 12)]
 
@@ -82,17 +83,19 @@ def reference(population, person, period: Period) -> dict[str, Decimal]:
     return {code: amount for code, amount in paid.items() if amount}
 
 
-def test_sjukersattning_is_prefilled_once_at_its_monthly_amount(population):
+def test_sjukersattning_is_prefilled_once_at_its_monthly_amount(population, find):
+    person = find(sjukersattning_alone)
+    net = net_monthly(person.streams[0])
     gateway = SimulatedGateway(population)
-    result = prefill.fetch("199010292390", "2026-12", factory=lambda: gateway)
+    result = prefill.fetch(person.pnr, "2026-12", factory=lambda: gateway)
     rows = [row for row in result["incomes"] if row["person"] == "applicant"]
-    assert [(r["code"], r["type"], r["amount"]) for r in rows] == [("FK:SA", "sickness_benefit", "9340.00")]
+    assert [(r["code"], r["type"], r["amount"]) for r in rows] == [("FK:SA", "sickness_benefit", f"{net}.00")]
     assert rows[0]["month"] == "2026-12" and rows[0]["preliminary"] is False
 
 
-def test_fk_answers_with_several_months_and_the_next_months_preliminary_payment(population):
+def test_fk_answers_with_several_months_and_the_next_months_preliminary_payment(population, find):
     gateway = SimulatedGateway(population)
-    fk = gateway.lookup("199010292390", "2026-12", sources=(Source.FK,))[Source.FK].facts
+    fk = gateway.lookup(find(sjukersattning_alone).pnr, "2026-12", sources=(Source.FK,))[Source.FK].facts
     months = sorted({(p.covers_from.isoformat()[:7], p.preliminary) for p in fk.payments})
     assert months == [("2026-10", False), ("2026-11", False), ("2026-12", False), ("2027-01", True)]
 
@@ -191,19 +194,21 @@ def test_a_preliminary_payment_stands_in_only_when_nothing_is_paid_yet_and_says_
     assert [(r.amount, r.preliminary) for r in counted] == [(Decimal(9340), True)]
 
 
-def test_the_next_months_preliminary_payment_is_shown_to_the_caseworker_and_not_counted(population):
+def test_the_next_months_preliminary_payment_is_shown_to_the_caseworker_and_not_counted(population, find):
+    person = find(sjukersattning_alone)
+    net = net_monthly(person.streams[0])
     gateway = SimulatedGateway(population)
     month = "2026-12"
-    snapshot = {"applicant": snapshot_of(gateway, "199010292390", month)}
+    snapshot = {"applicant": snapshot_of(gateway, person.pnr, month)}
     values = {
         "month": month,
-        "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": "9340"}],
+        "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": net}],
     }
     findings = reconcile._income_findings(Answers.decode(values), RegisterSnapshot.from_json(snapshot), month)
     assert [(f.code, f.severity) for f in findings] == [("preliminary_payment", "info")]
     assert "preliminär" in findings[0].message and "räknas inte in" in findings[0].message
     assert reconcile.register_incomes(RegisterSnapshot.from_json(snapshot), month) == {
-        "applicant": {"sickness_benefit": Decimal(9340)}
+        "applicant": {"sickness_benefit": Decimal(net)}
     }
 
 

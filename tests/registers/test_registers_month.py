@@ -4,8 +4,10 @@ truth that is computed from the population's state, not from the robot's path.""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bistand.intake.schema import validate_application
-from bistand.registers.population import AkassaProfile, Person, Protection, Role, Situation
+from bistand.registers.population import AkassaProfile, Hinder, Person, Protection, Role, Situation
 from bistand.registers.simulator import month as month_module
 from bistand.registers.simulator.month import (
     Expected,
@@ -168,3 +170,86 @@ def test_any_month_is_valid_and_its_truth_belongs_to_the_household(population, s
         assert values["nothing_changed"] is (case.returning and values["nothing_changed"])
         if case.nothing_changed:  # savings may stay a question; a new car, an extra need or an emergency not
             assert not {"vehicle", "extra_need", "emergency"} & set(truth.needs_assessment)
+
+
+def _months_before(month: date, n: int) -> tuple[date, ...]:
+    months = []
+    for _ in range(n):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    return tuple(reversed(months))
+
+
+@pytest.mark.parametrize(
+    ("month", "granted", "accepted", "now", "without_plan", "unmet"),
+    [
+        (DECEMBER, 5, "200", "200", False, False),  # registered and reporting, as accepted
+        (DECEMBER, 5, "500", "500", False, False),  # the municipality's plan, as accepted: met
+        (DECEMBER, 5, "200", "500", False, True),  # left Arbetsförmedlingen since: a person weighs it
+        (DECEMBER, 5, "501", "501", False, True),  # no activity report is not taking part
+        (DECEMBER, 5, "200", "200", True, True),  # an adult with nothing on file
+        (DECEMBER, 2, "200", "500", True, False),  # two months in a row: not yet under the aktivitetskrav
+        (date(2026, 9, 1), 5, "200", "500", True, False),  # before October 2026
+    ],
+)
+def test_the_truth_weighs_the_aktivitetskrav_on_its_own(
+    cases, month, granted, accepted, now, without_plan, unmet
+):
+    """Independent of the robot: from the population's standing at Arbetsförmedlingen and what is on file."""
+    base = next(c for c in cases if c.returning and c.activity_plans)
+    adult = base.activity_plans[0]
+    case = dataclasses.replace(
+        base,
+        truth=dataclasses.replace(base.truth, month=month, needs_assessment=()),
+        history=_months_before(month, granted),
+        activity_plans=(adult,),
+        plans_accepted_af=((adult, accepted),),
+        participation=((adult, now),),
+        without_plan=(base.applicant,) if without_plan else (),
+    )
+    assert month_module.aktivitetskrav_unmet(case) is unmet
+    assert ("aktivitetskrav" in expected_decision(case).assess) is unmet
+
+
+def test_under_the_aktivitetskrav_last_month_every_adult_has_a_plan_or_an_exemption(cases):
+    """Whoever granted last month settled it (the robot sends a case without one to a person)."""
+    settled = [c for c in cases if c.returning and len(c.history) >= 4]
+    assert settled
+    for case in settled:
+        assert not case.without_plan
+        assert {pnr for pnr, _ in case.plans_accepted_af} == set(case.activity_plans)
+
+
+def test_af_state_reads_the_population_as_the_register_would(population):
+    """Registered and reporting, registered without a report, or not registered: 200, 501, 500."""
+    seen = Counter()
+    for person in population:
+        if person.role is not Role.APPLICANT:
+            continue
+        state = month_module.af_state(person, DECEMBER)
+        seen[state] += 1
+        if person.af is None:
+            assert state == "500"
+        elif state == "200":
+            assert person.af.deregistered_on is None or person.af.deregistered_on > date(2026, 12, 31)
+    assert set(seen) == {"200", "500", "501"}
+
+
+def test_the_months_adults_have_the_published_shape_of_forsorjningshinder(population, cases):
+    """Socialstyrelsen: about half unemployment-related, sociala skäl next (11–15 %), then sick leave with a
+    certificate (about 10 %); docs/performance.md §4 names the sources."""
+    adults = [population.persons[c.applicant] for c in cases] + [
+        population.persons[c.truth.partner] for c in cases if c.truth.partner
+    ]
+    shares = Counter(a.hinder for a in adults)
+    assert 0.45 <= shares[Hinder.UNEMPLOYMENT] / len(adults) <= 0.6
+    assert 0.1 <= shares[Hinder.SOCIAL] / len(adults) <= 0.2
+    assert 0.06 <= shares[Hinder.ILL_HEALTH] / len(adults) <= 0.14
+    assert shares[Hinder.UNEMPLOYMENT] == max(shares.values())
+
+
+def test_whoever_is_unemployed_is_registered_at_arbetsformedlingen(population):
+    """Unemployment as a hinder means being at the labour market's disposal: registered at AF."""
+    adults = [p for p in population if p.hinder is not None]
+    assert all(p.af is not None for p in adults if p.hinder is Hinder.UNEMPLOYMENT)
+    assert all(p.af is None for p in adults if p.hinder is Hinder.SOCIAL)

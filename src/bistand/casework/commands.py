@@ -64,6 +64,12 @@ def policy_errors(data: Any, defaults: dict[str, Any]) -> list[tuple[str, str]]:
             errors += [
                 (f"{key}.{k}", "saknas (ange avsnittet helt)") for k in defaults[key] if k not in value
             ]
+            # A yes/no key read as truthy would turn "nej" into yes: only true or false is accepted.
+            errors += [
+                (f"{key}.{k}", "ska vara true eller false")
+                for k, v in value.items()
+                if isinstance(defaults[key].get(k), bool) and not isinstance(v, bool)
+            ]
     return errors
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bistand.cases.models import Case
 from bistand.identity.models import Person
 from bistand.intake.models import Application
+from bistand.rules.reform import AF_STATUS
 
 
 class PipelineRun(models.Model):
@@ -84,10 +87,26 @@ class ActivityPlan(models.Model):
     hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
     job_search_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     exemption_code = models.CharField(max_length=16, blank=True)
+    # Arbetsförmedlingen's status in SSBTEK (`rules.reform.AF_STATUS`) on the case when the caseworker accepted
+    # the plan: what they knew. Where the policy lets accepted plans carry over, the same status later is no news.
+    af_status_accepted = models.CharField(max_length=3, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.kind} for person {self.person_id}"
+
+    @property
+    def af_status_accepted_text(self) -> str:
+        """The accepted AF status as the caseworker reads it: code and meaning ("" when none recorded)."""
+        if not self.af_status_accepted:
+            return ""
+        meaning = AF_STATUS.get(self.af_status_accepted, ("",))[0]
+        return f"{self.af_status_accepted} {meaning}".strip()
+
+    def covers_month(self, month) -> bool:
+        """Valid on every day of ``month`` (its first day), not only on the first."""
+        last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        return self.covers(month) and self.covers(last)
 
     def covers(self, day) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

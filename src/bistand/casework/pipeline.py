@@ -329,7 +329,8 @@ def routing_reasons(run: PipelineRun, policy: Policy) -> list[dict[str, str]]:
             f"Beloppet är högre än {kr(rules['max_amount'])} och granskas av en handläggare.",
         )
     # The bidragsreform's rules (aktivitetskrav, läkarintyg, laglig vistelse, …), each from its date.
-    reasons += reform_reasons(run, answers, consecutive_months(run))
+    carry_over = policy.config.get("aktivitetskrav", {}).get("accepted_plan_carries_over", False)
+    reasons += reform_reasons(run, answers, consecutive_months(run), plans_carry_over=carry_over)
     return reasons
 
 

@@ -137,6 +137,14 @@ def describe(policy: Policy) -> list[str]:
         "– Registeruppgifterna har kommit in fullständigt och visar samma belopp som ansökan, på kronan.",
         "– Jämförelsen med registren har inte hittat några skillnader som behöver bedömas.",
         "– Boendekostnaden ligger inom kommunens riktlinje.",
+        "– Efter tre månader i följd med försörjningsstöd har varje vuxen ett undantag från aktivitetskravet "
+        "eller en plan med timmar och tid för jobbsökande"
+        + (
+            ". En plan som en handläggare har godtagit gäller hela planens tid, så länge Arbetsförmedlingen "
+            "inte visar något nytt."
+            if policy.config.get("aktivitetskrav", {}).get("accepted_plan_carries_over", False)
+            else ", och Arbetsförmedlingen visar att aktivitetsrapporten är inlämnad."
+        ),
         "– Riksnormens belopp för hushållet är "
         + " eller ".join(NORM_RELIABILITY_SV[r] for r in NORM_RELIABILITY_SV if policy.accepts_norm(r))
         + ".",

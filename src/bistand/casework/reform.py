@@ -13,7 +13,8 @@ import datetime
 from datetime import timedelta
 
 from bistand.casework.models import ActivityPlan, MedicalCertificate, PipelineRun
-from bistand.intake.answers import Answers, Housing, Illness
+from bistand.intake.answers import Answers, Housing, Illness, answers_of
+from bistand.intake.schema import ApplicationInvalid
 from bistand.registers.facts import AfFacts, MivFacts
 from bistand.registers.snapshot import RegisterSnapshot, StoredResult
 from bistand.registers.sources import Source
@@ -59,8 +60,14 @@ def _plan_for(plans: list[ActivityPlan], personnummer: str, month: datetime.date
     return max(found, key=lambda p: (p.valid_from, p.pk)) if found else None
 
 
-def facts_for(run: PipelineRun, answers: Answers, consecutive: int) -> ReformFacts:
-    """The household's facts for the reform's rules."""
+def facts_for(
+    run: PipelineRun, answers: Answers, consecutive: int, *, plans_carry_over: bool = False
+) -> ReformFacts:
+    """The household's facts for the reform's rules.
+
+    With ``plans_carry_over`` (the policy's ``aktivitetskrav.accepted_plan_carries_over``), a plan that covers
+    the whole month brings the Arbetsförmedlingen status the caseworker accepted it with.
+    """
     application = run.application
     month = application.month
     snapshot = RegisterSnapshot.from_json(run.register_snapshot)
@@ -98,6 +105,9 @@ def facts_for(run: PipelineRun, answers: Answers, consecutive: int) -> ReformFac
                 job_search_hours=plan.job_search_hours if plan and plan.kind == "plan" else None,
                 exemption=(plan.exemption_code or "other") if plan and plan.kind == "exemption" else None,
                 af_status=af_status(sources.get(Source.AF), month),
+                plan_accepted_af_status=plan.af_status_accepted or None
+                if plans_carry_over and plan and plan.kind == "plan" and plan.covers_month(month)
+                else None,
             )
         )
     housing = answers.housing or Housing()
@@ -112,6 +122,28 @@ def facts_for(run: PipelineRun, answers: Answers, consecutive: int) -> ReformFac
     )
 
 
-def reform_reasons(run: PipelineRun, answers: Answers, consecutive: int) -> list[dict[str, str]]:
+def reform_reasons(
+    run: PipelineRun, answers: Answers, consecutive: int, *, plans_carry_over: bool = False
+) -> list[dict[str, str]]:
     """A routing reason for every reform rule that touches the case, naming the rule."""
-    return [hit.to_reason() for hit in hits(facts_for(run, answers, consecutive))]
+    facts = facts_for(run, answers, consecutive, plans_carry_over=plans_carry_over)
+    return [hit.to_reason() for hit in hits(facts)]
+
+
+def af_status_of(run: PipelineRun | None, personnummer: str) -> str:
+    """Arbetsförmedlingen's status for an adult in the run's register answers ("" when not asked): what a
+    caseworker sees on the case when they accept a plan."""
+    if run is None:
+        return ""
+    application = run.application
+    role = "applicant" if application.applicant.personnummer == personnummer else "co_applicant"
+    if role == "co_applicant":
+        try:
+            if answers_of(application).co_applicant != personnummer:
+                return ""
+        except ApplicationInvalid:
+            return ""
+    person = RegisterSnapshot.from_json(run.register_snapshot).roles.get(role)
+    if person is None or Source.AF not in person.sources:
+        return ""
+    return af_status(person.sources[Source.AF], application.month) or ""

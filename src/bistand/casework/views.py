@@ -40,6 +40,7 @@ from bistand.casework.models import (
 )
 from bistand.casework.norm_wait import waiting_for
 from bistand.casework.pipeline import previous_application
+from bistand.casework.reform import af_status_of
 from bistand.casework.supplement_forms import supplement_context
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.letters import render_letter
@@ -705,11 +706,14 @@ def send_message(request, case_id: int):
 @require_POST
 def add_plan(request, case_id: int):
     case = _case(request, case_id)
-    form = ActivityPlanForm(request.POST, adults=_adults(case, _latest_run(case)))
+    run = _latest_run(case)
+    form = ActivityPlanForm(request.POST, adults=_adults(case, run))
     if not form.is_valid():
         return _fail(request, case, _form_error(form), "#plan")
     person = _household_person(form.cleaned_data["person"])
     ActivityPlan.objects.create(
+        # What the caseworker saw at Arbetsförmedlingen when accepting the plan (the case's latest answers).
+        af_status_accepted=af_status_of(run, person.personnummer),
         case=case,
         person=person,
         kind=form.cleaned_data["kind"],

@@ -56,7 +56,12 @@ REASON_LABELS = {
     "norm_reliability": _("Riksnormens belopp är inte godtagna för automatiskt beslut"),
     "school_status": _("Okänt om ungdom över 18 går i gymnasiet"),
     "calculation_failed": _("Beräkningen kunde inte göras"),
-    "aktivitetskrav": _("Aktivitetsplan saknas"),
+    "aktivitetskrav": _("Aktivitetskravet: plan saknas eller nytt från Arbetsförmedlingen"),
+    "medical_certificate": _("Läkarintyg saknas eller täcker inte månaden"),
+    "lawful_residence": _("Laglig vistelse i Sverige prövas"),
+    "sublet_consent": _("Andrahandsuthyrning utan styrkt samtycke"),
+    "riksnorm_ceiling": _("Stöd utöver riksnormen (riksnormen som tak)"),
+    "large_household_cap": _("Begränsningen för större hushåll kan gälla"),
     "no_delegation": _("Nämnden har inte delegerat beslutet"),
 }
 

@@ -39,6 +39,7 @@ __all__ = [
     "REFERENCE_DATE",
     "AfProfile",
     "AkassaProfile",
+    "Hinder",
     "Household",
     "HouseholdKind",
     "MigrationProfile",
@@ -102,6 +103,37 @@ class Situation(StrEnum):
     NEWLY_ARRIVED = "newly_arrived"
     PENDING_PERMIT = "pending_permit"
     SCHOOL = "school"  # children and adult children
+
+
+class Hinder(StrEnum):
+    """An adult's main försörjningshinder, in Socialstyrelsen's categories (simplified): why they cannot
+    support themselves. Unemployment means at the labour market's disposal, so registered at
+    Arbetsförmedlingen; "social" (arbetshinder, sociala skäl) means work capacity not yet established —
+    rehabilitation, arbetsträning — with the municipality's activities rather than Arbetsförmedlingen's."""
+
+    UNEMPLOYMENT = "unemployment"
+    ILL_HEALTH = "ill_health"
+    SOCIAL = "social"
+    PARENTAL_LEAVE = "parental_leave"
+    STUDIES = "studies"
+    PART_TIME_WORK = "part_time_work"  # works part time, not at Arbetsförmedlingen for more hours
+    PENSION = "pension"
+    AWAITING_PERMIT = "awaiting_permit"
+
+
+# The hinder each situation means; no income and part-time work depend on registration at Arbetsförmedlingen.
+_HINDER_BY_SITUATION = {
+    Situation.UNEMPLOYED_AKASSA: Hinder.UNEMPLOYMENT,
+    Situation.JOBSEEKER: Hinder.UNEMPLOYMENT,
+    Situation.PROGRAMME: Hinder.UNEMPLOYMENT,
+    Situation.NEWLY_ARRIVED: Hinder.UNEMPLOYMENT,  # arbetslös med etableringsersättning
+    Situation.SICK: Hinder.ILL_HEALTH,
+    Situation.SICKNESS_COMPENSATION: Hinder.ILL_HEALTH,
+    Situation.PARENTAL_LEAVE: Hinder.PARENTAL_LEAVE,
+    Situation.STUDENT: Hinder.STUDIES,
+    Situation.PENSIONER: Hinder.PENSION,
+    Situation.PENDING_PERMIT: Hinder.AWAITING_PERMIT,
+}
 
 
 # --- the state of a person ------------------------------------------------------------------------------
@@ -226,6 +258,17 @@ class Person:
 
     def age_on(self, on: date) -> int:
         return self.number.age_on(on)
+
+    @property
+    def hinder(self) -> Hinder | None:
+        """The adult's main försörjningshinder (None for a child in school)."""
+        if self.situation is Situation.NO_INCOME:
+            return Hinder.UNEMPLOYMENT if self.af is not None else Hinder.SOCIAL
+        if self.situation is Situation.LOW_WAGE:
+            return Hinder.UNEMPLOYMENT if self.af is not None else Hinder.PART_TIME_WORK
+        if self.situation is Situation.SCHOOL:
+            return None
+        return _HINDER_BY_SITUATION[self.situation]
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,15 +467,21 @@ _KIND_WEIGHTS = (
 )
 _SITUATION_WEIGHTS = (
     (Situation.UNEMPLOYED_AKASSA, 11),
-    (Situation.JOBSEEKER, 26),
+    (Situation.JOBSEEKER, 15),
     (Situation.PROGRAMME, 12),
-    (Situation.SICK, 10),
+    (Situation.SICK, 12),
     (Situation.SICKNESS_COMPENSATION, 5),
     (Situation.PARENTAL_LEAVE, 5),
     (Situation.STUDENT, 7),
     (Situation.LOW_WAGE, 12),
-    (Situation.NO_INCOME, 12),
+    (Situation.NO_INCOME, 20),
 )
+
+
+# Of adults with no income at all, the share whose hinder is unemployment (registered at Arbetsförmedlingen);
+# the others have a social hinder. Calibrated with the situation weights above so that a month's applicants
+# have the published shape of försörjningshinder (docs/performance.md §4).
+NO_INCOME_REGISTERED = 0.25
 
 
 class _YearPool:
@@ -803,7 +852,7 @@ class _Builder:
         elif situation is Situation.LOW_WAGE:
             if rng.random() < 0.5:
                 fields["af"] = self._af("21", registered_months=rng.randint(2, 30), extent=50)
-        elif situation is Situation.NO_INCOME and rng.random() < 0.6:
+        elif situation is Situation.NO_INCOME and rng.random() < NO_INCOME_REGISTERED:
             fields["af"] = self._af("11", registered_months=rng.randint(1, 48))
         return fields
 

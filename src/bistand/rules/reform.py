@@ -125,6 +125,9 @@ class Adult:
     job_search_hours: int | None = None  # of which job search
     exemption: str | None = None  # a code of EXEMPTIONS
     af_status: str | None = None  # a code of AF_STATUS, None when not asked
+    # AF's status when a caseworker accepted the plan, given only where the municipality's policy lets an
+    # accepted plan that covers the whole month carry over (None: the plan is judged afresh every month).
+    plan_accepted_af_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,7 @@ def aktivitetskrav(facts: ReformFacts, rule: ReformRule) -> list[Hit]:
             problems.append("individuell plan eller undantag saknas")
         elif not adult.job_search_hours:
             problems.append("planen saknar tid för jobbsökande")
-        if adult.af_status in ("501", "500", "502"):
+        if adult.af_status in ("501", "500", "502") and not _nothing_new_at_af(adult):
             problems.append(f"Arbetsförmedlingen: {adult.af_status} {AF_STATUS[adult.af_status][0]}")
         if problems:
             hits.append(
@@ -244,6 +247,14 @@ def aktivitetskrav(facts: ReformFacts, rule: ReformRule) -> list[Hit]:
                 )
             )
     return hits
+
+
+def _nothing_new_at_af(adult: Adult) -> bool:
+    """Not registered at Arbetsförmedlingen now, just as when a caseworker accepted the plan: its activities
+    are the municipality's, and the register says nothing new, so the caseworker's judgement stands until the
+    plan expires. A missing activity report (501) is news every month, and no answer (502) is unknown, never
+    "nothing", so neither carries over."""
+    return adult.af_status == "500" and adult.plan_accepted_af_status == "500"
 
 
 def _who(adult: Adult) -> str:

@@ -43,6 +43,7 @@ from bistand.registers.population import (
     Situation,
     Stream,
 )
+from bistand.rules.reform import reform_rules
 
 __all__ = [
     "CHANGES",
@@ -77,7 +78,8 @@ NEW_VEHICLE = 0.3
 # Share of citizens who apply in the e-service and keep the incomes it prefills from the registers (the
 # benchmark asks the real prefill; the others state their incomes themselves, from what they received).
 PREFILL = 0.7
-# Adults in long-running cases with an activity plan or exemption on file (aktivitetskrav from 2026-10).
+# Adults with an activity plan or exemption on file in the month the aktivitetskrav begins for their household
+# (from 2026-10, after three months in a row); a household already under it last month has one for everyone.
 ACTIVITY_PLAN = 0.9
 # The exemption a caseworker records for an adult whose situation keeps them from the activities (the
 # aktivitetskrav's exemption codes, `rules.reform.EXEMPTIONS`); everyone else gets an individual plan.
@@ -131,10 +133,17 @@ class MonthCase:
     answers: dict[str, Any] = field(repr=False)
     previous_answers: dict[str, Any] | None = field(repr=False)
     activity_plans: tuple[str, ...] = field(default=(), repr=False)  # adults with a plan on file
+    # (adult, AF status) the caseworker saw when they last accepted the adult's plan: last month's, since any
+    # news at Arbetsförmedlingen before that went to them (`af_state`).
+    plans_accepted_af: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # Adults applying with nothing on file (neither a plan nor an exemption).
+    without_plan: tuple[str, ...] = field(default=(), repr=False)
     exemptions: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (adult, exemption code) on file
     protected: bool = False
     prefill: bool = False  # keeps the e-service's register prefill for the incomes the registers know
     partner_history: tuple[date, ...] = ()  # the partner's own months (none for a new sambo)
+    # (adult with a plan, their standing at Arbetsförmedlingen this month): the truth of taking part.
+    participation: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @property
     def nothing_changed(self) -> bool:
@@ -280,6 +289,21 @@ def person_incomes(population: Population, person: Person, month: date) -> list[
         if study.loan:
             incomes.append(("student_loan", _kr(study.loan)))
     return incomes
+
+
+def af_state(person: Person, month: date) -> str:
+    """The person's standing at Arbetsförmedlingen in ``month``, from the population's state, in SSBTEK's
+    activity-report codes: 200 registered and reporting, 501 registered but no report, 500 not registered."""
+    profile = person.af
+    last = _next_month(month) - timedelta(days=1)
+    if profile is None or profile.registered_on > last:
+        return "500"
+    if profile.deregistered_on is not None and profile.deregistered_on <= last:
+        return "500"
+    reporting = profile.registered_on < month and not (
+        profile.reports_stop is not None and month >= profile.reports_stop
+    )
+    return "200" if reporting else "501"
 
 
 # --- the truth of a household in a month ----------------------------------------------------------------
@@ -519,6 +543,8 @@ def _draw_case(
     previous_answers = None
     history: tuple[date, ...] = ()
     plans: tuple[str, ...] = ()
+    plans_accepted_af: tuple[tuple[str, str], ...] = ()
+    without_plan: tuple[str, ...] = ()
     exemptions: tuple[tuple[str, str], ...] = ()
     if returning:
         previous_truth = truth_for(
@@ -534,13 +560,19 @@ def _draw_case(
         changes += _register_changes(population, previous_truth, truth)
         length = rng.randint(10, 36) if rng.random() < LONG_TERM_SHARE else rng.randint(1, 9)
         history = tuple(_back(month, n) for n in range(length, 0, -1))
-        on_file = [p for p in applying if rng.random() < ACTIVITY_PLAN]
+        # Last month already under the aktivitetskrav: whoever granted it settled a plan or an exemption for
+        # each adult (the robot sends a case without one to a person). Where it begins this month, most plans
+        # are ready (ACTIVITY_PLAN) and the rest not yet.
+        settled = _under_aktivitetskrav(previous_month, len(history) - 1)
+        on_file = [p for p in applying if rng.random() < ACTIVITY_PLAN or settled]
         exemptions = tuple(
             (p.pnr, EXEMPTION_BY_SITUATION[p.situation])
             for p in on_file
             if p.situation in EXEMPTION_BY_SITUATION
         )
         plans = tuple(p.pnr for p in on_file if p.situation not in EXEMPTION_BY_SITUATION)
+        plans_accepted_af = tuple((p.pnr, af_state(p, previous_month)) for p in on_file if p.pnr in plans)
+        without_plan = tuple(p.pnr for p in applying if p not in on_file)
     reported = [c for c in changes if c not in ("register_income", "child_age")]
     forgetful = not reported and "register_income" in changes and rng.random() < FORGETFUL
     # A child's birthday is not something a citizen reports as a change; the robot knows the ages.
@@ -568,6 +600,9 @@ def _draw_case(
         answers=answers,
         previous_answers=previous_answers,
         activity_plans=plans,
+        plans_accepted_af=plans_accepted_af,
+        without_plan=without_plan,
+        participation=tuple((pnr, af_state(population.persons[pnr], month)) for pnr in plans),
         exemptions=exemptions,
         protected=_protected(population, household),
         prefill=prefill,
@@ -607,6 +642,7 @@ def month_summary(cases: list[MonthCase]) -> dict[str, Any]:
         "returning_nothing_changed": sum(c.nothing_changed for c in cases),
         "changes": dict(sorted(Counter(ch for c in cases for ch in c.changes).items())),
         "needs_assessment": dict(sorted(Counter(n for c in cases for n in c.truth.needs_assessment).items())),
+        "aktivitetskrav_unmet": sum(aktivitetskrav_unmet(c) for c in cases),  # in the truth (see below)
         "protected": sum(c.protected for c in cases),
         "persons": sum(1 + bool(c.truth.partner) + len(c.truth.children) for c in cases),
     }
@@ -687,8 +723,37 @@ def expected_decision(case: MonthCase) -> Expected:
     # lazy: no cycle; left as it is in the simulator's own file (issue 23 owns it)
     from bistand.rules import InvalidInput, calculate
 
+    needs = (*case.truth.needs_assessment, *(("aktivitetskrav",) if aktivitetskrav_unmet(case) else ()))
     try:
         result = calculate(engine_household(case.truth, case.history, case.partner_history))
     except InvalidInput:
-        return Expected(None, (*case.truth.needs_assessment, "calculation"))
-    return Expected(result.entitlement, case.truth.needs_assessment)
+        return Expected(None, (*needs, "calculation"))
+    return Expected(result.entitlement, needs)
+
+
+def aktivitetskrav_unmet(case: MonthCase) -> bool:
+    """Whether the aktivitetskrav (prop. 2025/26:207) is not plainly met in the truth, so a person must weigh
+    it before any decision: after the rule's consecutive months, an adult has neither an exemption nor a plan,
+    or does not take part as the accepted plan says. A plan a caseworker accepted is met while the adult's
+    standing at Arbetsförmedlingen is what it was then (not registered: the municipality's activities;
+    registered: reporting); a missing activity report is not taking part."""
+    if not _under_aktivitetskrav(case.truth.month, _consecutive(case.history, case.truth.month)):
+        return False
+    if case.without_plan:
+        return True
+    accepted = dict(case.plans_accepted_af)
+    return any(now == "501" or now != accepted.get(pnr) for pnr, now in case.participation)
+
+
+def _under_aktivitetskrav(month: date, consecutive: int) -> bool:
+    """Whether the aktivitetskrav applies to ``month`` after ``consecutive`` granted months in a row."""
+    rule = reform_rules()["aktivitetskrav"]
+    return rule.applies(month) and consecutive >= rule.extra["consecutive_months"]
+
+
+def _consecutive(history: tuple[date, ...], month: date) -> int:
+    """Months granted in a row just before ``month``."""
+    granted, count, probe = set(history), 0, _previous_month(month)
+    while probe in granted:
+        count, probe = count + 1, _previous_month(probe)
+    return count
