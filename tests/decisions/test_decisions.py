@@ -184,3 +184,20 @@ def test_a_culled_decision_gets_no_new_letter(decision):
     Decision.objects.filter(pk=decision.pk).update(motivation="")  # as retention leaves it
     culled = ensure_letters(Decision.objects.get(pk=decision.pk))
     assert not culled.letters.exists()
+
+
+def test_a_lost_letter_is_given_up_after_the_same_time_as_a_stalled_run(decision, settings):
+    """One setting says when a killed worker's work counts as lost, for pipeline runs and letters alike."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from bistand.decisions.tasks import render_letters, sweep_unlettered
+
+    DBTaskResult.objects.filter(task_path=render_letters.module_path).update(status="RUNNING")
+    Decision.objects.filter(pk=decision.pk).update(decided_at=timezone.now() - datetime.timedelta(seconds=30))
+    settings.PIPELINE_STALLED_SECONDS = 120
+    assert sweep_unlettered() == 0  # half a minute: the worker may still be drawing it
+    settings.PIPELINE_STALLED_SECONDS = 10
+    assert sweep_unlettered() == 1

@@ -80,7 +80,8 @@ def start_worker(tmp_path: Path, registers_url: str) -> subprocess.Popen:
         "--interval",
         "0.1",
     ]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(tmp_path / f"worker-{time.monotonic_ns()}.log", "w")  # noqa: SIM115
+    return subprocess.Popen(command, env=env, stdout=log, stderr=log)
 
 
 def upload_documents(case: Case, seed: int) -> tuple[str, str]:
@@ -152,7 +153,9 @@ def test_killed_workers_and_failing_registers_lose_nothing(
             or Decision.objects.filter(application_id__in=application_ids, letters__isnull=True).exists()
         ):
             assert time.monotonic() < deadline, (
-                f"seed {seed}: runs left unfinished {outcome_counts(application_ids)}"
+                f"seed {seed}: runs left unfinished {outcome_counts(application_ids)} "
+                f"running={PipelineRun.objects.filter(application_id__in=application_ids, status='running').count()} "
+                f"unlettered={Decision.objects.filter(application_id__in=application_ids, letters__isnull=True).count()}"
             )
             time.sleep(0.3)
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
@@ -28,13 +29,18 @@ def render_letters(decision_id: int) -> str:
     return " ".join(decision.letters.values_list("sha256", flat=True))
 
 
-def sweep_unlettered(older_than: timedelta = timedelta(minutes=2), max_age_days: int = 14) -> int:
+def sweep_unlettered(older_than: timedelta | None = None, max_age_days: int = 14) -> int:
     """Enqueue letters again for recent decisions without one whose task is gone (a worker was killed).
 
-    A decision whose letter task is still waiting in the queue is left alone. Returns how many were enqueued.
+    A decision whose letter task is still waiting in the queue is left alone. A worker that has held a
+    decision this long without drawing its letter counts as gone after the same time as a stalled pipeline
+    run (`PIPELINE_STALLED_SECONDS`): one setting says when work is given up for lost. Drawing twice is safe
+    (`ensure_letters` keeps one letter per party and language). Returns how many were enqueued.
     """
     from django_tasks_db.models import DBTaskResult
 
+    if older_than is None:
+        older_than = timedelta(seconds=settings.PIPELINE_STALLED_SECONDS)
     now = timezone.now()
     candidates = set(
         Decision.objects.filter(
