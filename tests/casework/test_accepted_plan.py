@@ -16,6 +16,8 @@ from tests.casework.test_policy import codes, with_changes
 quiet_run = test_policy.quiet_run  # the fixture: a returning household, nothing changed, nothing found
 
 NOVEMBER = datetime.date(2026, 11, 1)
+
+
 def _af(registered: bool) -> dict:
     """Arbetsförmedlingen's answer as stored: whole facts, no activity report."""
     facts = AfFacts(
