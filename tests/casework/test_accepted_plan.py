@@ -8,9 +8,8 @@ import datetime
 import pytest
 
 from bistand.casework.models import ActivityPlan, PipelineRun
-from bistand.registers.facts import AfFacts
 from bistand.registers.interface import to_jsonable
-from tests.casework import test_policy
+from tests.casework import test_policy, test_reform
 from tests.casework.test_policy import codes, with_changes
 
 quiet_run = test_policy.quiet_run  # the fixture: a returning household, nothing changed, nothing found
@@ -20,19 +19,7 @@ NOVEMBER = datetime.date(2026, 11, 1)
 
 def _af(registered: bool) -> dict:
     """Arbetsförmedlingen's answer as stored: whole facts, no activity report."""
-    facts = AfFacts(
-        sekretessmarkering=False,
-        registered=registered,
-        category=None,
-        category_text=None,
-        registered_on=None,
-        extent_percent=None,
-        deregistered=False,
-        activity_reports=(),
-        unemployment_fund=None,
-        economic_decisions=(),
-    )
-    return {"status": "ok", "facts": to_jsonable(facts)}
+    return {"status": "ok", "facts": to_jsonable(test_reform._af(registered).facts)}
 
 
 NOT_REGISTERED = _af(registered=False)
