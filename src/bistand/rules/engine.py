@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from bistand.rules import formulas
@@ -63,54 +63,59 @@ def calculate(
     used: list[str] = []  # the table amounts behind the norm, by parameter name
     unverified: list[str] = []
 
-    # The totals only: the lines (labels, law, details) are made when someone reads them (`Result.lines`),
-    # by the same functions, so the explanation cannot differ from the amounts.
+    # The totals only: the lines (labels, law, details) and the Decimal amounts are made when someone reads
+    # them (`Result`), by the same functions, so the explanation cannot differ from the amounts.
     norm_total = household_norm(household, mp, None, unverified, used)
-    reliability = mp.table.weakest_reliability(tuple(used))
     costs_total = reasonable_costs(household, mp, None)
-    statuses = {
-        m.id: jobbstimulans_status(household.month, assistance_history(household, m), mp)
-        for m in household.members
-        if m.role in ADULT_ROLES
-    }
+    statuses = {}
+    applicant = _NO_HISTORY
+    children = 0
+    for m in household.members:
+        if m.role == "child":
+            children += 1
+            continue
+        status = statuses[m.id] = jobbstimulans_status(household.month, assistance_history(household, m), mp)
+        if m.role == "applicant":
+            applicant = status
     income_total = counted_income(household, mp, statuses, None)
 
     shortfall = formulas.deficit(norm_total, costs_total, income_total)
-    granted = formulas.entitlement(shortfall)
-    table = mp.table
     warnings = _warnings(household, mp, unverified, lang)
     # The bidragsreform's rules that this household visibly meets (rules.reform): named, never applied.
-    warnings += calculation_warnings(
-        household.month,
-        sum(1 for m in household.members if m.role == "child"),
-        tuple(c.type for c in household.costs if not COST_TYPES[c.type][2]),
-        lang,
+    beyond_norm = (
+        tuple(c.type for c in household.costs if not COST_TYPES[c.type][2]) if household.costs else ()
     )
-    applicant = next((m.id for m in household.members if m.role == "applicant"), None)
+    warnings += calculation_warnings(household.month, children, beyond_norm, lang)
+    verified = not unverified
     return Result(
-        month=household.month_label,
-        norm_table={
-            "id": table.id,
-            "source": table.source_label,
-            "verified": not unverified,
-            "table_verified": table.fully_verified,
-            "reliability": reliability,
-            "valid_from": table.valid_from.isoformat(),
-            "source_url": table.source,
-        },
-        norm_total=from_ore(norm_total),
-        costs_total=from_ore(costs_total),
-        income_total=from_ore(income_total),
-        deficit=from_ore(shortfall),
-        entitlement=Decimal(granted // 100),
-        _lines=None,
+        month=mp.month_label,
+        norm_ore=norm_total,
+        costs_ore=costs_total,
+        income_ore=income_total,
+        deficit_ore=shortfall,
+        entitlement_ore=formulas.entitlement(shortfall),
         warnings=warnings,
-        jobbstimulans=statuses.get(applicant, _NO_HISTORY),
+        jobbstimulans=applicant,
         household=household,
         lang=lang,
         jobbstimulans_by_member=statuses,
         line_maker=lambda: lines_of(household, mp, statuses),
+        norm_table_maker=lambda: norm_table_summary(mp.table, verified, tuple(used)),
     )
+
+
+def norm_table_summary(table: NormTable, verified: bool, used: tuple[str, ...]) -> dict[str, Any]:
+    """The result's `norm_table`: the table, whether the amounts used are verified, and the weakest
+    reliability among them."""
+    return {
+        "id": table.id,
+        "source": table.source_label,
+        "verified": verified,
+        "table_verified": table.fully_verified,
+        "reliability": table.weakest_reliability(used),
+        "valid_from": table.valid_from.isoformat(),
+        "source_url": table.source,
+    }
 
 
 def lines_of(
@@ -144,21 +149,21 @@ def household_norm(
         used = []
     table = mp.table
     amounts = mp.amounts
-    year = table.year
+    cells = table.named_cells  # the parameter names, made once per table
     ref = mp.references.get("norm", table.reference)
     adults = [m for m in household.members if m.role in ADULT_ROLES]
     couple = len(adults) == 2
-    if couple:
-        kind, label, label_en = "couple", "Personliga kostnader, sammanboende", "Personal costs, couple"
-    else:
-        kind, label, label_en = "single", "Personliga kostnader, ensamstående", "Personal costs, single adult"
-    value = table.adults[kind]
-    name = f"riksnorm.{year}.adults.{kind}"
-    if not value.verified:
+    kind = "couple" if couple else "single"
+    name, verified = cells.adults[kind]
+    if not verified:
         unverified.append(name)
     total = formulas.adults_norm(couple, amounts.single, amounts.couple)
     used.append(name)
     if lines is not None:
+        if couple:
+            label, label_en = "Personliga kostnader, sammanboende", "Personal costs, couple"
+        else:
+            label, label_en = "Personliga kostnader, ensamstående", "Personal costs, single adult"
         lines.append(
             Line(
                 "norm",
@@ -169,7 +174,7 @@ def household_norm(
                 f"riksnorm.adults.{kind}",
                 ref,
                 name,
-                value.verified,
+                verified,
             )
         )
 
@@ -178,16 +183,13 @@ def household_norm(
         if member.role != "child":
             continue
         index = BRACKET_INDEX_BY_AGE[member.age]
-        bracket = BRACKETS[index]
         away = formulas.without_lunch(not member.lunch_at_home, member.age)
         if away:
             full = amounts.without_lunch[index]
-            value = table.without_lunch[bracket]
-            name = f"riksnorm.{year}.children_without_lunch.{bracket}"
+            name, verified = cells.without_lunch[index]
         else:
             full = amounts.with_lunch[index]
-            value = table.with_lunch[bracket]
-            name = f"riksnorm.{year}.children.{bracket}"
+            name, verified = cells.with_lunch[index]
         if member.days_in_household is None:
             amount = full
         else:
@@ -195,11 +197,13 @@ def household_norm(
             if not days_in_month:
                 days_in_month = calendar.monthrange(household.month.year, household.month.month)[1]
             amount = formulas.child_norm(full, member.days_in_household, days_in_month)
-        if not value.verified:
+        if not verified:
             unverified.append(name)
         used.append(name)
         total += amount
         if lines is not None:
+            bracket = BRACKETS[index]
+            value = (table.without_lunch if away else table.with_lunch)[bracket]
             lines.append(_child_line(member, bracket, away, amount, value, name, ref, days_in_month))
 
     return total + _common_costs(household, mp, ref, lines, unverified, used)
@@ -253,24 +257,19 @@ def _common_costs(
     common = mp.amounts.common
     size = household.household_size
     members = len(household.members)
-    year = table.year
     base = formulas.common_costs(size, common[min(size, 7)], common[7], common[6])
-    if size <= 7:
-        value = table.common[size]
-        name = f"riksnorm.{year}.common.{size}"
-        verified = value.verified
-        details: dict[str, Any] = {"persons": size}
-    else:
-        name = f"riksnorm.{year}.common.7, riksnorm.{year}.common.6"
-        verified = table.common[7].verified and table.common[6].verified
-        step = table.common[7].amount - table.common[6].amount
-        details = {"persons": size, "common_7": table.common[7].amount, "per_extra_person": step}
+    name, verified = table.named_cells.common[min(size, 8)]
     if not verified:
         unverified.append(name)
     used.append(name)
     amount = formulas.common_share(base, members, size)
     if lines is None:
         return amount
+    if size <= 7:
+        details: dict[str, Any] = {"persons": size}
+    else:
+        step = table.common[7].amount - table.common[6].amount
+        details = {"persons": size, "common_7": table.common[7].amount, "per_extra_person": step}
     if members == size:
         lines.append(
             Line(
@@ -378,8 +377,13 @@ def jobbstimulans_status(
             run = 0
             previous = -2
     if last is None:
-        return JobbstimulansStatus(applies=False)
-    applies = last[2] <= target <= last[3]
+        return _NO_HISTORY
+    return _status(last, last[2] <= target <= last[3])
+
+
+@lru_cache(maxsize=4096)  # few distinct values (a period per month and whether it applies): made once each
+def _status(last: tuple[int, int, int, int], applies: bool) -> JobbstimulansStatus:
+    """The status for a period (month numbers: run first, run last, period first, period last)."""
     return JobbstimulansStatus(
         applies=applies,
         run_first=_from_ordinal(last[0]),

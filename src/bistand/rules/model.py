@@ -161,16 +161,19 @@ class JobbstimulansStatus:
 
 @dataclass(slots=True)
 class Result:
-    """The calculation's answer, in the contract's shape (see `to_dict`)."""
+    """The calculation's answer, in the contract's shape (see `to_dict`).
+
+    The totals are kept in whole öre, as the formulas give them; the Decimal amounts (`norm_total`, …),
+    the `norm_table` summary and the `lines` are made when read, so a caller that needs only the
+    entitlement pays for nothing else (tests/rules/test_lazy_result.py holds them equal to eager ones).
+    """
 
     month: str
-    norm_table: dict[str, Any]
-    norm_total: Decimal
-    costs_total: Decimal
-    income_total: Decimal
-    deficit: Decimal
-    entitlement: Decimal
-    _lines: list[Line] | None  # made on first reading of `lines`, by `line_maker`
+    norm_ore: int
+    costs_ore: int
+    income_ore: int
+    deficit_ore: int
+    entitlement_ore: int  # whole kronor, in öre
     warnings: list[str]
     jobbstimulans: (
         JobbstimulansStatus  # the applicant's (kept for one version; see `jobbstimulans_by_member`)
@@ -179,6 +182,41 @@ class Result:
     lang: str = "sv"
     jobbstimulans_by_member: dict[str, JobbstimulansStatus] | None = None  # every adult's own status
     line_maker: Callable[[], list[Line]] | None = field(default=None, repr=False, compare=False)
+    norm_table_maker: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    _lines: list[Line] | None = field(default=None, repr=False, compare=False)
+    _norm_table: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def norm_total(self) -> Decimal:
+        """The riksnorm for the case, in kronor."""
+        return Decimal(self.norm_ore) / 100
+
+    @property
+    def costs_total(self) -> Decimal:
+        """The reasonable costs, in kronor."""
+        return Decimal(self.costs_ore) / 100
+
+    @property
+    def income_total(self) -> Decimal:
+        """The income that counts, in kronor."""
+        return Decimal(self.income_ore) / 100
+
+    @property
+    def deficit(self) -> Decimal:
+        """norm + costs − income, exact, in kronor (may be negative)."""
+        return Decimal(self.deficit_ore) / 100
+
+    @property
+    def entitlement(self) -> Decimal:
+        """The försörjningsstöd in whole kronor."""
+        return Decimal(self.entitlement_ore // 100)
+
+    @property
+    def norm_table(self) -> dict[str, Any]:
+        """The riksnorm table used: id, source, whether the amounts used are verified, their reliability."""
+        if self._norm_table is None:
+            self._norm_table = self.norm_table_maker() if self.norm_table_maker else {}
+        return self._norm_table
 
     @property
     def lines(self) -> list[Line]:

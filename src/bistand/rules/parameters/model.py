@@ -117,6 +117,35 @@ class NormTable:
         return {f"riksnorm.{self.year}.{name}": value for name, value in self.cells()}
 
     @cached_property
+    def named_cells(self) -> NamedCells:
+        """Every amount's full parameter name and whether it is verified, indexed the way the engine reads
+        them (made once per table, so one household's calculation builds no names)."""
+        prefix = f"riksnorm.{self.year}"
+
+        def cell(group: str, key: object, value: ParamValue) -> tuple[str, bool]:
+            return f"{prefix}.{group}.{key}", value.verified
+
+        over_seven = (
+            f"{prefix}.common.7, {prefix}.common.6",
+            self.common[7].verified and self.common[6].verified,
+        )
+        return NamedCells(
+            adults={kind: cell("adults", kind, self.adults[kind]) for kind in ADULT_KINDS},
+            with_lunch=tuple(cell("children", key, self.with_lunch[key]) for key in BRACKETS),
+            without_lunch=tuple(
+                cell("children_without_lunch", key, self.without_lunch[key])
+                if key in self.without_lunch
+                else ("", True)  # no ej-lunch row: formulas.without_lunch never selects it
+                for key in BRACKETS
+            ),
+            common=(
+                ("", True),
+                *(cell("common", size, self.common[size]) for size in COMMON_SIZES),
+                over_seven,
+            ),
+        )
+
+    @cached_property
     def _reliability_memo(self) -> dict[tuple[str, ...], str]:
         return {}
 
@@ -144,6 +173,16 @@ class NormTable:
             to_ore(self.common[6].amount),
         )
         return Decimal(ore) / 100
+
+
+@dataclass(frozen=True, slots=True)
+class NamedCells:
+    """A table's amounts as (full parameter name, verified), indexed as `MonthAmounts` indexes them."""
+
+    adults: Mapping[str, tuple[str, bool]]  # by "single" / "couple"
+    with_lunch: tuple[tuple[str, bool], ...]  # by bracket index (ages.BRACKETS)
+    without_lunch: tuple[tuple[str, bool], ...]  # by bracket index
+    common: tuple[tuple[str, bool], ...]  # by persons 0 … 7, then 8: more than seven (two cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +224,11 @@ class MonthParameters:
     child_exemption_limit: Decimal
     jobbstimulans: DatedRecord | None
     references: Mapping[str, str]
+
+    @cached_property
+    def month_label(self) -> str:
+        """The month as `YYYY-MM` (the result's `month`)."""
+        return f"{self.month.year:04d}-{self.month.month:02d}"
 
     @cached_property
     def amounts(self) -> MonthAmounts:
