@@ -323,6 +323,19 @@ def reasonable_costs(household: Household, mp: MonthParameters, lines: list[Line
 # --- incomes ------------------------------------------------------------------------------------
 
 
+class _MonthNumbers(dict[date, int]):
+    """Months counted from year 0 (year × 12 + month − 1), by date: read in C once a month is known."""
+
+    def __missing__(self, day: date) -> int:
+        n = day.year * 12 + day.month - 1
+        if len(self) < 200_000:  # months of valid histories are few; bounded for hand-built households
+            self[day] = n
+        return n
+
+
+_MONTH_NUMBERS = _MonthNumbers()
+
+
 def _from_ordinal(n: int) -> date:
     return date(n // 12, n % 12 + 1, 1)
 
@@ -356,15 +369,15 @@ def jobbstimulans_status(
         return _NOT_IN_FORCE
     if not assistance_months:
         return _NO_HISTORY
-    need = int(rule.values["qualifying_months"])
-    length = int(rule.values["period_months"])
+    need, length = mp.jobbstimulans_months
+    if len(assistance_months) < need:
+        return _NO_HISTORY  # no run of `need` months can be among fewer months
     target = month.year * 12 + month.month - 1
     period_end = -1
     run = 0
     previous = -2
     last: tuple[int, int, int, int] | None = None  # run first, run last, period first, period last
-    for d in assistance_months:
-        n = d.year * 12 + d.month - 1
+    for n in map(_MONTH_NUMBERS.__getitem__, assistance_months):
         if n >= target:
             break
         if n <= period_end:

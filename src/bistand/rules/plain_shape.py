@@ -17,7 +17,13 @@ import msgspec
 from bistand.rules.ages import ADULT_AGE, CHILD_AGE_LIMIT, SCHOOL_AGE
 from bistand.rules.model import COST_TYPES, INCOME_TYPES
 from bistand.rules.parameters import MonthParameters, ParameterSet
-from bistand.rules.validation import EARLIEST_BIRTH, MAX_AMOUNT, MAX_HOUSEHOLD, parse_month
+from bistand.rules.validation import (
+    EARLIEST_BIRTH,
+    MAX_AMOUNT,
+    MAX_HOUSEHOLD,
+    MONTHS_READ,
+    parse_month,
+)
 
 _EARLIEST = EARLIEST_BIRTH.toordinal()
 
@@ -114,7 +120,15 @@ def month_info(text: str, params: ParameterSet) -> MonthInfo | None:
 def months_before(raw: list[str], month: date) -> tuple[date, ...] | None:
     """Assistance months: each a month before `month`, sorted and distinct as `validate` gives them; None
     when one is not."""
-    found = set(map(parse_month, raw))  # one pass in C; parse_month remembers the months it has read
-    if None in found or (found and max(found) >= month):
+    # Distinct texts first, sorted as text: `YYYY-MM` sorts as its month does. Then every month is looked up
+    # among those already read, in C; only a month not read before (or not a month) goes through
+    # `parse_month`. A valid month has one text, so distinct texts are distinct months.
+    texts = sorted(set(raw))
+    found = tuple(map(MONTHS_READ.get, texts))
+    if None in found:
+        found = tuple(map(parse_month, texts))
+        if None in found:
+            return None
+    if found and found[-1] >= month:
         return None
-    return tuple(sorted(found))
+    return found

@@ -87,6 +87,7 @@ class InvalidInput(ValueError):
 
 
 _MONTHS: dict[str, date] = {}
+MONTHS_READ: Mapping[str, date] = _MONTHS  # every valid month `parse_month` has read, by its text (read-only)
 
 
 def parse_month(text: Any) -> date | None:

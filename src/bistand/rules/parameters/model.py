@@ -226,6 +226,15 @@ class MonthParameters:
     references: Mapping[str, str]
 
     @cached_property
+    def jobbstimulans_months(self) -> tuple[int, int]:
+        """Jobbstimulans: the consecutive months that start a period, and the period's length in months
+        ((0, 0) before the rule existed)."""
+        rule = self.jobbstimulans
+        if rule is None:
+            return (0, 0)
+        return int(rule.values["qualifying_months"]), int(rule.values["period_months"])
+
+    @cached_property
     def month_label(self) -> str:
         """The month as `YYYY-MM` (the result's `month`)."""
         return f"{self.month.year:04d}-{self.month.month:02d}"
