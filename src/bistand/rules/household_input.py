@@ -62,6 +62,7 @@ def plain_household(data: Any, params: ParameterSet) -> Household | None:
 
     members = []
     roles: dict[str, str] = {}
+    last, days_in_month = info.last, info.days
     for k, m in enumerate(h.members):
         birth = parse_date(m.birth_date)
         if birth is None or m.id in roles or m.id.isspace():
@@ -71,7 +72,7 @@ def plain_household(data: Any, params: ParameterSet) -> Household | None:
         days = m.days_in_household or 0
         own = m.assistance_months
         if member_refused(
-            role, birth.toordinal(), info.last, age, _SCHOOL[m.in_school], days, info.days, own is not None
+            role, birth.toordinal(), last, age, _SCHOOL[m.in_school], days, days_in_month, own is not None
         ):
             return None
         if m.lunch_at_home is False and (role != 2 or age > LUNCH_AGE_LIMIT):
@@ -90,7 +91,7 @@ def plain_household(data: Any, params: ParameterSet) -> Household | None:
                 birth,
                 age,
                 True if m.lunch_at_home is None else m.lunch_at_home,
-                days if 0 < days < info.days else None,
+                days if 0 < days < days_in_month else None,
                 m.in_school,
                 own,
             )

@@ -32,6 +32,8 @@ MEMBER_FIELDS = frozenset(
 COST_FIELDS = frozenset({"type", "amount"})
 INCOME_FIELDS = frozenset({"member", "type", "amount", "earned_earlier_this_year"})
 _CENT = Decimal("0.01")
+_ZERO = Decimal(0)
+_MAX_INT = int(MAX_AMOUNT)
 
 
 class FieldError:
@@ -133,8 +135,15 @@ def parse_date(text: Any) -> date | None:
 
 def parse_amount(raw: Any, field: str, errors: list[FieldError]) -> Decimal | None:
     """Kronor, at most two decimals, not negative. Floats are read through their shortest text."""
-    if type(raw) is int and 0 <= raw <= MAX_AMOUNT:  # the common case: whole kronor, nothing to check
+    kind = type(raw)
+    if kind is int and 0 <= raw <= _MAX_INT:  # the common case: whole kronor, nothing to check
         return Decimal(raw)
+    if kind is Decimal:  # the other common case: kronor and öre in range, or on to the checks below
+        try:
+            if _ZERO <= raw <= MAX_AMOUNT and raw == raw.quantize(_CENT):
+                return raw
+        except InvalidOperation:  # NaN: worded below
+            pass
     if isinstance(raw, bool) or raw is None:
         errors.append(FieldError(field, "amount_number"))
         return None
