@@ -64,6 +64,8 @@ def test_an_amount_as_text_is_refused_by_field():
 PYTHON_ONLY = st.sampled_from(
     [
         Decimal("1.005"), Decimal("12.50"), Decimal("NaN"), Decimal("-0"), Decimal("1E+8"), 1.5, 0.1,
+        Decimal("sNaN"), Decimal("-Infinity"), Decimal("Infinity"), Decimal("-0.01"), Decimal("1.500"),
+        Decimal("10000000.00"), Decimal("10000000.01"),
         float("inf"), (1, 2), ("2021-03",), date(2020, 1, 1), frozenset(), b"x", "5000", 10**30,
     ]
 )  # fmt: skip
