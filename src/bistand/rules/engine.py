@@ -11,7 +11,6 @@ No Django, no I/O: the same household and parameters always give the same result
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
@@ -39,7 +38,7 @@ from bistand.rules.parameters import (
     ParamValue,
     default_parameters,
 )
-from bistand.rules.reform import calculation_warnings
+from bistand.rules.reform import calculation_rules_in_force, calculation_warnings
 from bistand.rules.validation import FieldError, InvalidInput
 
 ADULT_ROLES = ("applicant", "co_applicant")
@@ -82,10 +81,9 @@ def calculate(
     shortfall = formulas.deficit(norm_total, costs_total, income_total)
     warnings = _warnings(household, mp, unverified, lang)
     # The bidragsreform's rules that this household visibly meets (rules.reform): named, never applied.
-    beyond_norm = (
-        tuple(c.type for c in household.costs if not COST_TYPES[c.type][2]) if household.costs else ()
-    )
-    warnings += calculation_warnings(household.month, children, beyond_norm, lang)
+    if calculation_rules_in_force(household.month):
+        beyond_norm = tuple(c.type for c in household.costs if not COST_TYPES[c.type][2])
+        warnings += calculation_warnings(household.month, children, beyond_norm, lang)
     verified = not unverified
     return Result(
         month=mp.month_label,
@@ -194,8 +192,7 @@ def household_norm(
             amount = full
         else:
             # Part of the month with the other parent: the personal cost by days (SOSFS 2013:1).
-            if not days_in_month:
-                days_in_month = calendar.monthrange(household.month.year, household.month.month)[1]
+            days_in_month = mp.days
             amount = formulas.child_norm(full, member.days_in_household, days_in_month)
         if not verified:
             unverified.append(name)

@@ -19,10 +19,11 @@ from bistand.rules.ages import LUNCH_AGE_LIMIT, age_on
 from bistand.rules.model import Cost, Household, Income, Member
 from bistand.rules.parameters import ParameterSet, default_parameters
 from bistand.rules.plain_shape import DictHousehold, MonthInfo, member_refused, month_info, months_before
-from bistand.rules.validation import FieldError, parse_amount, parse_date, validate
+from bistand.rules.validation import DATES_READ, FieldError, parse_amount, parse_date, validate
 
 _ROLE = {"applicant": 0, "co_applicant": 1, "child": 2}
 _SCHOOL = {None: -1, False: 0, True: 1}
+_dates_read = DATES_READ.get
 _LISTS = ("members", "costs", "incomes", "assistance_months")
 # Months by parameter set: a few texts each; the parameter sets are few and live for the process.
 _MONTHS: dict[int, tuple[ParameterSet, dict[str, MonthInfo | None]]] = {}
@@ -64,7 +65,7 @@ def plain_household(data: Any, params: ParameterSet) -> Household | None:
     roles: dict[str, str] = {}
     last, days_in_month = info.last, info.days
     for k, m in enumerate(h.members):
-        birth = parse_date(m.birth_date)
+        birth = _dates_read(m.birth_date) or parse_date(m.birth_date)  # a date read before: in C
         if birth is None or m.id in roles or m.id.isspace():
             return None
         role = _ROLE[m.role]

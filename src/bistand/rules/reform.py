@@ -288,13 +288,23 @@ def calculation_warnings(
     return list(_calculation_warnings(month, children, beyond_norm, lang))
 
 
+_CALCULATION_RULES = ("riksnorm_ceiling", "large_household_cap")
+
+
+@lru_cache(maxsize=1024)  # by month; the rules are read once
+def calculation_rules_in_force(month: datetime.date) -> bool:
+    """Whether any rule `calculation_warnings` names is in force in `month`: before that there is nothing
+    to say, and the household's facts need not be gathered."""
+    return any(reform_rules()[code].applies(month) for code in _CALCULATION_RULES)
+
+
 @lru_cache(maxsize=4096)  # a pure function of a few small values (the rules are read once): made once each
 def _calculation_warnings(
     month: datetime.date, children: int, beyond_norm: tuple[str, ...], lang: str
 ) -> tuple[str, ...]:
     facts = ReformFacts(month=month, adults=(), children=children, beyond_norm=beyond_norm)
     out = []
-    for code in ("riksnorm_ceiling", "large_household_cap"):
+    for code in _CALCULATION_RULES:
         rule = reform_rules()[code]
         if rule.applies(month) and CHECKS[code](facts, rule):
             if lang == "en":

@@ -113,6 +113,7 @@ def parse_month(text: Any) -> date | None:
 
 
 _DATES: dict[str, date] = {}
+DATES_READ: Mapping[str, date] = _DATES  # every valid date `parse_date` has read, by its text (read-only)
 
 
 def parse_date(text: Any) -> date | None:

@@ -3,6 +3,7 @@ force in a month. No file reading here (that is `loading`)."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -233,6 +234,11 @@ class MonthParameters:
         if rule is None:
             return (0, 0)
         return int(rule.values["qualifying_months"]), int(rule.values["period_months"])
+
+    @cached_property
+    def days(self) -> int:
+        """The number of days in the month."""
+        return calendar.monthrange(self.month.year, self.month.month)[1]
 
     @cached_property
     def month_label(self) -> str:
