@@ -148,7 +148,7 @@ def household_norm(
     table = mp.table
     amounts = mp.amounts
     cells = table.named_cells  # the parameter names, made once per table
-    ref = mp.references.get("norm", table.reference)
+    ref = mp.references.get("norm", table.reference) if lines is not None else ""  # for the lines only
     adults = [m for m in household.members if m.role in ADULT_ROLES]
     couple = len(adults) == 2
     kind = "couple" if couple else "single"
@@ -417,6 +417,8 @@ def counted_income(
     - a child's own salary, up to one prisbasbelopp per calendar year (SoL 12 kap. 9 §), using what the
       child earned earlier in the year. Jobbstimulans never applies to a child's income.
     """
+    if not household.incomes:
+        return 0
     roles = {m.id: m.role for m in household.members}
     ref_income = mp.references["income"]
     total = 0
