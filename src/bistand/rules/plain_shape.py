@@ -120,12 +120,15 @@ def month_info(text: str, params: ParameterSet) -> MonthInfo | None:
 def months_before(raw: list[str], month: date) -> tuple[date, ...] | None:
     """Assistance months: each a month before `month`, sorted and distinct as `validate` gives them; None
     when one is not."""
-    # Distinct texts first, sorted as text: `YYYY-MM` sorts as its month does. Then every month is looked up
-    # among those already read, in C; only a month not read before (or not a month) goes through
-    # `parse_month`. A valid month has one text, so distinct texts are distinct months.
-    texts = sorted(set(raw))
-    found = tuple(map(MONTHS_READ.get, texts))
-    if None in found:
+    # Sorted as text (`YYYY-MM` sorts as its month does; a sorted list, the usual input, sorts in one pass),
+    # made distinct only when a month repeats, then each month looked up among those already read; only a
+    # month not read before (or not a month) goes through `parse_month`.
+    texts = sorted(raw)
+    if len(set(texts)) != len(texts):
+        texts = sorted(set(texts))
+    try:
+        found = tuple([MONTHS_READ[text] for text in texts])
+    except KeyError:
         found = tuple(map(parse_month, texts))
         if None in found:
             return None
