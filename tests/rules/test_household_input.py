@@ -80,3 +80,20 @@ def test_any_value_in_any_field_is_judged_as_validate_judges_it(seed, where, val
     container, key = places[where % len(places)]
     container[key] = copy.deepcopy(value)
     _judged_alike(household)
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 10_000), shuffle=st.randoms(use_true_random=False), repeat=st.integers(0, 3))
+def test_assistance_months_in_any_order_and_repeated_are_read_as_validate_reads_them(seed, shuffle, repeat):
+    household = random_household(random.Random(seed))
+    lists = [household] + [m for m in household["members"] if m.get("assistance_months")]
+    for holder in lists:
+        months = list(holder.get("assistance_months") or [])
+        months += months[:repeat] + ["2019-13"] * (repeat == 3)  # repeats; a month that is none
+        shuffle.shuffle(months)
+        holder["assistance_months"] = months
+    fast = plain_household(household, PARAMS)
+    _judged_alike(household)
+    if fast is not None:
+        for months in [fast.assistance_months] + [m.assistance_months for m in fast.members]:
+            assert months is None or list(months) == sorted(set(months))
