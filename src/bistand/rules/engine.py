@@ -85,20 +85,21 @@ def calculate(
         beyond_norm = tuple(c.type for c in household.costs if not COST_TYPES[c.type][2])
         warnings += calculation_warnings(household.month, children, beyond_norm, lang)
     verified = not unverified
+    # Positional, in the fields' order (half the cost of keywords for a dataclass's __init__).
     return Result(
-        month=mp.month_label,
-        norm_ore=norm_total,
-        costs_ore=costs_total,
-        income_ore=income_total,
-        deficit_ore=shortfall,
-        entitlement_ore=formulas.entitlement(shortfall),
-        warnings=warnings,
-        jobbstimulans=applicant,
-        household=household,
-        lang=lang,
-        jobbstimulans_by_member=statuses,
-        line_maker=lambda: lines_of(household, mp, statuses),
-        norm_table_maker=lambda: norm_table_summary(mp.table, verified, tuple(used)),
+        mp.month_label,  # month
+        norm_total,  # norm_ore
+        costs_total,  # costs_ore
+        income_total,  # income_ore
+        shortfall,  # deficit_ore
+        formulas.entitlement(shortfall),  # entitlement_ore
+        warnings,
+        applicant,  # jobbstimulans: the applicant's
+        household,
+        lang,
+        statuses,  # jobbstimulans_by_member
+        lambda: lines_of(household, mp, statuses),  # line_maker
+        lambda: norm_table_summary(mp.table, verified, tuple(used)),  # norm_table_maker
     )
 
 
