@@ -63,6 +63,7 @@ def plain_household(data: Any, params: ParameterSet) -> Household | None:
 
     members = []
     roles: dict[str, str] = {}
+    by_role = [0, 0, 0]  # applicants, co-applicants, children
     last, days_in_month = info.last, info.days
     for k, m in enumerate(h.members):
         birth = _dates_read(m.birth_date) or parse_date(m.birth_date)  # a date read before: in C
@@ -85,6 +86,7 @@ def plain_household(data: Any, params: ParameterSet) -> Household | None:
             if own is None:
                 return None
         roles[m.id] = m.role
+        by_role[role] += 1
         members.append(
             Member(
                 m.id,
@@ -97,8 +99,7 @@ def plain_household(data: Any, params: ParameterSet) -> Household | None:
                 own,
             )
         )
-    chosen = list(roles.values())
-    if chosen.count("applicant") != 1 or chosen.count("co_applicant") > 1:
+    if by_role[0] != 1 or by_role[1] > 1:
         return None
     size = h.household_size or len(members)
     if size < len(members):
