@@ -29,7 +29,7 @@ def eager_norm_table(result) -> dict:
         "source": table.source_label,
         "verified": all(line.verified for line in norm_lines),
         "table_verified": all(value.verified for value in table.all_values()),
-        "reliability": weakest(
+        "reliability": weakest(  # every norm line names its parameter
             cells[part.strip()].reliability for line in norm_lines for part in line.parameter.split(",")
         ),
         "valid_from": table.valid_from.isoformat(),
@@ -52,16 +52,22 @@ def test_the_amounts_and_table_made_on_reading_equal_the_eager_ones(data):
     assert result.entitlement == (round_krona(deficit) if deficit > 0 else 0)
     assert str(result.entitlement) == str(int(result.entitlement))  # whole kronor, written so
     assert result.norm_table == eager_norm_table(result)
+    unverified = [line.parameter for line in result.lines if line.section == "norm" and not line.verified]
+    children = sum(1 for m in result.household.members if m.role == "child")
+    month = PARAMS.at(result.household.month)
+    assert result.warnings == engine.warnings_of(result.household, month, unverified, children, "sv")
     assert result.to_dict()["norm_total"] == result.norm_total
 
 
-def test_the_totals_are_there_in_ore_without_making_the_table_summary(monkeypatch):
+def test_the_totals_are_there_in_ore_without_making_the_table_summary_or_warnings(monkeypatch):
     made = []
-    real = engine.norm_table_summary
+    real, real_warnings = engine.norm_table_summary, engine.warnings_of
     monkeypatch.setattr(engine, "norm_table_summary", lambda *a: made.append(1) or real(*a))
+    monkeypatch.setattr(engine, "warnings_of", lambda *a: made.append(2) or real_warnings(*a))
     household = validate(random_household(random.Random(1919)), PARAMS)
     result = calculate(household, PARAMS)
     assert made == []
     assert result.entitlement_ore == int(result.entitlement) * 100
     assert result.deficit_ore == result.norm_ore + result.costs_ore - result.income_ore
     assert result.norm_table is result.norm_table and made == [1]  # made once, on reading
+    assert result.warnings is result.warnings and made == [1, 2]

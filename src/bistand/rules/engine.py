@@ -62,8 +62,9 @@ def calculate(
     used: list[str] = []  # the table amounts behind the norm, by parameter name
     unverified: list[str] = []
 
-    # The totals only: the lines (labels, law, details) and the Decimal amounts are made when someone reads
-    # them (`Result`), by the same functions, so the explanation cannot differ from the amounts.
+    # The totals only: the lines (labels, law, details), the warnings, the table summary and the Decimal
+    # amounts are made when someone reads them (`Result`), by the same functions, so the explanation cannot
+    # differ from the amounts.
     norm_total = household_norm(household, mp, None, unverified, used)
     costs_total = reasonable_costs(household, mp, None)
     statuses = {}
@@ -79,11 +80,6 @@ def calculate(
     income_total = counted_income(household, mp, statuses, None)
 
     shortfall = formulas.deficit(norm_total, costs_total, income_total)
-    warnings = _warnings(household, mp, unverified, lang)
-    # The bidragsreform's rules that this household visibly meets (rules.reform): named, never applied.
-    if calculation_rules_in_force(household.month):
-        beyond_norm = tuple(c.type for c in household.costs if not COST_TYPES[c.type][2])
-        warnings += calculation_warnings(household.month, children, beyond_norm, lang)
     verified = not unverified
     # Positional, in the fields' order (half the cost of keywords for a dataclass's __init__).
     return Result(
@@ -93,7 +89,7 @@ def calculate(
         income_total,  # income_ore
         shortfall,  # deficit_ore
         formulas.entitlement(shortfall),  # entitlement_ore
-        warnings,
+        lambda: warnings_of(household, mp, unverified, children, lang),  # warnings_maker
         applicant,  # jobbstimulans: the applicant's
         household,
         lang,
@@ -101,6 +97,18 @@ def calculate(
         lambda: lines_of(household, mp, statuses),  # line_maker
         lambda: norm_table_summary(mp.table, verified, tuple(used)),  # norm_table_maker
     )
+
+
+def warnings_of(
+    household: Household, mp: MonthParameters, unverified: list[str], children: int, lang: str
+) -> list[str]:
+    """The result's warnings: ignored input, amounts not verified, and the bidragsreform's rules that this
+    household visibly meets (rules.reform): named, never applied."""
+    warnings = _warnings(household, mp, unverified, lang)
+    if calculation_rules_in_force(household.month):
+        beyond_norm = tuple(c.type for c in household.costs if not COST_TYPES[c.type][2])
+        warnings += calculation_warnings(household.month, children, beyond_norm, lang)
+    return warnings
 
 
 def norm_table_summary(table: NormTable, verified: bool, used: tuple[str, ...]) -> dict[str, Any]:

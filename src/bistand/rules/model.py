@@ -164,7 +164,7 @@ class Result:
     """The calculation's answer, in the contract's shape (see `to_dict`).
 
     The totals are kept in whole öre, as the formulas give them; the Decimal amounts (`norm_total`, …),
-    the `norm_table` summary and the `lines` are made when read, so a caller that needs only the
+    the `norm_table` summary, the `warnings` and the `lines` are made when read, so a caller that needs only the
     entitlement pays for nothing else (tests/rules/test_lazy_result.py holds them equal to eager ones).
     """
 
@@ -174,7 +174,7 @@ class Result:
     income_ore: int
     deficit_ore: int
     entitlement_ore: int  # whole kronor, in öre
-    warnings: list[str]
+    warnings_maker: Callable[[], list[str]]  # the warnings, made on first reading of `warnings`
     jobbstimulans: (
         JobbstimulansStatus  # the applicant's (kept for one version; see `jobbstimulans_by_member`)
     )
@@ -185,6 +185,15 @@ class Result:
     norm_table_maker: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     _lines: list[Line] | None = field(default=None, repr=False, compare=False)
     _norm_table: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    _warnings: list[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a person should know about the amount (ignored input, unverified amounts, the reform's
+        rules); made when first read."""
+        if self._warnings is None:
+            self._warnings = self.warnings_maker()
+        return self._warnings
 
     @property
     def norm_total(self) -> Decimal:
