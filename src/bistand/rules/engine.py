@@ -70,11 +70,16 @@ def calculate(
     statuses = {}
     applicant = _NO_HISTORY
     children = 0
+    history: Sequence[date] | None = None
     for m in household.members:
         if m.role == "child":
             children += 1
             continue
-        status = statuses[m.id] = jobbstimulans_status(household.month, assistance_history(household, m), mp)
+        months = assistance_history(household, m)
+        if months is not history:  # two adults on the household's list: worked out once
+            history = months
+            status = jobbstimulans_status(household.month, months, mp)
+        statuses[m.id] = status
         if m.role == "applicant":
             applicant = status
     income_total = counted_income(household, mp, statuses, None)
