@@ -434,7 +434,7 @@ def counted_income(
     if not household.incomes:
         return 0
     roles = {m.id: m.role for m in household.members}
-    ref_income = mp.references["income"]
+    ref_income = mp.references["income"] if lines is not None else ""  # for the lines only
     total = 0
     child_earned: dict[str, int] = {}
     for income in household.incomes:
