@@ -2,8 +2,9 @@
 
 The input's classes are frozen msgspec Structs rather than frozen dataclasses: made in C, about 0.15 µs
 a member against 1.3 µs, which is a third of checking one household (`household_input`, `validate`).
-They are not tracked by the garbage collector (`gc=False`): frozen, holding only text, numbers, dates and
-each other, they can never be part of a reference cycle, and untracked they are cheaper to make and free.
+They are not tracked by the garbage collector (`gc=False`): frozen, holding only text, numbers, dates, each
+other and the notices' small dicts of message values, they are never part of a reference cycle, and
+untracked they are cheaper to make and to free.
 """
 
 from __future__ import annotations
