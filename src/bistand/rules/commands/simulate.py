@@ -24,7 +24,7 @@ from pathlib import Path
 from bistand.rules import chart, simulation
 from bistand.rules.batch import Columns, Totals, build_columns, compute
 from bistand.rules.commands import write_err, write_out
-from bistand.rules.jsonl import Batch, read
+from bistand.rules.jsonl import Batch, read_file
 from bistand.rules.money import dumps, format_sek, from_ore
 from bistand.rules.parameters import ParameterSet, default_parameters
 from bistand.rules.simulation import HOUSEHOLD_TYPES, Comparison, Variant
@@ -96,10 +96,10 @@ def _read(args: argparse.Namespace, params: ParameterSet) -> tuple[Columns, Batc
         ]
         return build_columns(households, params), None
     if str(args.file) == "-":
-        batch = read(sys.stdin.buffer, params, args.lang)
+        batch = read_file(sys.stdin.buffer, params, args.lang)
     else:
         with args.file.open("rb") as handle:
-            batch = read(handle, params, args.lang)
+            batch = read_file(handle, params, args.lang)
     return batch.columns, batch
 
 
