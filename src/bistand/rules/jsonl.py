@@ -16,12 +16,13 @@ from __future__ import annotations
 import gc
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 import msgspec
 
@@ -57,6 +58,26 @@ class Batch:
     def errors(self, limit: int | None = None) -> list[tuple[int, list[dict[str, str]]]]:
         """The invalid lines' errors, as `validate` words them: (line number, [{field, message}])."""
         return [(number, line_errors(text, self.params, self.lang)) for number, text in self.invalid[:limit]]
+
+    def reasons(self, errors: list[tuple[int, list[dict[str, str]]]]) -> list[Reason]:
+        """Why lines were refused, commonest first, counted over `errors` (those of the first invalid
+        lines): each field once a line, with the members' and items' numbers left out."""
+        lines: Counter[str] = Counter()
+        example: dict[str, str] = {}
+        for _, problems in errors:
+            fields = {re.sub(r"\[\d+\]", "[]", p["field"]) or "(input)": p["message"] for p in problems}
+            lines.update(fields.keys())
+            for name, message in fields.items():
+                example.setdefault(name, message)
+        return [Reason(name, count, example[name]) for name, count in lines.most_common()]
+
+
+class Reason(NamedTuple):
+    """A reason lines were refused: the field, in how many of the lines counted, and one message."""
+
+    field: str
+    lines: int
+    example: str
 
 
 def line_errors(text: str, params: ParameterSet | None, lang: str = "sv") -> list[dict[str, str]]:
