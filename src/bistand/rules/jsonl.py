@@ -1,9 +1,11 @@
 """Reading many households from JSON lines at the speed of the calculation (`bistand simulate`).
 
 msgspec decodes each line straight into typed structs, in C: types, required fields, unknown fields,
-birth dates (`YYYY-MM-DD`, a real day) and the amounts' range are checked there. The contract's rules that
-span fields (roles, ages, school, days, who earns an income) are then checked over a few thousand lines at
-a time as columns (`jsonl_check`), with NumPy, not per field in Python. A line msgspec does not take as it
+birth dates (`YYYY-MM-DD`, a real day) and the amounts' range are checked there. A file (`read_file`) is
+read a block of whole lines at a time, and a block is decoded by one msgspec call — first in the bare shape
+(`jsonl_check.BareHousehold`, no optional field: fewer objects and fewer passes), else in the whole one.
+The contract's rules that span fields (roles, ages, school, days, who earns an income) are then checked
+over the block's lines as columns (`jsonl_check`), with NumPy, not per field in Python. A line msgspec does not take as it
 is (a float amount, a null list, a type error, an unknown field) goes to `validation.validate`, the one
 definition of the contract's errors. A line the column checks find invalid is counted at once, and its
 errors are written by `validate` when they are shown, so the messages — line number, field, text — are
@@ -39,8 +41,9 @@ _decode_lines = msgspec.json.Decoder(JsonHousehold).decode_lines
 _decode_bare_lines = msgspec.json.Decoder(BareHousehold).decode_lines
 KEEP_INVALID = 1000  # invalid lines kept to be shown; more are counted (memory stays flat for any file)
 CHUNK = 4096  # lines checked together: large enough for NumPy to pay, small enough to keep memory flat
-BLOCK = 1 << 20  # bytes of a file read at once: about 1 800 lines of the rules-compare set; more costs memory
-# the process must first take from the system, fewer more NumPy calls
+# Bytes of a file read at once, about 1 800 lines of the rules-compare set: larger blocks cost memory the
+# process must first take from the system, smaller ones more NumPy calls.
+BLOCK = 1 << 20
 
 
 @dataclass
