@@ -293,6 +293,18 @@ def test_a_file_with_blank_lines_and_two_households_on_one_line_is_read_line_by_
         assert (len(batch), batch.invalid_count, [n for n, _ in batch.invalid]) == (2, 1, [2])
 
 
+def test_a_file_with_windows_line_ends_is_read_alike():
+    rng = random.Random(8)
+    lines = [dumps(_plain(rng), indent=None) + "\r" for _ in range(30)]
+    lines[7] = "\r"  # blank but for the carriage return
+    lines[12] = lines[12].replace('"members"', '"memberz"')
+    _assert_same(lines)
+    batch = jsonl.read_file(io.BytesIO("\n".join(lines).encode()), PARAMS)
+    numbers = [n for n, _ in batch.invalid]
+    assert 13 in numbers and 8 not in numbers  # the broken line refused, the blank one skipped
+    assert len(batch) + batch.invalid_count == 29
+
+
 def test_optional_fields_anywhere_in_a_block_are_read_alike():
     """Lines without optional fields are decoded in a bare shape; a block where one line gives one (or
     gives it as null) is decoded in the whole shape, with the same result."""
