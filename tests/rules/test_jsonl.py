@@ -323,3 +323,25 @@ def test_optional_fields_anywhere_in_a_block_are_read_alike():
         households = copy.deepcopy(plain)
         change(households[25])
         _assert_same([dumps(h, indent=None) for h in households])
+
+
+def test_a_plain_file_is_decoded_a_block_at_a_time_not_line_by_line(monkeypatch):
+    """`bistand simulate` reads its file in blocks: a file of plain lines (as the rules-compare set) is
+    decoded by one msgspec call per block, in the bare shape, each byte once, never line by line."""
+    rng = random.Random(3001)
+    lines = [dumps(_plain(rng), indent=None) for _ in range(2000)]
+    text = ("\n".join(lines) + "\n").encode()
+    expected = read([line.encode() for line in lines], PARAMS)
+
+    def no_line_by_line(line):
+        raise AssertionError("decoded line by line")
+
+    calls = []
+    bare = jsonl._decode_bare_lines
+    monkeypatch.setattr(jsonl, "_decode", no_line_by_line)
+    monkeypatch.setattr(jsonl, "_decode_bare_lines", lambda block: calls.append(len(block)) or bare(block))
+    monkeypatch.setattr(jsonl, "BLOCK", 100_000)
+    batch = jsonl.read_file(io.BytesIO(text), PARAMS)
+    assert len(calls) <= -(-len(text) // 100_000)
+    assert sum(calls) == len(text)
+    assert (len(batch), batch.invalid_count) == (len(expected), expected.invalid_count)
