@@ -236,6 +236,34 @@ def test_simulate_answers_what_a_higher_norm_costs(tmp_path):
     assert "line 3: members" in done.stderr
 
 
+def test_simulate_says_how_many_lines_were_refused_and_the_commonest_reason(tmp_path):
+    """An analyst comparing with another engine sees plainly which households were not computed: here
+    two young people of 19 without `in_school` (the child norm from 18 applies only in gymnasiet)."""
+    adult = {"id": "a", "role": "applicant", "birth_date": "1980-01-01"}
+    young = {"id": "b", "role": "child", "birth_date": "2006-06-01"}
+    lines = [
+        {"month": "2026-03", "members": [adult]},
+        {"month": "2026-03", "members": [adult, young]},
+        {"month": "2026-03", "members": [adult, {**young, "id": "c"}]},
+        {"month": "2026-03", "members": [adult, {**young, "in_school": True}]},
+        {"month": "2026-13", "members": [adult]},
+    ]
+    path = tmp_path / "households.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    done = bistand("simulate", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "Avvisade: 3 av 5 rader (60,0 %)" in done.stdout
+    assert "i 2 av de första 3 avvisade raderna: members[].in_school: Ange om ungdomen (19 år)" in done.stdout
+    done = bistand("simulate", str(path), "--lang", "en", "--json")
+    reasons = json.loads(done.stdout)["invalid_reasons"]
+    assert reasons["lines_counted"] == 3
+    assert [(r["field"], r["lines"]) for r in reasons["by_field"]] == [
+        ("members[].in_school", 2),
+        ("month", 1),
+    ]
+    assert "upper-secondary school" in reasons["by_field"][0]["example"]
+
+
 def test_the_rules_package_and_commands_never_import_django():
     code = (
         "import sys, bistand.rules, bistand.rules.batch, bistand.rules.explain, bistand.rules.synthetic\n"

@@ -4,6 +4,7 @@ lines accepted, the same totals, the same field-named errors with their line num
 from __future__ import annotations
 
 import copy
+import io
 import json
 import random
 from decimal import Decimal
@@ -37,6 +38,26 @@ def _assert_same(lines: list[str]) -> None:
         b = compute(build_columns(households, PARAMS), PARAMS)
         for name in ("norm", "costs", "income", "deficit", "entitlement"):
             assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    _assert_file_read_alike(lines, fast)
+
+
+def _assert_file_read_alike(lines: list[str], expected: jsonl.Batch) -> None:
+    """`read_file` (the file in blocks, as `bistand simulate` reads it) gives what `read` gives for its
+    lines, whether the file ends with a newline or not, in blocks large or small."""
+    for text in ("\n".join(lines) + "\n", "\n".join(lines)):
+        for block in (jsonl.BLOCK, 300):
+            saved, jsonl.BLOCK = jsonl.BLOCK, block
+            try:
+                batch = jsonl.read_file(io.BytesIO(text.encode()), PARAMS)
+            finally:
+                jsonl.BLOCK = saved
+            assert batch.invalid == expected.invalid
+            assert batch.invalid_count == expected.invalid_count
+            assert batch.columns.month_labels() == expected.columns.month_labels()
+            if len(batch):
+                a, b = compute(batch.columns, PARAMS), compute(expected.columns, PARAMS)
+                for name in ("norm", "costs", "income", "deficit", "entitlement"):
+                    assert np.array_equal(getattr(a, name), getattr(b, name)), name
 
 
 OPTIONAL = ("lunch_at_home", "days_in_household", "in_school", "assistance_months")
@@ -236,3 +257,91 @@ def test_reading_takes_no_python_call_per_line_or_field(monkeypatch):
     monkeypatch.setattr(jsonl, "CHUNK", 10_000)
     once = calls_to_read(lines)  # (also fills the parameters' month cache)
     assert calls_to_read(lines + lines) - once < len(lines) / 10
+
+
+def test_ids_distinct_across_the_file_still_find_each_earner_in_its_own_household():
+    """The rules-compare file numbers members across the whole file (p0, p1, …): one dict finds an
+    earner by id alone. An income naming a member of another household is still refused."""
+    rng = random.Random(1919)
+    lines = []
+    for n in range(300):
+        household = _plain(rng)
+        names = {m["id"]: f"p{n}-{m['id']}" for m in household["members"]}
+        for member in household["members"]:
+            member["id"] = names[member["id"]]
+        for income in household.get("incomes", []):
+            income["member"] = names.get(income["member"], income["member"])
+        if n % 7 == 3:  # an earner from the household before
+            household.setdefault("incomes", []).append(
+                {"member": f"p{n - 1}-a", "type": "salary", "amount": 5}
+            )
+        lines.append(dumps(household, indent=None))
+    _assert_same(lines)
+    assert read([line.encode() for line in lines], PARAMS).invalid_count >= 300 // 7
+
+
+def test_a_file_with_blank_lines_and_two_households_on_one_line_is_read_line_by_line():
+    """msgspec's `decode_lines` takes values separated by any white space: a line with two households and a
+    blank line would give as many households as lines. The reader sees the blank line and goes line by
+    line, so the line with two is refused and every other line keeps its number."""
+    rng = random.Random(7)
+    one, two, three = (dumps(_plain(rng), indent=None) for _ in range(3))
+    for blank in ("", "   ", "\t\r"):
+        lines = [one, f"{two} {three}", blank, three, blank]
+        _assert_same(lines)
+        batch = jsonl.read_file(io.BytesIO("\n".join(lines).encode()), PARAMS)
+        assert (len(batch), batch.invalid_count, [n for n, _ in batch.invalid]) == (2, 1, [2])
+
+
+def test_a_file_with_windows_line_ends_is_read_alike():
+    rng = random.Random(8)
+    lines = [dumps(_plain(rng), indent=None) + "\r" for _ in range(30)]
+    lines[7] = "\r"  # blank but for the carriage return
+    lines[12] = lines[12].replace('"members"', '"memberz"')
+    _assert_same(lines)
+    batch = jsonl.read_file(io.BytesIO("\n".join(lines).encode()), PARAMS)
+    numbers = [n for n, _ in batch.invalid]
+    assert 13 in numbers and 8 not in numbers  # the broken line refused, the blank one skipped
+    assert len(batch) + batch.invalid_count == 29
+
+
+def test_optional_fields_anywhere_in_a_block_are_read_alike():
+    """Lines without optional fields are decoded in a bare shape; a block where one line gives one (or
+    gives it as null) is decoded in the whole shape, with the same result."""
+    rng = random.Random(12)
+    plain = [_plain(rng) for _ in range(40)]
+    variants = [
+        lambda h: h["members"][0].update(lunch_at_home=None),
+        lambda h: h.update(household_size=None),
+        lambda h: h.update(municipality="0180"),
+        lambda h: h.update(household_size=len(h["members"]) + 1),
+        lambda h: h["members"].append({"id": "k", "role": "child", "birth_date": _born(h, 8), "lunch_at_home": False}),
+        lambda h: h["members"].append({"id": "k", "role": "child", "birth_date": _born(h, 8), "days_in_household": 9}),
+        lambda h: h["members"].append({"id": "k", "role": "child", "birth_date": _born(h, 19), "in_school": True}),
+    ]  # fmt: skip
+    for change in variants:
+        households = copy.deepcopy(plain)
+        change(households[25])
+        _assert_same([dumps(h, indent=None) for h in households])
+
+
+def test_a_plain_file_is_decoded_a_block_at_a_time_not_line_by_line(monkeypatch):
+    """`bistand simulate` reads its file in blocks: a file of plain lines (as the rules-compare set) is
+    decoded by one msgspec call per block, in the bare shape, each byte once, never line by line."""
+    rng = random.Random(3001)
+    lines = [dumps(_plain(rng), indent=None) for _ in range(2000)]
+    text = ("\n".join(lines) + "\n").encode()
+    expected = read([line.encode() for line in lines], PARAMS)
+
+    def no_line_by_line(line):
+        raise AssertionError("decoded line by line")
+
+    calls = []
+    bare = jsonl._decode_bare_lines
+    monkeypatch.setattr(jsonl, "_decode", no_line_by_line)
+    monkeypatch.setattr(jsonl, "_decode_bare_lines", lambda block: calls.append(len(block)) or bare(block))
+    monkeypatch.setattr(jsonl, "BLOCK", 100_000)
+    batch = jsonl.read_file(io.BytesIO(text), PARAMS)
+    assert len(calls) <= -(-len(text) // 100_000)
+    assert sum(calls) == len(text)
+    assert (len(batch), batch.invalid_count) == (len(expected), expected.invalid_count)

@@ -32,6 +32,10 @@ from bistand.rules.validation import InvalidInput, validate
 
 _AGE_TO_BRACKET = np.array(BRACKET_INDEX_BY_AGE, dtype=np.int64)
 KIND_OTHER, KIND_ADULT_SALARY, KIND_CHILD_SALARY = 0, 1, 2
+_LISTS = (
+    "month", "couple", "size", "members", "costs", "ch_hh", "ch_age", "ch_away",
+    "ch_days", "ch_dim", "in_hh", "in_amount", "in_kind", "in_earlier", "in_child", "in_jobb",
+)  # fmt: skip
 
 
 @dataclass
@@ -114,6 +118,10 @@ class ColumnBuilder:
         self.in_jobb = array("b")
         self._child_keys: dict[tuple[int, str], int] = {}
         self.next_child_key = 0  # child keys handed out so far (`child_key`, and ranges for `extend`)
+        # What `extend` appended, and the typed arrays before it, as NumPy arrays in order: an appended
+        # array is kept as it is rather than copied into a typed array (a copy and a reallocation).
+        self._parts: dict[str, list[np.ndarray]] = {name: [] for name in _LISTS}
+        self._households_in_parts = 0
 
     def child_key(self, household: int, member: str) -> int:
         """A number for one child of one household (its salaries share the yearly exemption)."""
@@ -126,10 +134,22 @@ class ColumnBuilder:
     def extend(self, rows: dict[str, np.ndarray]) -> None:
         """Append many checked households at once: one int64 or bool array per list of the builder
         (`month`, `couple`, …, `in_jobb`), with household indices already counted from `len(self)`."""
+        self._flush()
         for name, values in rows.items():
-            target: array = getattr(self, name)
-            dtype = np.int8 if target.typecode == "b" else np.int64
-            target.frombytes(np.ascontiguousarray(values, dtype=dtype).tobytes())
+            dtype = np.int8 if getattr(self, name).typecode == "b" else np.int64
+            self._parts[name].append(np.asarray(values, dtype=dtype))
+        self._households_in_parts += len(rows["month"])
+
+    def _flush(self) -> None:
+        """Move what `add` appended to the typed arrays into the parts, keeping the order."""
+        if not any(len(getattr(self, name)) for name in _LISTS):
+            return
+        self._households_in_parts += len(self.month)
+        for name in _LISTS:
+            values: array = getattr(self, name)
+            dtype = np.int8 if values.typecode == "b" else np.int64
+            self._parts[name].append(np.frombuffer(values, dtype=dtype))
+            setattr(self, name, array(values.typecode))
 
     def month_key(self, m: date) -> int:
         """The index of month `m` among the batch's distinct months."""
@@ -141,7 +161,7 @@ class ColumnBuilder:
 
     def add(self, h: Household) -> None:
         """Append one validated household."""
-        i = len(self.month)
+        i = len(self)
         m = h.month
         self.month.append(self.month_key(m))
         roles = {}
@@ -191,37 +211,41 @@ class ColumnBuilder:
 
     def columns(self) -> Columns:
         """The households appended so far, as columns."""
+        self._flush()
 
-        def ints(values: array) -> np.ndarray:
-            return np.frombuffer(values, dtype=np.int64) if len(values) else np.zeros(0, dtype=np.int64)
+        def ints(name: str) -> np.ndarray:
+            parts = self._parts[name]
+            if len(parts) > 1:  # joined one column at a time: the parts go as each is made
+                parts[:] = [np.concatenate(parts)]
+            return parts[0] if parts else np.zeros(0, dtype=np.int64)
 
-        def flags(values: array) -> np.ndarray:
-            return np.frombuffer(values, dtype=np.int8).astype(bool) if len(values) else np.zeros(0, bool)
+        def flags(name: str) -> np.ndarray:
+            return ints(name).astype(bool)
 
-        ages = ints(self.ch_age)
+        ages = ints("ch_age")
         return Columns(
             months=self.months,
-            month=ints(self.month),
-            couple=flags(self.couple),
-            size=ints(self.size),
-            members=ints(self.members),
-            costs=ints(self.costs),
-            child_household=ints(self.ch_hh),
+            month=ints("month"),
+            couple=flags("couple"),
+            size=ints("size"),
+            members=ints("members"),
+            costs=ints("costs"),
+            child_household=ints("ch_hh"),
             child_age=ages,
             child_bracket=_AGE_TO_BRACKET[ages],
-            child_lunch_away=flags(self.ch_away),
-            child_days=ints(self.ch_days),
-            child_days_in_month=ints(self.ch_dim),
-            income_household=ints(self.in_hh),
-            income_amount=ints(self.in_amount),
-            income_kind=ints(self.in_kind),
-            income_earlier=ints(self.in_earlier),
-            income_child=ints(self.in_child),
-            income_jobbstimulans=flags(self.in_jobb),
+            child_lunch_away=flags("ch_away"),
+            child_days=ints("ch_days"),
+            child_days_in_month=ints("ch_dim"),
+            income_household=ints("in_hh"),
+            income_amount=ints("in_amount"),
+            income_kind=ints("in_kind"),
+            income_earlier=ints("in_earlier"),
+            income_child=ints("in_child"),
+            income_jobbstimulans=flags("in_jobb"),
         )
 
     def __len__(self) -> int:
-        return len(self.month)
+        return self._households_in_parts + len(self.month)
 
 
 def build_columns(households: Sequence[Household], params: ParameterSet) -> Columns:

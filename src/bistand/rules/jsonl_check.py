@@ -14,7 +14,9 @@ from __future__ import annotations
 from datetime import date
 from itertools import chain, compress, repeat
 from operator import attrgetter, eq
+from typing import get_args, get_origin
 
+import msgspec
 import numpy as np
 
 from bistand.rules.ages import years_between
@@ -23,6 +25,7 @@ from bistand.rules.engine import jobbstimulans_status
 from bistand.rules.model import INCOME_TYPES
 from bistand.rules.parameters import ParameterSet
 from bistand.rules.plain_shape import (
+    JsonHousehold,
     LineHousehold,
     MonthInfo,
     member_refused,
@@ -39,6 +42,8 @@ _OPTIONAL = attrgetter("lunch_at_home", "days_in_household", "in_school", "assis
 _NOTHING_OPTIONAL = (None, None, None, None)
 _MEMBER = attrgetter("member")
 _AMOUNT, _TYPE, _EARLIER = attrgetter("amount"), attrgetter("type"), attrgetter("earned_earlier_this_year")
+_MONTH, _MUNICIPALITY = attrgetter("month"), attrgetter("municipality")
+_SIZE, _HISTORY = attrgetter("household_size"), attrgetter("assistance_months")
 _EPOCH = date(1970, 1, 1).toordinal()
 
 
@@ -47,22 +52,29 @@ def append(
     builder: ColumnBuilder,
     params: ParameterSet,
     months: dict[str, MonthInfo | None],
+    bare: bool = False,
 ) -> np.ndarray:
-    """Append the valid households of `run` to `builder`, in order; returns which ones were valid."""
+    """Append the valid households of `run` to `builder`, in order; returns which ones were valid.
+
+    `bare`: the lines were decoded as `BareHousehold`, so none gives an optional field (and the passes
+    that look for them are left out)."""
     n = len(run)
     everyone = np.arange(n)
     valid = np.ones(n, dtype=bool)
 
     # The month: a few distinct ones, looked up once each.
-    texts = [h.month for h in run]
-    slots = {}
-    for text in texts:
-        if text not in slots:
-            if text not in months:
-                months[text] = month_info(text, params)
-            slots[text] = len(slots)
+    texts = list(map(_MONTH, run))
+    if texts.count(texts[0]) == n:  # one month (compared in C, without hashing every text)
+        slots = {texts[0]: 0}
+    else:
+        slots = {text: k for k, text in enumerate(dict.fromkeys(texts))}
+    for text in slots.keys() - months.keys():
+        months[text] = month_info(text, params)
     infos = [months[text] for text in slots]
-    slot = np.array([slots[text] for text in texts], dtype=np.int64)
+    if len(slots) == 1:
+        slot = np.zeros(n, dtype=np.int64)
+    else:
+        slot = np.fromiter(map(slots.__getitem__, texts), np.int64, n)
     known = np.array([info is not None for info in infos])
     valid &= known[slot]
     some = next((info for info in infos if info is not None), None)
@@ -75,15 +87,17 @@ def append(
     last = np.array([i.last for i in infos_or_some])
     has_pbb = np.array([i.params.prisbasbelopp is not None for i in infos_or_some])
 
-    for k in [k for k, h in enumerate(run) if h.municipality is not None]:
-        text = run[k].municipality
-        if not (len(text) == 4 and text.isdigit()):
-            valid[k] = False
+    municipalities = [] if bare else list(map(_MUNICIPALITY, run))
+    if municipalities.count(None) < len(municipalities):  # given by some
+        for k, text in enumerate(municipalities):
+            if text is not None and not (len(text) == 4 and text.isdigit()):
+                valid[k] = False
 
     # Members: role, age on the first of the month, and the fields each role may or must have.
-    counts = np.fromiter(map(len, map(_MEMBERS, run)), np.int64, n)
+    lists = list(map(_MEMBERS, run))
+    counts = np.fromiter(map(len, lists), np.int64, n)
     valid &= counts > 0
-    members = list(chain.from_iterable(map(_MEMBERS, run)))
+    members = list(chain.from_iterable(lists))
     total = len(members)
     mh = np.repeat(everyone, counts)
     ms = slot[mh]
@@ -91,7 +105,10 @@ def append(
     roles = np.fromiter(map(_ROLE.__getitem__, map(_ROLE_OF, members)), np.int8, total)
     born = np.fromiter(map(date.toordinal, map(_BIRTH, members)), np.int64, total)
     # Most members give none of the optional fields: one pass finds those who do.
-    some = np.fromiter(map(_NOTHING_OPTIONAL.__ne__, map(_OPTIONAL, members)), bool, total).nonzero()[0]
+    if bare:
+        some = np.zeros(0, dtype=np.int64)
+    else:
+        some = np.fromiter(map(_NOTHING_OPTIONAL.__ne__, map(_OPTIONAL, members)), bool, total).nonzero()[0]
     given = [members[k] for k in some.tolist()]
     school = np.full(total, -1, dtype=np.int8)
     school[some] = [_TRI[m.in_school] for m in given]
@@ -117,7 +134,7 @@ def append(
     dim = days_in[ms]
     valid[mh[member_refused(roles, born, last[ms], age, school, days, dim, has_own)]] = False
 
-    first_member = (np.cumsum(counts) - counts).tolist()
+    first_member = np.cumsum(counts) - counts
     ids = list(map(_ID, members))
     valid[mh[np.fromiter(map(str.isspace, ids), bool, total)]] = False  # msgspec refused empty ones
     keyed = _Ids(ids, mh)
@@ -129,26 +146,33 @@ def append(
     co_applicants = np.bincount(mh[roles == 1], minlength=n)
     valid &= (applicants == 1) & (co_applicants <= 1)
 
-    given = np.array([h.household_size or 0 for h in run], dtype=np.int64)
-    size = np.where(given > 0, given, counts)
-    valid &= size >= counts
+    sizes = [] if bare else list(map(_SIZE, run))
+    if sizes.count(None) < len(sizes):  # given by some
+        given = np.array([size or 0 for size in sizes], dtype=np.int64)
+        size = np.where(given > 0, given, counts)
+        valid &= size >= counts
+    else:
+        size = counts
 
     # Costs: msgspec already held the type to the known ones and the amount to the range.
-    cost_counts = np.fromiter(map(len, map(_COSTS, run)), np.int64, n)
-    costs = list(chain.from_iterable(map(_COSTS, run)))
-    ch = np.repeat(everyone, cost_counts)
-    cost_total = np.zeros(n, dtype=np.int64)
-    np.add.at(cost_total, ch, np.fromiter(map(_AMOUNT, costs), np.int64, len(costs)) * 100)
+    lists = list(map(_COSTS, run))
+    cost_counts = np.fromiter(map(len, lists), np.int64, n)
+    costs = list(chain.from_iterable(lists))
+    cost_total = _sums(np.fromiter(map(_AMOUNT, costs), np.int64, len(costs)) * 100, cost_counts)
 
     # Incomes: earned by a member of the household; a child's salary needs the year's prisbasbelopp.
-    income_counts = np.fromiter(map(len, map(_INCOMES, run)), np.int64, n)
-    incomes = list(chain.from_iterable(map(_INCOMES, run)))
+    lists = list(map(_INCOMES, run))
+    income_counts = np.fromiter(map(len, lists), np.int64, n)
+    incomes = list(chain.from_iterable(lists))
     count = len(incomes)
     ih = np.repeat(everyone, income_counts)
     earner = keyed.find(list(map(_MEMBER, incomes)), ih)  # who earns it; -1: nobody of that id
     salary = np.fromiter(map(_SALARY.__getitem__, map(_TYPE, incomes)), bool, count)
-    earlier = np.fromiter(map(_EARLIER, incomes), object, count)
-    earlier = np.where(earlier == None, -1, earlier).astype(np.int64)  # noqa: E711 - element-wise
+    earlier_given = [] if bare else list(map(_EARLIER, incomes))
+    if earlier_given.count(None) < len(earlier_given):  # given by some
+        earlier = np.array([-1 if e is None else e for e in earlier_given], dtype=np.int64)
+    else:
+        earlier = np.full(count, -1, dtype=np.int64)
     earner_role = roles[np.maximum(earner, 0)] if total else np.full(len(incomes), -1, dtype=np.int8)
     kind = np.where(salary, np.where(earner_role == 2, KIND_CHILD_SALARY, KIND_ADULT_SALARY), KIND_OTHER)
     bad = (earner < 0) | ((kind == KIND_CHILD_SALARY) & ~has_pbb[slot[ih]])
@@ -157,10 +181,10 @@ def append(
 
     # Assistance months (rare): checked, and jobbstimulans worked out, household by household.
     jobb = np.zeros(total, dtype=bool)
-    for k in sorted(
-        {k for k, h in enumerate(run) if h.assistance_months is not None} | set(mh[has_own].tolist())
-    ):
-        if valid[k] and not _jobbstimulans(run[k], infos[slot[k]], jobb, first_member[k]):
+    history = [] if bare else list(map(_HISTORY, run))
+    with_history = {k for k, months in enumerate(history) if months is not None}
+    for k in sorted(with_history | set(mh[has_own].tolist())):
+        if valid[k] and not _jobbstimulans(run[k], infos[slot[k]], jobb, int(first_member[k])):
             valid[k] = False
 
     # Append the valid households, counted on from those already in the builder.
@@ -205,18 +229,29 @@ class _Ids:
     def __init__(self, ids: list[str], household: np.ndarray) -> None:
         self.ids = ids
         self.household = household
+        # Common case: no id is given twice in the whole run (each household numbering its members apart
+        # from the others'). Then the id alone finds the member, and the household is compared after.
+        self.by_id: dict[str, int] | None = dict(zip(ids, range(len(ids)), strict=True))
+        if len(self.by_id) == len(ids):
+            return
+        self.by_id = None
         self.keys = _keys(ids, household)
         self.index = dict(zip(self.keys, range(len(ids)), strict=True))  # a repeated key keeps the last
 
     def households_to_recheck(self) -> list[int]:
         """Households where a key repeats: an id given twice, or (rarely) two ids with one key."""
-        if len(self.index) == len(self.ids):
+        if self.by_id is not None or len(self.index) == len(self.ids):
             return []
         last = np.fromiter(map(self.index.__getitem__, self.keys), np.int64, len(self.ids))
         return np.unique(self.household[last != np.arange(len(self.ids))]).tolist()
 
     def find(self, wanted: list[str], household: np.ndarray) -> np.ndarray:
         """The member with id `wanted[i]` in household `household[i]`, or -1."""
+        if self.by_id is not None:
+            found = np.fromiter(map(self.by_id.get, wanted, repeat(-1)), np.int64, len(wanted))
+            if len(self.ids):
+                found[self.household[np.maximum(found, 0)] != household] = -1  # another household's member
+            return found
         found = np.fromiter(map(self.index.get, _keys(wanted, household), repeat(-1)), np.int64, len(wanted))
         hit = found >= 0
         confirmed = np.fromiter(
@@ -234,6 +269,36 @@ class _Ids:
                 -1,
             )
         return found
+
+
+def _bare(kind: type, name: str) -> type:
+    """`kind` without its optional fields (those whose default is None), in its lists' items too: the
+    plain shape as most lines give it. Decoding with it succeeds exactly for the lines that give none
+    of the optional fields, and then is the same as decoding with `kind`."""
+    fields = []
+    for info in msgspec.structs.fields(kind):
+        if info.default is None:
+            continue
+        field_type = info.type
+        item = get_args(field_type)[0] if get_origin(field_type) is list else None
+        origin = get_origin(item) or item
+        if isinstance(origin, type) and issubclass(origin, msgspec.Struct):
+            field_type = list[_bare(item, "Bare" + origin.__name__.removeprefix("Line"))]
+        if info.required:
+            fields.append((info.name, field_type))
+        else:
+            fields.append((info.name, field_type, msgspec.field(default_factory=info.default_factory)))
+    return msgspec.defstruct(name, fields, forbid_unknown_fields=True, gc=False)
+
+
+BareHousehold = _bare(JsonHousehold, "BareHousehold")
+
+
+def _sums(amounts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The sum of each run of `counts` consecutive amounts (whole öre: integers, exact)."""
+    running = np.concatenate(([0], np.cumsum(amounts)))
+    ends = np.cumsum(counts)
+    return running[ends] - running[ends - counts]
 
 
 def _keys(ids: list[str], household: np.ndarray) -> list[int]:

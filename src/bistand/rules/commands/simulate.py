@@ -20,16 +20,19 @@ import sys
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 from bistand.rules import chart, simulation
 from bistand.rules.batch import Columns, Totals, build_columns, compute
 from bistand.rules.commands import write_err, write_out
-from bistand.rules.jsonl import Batch, read
+from bistand.rules.jsonl import Batch, Reason, read_file
 from bistand.rules.money import dumps, format_sek, from_ore
 from bistand.rules.parameters import ParameterSet, default_parameters
 from bistand.rules.simulation import HOUSEHOLD_TYPES, Comparison, Variant
 from bistand.rules.synthetic import random_household
 from bistand.rules.validation import validate
+
+REASONS_OF = 250  # refused lines whose errors are counted for the report (validate words each: ~35 µs)
 
 
 def _decimal(text: str) -> Decimal:
@@ -96,10 +99,10 @@ def _read(args: argparse.Namespace, params: ParameterSet) -> tuple[Columns, Batc
         ]
         return build_columns(households, params), None
     if str(args.file) == "-":
-        batch = read(sys.stdin.buffer, params, args.lang)
+        batch = read_file(sys.stdin.buffer, params, args.lang)
     else:
         with args.file.open("rb") as handle:
-            batch = read(handle, params, args.lang)
+            batch = read_file(handle, params, args.lang)
     return batch.columns, batch
 
 
@@ -122,8 +125,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     invalid = batch.invalid_count if batch else 0
+    refused = _Refused(invalid, [], 0)
     if batch and invalid:
-        for number, problems in batch.errors(limit=20):
+        errors = batch.errors(limit=REASONS_OF)
+        refused = _Refused(invalid, batch.reasons(errors), len(errors))
+        for number, problems in errors[:20]:
             for problem in problems:
                 write_err(f"line {number}: {problem['field'] or '(input)'}: {problem['message']}\n")
         if invalid > 20:
@@ -160,6 +166,10 @@ def run(args: argparse.Namespace) -> int:
         out = {
             "households": len(columns),
             "invalid_lines": invalid,
+            "invalid_reasons": {
+                "lines_counted": refused.counted,
+                "by_field": [reason._asdict() for reason in refused.reasons],
+            },
             "months": summary,
             "timing": {k: round(v, 4) for k, v in timing.items()},
         }
@@ -169,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
             out["by_type"] = [g.as_dict() for g in comparison.by_type]
         write_out(dumps(out) + "\n")
     else:
-        write_out(_report(summary, comparison, lang, len(columns), invalid, timing, variant))
+        write_out(_report(summary, comparison, lang, len(columns), refused, timing, variant))
     return 0
 
 
@@ -208,7 +218,7 @@ def _report(
     comparison: Comparison | None,
     lang: str,
     count: int,
-    invalid: int,
+    refused: _Refused,
     timing: dict,
     variant: Variant | None,
 ) -> str:
@@ -279,13 +289,41 @@ def _report(
         title = f"{'Variant' if en else 'Ändring'}: {variant.label}" if variant else ""
         parts.append(title + "\n" + "\n".join(_columns_text(rows)))
     note = (
-        f"{count} households, {invalid} invalid lines skipped. "
+        f"{count} households, {refused.count} invalid lines skipped. "
         f"Time: read and check {timing['read_and_check_s']:.2f} s, calculation {timing['compute_s']:.3f} s."
         if en
-        else f"{count} hushåll, {invalid} ogiltiga rader hoppades över. Tid: läsa och kontrollera "
+        else f"{count} hushåll, {refused.count} ogiltiga rader hoppades över. Tid: läsa och kontrollera "
         f"{timing['read_and_check_s']:.2f} s, beräkning {timing['compute_s']:.3f} s."
     )
-    return "\n\n".join(parts) + "\n\n" + note + "\n"
+    return "\n\n".join(parts) + "\n\n" + _refused_text(refused, count, en) + note + "\n"
+
+
+class _Refused(NamedTuple):
+    """The lines refused: how many, and why, counted over the first `counted` of them."""
+
+    count: int
+    reasons: list[Reason]
+    counted: int
+
+
+def _refused_text(refused: _Refused, count: int, en: bool) -> str:
+    """A paragraph saying plainly how many lines were refused and the commonest reason (empty if none):
+    an analyst comparing with another engine sees which households this one did not compute."""
+    if not refused.count:
+        return ""
+    top = refused.reasons[0]
+    share = f"{refused.count / (refused.count + count):.1%}"
+    if en:
+        return (
+            f"Refused: {refused.count} of {refused.count + count} lines ({share}) are not valid input under "
+            f"the calculation contract and were not computed. Commonest reason, in {top.lines} of the first "
+            f"{refused.counted} refused lines: {top.field}: {top.example}\n"
+        )
+    return (
+        f"Avvisade: {refused.count} av {refused.count + count} rader ({share.replace('.', ',')[:-1]} %) är inte giltig indata enligt "
+        f"beräkningskontraktet och beräknades inte. Vanligaste skälet, i {top.lines} av de första "
+        f"{refused.counted} avvisade raderna: {top.field}: {top.example}\n"
+    )
 
 
 def _write_rows(path: Path, months: list[str], base: Totals, comparison: Comparison | None) -> None:
