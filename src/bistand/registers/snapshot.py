@@ -12,7 +12,7 @@ import dataclasses
 import datetime
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -30,6 +30,7 @@ __all__ = [
     "SnapshotUnreadable",
     "StoredResult",
     "decode",
+    "rewrite_raw",
 ]
 
 FACTS_BY_SOURCE: dict[Source, type] = {cls.source: cls for cls in typing.get_args(SourceFacts)}
@@ -172,3 +173,23 @@ class RegisterSnapshot:
     def protected_anywhere(self) -> bool:
         """Whether a register said yes, someone is protected. Unknown (no answer) is not a yes."""
         return any(person.protected is True for person in self.roles.values())
+
+
+def rewrite_raw(data: Any, change: Callable[[Source, str], str]) -> bool:
+    """Pass every raw answer kept in a stored snapshot (its JSON form) through ``change``, in place, and
+    say whether any changed. For rewriting what was stored earlier (`security.stored_answers` shields the
+    answers stored before the shield existed), so that only this module and the writer
+    (`SourceResult.to_dict`) know the stored form's keys. A source this version does not know is left."""
+    changed = False
+    for answer in data.values() if isinstance(data, dict) else ():
+        sources = answer.get("sources") if isinstance(answer, dict) else None
+        for name, result in (sources or {}).items():
+            provenance = result.get("provenance") if isinstance(result, dict) else None
+            raw = provenance.get("raw") if isinstance(provenance, dict) else None
+            if not isinstance(raw, str) or name not in Source._value2member_map_:
+                continue
+            kept = change(Source(name), raw)
+            if kept != raw:
+                provenance["raw"] = kept
+                changed = True
+    return changed
