@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 
 from bistand.casework import case_page, findings, lookup, pipeline, workspace
 from bistand.casework.models import CaseFinding, SignOff
+from bistand.registers.snapshot import RegisterSnapshot
 from tests.casework.test_pipeline import THIS_MONTH, quiet_single, robot, run_to_end, submit  # noqa: F401
 from tests.casework.test_workspace import told
 from tests.conftest import make_citizen, make_staff
+from tests.stored_facts import whole
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +95,7 @@ def test_register_incomes_show_the_period_of_each_amount():
         "applicant": {
             "sources": {
                 "fk": {
-                    "facts": {
+                    "facts": whole("fk", {
                         "payments": [
                             {"code": "FK:ABB", "label": "Barnbidrag", "net": "1250", "paid_on": "2026-11-20",
                              "covers_from": "2026-11-01", "covers_to": "2026-11-30"},
@@ -101,13 +103,13 @@ def test_register_incomes_show_the_period_of_each_amount():
                              "covers_from": "2026-10-01", "covers_to": "2026-10-31"},
                         ],
                         "decisions": [],
-                    },
+                    }),
                     "provenance": {"fetched_at": "2026-12-03T13:09:54+00:00"},
                 }
             }
         }
     }  # fmt: skip
-    (answer,) = case_page.register_answers(snapshot, "2026-11", protected=False)
+    (answer,) = case_page.register_answers(RegisterSnapshot.from_json(snapshot), "2026-11", protected=False)
     assert answer.source == "Försäkringskassan och Pensionsmyndigheten" and answer.fetched == "3 dec 14:09"
     periods = [(row["period"], row["counted"]) for row in answer.incomes]
     assert periods == [("1 nov 2026 – 30 nov 2026", True), ("1 okt 2026 – 31 okt 2026", False)]
@@ -304,22 +306,69 @@ def test_register_facts_are_labelled_for_their_source():
     snapshot = {
         "applicant": {
             "sources": {
-                "navet": {"facts": {"registered": True, "civil_status": "OG", "household": []}},
+                "navet": {
+                    "facts": whole("navet", {"registered": True, "civil_status": "OG", "household": []})
+                },
                 "af": {
-                    "facts": {
-                        "registered": True,
-                        "activity_reports": [
-                            {"submitted_on": "2026-11-11", "covers_month": "2026-10", "message": "Inlämnad"}
-                        ],
-                    }
+                    "facts": whole(
+                        "af",
+                        {
+                            "registered": True,
+                            "activity_reports": [
+                                {
+                                    "submitted_on": "2026-11-11",
+                                    "covers_month": "2026-10",
+                                    "message": "Inlämnad",
+                                }
+                            ],
+                        },
+                    )
                 },
             }
         }
     }
-    navet, af = case_page.register_answers(snapshot, "2026-11", protected=False)
+    navet, af = case_page.register_answers(RegisterSnapshot.from_json(snapshot), "2026-11", protected=False)
     assert ("Folkbokförd", "Ja") in navet.facts and ("Civilstånd", "Ogift") in navet.facts
     assert ("Inskriven som arbetssökande", "Ja") in af.facts
     assert af.tables[0].rows == [["11 nov 2026", "oktober 2026", "Inlämnad"]]
+
+
+@translation.override("sv")
+def test_a_protected_households_navet_facts_are_never_shown():
+    navet_facts = whole(
+        "navet",
+        {
+            "given_name": "Hemlig",
+            "registered": True,
+            "civil_status": "G",
+            "protection": "skyddad_folkbokforing",
+            "address": {"street": "Gömd väg 1", "postal_code": "12345", "city": "Okänd", "apartment": None,
+                        "municipality": "0180"},
+        },
+    )  # fmt: skip
+    snapshot = {
+        "applicant": {
+            "protected": True,
+            "sources": {
+                "navet": {"facts": navet_facts, "provenance": {"fetched_at": "2026-12-03T13:09:54+00:00"}},
+                "af": {"facts": whole("af", {"registered": True})},
+            },
+        }
+    }
+    navet, af = case_page.register_answers(RegisterSnapshot.from_json(snapshot), "2026-11", protected=True)
+    assert (navet.facts, navet.tables, navet.raw, navet.incomes) == ([], [], None, [])
+    assert navet.fetched == "3 dec 14:09"  # that it answered, and when, is still shown
+    assert ("Inskriven som arbetssökande", "Ja") in af.facts
+    shown = case_page.register_answers(RegisterSnapshot.from_json(snapshot), "2026-11", protected=False)[0]
+    assert ("Civilstånd", "Gift") in shown.facts  # the same facts, unprotected, are shown
+
+
+@translation.override("sv")
+def test_a_stored_answer_that_no_longer_reads_is_said_so_and_the_page_still_opens():
+    snapshot = {"applicant": {"sources": {"skv": {"facts": {"capital": [{"assessment_year": 2025}]}}}}}
+    (skv,) = case_page.register_answers(RegisterSnapshot.from_json(snapshot), "2026-11", protected=False)
+    assert skv.error == "Svaret kunde inte läsas. Uppgifterna behöver kontrolleras."
+    assert skv.facts == [] and skv.raw is None
 
 
 CAUSES = [

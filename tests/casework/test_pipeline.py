@@ -15,13 +15,16 @@ from bistand.casework import pipeline
 from bistand.casework.deciding import decide_by_person
 from bistand.casework.models import ActivityPlan, AutomationPolicy, PipelineRun
 from bistand.casework.policy import default_policy
+from bistand.casework.register_gap import has_passing_gap
 from bistand.decisions.models import Decision
 from bistand.decisions.replay import verify
 from bistand.identity.models import Person
 from bistand.intake import prefill
 from bistand.intake.models import Application
 from bistand.intake.schema import validate_application, with_provenance
+from bistand.registers.snapshot import RegisterSnapshot
 from tests.conftest import TEST_DELEGATION, make_citizen
+from tests.stored_facts import whole
 
 pytestmark = pytest.mark.django_db
 
@@ -513,3 +516,29 @@ def test_emergency_beside_the_regular_application_warns_the_caseworker(find, uni
     emergency = run_to_end(submit(citizen.person, unit, THIS_MONTH, emergency=True))
     assert "same_month" not in codes(regular)
     assert emergency.status == PipelineRun.Status.ROUTED and "same_month" in codes(emergency)
+
+
+@pytest.mark.parametrize(
+    ("error", "passes"),
+    [
+        ({"kind": "timeout"}, True),
+        ({"kind": "circuit_open"}, True),
+        ({"kind": "not_available"}, False),
+        (None, False),
+    ],
+)
+def test_only_a_gap_that_passes_sends_a_routed_case_back_to_ask_again(error, passes):
+    stored = {
+        "applicant": {
+            "sources": {
+                "navet": {"status": "ok", "facts": whole("navet", {"registered": True})},
+                "fk": {
+                    "status": "error" if error else "ok",
+                    "facts": None if error else whole("fk", {}),
+                    "error": error,
+                },
+            }
+        }
+    }
+    assert has_passing_gap(RegisterSnapshot.from_json(stored)) is passes
+    assert has_passing_gap(RegisterSnapshot.from_json(None)) is False

@@ -17,6 +17,7 @@ from bistand.intake.answers import Answers
 from bistand.intake.models import Application
 from bistand.registers.snapshot import RegisterSnapshot
 from tests.conftest import TEST_DELEGATION, delegate, make_citizen
+from tests.stored_facts import whole
 
 MONTH = datetime.date(2026, 11, 1)
 CO_APPLICANT = "198001249286"  # a Skatteverket test number
@@ -222,11 +223,18 @@ def test_the_capital_threshold_decides_whether_capital_income_is_a_finding(surpl
         "applicant": {
             "sources": {
                 "skv": {
-                    "facts": {
-                        "capital": [
-                            {"assessment_year": 2025, "total_income": str(surplus), "surplus": str(surplus)}
-                        ]
-                    }
+                    "facts": whole(
+                        "skv",
+                        {
+                            "capital": [
+                                {
+                                    "assessment_year": 2025,
+                                    "total_income": str(surplus),
+                                    "surplus": str(surplus),
+                                }
+                            ]
+                        },
+                    )
                 }
             }
         }

@@ -22,6 +22,7 @@ from bistand.registers.income import INCOME_TYPE_BY_CODE
 from bistand.registers.snapshot import RegisterSnapshot
 from bistand.rules import calculate
 from tests.conftest import TEST_DELEGATION
+from tests.stored_facts import whole
 
 MONTH = "2026-11"
 APPLICANT = "198001139297"
@@ -61,20 +62,23 @@ def application(draw) -> tuple[dict, dict]:
         so = draw(st.lists(amounts, max_size=2))
         snapshot[role] = {
             "sources": {
-                "fk": {"facts": {"payments": payments, "decisions": [], "claims": []}},
+                "fk": {"facts": whole("fk", {"payments": payments})},
                 "so": {
-                    "facts": {
-                        "payments": [
-                            {
-                                "fund": "a-kassan",
-                                "paid_on": f"{MONTH}-{5 + 15 * i:02d}",
-                                "covers_from": f"{MONTH}-01",
-                                "covers_to": f"{MONTH}-15",
-                                "net_after_tax": str(net),
-                            }
-                            for i, net in enumerate(so)
-                        ]
-                    }
+                    "facts": whole(
+                        "so",
+                        {
+                            "payments": [
+                                {
+                                    "fund": "a-kassan",
+                                    "paid_on": f"{MONTH}-{5 + 15 * i:02d}",
+                                    "covers_from": f"{MONTH}-01",
+                                    "covers_to": f"{MONTH}-15",
+                                    "net_after_tax": str(net),
+                                }
+                                for i, net in enumerate(so)
+                            ]
+                        },
+                    )
                 },
             }
         }

@@ -128,3 +128,59 @@ def test_no_template_formats_money_another_way():
         if other_way.search(line)
     ]
     assert found == []
+
+
+# The stored register snapshot's own keys. Its JSON form is written by `SourceResult.to_dict`/
+# `RegisterAnswer.to_dict` and read back by `RegisterSnapshot.from_json` (with `rewrite_raw` for rewriting
+# what was stored); everyone else reads the typed snapshot, so no room re-reads a register fact by key.
+SNAPSHOT_KEYS = frozenset({"facts", "provenance"})
+SNAPSHOT_HOMES = frozenset({"registers/snapshot.py", "registers/interface.py"})
+
+
+def _key_reads(tree: ast.Module) -> list[tuple[int, str]]:
+    """Where a module indexes a stored snapshot: `x["facts"]`, `x.get("provenance")`, or anything read
+    straight off a `register_snapshot` (`run.register_snapshot["applicant"]`, `.get(…)`, `.items()`)."""
+    found = []
+    for node in ast.walk(tree):
+        key = None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            key = node.slice.value
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            key = node.args[0].value
+        if key in SNAPSHOT_KEYS:
+            found.append((node.lineno, repr(key)))
+        target = node.value if isinstance(node, ast.Subscript | ast.Attribute) else None
+        if isinstance(target, ast.Attribute | ast.Name) and "register_snapshot" in (
+            getattr(target, "attr", None),
+            getattr(target, "id", None),
+        ):
+            found.append((node.lineno, "register_snapshot read by key"))
+    return found
+
+
+def test_a_stored_register_snapshot_is_read_only_through_its_typed_form():
+    readers = [
+        f"{name}:{line} {what}"
+        for name, tree in MODULES
+        if name not in SNAPSHOT_HOMES
+        for line, what in _key_reads(tree)
+    ]
+    assert readers == [], "read the snapshot with RegisterSnapshot.from_json, not by its JSON keys"
+
+
+def test_the_snapshot_key_check_sees_each_way_of_reading_by_key():
+    source = (
+        "a = result['facts']\n"
+        "b = result.get('provenance')\n"
+        "c = run.register_snapshot['applicant']\n"
+        "d = run.register_snapshot.items()\n"
+        "e = RegisterSnapshot.from_json(run.register_snapshot)\n"
+        "f = answers.get('sources')\n"
+    )
+    assert [line for line, _ in _key_reads(ast.parse(source))] == [1, 2, 3, 4]

@@ -28,7 +28,6 @@ from bistand.registers.facts import (
     UnemploymentPayment,
     Vehicle,
 )
-from bistand.registers.interface import to_jsonable
 from bistand.registers.shield import shielded
 from bistand.registers.soap import body_child
 from bistand.registers.sources import SSBTEK_SOURCES, Period
@@ -200,7 +199,7 @@ def test_sjukersattning_three_months_read_each_as_itself_and_the_preliminary_one
     net = Decimal(net_monthly(person.streams[0]))
     with http_gateway(registers.url, ClientSettings(timeout=10)) as gateway:
         fk = gateway.lookup(person.pnr, "2026-11", sources=["fk"]).facts(Source.FK)
-    rows = income.incomes({"fk": to_jsonable(fk)})
+    rows = income.incomes([fk])
     paid = [r for r in rows if not r.preliminary]
     assert [(r.month, r.covers_from.month, r.amount) for r in paid] == [
         ("2026-09", 9, net),

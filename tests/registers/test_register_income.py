@@ -18,12 +18,14 @@ from bistand.intake import prefill
 from bistand.intake.answers import Answers
 from bistand.registers import RegisterError, income
 from bistand.registers.client import parse_raw
+from bistand.registers.facts import BenefitPayment, FkFacts
 from bistand.registers.interface import to_jsonable
 from bistand.registers.simulator import answers
 from bistand.registers.simulator.render import wire_answer
 from bistand.registers.snapshot import RegisterSnapshot
 from bistand.registers.sources import Period, Source
 from tests.simulator import net_monthly, sjukersattning_alone
+from tests.stored_facts import whole
 
 MONTHS = [Period(2026, 1), Period(2026, 6), Period(2026, 12)]
 
@@ -156,32 +158,36 @@ def test_there_is_one_code_table():
     assert income.income_type("FK:NEW") == "other"
 
 
-def _payment(code: str, month: str, net: str, *, preliminary: bool = False, day: int = 19) -> dict:
+def _payment(code: str, month: str, net: str, *, preliminary: bool = False, day: int = 19) -> BenefitPayment:
     first = datetime.date.fromisoformat(f"{month}-01")
     last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return {
-        "code": code,
-        "label": code,
-        "paid_on": first.replace(day=day).isoformat(),
-        "covers_from": first.isoformat(),
-        "covers_to": last.isoformat(),
-        "net": net,
-        "preliminary": preliminary,
-    }
+    return BenefitPayment(
+        code=code,
+        label=code,
+        paid_on=first.replace(day=day),
+        covers_from=first,
+        covers_to=last,
+        gross=Decimal(net),
+        tax=Decimal(0),
+        net=Decimal(net),
+        preliminary=preliminary,
+    )
+
+
+def _fk(*payments: BenefitPayment) -> FkFacts:
+    return FkFacts(payments=payments, decisions=(), claims=())
 
 
 def test_a_preliminary_payment_is_never_added_to_a_paid_one():
     rows = income.incomes(
-        {
-            "fk": {
-                "payments": [
-                    _payment("FK:AS", "2026-11", "3729"),
-                    _payment("FK:AS", "2026-12", "3729"),
-                    _payment("FK:AS", "2026-12", "3729", preliminary=True),
-                    _payment("FK:AS", "2027-01", "3729", preliminary=True),
-                ]
-            }
-        }
+        [
+            _fk(
+                _payment("FK:AS", "2026-11", "3729"),
+                _payment("FK:AS", "2026-12", "3729"),
+                _payment("FK:AS", "2026-12", "3729", preliminary=True),
+                _payment("FK:AS", "2027-01", "3729", preliminary=True),
+            )
+        ]
     )
     counted = income.for_month(rows, "2026-12")
     assert [(r.amount, r.preliminary) for r in counted] == [(Decimal(3729), False)]
@@ -189,7 +195,7 @@ def test_a_preliminary_payment_is_never_added_to_a_paid_one():
 
 
 def test_a_preliminary_payment_stands_in_only_when_nothing_is_paid_yet_and_says_so():
-    rows = income.incomes({"fk": {"payments": [_payment("FK:SA", "2026-12", "9340", preliminary=True)]}})
+    rows = income.incomes([_fk(_payment("FK:SA", "2026-12", "9340", preliminary=True))])
     counted = income.for_month(rows, "2026-12")
     assert [(r.amount, r.preliminary) for r in counted] == [(Decimal(9340), True)]
 
@@ -219,17 +225,20 @@ def test_every_difference_from_the_register_is_a_finding_to_the_krona(stated):
         "applicant": {
             "sources": {
                 "so": {
-                    "facts": {
-                        "payments": [
-                            {
-                                "fund": "Unionens a-kassa",
-                                "paid_on": "2026-11-20",
-                                "covers_from": "2026-11-01",
-                                "covers_to": "2026-11-15",
-                                "net_after_tax": "6090",
-                            }
-                        ]
-                    }
+                    "facts": whole(
+                        "so",
+                        {
+                            "payments": [
+                                {
+                                    "fund": "Unionens a-kassa",
+                                    "paid_on": "2026-11-20",
+                                    "covers_from": "2026-11-01",
+                                    "covers_to": "2026-11-15",
+                                    "net_after_tax": "6090",
+                                }
+                            ]
+                        },
+                    )
                 }
             }
         }
@@ -246,7 +255,7 @@ def test_every_difference_from_the_register_is_a_finding_to_the_krona(stated):
 
 def test_a_stated_income_the_answering_register_does_not_show_is_a_finding():
     month = "2026-11"
-    snapshot = {"applicant": {"sources": {"fk": {"facts": {"payments": []}}}}}
+    snapshot = {"applicant": {"sources": {"fk": {"facts": whole("fk", {"payments": []})}}}}
     values = {
         "month": month,
         "incomes": [{"person": "applicant", "type": "sickness_benefit", "amount": "500"}],

@@ -9,11 +9,15 @@ work is not lost — but never a name or an address.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group
 from django.db.models import Q
 
 from bistand.cases.models import Case
 from bistand.identity.models import Person
+from bistand.registers.snapshot import RegisterSnapshot
+from bistand.registers.sources import Source
 
 PROTECTED_GROUP = "Skyddade personuppgifter"
 
@@ -55,19 +59,20 @@ _LEVELS = [
 ]
 
 
-def learn_from_registers(persons: dict[str, str], snapshot: dict) -> None:
+def learn_from_registers(persons: dict[str, str], snapshot: dict[str, Any]) -> None:
     """Raise each person's protection to what the registers answered — never lower it.
 
     An application can arrive without the wizard's prefill (the API, paper): the robot's register answers
     are then the first to say a person is protected, and every screen that hides a name or an address reads
     `Person.protection`. Lowering is left to a person who has checked (a register can be wrong).
     """
+    registers = RegisterSnapshot.from_json(snapshot)
     for role, personnummer in persons.items():
-        answer = snapshot.get(role) or {}
-        if answer.get("protected") is not True:
+        answer = registers.roles.get(role)
+        if answer is None or answer.protected is not True:
             continue
-        navet = ((answer.get("sources") or {}).get("navet") or {}).get("facts") or {}
-        level = navet.get("protection")
+        navet = answer.facts(Source.NAVET)
+        level = navet.protection.value if navet is not None else None
         if level not in _LEVELS[1:]:
             level = Person.Protection.SEKRETESSMARKERING  # Arbetsförmedlingen's flag, or an unknown code
         lower = _LEVELS[: _LEVELS.index(level)]

@@ -9,6 +9,7 @@ away on the page, for the record.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,8 @@ from bistand.intake import forms as intake_forms
 from bistand.intake.summary import kr
 from bistand.payments.models import PaymentOrder
 from bistand.registers import income
-from bistand.registers.sources import source_name
+from bistand.registers.snapshot import RegisterSnapshot, SnapshotUnreadable
+from bistand.registers.sources import Source, source_name
 
 ROLE_NAMES = {"applicant": "Sökande", "co_applicant": "Medsökande"}
 
@@ -343,7 +345,7 @@ def _fact_text(key: str, value: Any) -> str:
         return date_format(datetime.date.fromisoformat(f"{value}-01"), "F Y")
     if key in ("total_income", "surplus", "monthly_amount"):
         return kr(value)
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+    if isinstance(value, datetime.date):
         return day(value)
     return str(value)
 
@@ -382,56 +384,66 @@ def _income_row(row: income.RegisterIncome, month: str) -> dict[str, Any]:
     }
 
 
-def register_answers(snapshot: dict[str, Any], month: str, *, protected: bool) -> list[SourceAnswer]:
+def register_answers(snapshot: RegisterSnapshot, month: str, *, protected: bool) -> list[SourceAnswer]:
     """Each register's answer for each person as readable tables: incomes with the period each amount is
     for and the month it counts in, other facts with Swedish labels. Folkbokföringen's answer about a
     protected household is never shown beyond whether it answered."""
     out = []
-    for role, answer in (snapshot or {}).items():
-        for source, result in (answer.get("sources") or {}).items():
-            item = SourceAnswer(
-                anchor=f"register-{role}-{source}",
-                role=ROLE_NAMES.get(role, _("Annan")),
-                source=source_name(source, _("Ett register")),
-                fetched=when((result.get("provenance") or {}).get("fetched_at")),
-                request_id=(result.get("provenance") or {}).get("request_id") or "",
-            )
-            if result.get("error"):
-                item.error = _("Svarade inte fullständigt. Uppgifterna behöver kontrolleras.")
-            facts = result.get("facts") or {}
-            item.incomes = [
-                _income_row(row, month) for row in income.incomes({source: facts}) if row.source == source
-            ]
-            if not (protected and source == "navet"):
-                for key, value in facts.items():
-                    if key in HIDDEN_FACTS:
-                        continue
-                    if isinstance(value, list):
-                        table = _fact_table(key, value)
-                        if table:
-                            item.tables.append(table)
-                    elif not isinstance(value, dict):
-                        label = SOURCE_FACT_LABELS.get(source, {}).get(key) or FACT_LABELS.get(
-                            key, _label_of(key)
-                        )
-                        item.facts.append((label, _fact_text(key, value)))
-                if source == "navet" and facts:
-                    members = len(facts.get("household") or [])
-                    item.facts.append((_("Personer folkbokförda på samma adress"), str(members)))
-                item.raw = facts
-            out.append(item)
+    for role, result in snapshot.results():
+        source = result.source
+        item = SourceAnswer(
+            anchor=f"register-{role}-{source}",
+            role=ROLE_NAMES.get(role, _("Annan")),
+            source=source_name(source, _("Ett register")),
+            fetched=when(result.fetched_at),
+            request_id=result.request_id,
+        )
+        if result.error:
+            item.error = _("Svarade inte fullständigt. Uppgifterna behöver kontrolleras.")
+        try:
+            facts = result.facts
+        except SnapshotUnreadable:
+            # Stored in a shape the facts classes no longer have: the page still opens, and says so.
+            item.error = _("Svaret kunde inte läsas. Uppgifterna behöver kontrolleras.")
+            facts = None
+        item.incomes = [_income_row(row, month) for row in income.incomes([facts])]
+        if facts is not None and not (protected and source == Source.NAVET):
+            for f in dataclasses.fields(facts):
+                key, value = f.name, getattr(facts, f.name)
+                if key in HIDDEN_FACTS:
+                    continue
+                if isinstance(value, tuple):
+                    table = _fact_table(key, value)
+                    if table:
+                        item.tables.append(table)
+                elif not dataclasses.is_dataclass(value):
+                    label = SOURCE_FACT_LABELS.get(source, {}).get(key) or FACT_LABELS.get(
+                        key, _label_of(key)
+                    )
+                    item.facts.append((label, _fact_text(key, value)))
+            if source == Source.NAVET:
+                item.facts.append((_("Personer folkbokförda på samma adress"), str(len(facts.household))))
+            item.raw = result.stored_facts
+        out.append(item)
     return out
 
 
-def _fact_table(key: str, items: list[Any]) -> FactTable | None:
-    rows = [i for i in items if isinstance(i, dict)]
+def _fact_table(key: str, items: tuple[Any, ...]) -> FactTable | None:
+    """A group of facts (a source's decisions, vehicles …) as a table: one column per plain field."""
+    rows = [i for i in items if dataclasses.is_dataclass(i)]
     if not rows:
         return None
-    columns = [k for k in rows[0] if k not in HIDDEN_FACTS and not isinstance(rows[0][k], (list, dict))]
+    columns = [
+        f.name
+        for f in dataclasses.fields(rows[0])
+        if f.name not in HIDDEN_FACTS
+        and not isinstance(getattr(rows[0], f.name), tuple | dict)
+        and not dataclasses.is_dataclass(getattr(rows[0], f.name))
+    ]
     return FactTable(
         FACT_GROUPS.get(key, _label_of(key)),
         [FACT_LABELS.get(c, _label_of(c)) for c in columns],
-        [[_fact_text(c, r.get(c)) for c in columns] for r in rows],
+        [[_fact_text(c, getattr(r, c)) for c in columns] for r in rows],
     )
 
 

@@ -36,9 +36,9 @@ class Finding:
         return {k: v for k, v in asdict(self).items() if v not in ("", None)}
 
 
-def _payments(person: PersonRegisters) -> dict[str, Any]:
-    """The sources' facts as `registers.income` reads them (their stored form, by source name)."""
-    return {source.value: result.stored_facts for source, result in person.sources.items()}
+def _payments(person: PersonRegisters) -> list[Any]:
+    """The typed facts of the sources that pay incomes, as `registers.income` reads them."""
+    return [person.facts(source) for source in income.INCOME_SOURCES]
 
 
 def register_rows(snapshot: RegisterSnapshot, month: str) -> dict[str, list[income.RegisterIncome]]:
@@ -71,7 +71,7 @@ def reconcile(
 
     for role, person in snapshot:
         for source, result in person.sources.items():
-            if result.error and result.error.get("kind") == "not_available":
+            if result.error_kind == "not_available":
                 # SSBTEK leaves out what the municipality may not see: that is not "no income".
                 findings.append(
                     Finding(
@@ -85,13 +85,12 @@ def reconcile(
                     )
                 )
             elif result.error:
-                error = result.error
                 findings.append(
                     Finding(
                         "register_incomplete",
                         "high",
                         f"Uppgifter från {source_name(source)} om {ROLE_NAMES.get(role, role)} "
-                        f"kom inte in fullständigt ({error.get('kind', 'fel')}). En handläggare behöver "
+                        f"kom inte in fullständigt ({result.error_kind or 'fel'}). En handläggare behöver "
                         "kontrollera uppgifterna.",
                         role=role,
                         source=source.value,
@@ -160,9 +159,8 @@ def _income_findings(answers: Answers, snapshot: RegisterSnapshot, month: str) -
     findings: list[Finding] = []
     stated = stated_incomes(answers)
     for role, rows in register_rows(snapshot, month).items():
-        answered = {
-            source.value for source, result in snapshot.roles[role].sources.items() if result.stored_facts
-        }
+        person = snapshot.roles[role]
+        answered = {source.value for source in income.INCOME_SOURCES if person.facts(source) is not None}
         known = set().union(*(income.TYPES_BY_SOURCE.get(source, frozenset()) for source in answered))
         shown = income.by_type(rows)
         said = stated.get(role, {})
@@ -202,13 +200,12 @@ def _income_findings(answers: Answers, snapshot: RegisterSnapshot, month: str) -
                     },
                 )
             )
-        findings += _upcoming_findings(snapshot.roles[role], role, month)
+        findings += _upcoming_findings(person, role, month)
     return findings
 
 
 def _upcoming_findings(person: PersonRegisters, role: str, month: str) -> list[Finding]:
     """Preliminary payments for a later month: shown to the caseworker as such, never counted."""
-    facts = _payments(person)
     return [
         Finding(
             "preliminary_payment",
@@ -219,7 +216,7 @@ def _upcoming_findings(person: PersonRegisters, role: str, month: str) -> list[F
             source=row.source,
             details={"code": row.code, "type": row.type, "month": row.month, "amount": str(row.amount)},
         )
-        for row in income.upcoming(income.incomes(facts), month)
+        for row in income.upcoming(income.incomes(_payments(person)), month)
     ]
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +27,7 @@ from bistand.casework.models import PipelineRun
 from bistand.casework.pipeline import advance_pipeline
 from bistand.decisions.models import Decision
 from bistand.portal.models import DocumentRequest
+from bistand.registers.snapshot import RegisterSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +35,9 @@ MAX_AGE_DAYS = 14  # an application routed longer ago than this is a person's fo
 LIMIT = 50  # runs asked about per sweep, oldest first, so an outage's backlog drains in steps
 
 
-def has_passing_gap(snapshot: dict[str, Any] | None) -> bool:
+def has_passing_gap(snapshot: RegisterSnapshot) -> bool:
     """Whether a register answer in the snapshot is missing for a reason that passes."""
-    for answer in (snapshot or {}).values():
-        for result in (answer.get("sources") or {}).values():
-            if (result.get("error") or {}).get("kind") in pipeline.TRANSIENT_REGISTER_ERRORS:
-                return True
-    return False
+    return any(result.error_kind in pipeline.TRANSIENT_REGISTER_ERRORS for _, result in snapshot.results())
 
 
 def begun_by_a_person(run: PipelineRun) -> bool:
@@ -76,7 +72,7 @@ def recollect_gaps(limit: int = LIMIT) -> int:
     ][:limit]
     returned = 0
     for run in PipelineRun.objects.filter(pk__in=with_gap).select_related("application__applicant", "case"):
-        if not has_passing_gap(run.register_snapshot) or begun_by_a_person(run):
+        if not has_passing_gap(RegisterSnapshot.from_json(run.register_snapshot)) or begun_by_a_person(run):
             continue
         persons, snapshot, transient = pipeline.ask_registers(run.application)
         if transient:

@@ -55,6 +55,7 @@ from bistand.payments.views import account_from_post
 from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
 from bistand.portal.services import request_documents as ask
 from bistand.portal.services import send_message as send
+from bistand.registers.snapshot import RegisterSnapshot
 from bistand.rules.reform import reform_rules
 
 REPLY_WITHIN = datetime.timedelta(hours=24)
@@ -242,7 +243,7 @@ def _case_page(
             case_page.answer_rows(prior, names) if prior else None,
         )
         registers = case_page.register_answers(
-            run.register_snapshot or {},
+            RegisterSnapshot.from_json(run.register_snapshot),
             run.application.month.isoformat()[:7],
             protected=case.applicant.is_protected,
         )

@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.registers import ClientSettings, RegisterError, Source, http_gateway, income
-from bistand.registers.interface import to_jsonable
 from bistand.rules.ages import CHILD_AGE_LIMIT, SCHOOL_AGE
 
 logger = logging.getLogger(__name__)
@@ -68,8 +67,8 @@ def _incomes(answer, person: str, month: str, failed: set[str]) -> list[dict[str
     One row per benefit, at the amount that counts in the month (registers.income decides both the type
     and the month); a preliminary payment for a later month is never a row.
     """
-    sources = (Source.FK, Source.SO, Source.CSN)
-    facts = {s.value: to_jsonable(answer[s].facts) for s in sources if answer[s].facts is not None}
+    sources = income.INCOME_SOURCES
+    facts = [answer[s].facts for s in sources]
     rows = [
         {
             "person": person,

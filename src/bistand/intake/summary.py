@@ -195,7 +195,7 @@ def _supplement_section(value: dict[str, Any], source: str) -> Section:
     """What a tilläggsansökan asks for: the need, its cost and the citizen's own words."""
     from django.utils.translation import get_language
 
-    # lazy: no cycle; left as the supplement's author wrote it (merged from main)
+    # lazy: the supplement module imports the models; the summary itself imports without loaded apps
     from bistand.intake.supplement import need_label
 
     section = Section("supplement", _("Ansökan om tillägg"))

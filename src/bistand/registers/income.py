@@ -11,21 +11,26 @@ AvserFrom/AvserTom) is kept beside it for the caseworker. A preliminary payment 
 ``PreliminaraUtbetalningar``: decided, not yet made) is never added to a paid one; it stands in for the
 month only when nothing of that benefit has been paid for the month yet, and says so.
 
-Works on the JSON form of the facts (``registers.interface.to_jsonable``), which is also what a pipeline
-snapshot stores, so the same function reads a live answer and a stored one. A production SSBTEK adapter
-fills the same fields from AvserFrom/AvserTom, Utbetalningsdatum and the preliminary list.
+Works on the typed facts of ``registers/facts.py``: a live answer has them, and a stored snapshot gives
+them back through ``RegisterSnapshot.from_json``, so the same function reads both and no payment is
+re-read from its JSON form by string keys. A production SSBTEK adapter fills the same fields from
+AvserFrom/AvserTom, Utbetalningsdatum and the preliminary list.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
+from bistand.registers.facts import CsnFacts, FkFacts, SoFacts
+from bistand.registers.sources import Source
+
 __all__ = [
+    "INCOME_SOURCES",
     "INCOME_TYPE_BY_CODE",
     "TYPES_BY_SOURCE",
     "RegisterIncome",
@@ -52,6 +57,8 @@ INCOME_TYPE_BY_CODE: dict[str, str] = {
 # The a-kassa and CSN are not coded per benefit; these stand for them in the rows.
 SO_CODE = "SO"
 CSN_CODE = "CSN"
+# The sources that pay incomes, in the order their rows are listed.
+INCOME_SOURCES: tuple[Source, ...] = (Source.FK, Source.SO, Source.CSN)
 # The income types each source reports on: where the source answered, its figure for these types is known
 # (zero included), so a stated amount can be compared with it.
 TYPES_BY_SOURCE: dict[str, frozenset[str]] = {
@@ -96,61 +103,44 @@ class RegisterIncome:
         }
 
 
-def _day(value: str) -> datetime.date:
-    return datetime.date.fromisoformat(value)
+def incomes(facts: Iterable[object]) -> list[RegisterIncome]:
+    """Every payment in the facts as income, classified.
 
-
-def incomes(facts: Mapping[str, Any]) -> list[RegisterIncome]:
-    """Every payment in the facts (JSON form, keyed by source name) as income, classified.
-
-    ``facts`` maps "fk", "so" and "csn" to the source's facts (None or absent: the source gave none).
+    ``facts`` are the sources' typed facts (`FkFacts`, `SoFacts`, `CsnFacts`); None (a source that gave
+    none) and the facts of sources that pay nothing are passed over, so a caller may hand over all it has.
     """
     rows: list[RegisterIncome] = []
-    for p in (facts.get("fk") or {}).get("payments", []):
-        rows.append(
-            RegisterIncome(
-                "fk",
-                p["code"],
-                p.get("label", p["code"]),
-                income_type(p["code"]),
-                Decimal(str(p["net"])),
-                p["paid_on"][:7],
-                _day(p["paid_on"]),
-                _day(p["covers_from"]),
-                _day(p["covers_to"]),
-                bool(p.get("preliminary", False)),
-            )
-        )
-    for p in (facts.get("so") or {}).get("payments", []):
-        rows.append(
-            RegisterIncome(
-                "so",
-                SO_CODE,
-                p.get("fund") or "a-kassa",
-                "unemployment_benefit",
-                Decimal(str(p["net_after_tax"])),
-                p["paid_on"][:7],
-                _day(p["paid_on"]),
-                _day(p["covers_from"]),
-                _day(p["covers_to"]),
-            )
-        )
-    for p in (facts.get("csn") or {}).get("payments", []):
-        for kind, key in (("student_grant", "grant"), ("student_loan", "loan")):
-            rows.append(
+    for source_facts in facts:
+        if isinstance(source_facts, FkFacts):
+            rows += [
                 RegisterIncome(
-                    "csn",
-                    CSN_CODE,
-                    p.get("label", "CSN"),
-                    kind,
-                    Decimal(str(p[key])),
-                    p["paid_on"][:7],
-                    _day(p["paid_on"]),
-                    _day(p["covers_from"]),
-                    _day(p["covers_to"]),
+                    "fk", p.code, p.label or p.code, income_type(p.code), p.net, _month(p.paid_on),
+                    p.paid_on, p.covers_from, p.covers_to, p.preliminary,
                 )
-            )
+                for p in source_facts.payments
+            ]  # fmt: skip
+        elif isinstance(source_facts, SoFacts):
+            rows += [
+                RegisterIncome(
+                    "so", SO_CODE, p.fund or "a-kassa", "unemployment_benefit", p.net_after_tax,
+                    _month(p.paid_on), p.paid_on, p.covers_from, p.covers_to,
+                )
+                for p in source_facts.payments
+            ]  # fmt: skip
+        elif isinstance(source_facts, CsnFacts):
+            rows += [
+                RegisterIncome(
+                    "csn", CSN_CODE, p.label or "CSN", kind, amount, _month(p.paid_on), p.paid_on,
+                    p.covers_from, p.covers_to,
+                )
+                for p in source_facts.payments
+                for kind, amount in (("student_grant", p.grant), ("student_loan", p.loan))
+            ]  # fmt: skip
     return [row for row in rows if row.amount]
+
+
+def _month(day: datetime.date) -> str:
+    return day.isoformat()[:7]
 
 
 def for_month(rows: Iterable[RegisterIncome], month: str) -> list[RegisterIncome]:

@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import types
 import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -22,7 +23,15 @@ from bistand.registers.facts import SourceFacts
 from bistand.registers.interface import to_jsonable
 from bistand.registers.sources import Source
 
-__all__ = ["FACTS_BY_SOURCE", "PersonRegisters", "RegisterSnapshot", "StoredResult", "decode"]
+__all__ = [
+    "FACTS_BY_SOURCE",
+    "PersonRegisters",
+    "RegisterSnapshot",
+    "SnapshotUnreadable",
+    "StoredResult",
+    "decode",
+    "rewrite_raw",
+]
 
 FACTS_BY_SOURCE: dict[Source, type] = {cls.source: cls for cls in typing.get_args(SourceFacts)}
 
@@ -94,7 +103,18 @@ class StoredResult:
 
     @property
     def fetched_at(self) -> str | None:
+        """When the source answered (ISO 8601), as the client recorded it."""
         return self.provenance.get("fetched_at")
+
+    @property
+    def request_id(self) -> str:
+        """The register's id for the call, for asking the register about it ("" when it gave none)."""
+        return self.provenance.get("request_id") or ""
+
+    @property
+    def error_kind(self) -> str | None:
+        """The kind of the stored error (`registers.errors`: "timeout", "not_available" …), None if none."""
+        return (self.error or {}).get("kind")
 
 
 @dataclass(frozen=True)
@@ -140,10 +160,36 @@ class RegisterSnapshot:
             )
         return cls(roles)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[str, PersonRegisters]]:
         return iter(self.roles.items())
+
+    def results(self) -> Iterator[tuple[str, StoredResult]]:
+        """Every source's stored part, with the role it is about, in the order stored."""
+        for role, person in self.roles.items():
+            for result in person.sources.values():
+                yield role, result
 
     @property
     def protected_anywhere(self) -> bool:
         """Whether a register said yes, someone is protected. Unknown (no answer) is not a yes."""
         return any(person.protected is True for person in self.roles.values())
+
+
+def rewrite_raw(data: Any, change: Callable[[Source, str], str]) -> bool:
+    """Pass every raw answer kept in a stored snapshot (its JSON form) through ``change``, in place, and
+    say whether any changed. For rewriting what was stored earlier (`security.stored_answers` shields the
+    answers stored before the shield existed), so that only this module and the writer
+    (`SourceResult.to_dict`) know the stored form's keys. A source this version does not know is left."""
+    changed = False
+    for answer in data.values() if isinstance(data, dict) else ():
+        sources = answer.get("sources") if isinstance(answer, dict) else None
+        for name, result in (sources or {}).items():
+            provenance = result.get("provenance") if isinstance(result, dict) else None
+            raw = provenance.get("raw") if isinstance(provenance, dict) else None
+            if not isinstance(raw, str) or name not in Source._value2member_map_:
+                continue
+            kept = change(Source(name), raw)
+            if kept != raw:
+                provenance["raw"] = kept
+                changed = True
+    return changed

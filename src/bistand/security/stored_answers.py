@@ -20,6 +20,7 @@ from django.db import transaction
 from bistand.casework.models import PipelineRun
 from bistand.decisions.models import Decision
 from bistand.registers.shield import shielded
+from bistand.registers.snapshot import rewrite_raw
 from bistand.registers.sources import Source
 
 
@@ -43,20 +44,7 @@ def _shield_raw(source: str, raw: Any) -> Any:
 def shield_snapshot(snapshot: Any) -> tuple[Any, bool]:
     """The snapshot (per role, per source, raw answer in the provenance) with every raw answer shielded,
     and whether anything changed."""
-    if not isinstance(snapshot, dict):
-        return snapshot, False
-    changed = False
-    for answer in snapshot.values():
-        sources = answer.get("sources") if isinstance(answer, dict) else None
-        for source, result in (sources or {}).items():
-            provenance = result.get("provenance") if isinstance(result, dict) else None
-            if not isinstance(provenance, dict) or "raw" not in provenance:
-                continue
-            kept = _shield_raw(source, provenance["raw"])
-            if kept != provenance["raw"]:
-                provenance["raw"] = kept
-                changed = True
-    return snapshot, changed
+    return snapshot, rewrite_raw(snapshot, shielded)
 
 
 def shield_cache_file(path: Path) -> bool:

@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from bistand.identity.personnummer import Personnummer
 from bistand.registers.facts import Protection
 from bistand.registers.income import income_type
 from bistand.registers.population import (
@@ -43,6 +44,7 @@ from bistand.registers.population import (
     Situation,
     Stream,
 )
+from bistand.rules import InvalidInput, calculate
 from bistand.rules.reform import reform_rules
 
 __all__ = [
@@ -432,9 +434,6 @@ def draw_month(population: Population, month: date, count: int, *, seed: int = 1
 
 
 def _entitlement(truth: Truth, history: tuple[date, ...], partner_history: tuple[date, ...]) -> Decimal:
-    # lazy: no cycle; left as it is in the simulator's own file (issue 23 owns it)
-    from bistand.rules import InvalidInput, calculate
-
     try:
         return calculate(engine_household(truth, history, partner_history)).entitlement
     except InvalidInput:
@@ -708,9 +707,6 @@ def engine_household(
 
 
 def _birth(pnr: str) -> str:
-    # lazy: no cycle; left as it is in the simulator's own file (issue 23 owns it)
-    from bistand.identity.personnummer import Personnummer
-
     return Personnummer(pnr).birth_date.isoformat()
 
 
@@ -720,9 +716,6 @@ def expected_decision(case: MonthCase) -> Expected:
     Independent of the robot: the truth's own members, costs and incomes go straight into the pure rules
     engine (no application, register answer, parser or reconciliation is involved).
     """
-    # lazy: no cycle; left as it is in the simulator's own file (issue 23 owns it)
-    from bistand.rules import InvalidInput, calculate
-
     needs = (*case.truth.needs_assessment, *(("aktivitetskrav",) if aktivitetskrav_unmet(case) else ()))
     try:
         result = calculate(engine_household(case.truth, case.history, case.partner_history))
