@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from bistand.accesslog import chain
 from bistand.accesslog.models import GENESIS, AccessLogEntry, ChainHead
@@ -20,6 +21,15 @@ AT = datetime.datetime(2026, 11, 30, 9, 15, tzinfo=datetime.UTC)
 def test_the_tables_keep_their_names():
     assert AccessLogEntry._meta.db_table == "audit_accesslogentry"
     assert ChainHead._meta.db_table == "audit_chainhead"
+
+
+def test_the_log_still_speaks_the_auditors_languages():
+    """The kinds of access are shown on the auditors' screens; their translations came along."""
+    with translation.override("en"):
+        assert str(AccessLogEntry.Action.REFUSED.label) == "Was refused access"
+        assert str(AccessLogEntry._meta.verbose_name) == "access log entry"
+    with translation.override("ar"):
+        assert str(AccessLogEntry.Action.READ.label) == "قرأ"
 
 
 def _migrate(targets) -> None:
