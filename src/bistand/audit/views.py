@@ -27,8 +27,8 @@ from bistand.accesslog.models import AccessLogEntry
 from bistand.audit import extract
 from bistand.audit.forms import ExtractForm, SearchForm
 from bistand.cases.models import Case
+from bistand.cases.scope import visible_person
 from bistand.identity.models import Person, Unit, User
-from bistand.security.scope import visible_person
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 100_000
