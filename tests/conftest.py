@@ -57,7 +57,7 @@ def swedish_to_start_with():
 def own_access_log_witness(monkeypatch, tmp_path):
     """Each test keeps its access-log head in its own folder: a head kept by another test's database
     would not be in this one's chain."""
-    from bistand.audit import chain
+    from bistand.accesslog import chain
 
     monkeypatch.setattr(chain, "_witness_path", lambda: tmp_path / "access-log-head")
 

@@ -15,19 +15,22 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parent.parent / "src" / "bistand"
 
 # Lowest first. A package may import its own modules and anything on a lower floor; packages on one floor
-# may not import each other (that is how cycles start). An entry may also name a module (`audit.chain`):
+# may not import each other (that is how cycles start). An entry may also name a module (`package.module`):
 # that module stands on its own floor, apart from the rest of its package — said here, with the reason.
 LAYERS: list[set[str]] = [
     # Pure libraries: the rules, the bank formats (bank/), the test identities.
     {"rules", "bank", "testdata"},
     # What everything may use: settings helpers, logging, uploads, health, the `sek` template filter.
     {"core"},
+    {"identity"},
     # The access log is written on every floor, as a log is; its screens, extracts and retention are
-    # audit's own, on the top floors.
-    {"identity", "audit.models", "audit.chain"},
+    # audit's own, on the top floor.
+    {"accesslog"},
     {"registers"},
     {"intake"},
     # The spine: the case, its timeline, and who may open it (`cases.scope`, `cases.protection`).
@@ -109,7 +112,7 @@ def _imports(path: Path) -> list[Import]:
                     prefix = ".".join(base + ([child.module] if child.module else []))
                 else:
                     prefix = child.module or ""
-                # `from bistand.audit import chain` imports the module `bistand.audit.chain`.
+                # `from bistand.accesslog import chain` imports the module `bistand.accesslog.chain`.
                 targets = [
                     f"{prefix}.{alias.name}" if _is_module(f"{prefix}.{alias.name}") else prefix
                     for alias in child.names
@@ -229,3 +232,41 @@ def test_lazy_imports_say_why_and_are_counted():
     assert len(lazy) <= LAZY_IMPORTS_ALLOWED, (
         f"{len(lazy)} lazy imports; the plan allows {LAZY_IMPORTS_ALLOWED}"
     )
+
+
+def _packages_on_a_cycle() -> set[str]:
+    """Packages on a cycle when every module counts as its package, placed by name in LAYERS or not."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for imp in all_imports():
+        source, target = _package(imp.module), _package(imp.target)
+        if target not in ("bistand", source):
+            graph[source].add(target)
+
+    def reachable(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(graph[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(graph[node])
+        return seen
+
+    return {package for package in list(graph) if package in reachable(package)}
+
+
+def test_the_access_log_and_audit_are_on_no_package_cycle():
+    """The access log is its own package below every writer; audit, which reads it, stands on top. (When
+    `audit.models` and `audit.chain` stood apart from audit, audit and casework, intake and security imported
+    each other.)"""
+    assert _packages_on_a_cycle() & {"accesslog", "audit"} == set()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="portal.models and portal.services still stand apart from their package",
+)
+def test_no_cycle_between_whole_packages():
+    """A module placed by name must not hide a cycle between packages. Strict: once the last module placed
+    by name moves into a package of its own, this passes and the mark must go."""
+    assert _packages_on_a_cycle() == set()

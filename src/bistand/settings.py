@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bistand.core",
     "bistand.ops",
     "bistand.identity",
+    "bistand.accesslog",
     "bistand.intake",
     "bistand.cases",
     "bistand.casework",

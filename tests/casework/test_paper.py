@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog.models import AccessLogEntry
 from bistand.casework.models import PaperScan, PipelineRun
 from bistand.casework.paper import suggestions
 from bistand.identity.models import User

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog.models import AccessLogEntry
 from bistand.identity.models import Person
 from bistand.intake.models import PowerOfAttorney
 from tests import samples

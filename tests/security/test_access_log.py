@@ -17,8 +17,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from bistand.audit import chain
-from bistand.audit.models import AccessLogEntry, AppendOnlyError, ChainHead
+from bistand.accesslog import chain
+from bistand.accesslog.models import AccessLogEntry, AppendOnlyError, ChainHead
 from bistand.identity.models import User
 from tests.conftest import database_url, make_staff
 

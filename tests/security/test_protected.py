@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog.models import AccessLogEntry
 from bistand.casework import pipeline
 from bistand.casework.deciding import decide_by_person
 from bistand.casework.models import PipelineRun

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog.models import AccessLogEntry
 from bistand.cases.scope import may_see_person
 from bistand.identity.models import Person, User
 from tests.conftest import make_staff

@@ -268,7 +268,7 @@ def test_lost_authenticator_and_restricted_group_commands(caseworker):
 
     from django.core.management import call_command
 
-    from bistand.audit.models import AccessLogEntry
+    from bistand.accesslog.models import AccessLogEntry
     from bistand.cases.protection import may_handle_protected
 
     TotpDevice.objects.create(user=caseworker, secret=totp.new_secret(), confirmed_at="2026-01-01T00:00Z")

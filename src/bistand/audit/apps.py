@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class AuditConfig(AppConfig):
     name = "bistand.audit"
-    verbose_name = "Audit: the access log, register extracts and retention (gallring)"
+    verbose_name = "Audit: the access log's screens, register extracts and retention (gallring)"
 
     def ready(self) -> None:
         # lazy: the task module needs the loaded apps.

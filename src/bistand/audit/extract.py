@@ -24,7 +24,7 @@ from django.core import serializers
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog.models import AccessLogEntry
 from bistand.cases.models import Case, TimelineEvent
 from bistand.casework.models import ActivityPlan, ConcernReport, JournalNote, PaperScan, PipelineRun
 from bistand.decisions.models import Decision, Letter

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog.models import AccessLogEntry
 from bistand.identity.models import Person
 from bistand.identity.personnummer import PersonnummerError, parse
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 
-from bistand.audit import chain
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog import chain
+from bistand.accesslog.models import AccessLogEntry
 from bistand.audit.routes import Target, target_for
 from bistand.cases.protection import may_open_case
 from bistand.identity.tokens import user_from_request

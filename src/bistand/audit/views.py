@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bistand.audit import chain, extract
+from bistand.accesslog import chain
+from bistand.accesslog.models import AccessLogEntry
+from bistand.audit import extract
 from bistand.audit.forms import ExtractForm, SearchForm
-from bistand.audit.models import AccessLogEntry
 from bistand.cases.models import Case
 from bistand.cases.scope import visible_person
 from bistand.identity.models import Person, Unit, User

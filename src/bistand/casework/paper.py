@@ -25,7 +25,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bistand.audit import chain
+from bistand.accesslog import chain
 from bistand.cases.scope import visible_case
 from bistand.casework import pipeline, standard_form
 from bistand.casework.models import PaperScan

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bistand.audit import chain
+from bistand.accesslog import chain
 from bistand.cases.protection import may_handle_protected
 from bistand.cases.scope import without_protected
 from bistand.core.files import UploadRejected

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from bistand.audit import chain
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog import chain
+from bistand.accesslog.models import AccessLogEntry
 from bistand.core.files import EXTENSIONS, check
 from bistand.core.uploads import sanitise
 from bistand.identity.models import Person, User

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.db.models import Q
 
-from bistand.audit.models import AccessLogEntry
+from bistand.accesslog.models import AccessLogEntry
 from bistand.cases.models import Case
 from bistand.identity.models import Unit, User
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bistand.audit import chain, extract
+from bistand.accesslog import chain
+from bistand.accesslog.models import AccessLogEntry
+from bistand.audit import extract
 from bistand.audit.forms import person_for
-from bistand.audit.models import AccessLogEntry
 
 
 class Command(BaseCommand):

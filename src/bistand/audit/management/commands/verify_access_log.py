@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bistand.audit import chain
+from bistand.accesslog import chain
 
 
 class Command(BaseCommand):

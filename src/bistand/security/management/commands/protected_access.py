@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from bistand.audit import chain
+from bistand.accesslog import chain
 from bistand.cases.protection import PROTECTED_GROUP
 from bistand.identity.models import User
 

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bistand.audit.models import GENESIS, AccessLogEntry, ChainHead
+from bistand.accesslog.models import GENESIS, AccessLogEntry, ChainHead
 
 FIELDS = (
     "seq",
