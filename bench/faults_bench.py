@@ -69,7 +69,7 @@ def upload(case_id: int, seed: int) -> tuple[str, str]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bistand.cases.models import Case
-    from bistand.portal.services import add_upload, request_documents
+    from bistand.conversation.services import add_upload, request_documents
 
     case = Case.objects.select_related("applicant").get(pk=case_id)
     request = request_documents(case, "Kontoutdrag för förra månaden", datetime.date(2026, 12, 31))

@@ -37,7 +37,7 @@ LAYERS: list[set[str]] = [
     {"payments"},
     # The conversation with the citizen (document requests, messages, uploads, appeals): the caseworker
     # writes it and Mina sidor shows it, so it stands below both.
-    {"portal.models", "portal.services"},
+    {"conversation"},
     {"casework"},
     {"portal", "security"},
     {"oversight", "api"},

@@ -26,8 +26,8 @@ from bistand.cases.protection import learn_from_registers
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
 from bistand.casework.pipeline import advance_pipeline
+from bistand.conversation.models import DocumentRequest
 from bistand.decisions.models import Decision
-from bistand.portal.models import DocumentRequest
 
 logger = logging.getLogger(__name__)
 
