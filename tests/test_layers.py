@@ -30,9 +30,8 @@ LAYERS: list[set[str]] = [
     {"identity", "audit.models", "audit.chain"},
     {"registers"},
     {"intake"},
+    # The spine: the case, its timeline, and who may open it (`cases.scope`, `cases.protection`).
     {"cases"},
-    # Which cases and persons a member of staff may see: the caseworker's office and the auditors use it.
-    {"security.scope"},
     {"decisions"},
     {"payments"},
     # The conversation with the citizen (document requests, messages, uploads, appeals): the caseworker

@@ -1,7 +1,7 @@
-"""Every staff view that names a person finds it through `security.scope` — the one place (issue 20).
+"""Every staff view that names a person finds it through `cases.scope` — the one place (issue 20).
 
 Generated from the URL configuration: each staff route with an object id (a case, a scan, a random check, a
-power of attorney) is opened by the rightful caseworker, and must have asked `security.scope`; a new view
+power of attorney) is opened by the rightful caseworker, and must have asked `cases.scope`; a new view
 that finds its case some other way fails here. Then, with the access-log middleware's own check for
 protected cases switched off, a caseworker of another unit and one outside "Skyddade personuppgifter" are
 still refused on every such route — by the views themselves, through the scope.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
+from bistand.cases import scope
 from bistand.identity.models import Person
-from bistand.security import scope
 from tests.security.conftest import build_world, grant_protected
 from tests.security.test_object_access import OWNER, PUBLIC, _client, object_routes, url_for
 
@@ -49,7 +49,7 @@ def test_every_staff_view_of_a_person_asks_the_scope(unit, monkeypatch):
             asked.clear()
             response = client.post(url)
         assert response.status_code < 500, f"{route}: {response.status_code}"
-        assert asked, f"{route} finds its object without asking security.scope"
+        assert asked, f"{route} finds its object without asking cases.scope"
 
 
 def test_the_views_themselves_refuse_another_unit_and_staff_outside_the_protected_group(unit, monkeypatch):

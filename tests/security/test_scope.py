@@ -1,6 +1,6 @@
 """Staff see a person only within their municipality, and a protected person only in the restricted group.
 
-`security.scope` is the one place that decides; every staff view that finds a person by personnummer goes
+`cases.scope` is the one place that decides; every staff view that finds a person by personnummer goes
 through it. The routes are read from the resolver: a new route that takes no id fails
 `test_every_route_without_an_id_is_classified` until someone says whether it names a person.
 """
@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from bistand.audit.models import AccessLogEntry
+from bistand.cases.scope import may_see_person
 from bistand.identity.models import Person, User
-from bistand.security.scope import may_see_person
 from tests.conftest import make_staff
 from tests.security.conftest import build_world, grant_protected
 from tests.security.test_object_access import _walk

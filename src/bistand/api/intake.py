@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from bistand.cases.models import Case
+from bistand.cases.scope import cases_visible_to
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
 from bistand.identity.models import Municipality, Person, User
@@ -32,7 +33,6 @@ from bistand.intake import signing
 from bistand.intake.drafts import open_application
 from bistand.intake.models import Application, MonthTaken
 from bistand.intake.schema import ApplicationInvalid, month_not_open, validate_application, with_provenance
-from bistand.security.scope import cases_visible_to
 from bistand.testdata import is_test_identity
 
 logger = logging.getLogger(__name__)
@@ -169,7 +169,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     cases = Case.objects.select_related("applicant", "unit")
     if user.is_citizen:
         case = cases.filter(pk=case_id, applicant_id=user.person_id).first()
-    else:  # staff: the one rule of which cases they may open (`security.scope`)
+    else:  # staff: the one rule of which cases they may open (`cases.scope`)
         case = cases.filter(pk=case_id, pk__in=cases_visible_to(user).values("pk")).first()
     if case is None:
         # The same answer whether the case does not exist or is someone else's: ids are not confirmed.

@@ -26,8 +26,8 @@ from bistand.audit import chain, extract
 from bistand.audit.forms import ExtractForm, SearchForm
 from bistand.audit.models import AccessLogEntry
 from bistand.cases.models import Case
+from bistand.cases.scope import visible_person
 from bistand.identity.models import Person, Unit, User
-from bistand.security.scope import visible_person
 
 PAGE_SIZE = 100
 EXPORT_LIMIT = 100_000

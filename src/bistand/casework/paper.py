@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bistand.audit import chain
+from bistand.cases.scope import visible_case
 from bistand.casework import pipeline, standard_form
 from bistand.casework.models import PaperScan
 from bistand.core.files import UploadRejected, check
@@ -42,7 +43,6 @@ from bistand.intake.prefill import gateway_factory
 from bistand.intake.schema import ApplicationInvalid, validate_application, with_provenance
 from bistand.payments.models import PayoutSchedule
 from bistand.registers import RegisterError, Source
-from bistand.security.scope import visible_case
 
 
 class MultipleFileInput(forms.ClearableFileInput):

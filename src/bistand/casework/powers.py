@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bistand.audit import chain
 from bistand.cases.protection import may_handle_protected
+from bistand.cases.scope import without_protected
 from bistand.core.files import UploadRejected
 from bistand.core.forms import DesignSystemForm
 from bistand.identity.access import caseworker_required
@@ -23,7 +24,6 @@ from bistand.identity.models import Person
 from bistand.identity.personnummer import PersonnummerError, parse
 from bistand.intake import powers
 from bistand.intake.models import PowerOfAttorney
-from bistand.security.scope import without_protected
 
 
 class PowerForm(DesignSystemForm):
@@ -104,7 +104,7 @@ def _unit_powers(request):
     """The powers this unit deals with: the principal has a case here, or the unit registered the power."""
     unit = request.user.unit
     powers_here = PowerOfAttorney.objects.filter(Q(principal__cases__unit=unit) | Q(registered_by__unit=unit))
-    # A protected person's powers only for "Skyddade personuppgifter", as their cases (`security.scope`).
+    # A protected person's powers only for "Skyddade personuppgifter", as their cases (`cases.scope`).
     powers_here = without_protected(request.user, powers_here, "principal", "agent")
     return powers_here.distinct().select_related("principal", "agent")
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bistand.cases import scope
 from bistand.cases.models import Case
 from bistand.casework import adjustments, case_page, findings, kommunicering, lookup, timeline, workspace
 from bistand.casework.forms import (
@@ -55,7 +56,6 @@ from bistand.payments import services as payments
 from bistand.payments.models import PaymentOrder, RecoveryCase
 from bistand.payments.views import account_from_post
 from bistand.rules.reform import reform_rules
-from bistand.security import scope
 
 REPLY_WITHIN = datetime.timedelta(hours=24)
 
@@ -195,7 +195,7 @@ def workload(request):
 
 
 def _case(request, case_id: int) -> Case:
-    """The case if this member of staff may open it (`security.scope`, the one rule), else 404."""
+    """The case if this member of staff may open it (`cases.scope`, the one rule), else 404."""
     return scope.visible_case(
         request.user, case_id, Case.objects.select_related("applicant", "unit", "assigned_to")
     )

@@ -9,15 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from bistand.cases.scope import cases_visible_to
 from bistand.identity.access import caseworker_required
 from bistand.oversight import documents, draw, review
 from bistand.oversight.forms import InvestigationForm, OutcomeForm
 from bistand.oversight.models import Investigation, RandomCheck, RandomCheckDraw
-from bistand.security.scope import cases_visible_to
 
 
 def _unit_checks(request: HttpRequest):
-    """The unit's random checks, of the cases this member of staff may open (`security.scope`)."""
+    """The unit's random checks, of the cases this member of staff may open (`cases.scope`)."""
     return RandomCheck.objects.filter(
         unit=request.user.unit, case__in=cases_visible_to(request.user)
     ).select_related("draw", "case", "caseworker", "document_request", "reviewed_by")
