@@ -6,7 +6,7 @@ fails, as an app would), and meanwhile, from one seeded random generator:
 
 - kills a random worker process with SIGKILL every 1–4 s and starts a replacement;
 - restarts PostgreSQL (`pg_ctl restart -m fast`) `--restarts` times at random moments;
-- has citizens upload documentation (`portal.services.add_upload`), retrying what fails;
+- has citizens upload documentation (`conversation.services.add_upload`), retrying what fails;
 - and the registers simulator fails 20 % of all calls (`{"mode": "error", "probability": 0.2}`) on top
   of `--latency-ms` per source.
 
@@ -69,7 +69,7 @@ def upload(case_id: int, seed: int) -> tuple[str, str]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from bistand.cases.models import Case
-    from bistand.portal.services import add_upload, request_documents
+    from bistand.conversation.services import add_upload, request_documents
 
     case = Case.objects.select_related("applicant").get(pk=case_id)
     request = request_documents(case, "Kontoutdrag för förra månaden", datetime.date(2026, 12, 31))

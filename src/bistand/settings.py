@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bistand.casework",
     "bistand.decisions",
     "bistand.payments",
+    "bistand.conversation",
     "bistand.portal",
     "bistand.api",
     "bistand.oversight",

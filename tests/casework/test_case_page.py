@@ -276,7 +276,7 @@ def test_staff_pages_show_no_raw_structure(client, caseworker, routed):
 
 
 def test_an_appealed_decision_says_so_in_the_header(client, caseworker, routed):
-    from bistand.portal.models import Appeal
+    from bistand.conversation.models import Appeal
 
     decision = workspace.submit(workspace.save_draft(routed, caseworker, outcome="grant"), caseworker)
     Appeal.objects.create(decision=decision, lodged_by=routed.application.applicant, text="Jag överklagar.")

@@ -155,7 +155,7 @@ def test_templates_fill_an_empty_motivation_and_message(routed, caseworker, clie
 def test_a_reminder_reaches_mina_sidor_before_the_deadline_once(routed, caseworker, client):
     import datetime
 
-    from bistand.portal.services import remind_due_requests, request_documents
+    from bistand.conversation.services import remind_due_requests, request_documents
 
     today = datetime.date(2026, 11, 22)
     later = request_documents(routed.case, "Kontoutdrag", today + datetime.timedelta(days=10), caseworker)

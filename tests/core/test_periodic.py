@@ -13,7 +13,7 @@ def test_each_package_registers_its_sweeps():
         "casework.remove_abandoned_scans",
         "decisions.sweep_unlettered",
         "payments.sweep_unplanned_decisions",
-        "portal.remind_due_requests",
+        "conversation.remind_due_requests",
         "oversight.schedule_monthly_draw",
         "audit.schedule_daily_cull",
     } <= names

@@ -22,7 +22,7 @@ def test_the_decision_and_every_request_read_well_in_swedish_english_and_arabic(
     import datetime
 
     from bistand.casework.models import Kommunicering, PipelineRun
-    from bistand.portal import services
+    from bistand.conversation import services
 
     settings.DEMO_MODE = True  # the development eID signs in
     case, application = case_with_application
@@ -76,7 +76,7 @@ def test_after_a_failed_upload_the_error_is_where_the_eye_is(
 ):
     import datetime
 
-    from bistand.portal import services
+    from bistand.conversation import services
 
     settings.DEMO_MODE = True
     case, _application = case_with_application

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from bistand.portal import services
-from bistand.portal.models import Appeal, DocumentRequest
+from bistand.conversation import services
+from bistand.conversation.models import Appeal, DocumentRequest
 from tests import samples
 from tests.conftest import CITIZEN_PNR
 from tests.e2e.conftest import assert_accessible, assert_fits_width

@@ -23,9 +23,9 @@ def problems(application_ids: list[int], uploads: list[tuple[str, str]], media_r
     """
     from bistand.cases.models import TimelineEvent
     from bistand.casework.models import PipelineRun
+    from bistand.conversation.models import Upload
     from bistand.decisions.models import Decision
     from bistand.payments.models import PaymentOrder, PaymentPlan
-    from bistand.portal.models import Upload
 
     runs = {r.application_id: r for r in PipelineRun.objects.filter(application_id__in=application_ids)}
     decisions = list(Decision.objects.filter(application_id__in=application_ids))

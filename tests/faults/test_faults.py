@@ -88,7 +88,7 @@ def upload_documents(case: Case, seed: int) -> tuple[str, str]:
     """The citizen answers a documentation request with one file; returns (reference, sha256) as stored."""
     import datetime
 
-    from bistand.portal.services import add_upload, request_documents
+    from bistand.conversation.services import add_upload, request_documents
 
     request = request_documents(case, "Kontoutdrag för förra månaden", datetime.date(2026, 12, 31))
     stored = add_upload(

@@ -13,10 +13,10 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
+from bistand.conversation import services
 from bistand.identity.models import Person
 from bistand.intake import prefill
 from bistand.intake.models import Application
-from bistand.portal import services
 from bistand.registers import Source
 from bistand.registers.facts import Address, FkFacts, NavetFacts, Protection
 from tests.conftest import PROTECTED_PNR, make_citizen

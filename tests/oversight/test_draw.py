@@ -10,10 +10,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from bistand.conversation.models import DocumentRequest
 from bistand.oversight import draw
 from bistand.oversight.models import OversightSettings, RandomCheck, RandomCheckDraw
 from bistand.portal import requests
-from bistand.portal.models import DocumentRequest
 
 DECEMBER = datetime.date(2026, 12, 1)
 TODAY = datetime.date(2026, 12, 2)

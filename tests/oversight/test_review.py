@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bistand.cases.models import TimelineEvent
+from bistand.conversation.models import DocumentRequest, Message
 from bistand.oversight import draw, review
 from bistand.oversight.models import Investigation, RandomCheck
-from bistand.portal.models import DocumentRequest, Message
 from tests.conftest import STAFF_PASSWORD, make_staff
 
 

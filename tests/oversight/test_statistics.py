@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from bistand.conversation.models import Appeal, Message
 from bistand.decisions.stored_input import for_engine
 from bistand.identity.models import Unit, User
 from bistand.oversight.models import AppealOutcome, Budget, Investigation, RandomCheck, RandomCheckDraw
 from bistand.oversight.periods import Period
 from bistand.oversight.statistics import compute, median, percentile
 from bistand.payments.models import PaymentOrder
-from bistand.portal.models import Appeal, Message
 from bistand.rules import calculate
 from tests.conftest import STAFF_PASSWORD, make_staff
 from tests.oversight.conftest import at

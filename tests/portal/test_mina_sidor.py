@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bistand.cases.models import TimelineEvent
+from bistand.conversation import services
+from bistand.conversation.models import Appeal, DocumentRequest, Message
 from bistand.core.files import sniff
-from bistand.portal import services
-from bistand.portal.models import Appeal, DocumentRequest, Message
 from tests import samples
 from tests.conftest import OTHER_CITIZEN_PNR, make_citizen, make_staff
 from tests.portal.conftest import CALCULATION, make_decision

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from bistand.casework.models import Kommunicering, PipelineRun
-from bistand.portal import services
+from bistand.conversation import services
 from tests.conftest import OTHER_CITIZEN_PNR, make_citizen
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,7 @@ def test_a_reply_is_acknowledged_and_no_longer_asked_for(client, citizen, casewo
 
 
 def test_a_closed_request_asks_for_nothing_more(client, citizen, caseworker, case_with_application):
-    from bistand.portal.models import DocumentRequest
+    from bistand.conversation.models import DocumentRequest
 
     case, _application = case_with_application
     request = services.request_documents(case, ASKED, DEADLINE, caseworker)
@@ -175,7 +175,7 @@ def test_any_caseworker_text_is_kept_exactly_marked_and_escaped(lang):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from bistand.portal.models import DocumentRequest
+    from bistand.conversation.models import DocumentRequest
     from bistand.portal.requests import for_document_request, for_kommunicering
 
     @settings(max_examples=60, deadline=None)

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from bistand.cases.models import Case, TimelineEvent
 from bistand.casework.models import ConcernReport, DecisionDraft, JournalNote, PaperScan, PipelineRun
+from bistand.conversation.models import DocumentRequest
 from bistand.identity.models import Municipality, Unit, User
 from bistand.intake.models import Application, PowerOfAttorney
 from bistand.oversight.models import RandomCheck, RandomCheckDraw
 from bistand.payments.models import PaymentFile, PaymentOrder
-from bistand.portal.models import DocumentRequest
 from tests import samples
 from tests.conftest import CITIZEN_PNR, OTHER_CITIZEN_PNR, make_citizen, make_staff
 from tests.portal.conftest import CALCULATION, make_decision

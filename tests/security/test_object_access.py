@@ -62,7 +62,7 @@ def _upload(world):
     """A document the owner sent for the world's documentation request (made when a route needs one)."""
     from django.core.files.base import ContentFile
 
-    from bistand.portal.models import DocumentRequest, Upload
+    from bistand.conversation.models import DocumentRequest, Upload
 
     if "upload" not in world.ids:
         upload = Upload(

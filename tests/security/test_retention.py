@@ -19,13 +19,13 @@ from bistand.audit import retention
 from bistand.audit.models import CullRun, MonthlyAggregate
 from bistand.audit.tasks import schedule_daily
 from bistand.casework.models import JournalNote, PipelineRun
+from bistand.conversation import services
+from bistand.conversation.models import Message, Upload
 from bistand.decisions.models import Decision
 from bistand.identity.models import Person, User
 from bistand.intake.models import Application
 from bistand.oversight.periods import Period
 from bistand.oversight.statistics import compute
-from bistand.portal import services
-from bistand.portal.models import Message, Upload
 from tests import samples
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from bistand.conversation import services
+from bistand.conversation.models import Upload
 from bistand.core import files
 from bistand.core.files import UploadRejected
 from bistand.core.uploads import sanitise
-from bistand.portal import services
-from bistand.portal.models import Upload
 from tests import samples
 
 pytestmark = pytest.mark.django_db

@@ -27,11 +27,11 @@ from django.utils import timezone
 from bistand.accesslog.models import AccessLogEntry
 from bistand.cases.models import Case, TimelineEvent
 from bistand.casework.models import ActivityPlan, ConcernReport, JournalNote, PaperScan, PipelineRun
+from bistand.conversation.models import Appeal, DocumentRequest, Message, Upload
 from bistand.decisions.models import Decision, Letter
 from bistand.identity.models import Person, Unit, User
 from bistand.intake.models import Application, PowerOfAttorney, Signature
 from bistand.payments.models import PaymentOrder
-from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
 
 FORMAT_VERSION = 1
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from bistand.audit.models import CulledCase, CullRun, MonthlyAggregate
 from bistand.cases.models import Case, TimelineEvent
 from bistand.casework.models import ActivityPlan, JournalNote, PaperScan, PipelineRun
+from bistand.conversation.models import Appeal, DocumentRequest, Message, Upload
 from bistand.decisions.models import Decision, Letter
 from bistand.identity.models import Municipality, Person, User
 from bistand.intake.models import Application, Signature
@@ -41,7 +42,6 @@ from bistand.oversight.models import Investigation, RandomCheck
 from bistand.oversight.periods import Period
 from bistand.oversight.statistics import compute
 from bistand.payments.models import RecoveryCase
-from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
 
 logger = logging.getLogger(__name__)
 

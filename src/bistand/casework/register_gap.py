@@ -25,8 +25,8 @@ from bistand.cases.protection import learn_from_registers
 from bistand.casework import pipeline
 from bistand.casework.models import PipelineRun
 from bistand.casework.pipeline import advance_pipeline
+from bistand.conversation.models import DocumentRequest
 from bistand.decisions.models import Decision
-from bistand.portal.models import DocumentRequest
 from bistand.registers.snapshot import RegisterSnapshot
 
 logger = logging.getLogger(__name__)

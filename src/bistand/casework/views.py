@@ -43,6 +43,9 @@ from bistand.casework.norm_wait import waiting_for
 from bistand.casework.pipeline import previous_application
 from bistand.casework.reform import af_status_of
 from bistand.casework.supplement_forms import supplement_context
+from bistand.conversation.models import Appeal, DocumentRequest, Message, Upload
+from bistand.conversation.services import request_documents as ask
+from bistand.conversation.services import send_message as send
 from bistand.decisions.grounds import ground_for
 from bistand.decisions.letters import render_letter
 from bistand.decisions.models import Decision
@@ -52,9 +55,6 @@ from bistand.identity.models import Person, User
 from bistand.payments import services as payments
 from bistand.payments.models import PaymentOrder, RecoveryCase
 from bistand.payments.views import account_from_post
-from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
-from bistand.portal.services import request_documents as ask
-from bistand.portal.services import send_message as send
 from bistand.registers.snapshot import RegisterSnapshot
 from bistand.rules.reform import reform_rules
 

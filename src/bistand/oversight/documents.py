@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from bistand.portal.models import DocumentRequest
+from bistand.conversation.models import DocumentRequest
+from bistand.conversation.services import request_documents, send_message
 from bistand.portal.requests import random_check_text
-from bistand.portal.services import request_documents, send_message
 
 if TYPE_CHECKING:
     from bistand.oversight.models import RandomCheck

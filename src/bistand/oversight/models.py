@@ -116,7 +116,7 @@ class RandomCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     document_request = models.ForeignKey(
-        "portal.DocumentRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "conversation.DocumentRequest", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     months_covered = models.JSONField(default=list)  # ["2026-08", "2026-09", "2026-10"]
     deadline = models.DateField()
@@ -225,7 +225,9 @@ class AppealOutcome(models.Model):
         CHANGED_BY_COURT = "changed_by_court", _("Förvaltningsrätten ändrade beslutet")
         WITHDRAWN = "withdrawn", _("Överklagandet återkallades")
 
-    appeal = models.OneToOneField("portal.Appeal", on_delete=models.PROTECT, related_name="outcome_record")
+    appeal = models.OneToOneField(
+        "conversation.Appeal", on_delete=models.PROTECT, related_name="outcome_record"
+    )
     outcome = models.CharField(max_length=32, choices=Outcome.choices)
     decided_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from bistand.cases import events
 from bistand.cases.models import TimelineEvent
 from bistand.casework import adjustments
+from bistand.conversation.models import Appeal, Message
 from bistand.decisions.models import Decision
 from bistand.identity.models import Municipality, Unit
 from bistand.intake.models import Application
@@ -27,7 +28,6 @@ from bistand.oversight import records as rec
 from bistand.oversight.models import AppealOutcome, Budget, Investigation, RandomCheck
 from bistand.oversight.periods import Period, month_start
 from bistand.payments.models import PaymentOrder
-from bistand.portal.models import Appeal, Message
 
 DAY = datetime.timedelta(hours=24)
 

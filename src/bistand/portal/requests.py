@@ -23,8 +23,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from bistand.casework.models import Kommunicering
+from bistand.conversation.models import DocumentRequest
 from bistand.decisions.statement import fill, ltr, swedish
-from bistand.portal.models import DocumentRequest
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods
 from bistand.cases.models import Case, TimelineEvent
 from bistand.casework.models import ActivityPlan, JournalNote, Kommunicering
 from bistand.casework.norm_wait import waiting_for
+from bistand.conversation import services
+from bistand.conversation.models import DocumentRequest, Message
 from bistand.core import files
 from bistand.decisions.letters import ensure_letters, party_languages
 from bistand.decisions.models import Decision
@@ -34,9 +36,8 @@ from bistand.intake.models import Application, PowerOfAttorney
 from bistand.intake.supplement import decided_months
 from bistand.payments import services as payments
 from bistand.payments.jobbpremie import paid_months, starts_working
-from bistand.portal import presentation, requests, services
+from bistand.portal import presentation, requests
 from bistand.portal.forms import AppealForm, MessageForm, UploadForm
-from bistand.portal.models import DocumentRequest, Message
 from bistand.portal.timeline import describe
 from bistand.rules.jobbpremie import MAX_PER_MONTH, may_be_eligible
 

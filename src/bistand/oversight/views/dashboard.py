@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from bistand.casework.norm_wait import wait_figures
+from bistand.conversation.models import Appeal
 from bistand.decisions.models import Decision
 from bistand.identity.access import manager_required
 from bistand.intake.models import Application
@@ -23,7 +24,6 @@ from bistand.oversight.models import AppealOutcome, Budget, Investigation, Overs
 from bistand.oversight.periods import Period, month_label
 from bistand.oversight.statistics import APPEAL_LABELS, Statistics, appeal_state, compute, timeline_rows
 from bistand.oversight.suppression import format_number
-from bistand.portal.models import Appeal
 from bistand.rules.money import format_sek
 
 CAN_MANAGE = frozenset({"team_lead", "admin"})  # auditors read, they do not set budgets or settings

@@ -1,7 +1,7 @@
-"""The citizen side's service API: requests for documents, uploads, messages and appeals.
+"""The conversation's service API: requests for documents, uploads, messages and appeals.
 
-The caseworker workspace calls `request_documents` and `send_message`; Mina sidor calls the rest. Every
-call puts an event on the case's timeline, so citizen and caseworker read one history.
+The caseworker workspace and the random check call `request_documents` and `send_message`; Mina sidor calls
+the rest. Every call puts an event on the case's timeline, so citizen and caseworker read one history.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 
 from bistand.cases import events
 from bistand.cases.models import Case, TimelineEvent
+from bistand.conversation.models import Appeal, DocumentRequest, Message, Upload
 from bistand.core import files
 from bistand.core.uploads import sanitise
 from bistand.decisions.models import APPEAL_WEEKS, Decision
 from bistand.identity.models import Person
-from bistand.portal.models import Appeal, DocumentRequest, Message, Upload
 
 MAX_FILES_PER_REQUEST = 20
 

@@ -1,5 +1,8 @@
-"""What the citizen and the caseworker exchange on Mina sidor: documentation requests and their uploads,
-messages, and appeals. Each lands on the case's timeline (`casework.TimelineEvent`)."""
+"""What the citizen and the caseworker exchange: documentation requests and their uploads, messages, and
+appeals. Each lands on the case's timeline (`cases.TimelineEvent`).
+
+The models moved here from `portal` with their tables (`portal_documentrequest`, …), so the database was
+untouched by the move (`migrations/0001_conversation_from_portal.py`)."""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ class DocumentRequest(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="document_requests")
     text = models.TextField(help_text="What is asked for, in plain language: the Swedish original.")
     # The months the documents are for ("2026-09"), for a request the system words itself (the random
-    # check's): what is asked is then written from them in the reader's own language (portal.requests).
+    # check's): what is asked is then written from them in the reader's own language (`portal.requests`).
     months = models.JSONField(default=list, blank=True)
     reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.CASEWORKER)
     deadline = models.DateField()
@@ -43,6 +46,7 @@ class DocumentRequest(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "portal_documentrequest"
         ordering = ["deadline", "pk"]
 
     def __str__(self) -> str:
@@ -70,6 +74,7 @@ class Upload(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "portal_upload"
         ordering = ["uploaded_at", "pk"]
 
     def __str__(self) -> str:
@@ -91,6 +96,7 @@ class Message(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "portal_message"
         ordering = ["sent_at", "pk"]
 
     def __str__(self) -> str:
@@ -107,6 +113,7 @@ class Appeal(models.Model):
     lodged_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "portal_appeal"
         ordering = ["lodged_at", "pk"]
 
     def __str__(self) -> str:
