@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parent.parent / "src" / "bistand"
 
 # Lowest first. A package may import its own modules and anything on a lower floor; packages on one floor
