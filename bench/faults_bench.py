@@ -118,7 +118,7 @@ def main() -> int:
 
         from bistand.casework.models import PipelineRun
         from bistand.decisions.models import Decision
-        from bistand.registers.population import generate
+        from bistand.registers.simulator.population import generate
 
         households = prepare_households(generate(1, stack.registers_size), args.n)
         tokens = get_tokens(stack.web_url, households, args.clients)

@@ -332,8 +332,8 @@ def main() -> int:
     stack.start()
     try:
         from bistand.identity.models import Person
-        from bistand.registers.population import generate
         from bistand.registers.simulator.month import draw_month, month_summary
+        from bistand.registers.simulator.population import generate
 
         month = datetime.date.fromisoformat(args.month + "-01")
         population = generate(POPULATION_SEED, POPULATION_SIZE)

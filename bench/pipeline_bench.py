@@ -57,7 +57,7 @@ def prepare_households(data_dir: str, registers_url: str, count: int, month: dat
     setup_django()
     from bistand.identity.models import Municipality, Person, User
     from bistand.ops.demo import DEMO_ANSWERS
-    from bistand.registers.population import generate
+    from bistand.registers.simulator.population import generate
 
     municipality = Municipality.objects.get(code="1287")
     caseworker = User.objects.get(username="handlaggare1")

@@ -253,7 +253,7 @@ def main() -> int:
     )
     stack.start()
     try:
-        from bistand.registers.population import generate
+        from bistand.registers.simulator.population import generate
 
         prepared_at = time.monotonic()
         households = prepare_households(generate(1, stack.registers_size), args.n)

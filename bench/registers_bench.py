@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from bistand.registers import ClientSettings, http_gateway  # noqa: E402
-from bistand.registers.population import generate  # noqa: E402
+from bistand.registers.simulator.population import generate  # noqa: E402
 from bistand.registers.tls import TlsFiles  # noqa: E402
 
 MONTH = "2026-03"

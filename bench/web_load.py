@@ -62,7 +62,7 @@ def main() -> int:
     out = Path(tempfile.mkdtemp(prefix="bistand-web-load-"))
     steps = []
     try:
-        from bistand.registers.population import generate
+        from bistand.registers.simulator.population import generate
 
         households = prepare_households(generate(1, stack.registers_size), args.citizens, per_person=1)
         tokens = get_tokens(stack.web_url, households, 8)

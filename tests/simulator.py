@@ -131,7 +131,7 @@ class SimulatorAdmin:
 
     def requests_for(self, pnr: str, source: str | None = None) -> int:
         """Requests the simulator received for one person (and one source, if given)."""
-        from bistand.registers.simulator import person_key
+        from bistand.registers.simulator.server import person_key
 
         counts = self.stats()["by_person"].get(person_key(pnr), {})
         return counts.get(source, 0) if source else sum(counts.values())
@@ -157,7 +157,7 @@ def registers(_registers_admin: SimulatorAdmin) -> Iterator[SimulatorAdmin]:
 @pytest.fixture(scope="session")
 def population():
     """The same synthetic population the simulator serves (same seed and size)."""
-    from bistand.registers.population import generate
+    from bistand.registers.simulator.population import generate
 
     return generate(SIMULATOR_SEED, SIMULATOR_SIZE)
 

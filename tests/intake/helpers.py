@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from bistand.intake.models import Application
 from bistand.registers.facts import Protection
-from bistand.registers.population import Role
+from bistand.registers.simulator.population import Role
 
 # A valid Handelsbanken account (clearing 6000-series: nine digits, modulus 11) for the payout step.
 ACCOUNT = {"method": "account", "clearing_number": "6789", "account_number": "123456789"}

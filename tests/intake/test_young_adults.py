@@ -57,7 +57,7 @@ def test_studiehjalp_from_csn_means_in_school():
 def test_the_prefill_says_in_school_where_csn_pays_studiehjalp(db, with_registers, population):
     from bistand.intake import prefill
     from bistand.registers.facts import Protection
-    from bistand.registers.population import Period, Role, study_support_paid
+    from bistand.registers.simulator.population import Period, Role, study_support_paid
 
     def young_adult_in_school(members):
         for p in members:

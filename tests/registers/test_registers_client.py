@@ -32,7 +32,7 @@ from bistand.registers import (
     http_gateway,
 )
 from bistand.registers.facts import AfFacts, FkFacts, NavetFacts, Protection, SkvFacts, TnsFacts
-from bistand.registers.population import Role, Situation
+from bistand.registers.simulator.population import Role, Situation
 from bistand.registers.soap import body_child
 from bistand.registers.sources import SSBTEK_SOURCES, Period
 from bistand.registers.ssbtek import AGENCY, SSBT

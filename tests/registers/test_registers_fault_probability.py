@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bistand.registers.faults import FaultMode, FaultTable
+from bistand.registers.simulator.faults import FaultMode, FaultTable
 from bistand.registers.sources import SSBTEK_SOURCES, Source
 from tests.registers.wire import ask
 

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bistand.intake.schema import validate_application
-from bistand.registers.population import AkassaProfile, Hinder, Person, Protection, Role, Situation
 from bistand.registers.simulator import month as month_module
 from bistand.registers.simulator.month import (
     Expected,
@@ -24,6 +23,7 @@ from bistand.registers.simulator.month import (
     expected_decision,
     month_summary,
 )
+from bistand.registers.simulator.population import AkassaProfile, Hinder, Person, Protection, Role, Situation
 from bistand.testdata import is_test_identity
 
 DECEMBER = date(2026, 12, 1)

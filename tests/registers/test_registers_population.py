@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 
 from bistand.identity.personnummer import parse
-from bistand.registers import amounts
 from bistand.registers.facts import Protection
-from bistand.registers.population import (
+from bistand.registers.simulator import amounts
+from bistand.registers.simulator.answers import answer_for
+from bistand.registers.simulator.population import (
     REFERENCE_DATE,
     HouseholdKind,
     PopulationTooLarge,
@@ -21,7 +22,6 @@ from bistand.registers.population import (
     _Builder,
     generate,
 )
-from bistand.registers.simulator.answers import answer_for
 from bistand.registers.sources import Period, Source
 from bistand.testdata import is_test_identity
 

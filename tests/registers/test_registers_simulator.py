@@ -16,9 +16,9 @@ import httpx
 import pytest
 from lxml import etree
 
-from bistand.registers.population import generate
 from bistand.registers.simulator import render
 from bistand.registers.simulator.answers import answer_for
+from bistand.registers.simulator.population import generate
 from bistand.registers.soap import SoapFault, body_child
 from bistand.registers.sources import Period, Source
 from bistand.registers.ssbtek import AGENCY, SSBT

@@ -28,10 +28,10 @@ from bistand.registers.cache import CachedAnswer
 from bistand.registers.client import parse_raw
 from bistand.registers.errors import RegisterError
 from bistand.registers.facts import Protection
-from bistand.registers.faults import FaultMode, FaultTable, watch_faults_file
 from bistand.registers.interface import Parsed, RawAnswer
-from bistand.registers.population import generate
 from bistand.registers.shield import shielded
+from bistand.registers.simulator.faults import FaultMode, FaultTable, watch_faults_file
+from bistand.registers.simulator.population import generate
 from bistand.registers.simulator.render import wire_answer
 from bistand.registers.sources import ALL_SOURCES, parse_sources
 

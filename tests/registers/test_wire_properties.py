@@ -15,8 +15,8 @@ from bistand.identity.personnummer import parse
 from bistand.registers import NotAvailable
 from bistand.registers.client import parse_raw
 from bistand.registers.navet import request_body as navet_request
-from bistand.registers.population import generate
 from bistand.registers.simulator.answers import answer_for
+from bistand.registers.simulator.population import generate
 from bistand.registers.simulator.render import merged, wire_answer
 from bistand.registers.soap import body_child, envelope
 from bistand.registers.sources import SSBTEK_SOURCES, Period, Source

@@ -24,7 +24,7 @@ from bistand.identity.models import Municipality, Person, Unit, User
 from bistand.intake.models import Application, PowerOfAttorney
 from bistand.intake.schema import validate_application, with_provenance
 from bistand.payments.models import PayoutSchedule
-from bistand.registers.population import generate
+from bistand.registers.simulator.population import generate
 
 MUNICIPALITY = ("1287", "Trelleborgs kommun (demo)")
 UNIT = "Försörjningsstöd"

@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from bistand.registers.population import DEFAULT_SEED, DEFAULT_SIZE
+from bistand.registers.simulator.population import DEFAULT_SEED, DEFAULT_SIZE
 from bistand.registers.tls import default_tls_dir
 
 __all__ = ["add_arguments", "run"]
@@ -78,10 +78,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
-    from bistand.registers.population import PopulationTooLarge
+    from bistand.registers.simulator.population import PopulationTooLarge
 
     # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
-    from bistand.registers.simulator import SimulatorServer
+    from bistand.registers.simulator.server import SimulatorServer
 
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -151,7 +151,12 @@ def _lookup(args: argparse.Namespace) -> int:
 
 def _population(args: argparse.Namespace) -> int:
     # lazy: a CLI subcommand loads Django and its modules only when it runs (`bistand calc` starts without them)
-    from bistand.registers.population import REFERENCE_DATE, PopulationTooLarge, generate, sample_households
+    from bistand.registers.simulator.population import (
+        REFERENCE_DATE,
+        PopulationTooLarge,
+        generate,
+        sample_households,
+    )
 
     try:
         population = generate(args.seed, args.size)

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from bistand.registers import amounts
 from bistand.registers.facts import Protection
 from bistand.registers.lefi import BENEFIT_LABELS
-from bistand.registers.population import (
+from bistand.registers.simulator import amounts
+from bistand.registers.simulator.population import (
     Household,
     Person,
     Population,

@@ -36,7 +36,7 @@ from typing import Any
 from bistand.identity.personnummer import Personnummer
 from bistand.registers.facts import Protection
 from bistand.registers.income import income_type
-from bistand.registers.population import (
+from bistand.registers.simulator.population import (
     Household,
     Person,
     Population,

@@ -38,11 +38,11 @@ from urllib.parse import parse_qs, urlsplit
 from lxml import etree
 
 from bistand.registers import xsd
-from bistand.registers.faults import FaultMode, FaultRule, FaultTable, watch_faults_file
 from bistand.registers.navet import NAV
-from bistand.registers.population import Population, generate, sample_households
 from bistand.registers.simulator import render
 from bistand.registers.simulator.answers import answer_for
+from bistand.registers.simulator.faults import FaultMode, FaultRule, FaultTable, watch_faults_file
+from bistand.registers.simulator.population import Population, generate, sample_households
 from bistand.registers.simulator.records import record_lists
 from bistand.registers.soap import SoapFault, body_child
 from bistand.registers.sources import Period, Source

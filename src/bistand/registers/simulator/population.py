@@ -26,9 +26,9 @@ from enum import StrEnum
 from functools import lru_cache
 
 from bistand.identity.personnummer import Personnummer
-from bistand.registers import amounts
 from bistand.registers.codes import AF_CATEGORIES
 from bistand.registers.facts import Protection
+from bistand.registers.simulator import amounts
 from bistand.registers.sources import Period
 from bistand.rules.ages import age_on as _age
 from bistand.testdata import skatteverket_personnummer, skatteverket_samordningsnummer
