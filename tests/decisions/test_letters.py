@@ -587,3 +587,43 @@ def test_a_screen_reader_meets_the_letter_in_order_with_its_languages_and_headin
         # The Swedish original is tagged Swedish, so it is read with a Swedish voice.
         original = [text for tag, language, text in order if tag == "/Sect" and language == "sv"]
         assert original and "Beslutet på svenska" in original[0] and "Du får 6" in original[0]
+
+
+INTERPRETER = {
+    "en": "You have the right to have it interpreted or translated",
+    "ar": "يحق لك أن تحصل على ترجمة",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("kind", ["partial", "correction"])
+def test_a_caseworkers_swedish_words_in_a_translated_decision_come_with_an_interpreter_offer(
+    kind, lang, people, municipality, caseworker, unit, client
+):
+    """FL 13 §: where the caseworker's own words stand in Swedish, a reader of another language is told they
+    may have them interpreted or translated — in the letter and on Mina sidor, once each."""
+    from django.urls import reverse
+
+    from bistand.cases.models import Case
+    from bistand.identity.models import User
+
+    decision = a_decision(kind, False, people, municipality, caseworker)
+    letter = text_of(decision, lang).split("Beslutet på svenska")[0]
+    assert letter.count(INTERPRETER[lang]) == 1
+    assert "13" in letter.split(INTERPRETER[lang])[1][:200]  # the section it rests on
+
+    decision.case = Case.objects.create(applicant=people[0], unit=unit)
+    decision.save()
+    client.force_login(User.objects.create(username="anna", role=User.Role.CITIZEN, person=people[0]))
+    page = client.get(reverse("portal:decision", args=[decision.pk]), HTTP_ACCEPT_LANGUAGE=lang)
+    assert plain(page.content.decode()).count(INTERPRETER[lang]) == 1
+
+
+@pytest.mark.parametrize(("kind", "lang"), [("partial", "sv"), ("grant", "en"), ("automated", "ar")])
+def test_no_interpreter_offer_without_a_caseworkers_swedish_words_or_for_a_swedish_reader(
+    kind, lang, people, municipality, caseworker
+):
+    decision = a_decision(kind, False, people, municipality, caseworker)
+    text = text_of(decision, lang)
+    assert not any(offer in text for offer in INTERPRETER.values())
+    assert "Du har rätt att få den tolkad" not in text

@@ -74,6 +74,8 @@ class Statement:
     checked: list[str]
     delegation: str
     appeal: str
+    # Said to a reader of another language when the caseworker's own Swedish words stand in the decision.
+    interpreter: SafeString | str = ""
 
     def text(self) -> str:
         """The statement as plain paragraphs, in its own language (the stored motivation, the API)."""
@@ -84,6 +86,8 @@ class Statement:
             parts += [plain(reason) for reason in self.reasons]
             if self.correction:
                 parts.append(plain(self.correction))
+            if self.interpreter:
+                parts.append(plain(self.interpreter))
             parts.append(plain(self.law))
             if self.automated:
                 parts.append(self.delegation)
@@ -107,6 +111,32 @@ def swedish(text: str) -> SafeString:
     """A caseworker's own words, kept as written and marked Swedish, so a screen reader on an English or
     Arabic page reads them with a Swedish voice and right-to-left layout leaves them whole."""
     return format_html('<span lang="sv" dir="ltr">{}</span>', text)
+
+
+# Förvaltningslagen 13 §: an interpreter and a translation when the citizen needs one to use their rights.
+INTERPRETER_SECTION = 13
+
+
+def fl(section: int) -> SafeString:
+    """A section of förvaltningslagen written out in the active language, kept left to right."""
+    if translation.get_language() == "en":
+        text = f"section {section} of the Administrative Procedure Act (förvaltningslagen, 2017:900)"
+    else:  # Arabic readers get the Swedish form too: what the law is called and what a court reads
+        text = f"{section} § förvaltningslagen (2017:900)"
+    return ltr(text)
+
+
+def interpreter_offer() -> SafeString:
+    """What a reader of another language is told wherever a caseworker's own Swedish words stand — in a
+    request or a decision: that they are Swedish, and that an interpreter or a translation is theirs to ask
+    for (förvaltningslagen 13 §). In the active language."""
+    return fill(
+        _(
+            "Texten från din handläggare är på svenska. Du har rätt att få den tolkad eller översatt. "
+            "Skriv ett meddelande eller ring oss, så ordnar vi en tolk (%(law)s)."
+        ),
+        law=fl(INTERPRETER_SECTION),
+    )
 
 
 def amount(value: Any) -> SafeString:
@@ -407,6 +437,7 @@ def statement(decision, lang: str = "sv", recipient=None) -> Statement:
             checked=_checked() if decision.automated else [],
             delegation=_delegation(decision.delegation or {}) if decision.automated else "",
             appeal=appeal_notice(lang),
+            interpreter=interpreter_offer() if (reasons or correction) and not lang.startswith("sv") else "",
         )
 
 

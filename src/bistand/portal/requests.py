@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from bistand.casework.models import Kommunicering
 from bistand.conversation.models import DocumentRequest
-from bistand.decisions.statement import fill, ltr, swedish
+from bistand.decisions.statement import fill, fl, interpreter_offer, swedish
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,6 @@ KINDS: dict[str, Kind] = {
     ),
 }
 
-# Förvaltningslagen 13 §: an interpreter and a translation when the citizen needs one to use their rights.
-INTERPRETER_SECTION = 13
-
 
 @dataclass(frozen=True)
 class Frame:
@@ -128,15 +125,6 @@ class Frame:
     law: SafeString
     no_reply: SafeString
     original: SafeString  # the whole request in Swedish, for a reader of another language; else empty
-
-
-def fl(section: int) -> SafeString:
-    """A section of förvaltningslagen written out in the active language, kept left to right."""
-    if get_language() == "en":
-        text = f"section {section} of the Administrative Procedure Act (förvaltningslagen, 2017:900)"
-    else:  # Arabic readers get the Swedish form too: what the law is called and what a court reads
-        text = f"{section} § förvaltningslagen (2017:900)"
-    return ltr(text)
 
 
 def day(value: datetime.date) -> SafeString:
@@ -183,15 +171,7 @@ def _frame(kind_key: str, *, asked: SafeString, by_caseworker: bool, deadline: d
     kind = KINDS[kind_key]
     lang = get_language() or "sv"
     foreign = not lang.startswith("sv")
-    interpreter = mark_safe("")
-    if by_caseworker and foreign:
-        interpreter = fill(
-            _(
-                "Texten från din handläggare är på svenska. Du har rätt att få den tolkad eller översatt. "
-                "Skriv ett meddelande eller ring oss, så ordnar vi en tolk (%(law)s)."
-            ),
-            law=fl(INTERPRETER_SECTION),
-        )
+    interpreter = interpreter_offer() if by_caseworker and foreign else mark_safe("")
     return Frame(
         kind=kind_key,
         lang=lang,
