@@ -12,7 +12,8 @@ payment exists twice, every letter and every acknowledged upload is on disk.
   than the test database's: `make test` runs the suite in two xdist processes, and restarting the shared
   cluster would cut the other process's connections and fail unrelated tests.
 
-The seed is `FAULTS_SEED` (default: a new one each run, printed in every assertion message).
+The seed is `FAULTS_SEED` (printed in every assertion message). It defaults to a fixed `DEFAULT_SEED`, so that
+`make test` draws the same kills and failures every run; set `FAULTS_SEED` to explore others.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ APPLICATIONS = 16
 UPLOADS = 4
 CHAOS_SECONDS = 12
 FINISH_WITHIN = 90
+DEFAULT_SEED = 19  # any seed must pass; a fixed one makes `make test` the same run each time
 
 
 def png(seed: int) -> bytes:
@@ -101,7 +103,7 @@ def upload_documents(case: Case, seed: int) -> tuple[str, str]:
 def test_killed_workers_and_failing_registers_lose_nothing(
     tmp_path, settings, registers_simulator, registers, population, unit, caseworker, schedule
 ):
-    seed = int(os.environ.get("FAULTS_SEED", time.time_ns() % 1_000_000))
+    seed = int(os.environ.get("FAULTS_SEED", DEFAULT_SEED))
     chaos = random.Random(seed)
     settings.REGISTERS_URL = registers_simulator
     settings.DATA_DIR = tmp_path
@@ -182,7 +184,7 @@ def test_killed_workers_and_failing_registers_lose_nothing(
 def test_postgres_restart_mid_run_loses_nothing(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL restart: runs in the PostgreSQL pass of make test")
-    seed = int(os.environ.get("FAULTS_SEED", time.time_ns() % 1_000_000))
+    seed = int(os.environ.get("FAULTS_SEED", DEFAULT_SEED))
     report = tmp_path / "faults.json"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "BISTAND_DATA_DIR"}}
     done = subprocess.run(
