@@ -25,7 +25,7 @@ import numpy as np
 from bistand.rules import formulas
 from bistand.rules.ages import BRACKET_INDEX_BY_AGE
 from bistand.rules.engine import ADULT_ROLES, assistance_history, jobbstimulans_status
-from bistand.rules.model import Household
+from bistand.rules.model import Household, month_text
 from bistand.rules.money import from_ore, to_ore
 from bistand.rules.parameters import ParameterSet
 from bistand.rules.validation import InvalidInput, validate
@@ -66,7 +66,7 @@ class Columns:
 
     def month_labels(self) -> list[str]:
         """Each household's month as `YYYY-MM`."""
-        names = [f"{m:%Y-%m}" for m in self.months]
+        names = [month_text(m) for m in self.months]
         return [names[k] for k in self.month.tolist()]
 
 

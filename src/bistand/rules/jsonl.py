@@ -19,7 +19,7 @@ import gc
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -196,7 +196,7 @@ class _Reader:
                 run, kept = [], []
                 household = _validated(_text(line), self.params)
                 if household is None:
-                    self._refuse(number, line)
+                    self._refuse([number], lambda _, line=line: line)
                 else:
                     self.builder.add(household)
         self._run(run, kept, chunk, first)
@@ -213,15 +213,15 @@ class _Reader:
             return
         valid = append_checked(run, self.builder, self.params, self.months, bare)
         if not valid.all():
-            refused = (~valid).nonzero()[0].tolist()
-            self.invalid_count += len(refused)
-            for k in refused[: KEEP_INVALID - len(self.invalid)]:
-                self.invalid.append((numbers[k], _text(chunk[numbers[k] - first])))
+            refused = [numbers[k] for k in (~valid).nonzero()[0].tolist()]
+            self._refuse(refused, lambda number: chunk[number - first])
 
-    def _refuse(self, number: int, line: str | bytes) -> None:
-        self.invalid_count += 1
-        if len(self.invalid) < KEEP_INVALID:
-            self.invalid.append((number, _text(line)))
+    def _refuse(self, numbers: Sequence[int], line: Callable[[int], str | bytes]) -> None:
+        """Count refused lines, keeping the text of the first KEEP_INVALID: a line's text is asked of
+        `line` only when kept (a block is split into lines only then)."""
+        self.invalid_count += len(numbers)
+        for number in numbers[: KEEP_INVALID - len(self.invalid)]:
+            self.invalid.append((number, _text(line(number))))
 
 
 class _Lines(Sequence[bytes]):

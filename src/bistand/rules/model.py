@@ -102,7 +102,12 @@ class Household(msgspec.Struct, frozen=True, gc=False):
     @property
     def month_label(self) -> str:
         """The month as `YYYY-MM`."""
-        return f"{self.month.year:04d}-{self.month.month:02d}"
+        return month_text(self.month)
+
+
+def month_text(day: date) -> str:
+    """The month of `day` as the contract writes it, `YYYY-MM` (`validation.parse_month` reads it back)."""
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 @dataclass(slots=True)
@@ -153,7 +158,7 @@ class JobbstimulansStatus:
         """JSON shape: whether it applies and the period that makes it apply (or the last one)."""
 
         def ym(d: date | None) -> str | None:
-            return None if d is None else f"{d.year:04d}-{d.month:02d}"
+            return None if d is None else month_text(d)
 
         out: dict[str, Any] = {"applies": self.applies}
         if self.run_first:

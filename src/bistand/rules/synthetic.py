@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bistand.rules.model import COST_TYPES, INCOME_TYPES
+from bistand.rules.model import COST_TYPES, INCOME_TYPES, month_text
 
 _COST_TYPES = list(COST_TYPES)
 _INCOME_TYPES = list(INCOME_TYPES)
@@ -22,10 +22,6 @@ def _money(rng: random.Random, low: int, high: int, ore: bool) -> Decimal:
     if ore and rng.random() < 0.3:
         return Decimal(whole) + Decimal(rng.randint(1, 99)) / 100
     return Decimal(whole)
-
-
-def _ym(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
 
 
 def random_household(
@@ -59,7 +55,7 @@ def random_household(
         if rng.random() < 0.1:
             child["days_in_household"] = rng.randint(1, calendar.monthrange(month.year, month.month)[1])
         members.append(child)
-    data: dict[str, Any] = {"month": _ym(month), "members": members}
+    data: dict[str, Any] = {"month": month_text(month), "members": members}
     if rng.random() < 0.2:
         data["household_size"] = len(members) + rng.randint(1, 6)
     data["costs"] = [
@@ -85,7 +81,7 @@ def random_household(
                 if cursor - k > 0:
                     months.add(cursor - k)
             cursor -= run + rng.randint(0, 3)
-        data["assistance_months"] = sorted(_ym(_months_before(month, k)) for k in months)
+        data["assistance_months"] = sorted(month_text(_months_before(month, k)) for k in months)
     adults = [m for m in members if m["role"] != "child"]
     if rng.random() < 0.3:
         # Jobbstimulans is personal: an adult's own months, e.g. a new sambo with none, or a longer history.
@@ -95,7 +91,10 @@ def random_household(
             []
             if rng.random() < 0.4
             else [*own[: rng.randint(0, len(own))]]
-            + [_ym(_months_before(month, k)) for k in range(len(own) + 1, len(own) + rng.randint(1, 9))]
+            + [
+                month_text(_months_before(month, k))
+                for k in range(len(own) + 1, len(own) + rng.randint(1, 9))
+            ]
         )
         adult["assistance_months"] = sorted(set(adult["assistance_months"]))
     return data

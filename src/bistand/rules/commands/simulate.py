@@ -312,15 +312,16 @@ def _refused_text(refused: _Refused, count: int, en: bool) -> str:
     if not refused.count:
         return ""
     top = refused.reasons[0]
-    share = f"{refused.count / (refused.count + count):.1%}"
+    lines = refused.count + count
+    percent = f"{refused.count / lines * 100:.1f}"
     if en:
         return (
-            f"Refused: {refused.count} of {refused.count + count} lines ({share}) are not valid input under "
+            f"Refused: {refused.count} of {lines} lines ({percent}%) are not valid input under "
             f"the calculation contract and were not computed. Commonest reason, in {top.lines} of the first "
             f"{refused.counted} refused lines: {top.field}: {top.example}\n"
         )
     return (
-        f"Avvisade: {refused.count} av {refused.count + count} rader ({share.replace('.', ',')[:-1]} %) är inte giltig indata enligt "
+        f"Avvisade: {refused.count} av {lines} rader ({percent.replace('.', ',')} %) är inte giltig indata enligt "
         f"beräkningskontraktet och beräknades inte. Vanligaste skälet, i {top.lines} av de första "
         f"{refused.counted} avvisade raderna: {top.field}: {top.example}\n"
     )

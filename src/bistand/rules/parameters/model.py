@@ -14,6 +14,7 @@ from typing import Any
 
 from bistand.rules.ages import BRACKETS
 from bistand.rules.formulas import common_costs
+from bistand.rules.model import month_text
 from bistand.rules.money import to_ore
 
 COMMON_SIZES: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7)
@@ -242,8 +243,8 @@ class MonthParameters:
 
     @cached_property
     def month_label(self) -> str:
-        """The month as `YYYY-MM` (the result's `month`)."""
-        return f"{self.month.year:04d}-{self.month.month:02d}"
+        """The month as `YYYY-MM` (the result's `month`), made once."""
+        return month_text(self.month)
 
     @cached_property
     def amounts(self) -> MonthAmounts:
