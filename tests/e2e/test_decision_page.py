@@ -38,6 +38,7 @@ def test_the_decision_and_every_request_read_well_in_swedish_english_and_arabic(
         found="Registren visar sjukpenning i november.",
         reply_by=datetime.date(2999, 1, 1),
     )
+    interpreter = {"en": "You have the right to have it interpreted", "ar": "يحق لك أن تحصل على ترجمة"}
     summary = {"sv": "Visa hela beräkningen", "en": "Show the whole calculation", "ar": "عرض الحساب كاملًا"}
     for lang in ("sv", "en", "ar"):
         page = new_page()
@@ -46,6 +47,8 @@ def test_the_decision_and_every_request_read_well_in_swedish_english_and_arabic(
         page.goto(f"{live_server.url}/my/decisions/{decision.pk}/")
         expect(page.get_by_text(summary[lang])).to_be_visible()
         assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+        if lang in interpreter:  # the caseworker's Swedish reason comes with the offer of an interpreter
+            expect(page.get_by_text(interpreter[lang])).to_be_visible()
         assert_accessible(page)
         assert_fits_width(page)
         page.get_by_text(summary[lang]).click()  # the calculation in detail, on demand
